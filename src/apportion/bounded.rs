@@ -1,0 +1,133 @@
+//! Quotas after floors and caps: the clamped proportional share.
+//!
+//! With floors `l_i` and caps `c_i`, unit i's quota is `q*_i = clamp(μ·w_i, l_i, c_i)` for
+//! the unique scale μ at which the clamped quotas sum to the total N (the function
+//! `g(μ) = Σ clamp(μ·w_i, l_i, c_i)` is continuous and non-decreasing). Units whose share
+//! would exceed their cap sit at the cap, units whose share would fall below their floor sit
+//! at the floor, and the rest share what remains in proportion to their weights. Without
+//! binding bounds `q*_i = N·w_i / Σw`, the textbook quota. A unit of weight 0 sits at its floor.
+//!
+//! All quotas are returned over one common denominator, so remainders compare as integers.
+
+use super::ratio::Ratio;
+use super::Problem;
+
+/// The exact quotas `q*_i` of the problem (see the module documentation).
+pub fn bounded_quotas(p: &Problem) -> Vec<Ratio> {
+    let (nums, den) = bounded_quota_numerators(p);
+    nums.into_iter().map(|n| Ratio::new(n, den)).collect()
+}
+
+/// The quotas as numerators over one common denominator.
+pub(super) fn bounded_quota_numerators(p: &Problem) -> (Vec<u128>, u128) {
+    let n = p.len();
+    let total = p.total() as u128;
+    let w_sum = p.weight_sum();
+    // Fast path: no bound binds at μ = N / Σw.
+    if w_sum > 0 {
+        let fits = (0..n).all(|i| {
+            let nw = total * p.weights()[i] as u128;
+            p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
+        });
+        if fits {
+            return ((0..n).map(|i| total * p.weights()[i] as u128).collect(), w_sum);
+        }
+    }
+    // Breakpoints μ = l_i / w_i and c_i / w_i, plus 0.
+    let mut points: Vec<Ratio> = vec![Ratio::new(0, 1)];
+    for i in 0..n {
+        let w = p.weights()[i] as u128;
+        if w > 0 {
+            points.push(Ratio::new(p.lower()[i] as u128, w));
+            points.push(Ratio::new(p.cap(i) as u128, w));
+        }
+    }
+    points.sort();
+    points.dedup_by(|a, b| (*a).cmp(b).is_eq());
+    // g(a/b)·b as an integer.
+    let g_times = |mu: Ratio| -> u128 {
+        (0..n)
+            .map(|i| {
+                let (l, c) = (p.lower()[i] as u128 * mu.den, p.cap(i) as u128 * mu.den);
+                (mu.num * p.weights()[i] as u128).clamp(l, c)
+            })
+            .sum()
+    };
+    // First breakpoint where g ≥ N (exists: g(max) = Σ caps ≥ N, checked at construction).
+    let idx = points.partition_point(|&mu| g_times(mu) < total * mu.den);
+    let hi = points[idx];
+    if g_times(hi) == total * hi.den {
+        let nums = (0..n)
+            .map(|i| {
+                let (l, c) = (p.lower()[i] as u128 * hi.den, p.cap(i) as u128 * hi.den);
+                (hi.num * p.weights()[i] as u128).clamp(l, c)
+            })
+            .collect();
+        return (nums, hi.den);
+    }
+    // μ* lies strictly between points[idx-1] and points[idx] (idx ≥ 1 because g(0) = Σ floors ≤ N).
+    let lo = points[idx - 1];
+    let mut rest = total;
+    let mut free_weight = 0u128;
+    let mut state = vec![0u8; n]; // 0 free, 1 at floor, 2 at cap
+    for i in 0..n {
+        let w = p.weights()[i] as u128;
+        if w == 0 || Ratio::new(p.lower()[i] as u128, w) >= hi {
+            state[i] = 1;
+            rest -= p.lower()[i] as u128;
+        } else if Ratio::new(p.cap(i) as u128, w) <= lo {
+            state[i] = 2;
+            rest -= p.cap(i) as u128;
+        } else {
+            free_weight += w;
+        }
+    }
+    let nums = (0..n)
+        .map(|i| match state[i] {
+            1 => p.lower()[i] as u128 * free_weight,
+            2 => p.cap(i) as u128 * free_weight,
+            _ => rest * p.weights()[i] as u128,
+        })
+        .collect();
+    (nums, free_weight)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(w: &[u64], l: &[u64], u: &[u64], n: u64) -> Problem {
+        Problem::with_bounds(w.to_vec(), l.to_vec(), u.to_vec(), n, &|i| i.to_string()).unwrap()
+    }
+
+    #[test]
+    fn unbounded_quota_is_the_textbook_share() {
+        let q = bounded_quotas(&problem(&[1, 2, 3], &[0, 0, 0], &[6, 6, 6], 6));
+        assert_eq!(q, vec![Ratio::new(6, 6), Ratio::new(12, 6), Ratio::new(18, 6)]);
+    }
+
+    #[test]
+    fn a_binding_cap_passes_its_excess_to_the_others_in_proportion() {
+        // Shares 8, 1, 1 of 10; cap 4 on the first: the other two share 6 equally.
+        let q = bounded_quotas(&problem(&[8, 1, 1], &[0, 0, 0], &[4, 10, 10], 10));
+        assert_eq!(q.iter().map(|r| r.to_string()).collect::<Vec<_>>(), vec!["4", "3", "3"]);
+    }
+
+    #[test]
+    fn a_binding_floor_takes_from_the_others_in_proportion() {
+        // Shares 0.5, 4.5, 5 of 10; floor 2 on the first: 8 left for weights 9 and 10.
+        let q = bounded_quotas(&problem(&[1, 9, 10], &[2, 0, 0], &[10, 10, 10], 10));
+        assert_eq!(q[0], Ratio::new(2, 1));
+        assert_eq!(q[1].cmp(&Ratio::new(72, 19)), std::cmp::Ordering::Equal);
+        assert_eq!(q[2].cmp(&Ratio::new(80, 19)), std::cmp::Ordering::Equal);
+    }
+
+    #[test]
+    fn quotas_always_sum_to_the_total() {
+        let p = problem(&[5, 0, 7, 100, 1], &[1, 2, 0, 0, 3], &[9, 9, 2, 10, 9], 15);
+        let q = bounded_quotas(&p);
+        let den = q[0].den;
+        assert!(q.iter().all(|r| r.den == den));
+        assert_eq!(q.iter().map(|r| r.num).sum::<u128>(), 15 * den);
+    }
+}

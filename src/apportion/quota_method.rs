@@ -1,0 +1,80 @@
+//! The Balinski–Young quota method.
+//!
+//! Slots are given one at a time, starting from the floors. When the house grows from h to
+//! h+1 slots, a unit is *eligible* if one more slot would not take it above its upper quota
+//! at the new size — `k_i < (h+1)·w_i / Σw` — and below its cap; among eligible units the
+//! slot goes to the largest Jefferson priority `w_i / (k_i + 1)`. The method is house
+//! monotone and stays within quota (Balinski & Young, "The Quota Method of Apportionment",
+//! *Amer. Math. Monthly* 82 (1975) 701–730). If floors or caps leave no eligible unit, the
+//! slot goes to the largest Jefferson priority among units below their cap (the bounds then
+//! override the quota condition; the checker reports any quota violation that results).
+
+use super::divisor::priority;
+use super::ratio::Ratio;
+use super::{Apportionment, Cutoff, Method, Problem, Tie};
+
+pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
+    let n = p.len();
+    let w_sum = p.weight_sum();
+    let mut k: Vec<u64> = p.lower().to_vec();
+    let mut h: u64 = k.iter().sum();
+    // (priority, winner, losers with their slot count when they lost)
+    let mut contested: Vec<(Ratio, usize, Vec<(usize, u64)>)> = Vec::new();
+    let mut last_in: Option<Ratio> = None;
+    while h < p.total() {
+        let eligible = |i: usize, k: &[u64]| {
+            k[i] < p.cap(i) && (k[i] as u128) * w_sum < (h as u128 + 1) * p.weights()[i] as u128
+        };
+        let mut pool: Vec<usize> = (0..n).filter(|&i| eligible(i, &k)).collect();
+        if pool.is_empty() {
+            pool = (0..n).filter(|&i| k[i] < p.cap(i)).collect();
+        }
+        let key = |i: usize| {
+            (priority(Method::Jefferson, p.weights()[i], k[i]), p.weights()[i], std::cmp::Reverse(i))
+        };
+        let best = *pool.iter().max_by_key(|&&i| key(i)).expect("caps sum to at least the total");
+        let best_priority = priority(Method::Jefferson, p.weights()[best], k[best]);
+        let rivals: Vec<(usize, u64)> = pool
+            .iter()
+            .filter(|&&i| {
+                i != best && priority(Method::Jefferson, p.weights()[i], k[i]).cmp(&best_priority).is_eq()
+            })
+            .map(|&i| (i, k[i]))
+            .collect();
+        if !rivals.is_empty() {
+            contested.push((best_priority, best, rivals));
+        }
+        last_in = Some(best_priority);
+        k[best] += 1;
+        h += 1;
+    }
+    // A tie decided a slot if some loser never got that slot later.
+    let mut ties: Vec<Tie> = Vec::new();
+    for (priority, winner, rivals) in contested {
+        let losers: Vec<usize> = rivals.into_iter().filter(|&(i, had)| k[i] == had).map(|(i, _)| i).collect();
+        if losers.is_empty() {
+            continue;
+        }
+        match ties.iter_mut().find(|t| t.priority.cmp(&priority).is_eq()) {
+            Some(t) => {
+                t.winners.push(winner);
+                t.losers.retain(|l| *l != winner);
+                for l in losers {
+                    if !t.losers.contains(&l) && !t.winners.contains(&l) {
+                        t.losers.push(l);
+                    }
+                }
+            }
+            None => ties.push(Tie { priority, winners: vec![winner], losers }),
+        }
+    }
+    let first_out =
+        (0..n).filter(|&i| k[i] < p.cap(i)).map(|i| priority(Method::Jefferson, p.weights()[i], k[i])).max();
+    Apportionment {
+        method: Method::Quota,
+        seats: k,
+        quotas,
+        ties,
+        cutoff: Cutoff::Priority { last_in, first_out },
+    }
+}

@@ -1,0 +1,9 @@
+//! # quota
+//!
+//! placeholder crate docs (filled in below)
+
+#![deny(clippy::float_cmp)]
+
+pub mod apportion;
+pub mod check;
+pub mod error;
