@@ -7,3 +7,5 @@
 pub mod apportion;
 pub mod check;
 pub mod error;
+pub mod input;
+pub mod units;
