@@ -8,4 +8,5 @@ pub mod apportion;
 pub mod check;
 pub mod error;
 pub mod input;
+pub mod optimize;
 pub mod units;

@@ -1,0 +1,237 @@
+//! The LP path: the primary optimum from good_lp (`lp.rs`), then the tie-break applied by
+//! pairwise exchanges.
+//!
+//! Exchanges. From any feasible allocation, move one slot from unit j to unit i whenever that
+//! keeps every constraint and the increment key of i is smaller than the decrement key of j
+//! (see [`objective`](super::objective)); stop when no such move exists. Each move strictly
+//! lowers the objective in key order, so this terminates. On the constraint structures of the
+//! fast path the exchange-optimal allocation is the unique optimum under the tie-break (the
+//! fast path's module docs give the theorem), so both paths return the same integers; with
+//! custom constraints or overlapping groups it is the solver's optimum refined by every
+//! improving exchange (a local, deterministic refinement).
+
+use super::lp::{self, Answer, Budget};
+use super::model::{custom_lhs, Model};
+use super::objective::{level_box, max_relative_deviation, rel_weight, Costs, Key, Objective, Separable, BOX_TOL};
+use super::OptimizeError;
+
+/// Solves the model on the LP path. `Found` slots are exchange-optimal under the tie-break.
+pub(crate) fn solve(m: &Model, ideal: &[f64], objective: Objective, budget: &Budget) -> Result<Answer, OptimizeError> {
+    match objective {
+        Objective::L1 => {
+            let answer = lp::l1(m, ideal, budget)?;
+            Ok(refine(answer, m, &m.lo, &m.hi, &Costs::new(ideal, Separable::L1ThenChi)))
+        }
+        Objective::ChiSquare => {
+            let answer = lp::chi_square(m, ideal, &m.lo, &m.hi, budget)?;
+            Ok(refine(answer, m, &m.lo, &m.hi, &Costs::new(ideal, Separable::Chi)))
+        }
+        Objective::Minimax => minimax(m, ideal, budget),
+    }
+}
+
+fn refine(answer: Answer, m: &Model, lo: &[u64], hi: &[u64], costs: &Costs) -> Answer {
+    match answer {
+        Answer::Found { mut x, proven } => {
+            exchange(m, lo, hi, costs, &mut x);
+            Answer::Found { x, proven }
+        }
+        other => other,
+    }
+}
+
+/// The smallest level strictly above z at which some unit's level box (within its bounds)
+/// grows; `None` when every box is already its full range.
+fn next_level(m: &Model, ideal: &[f64], z: f64) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for i in 0..m.len() {
+        let (q, w, lo, hi) = (ideal[i], rel_weight(ideal[i]), m.lo[i], m.hi[i]);
+        let top = (q + z * w + BOX_TOL).floor();
+        let up = if top < 0.0 { 0 } else { top as u64 + 1 }.max(lo);
+        if up <= hi {
+            let c = (up as f64 - q) / w;
+            best = Some(best.map_or(c, |b| b.min(c)));
+        }
+        let bottom = (q - z * w - BOX_TOL).ceil();
+        if bottom >= 1.0 {
+            let down = (bottom as u64 - 1).min(hi);
+            if down >= lo {
+                let c = (q - down as f64) / w;
+                best = Some(best.map_or(c, |b| b.min(c)));
+            }
+        }
+    }
+    best.filter(|&c| c > z)
+}
+
+/// Minimax on the LP path: the LP bound, then feasibility solves over the candidate levels
+/// above it (galloping, then bisection), then the chi-square tie-break inside the level boxes.
+fn minimax(m: &Model, ideal: &[f64], budget: &Budget) -> Result<Answer, OptimizeError> {
+    let n = m.len();
+    let Some(bound) = lp::minimax_bound(m, ideal, budget)? else { return Ok(Answer::Infeasible) };
+    let w: Vec<f64> = ideal.iter().map(|&q| rel_weight(q)).collect();
+    let boxes = |z: f64| -> (Vec<u64>, Vec<u64>) {
+        (0..n).map(|i| level_box(ideal[i], w[i], z, m.lo[i], m.hi[i])).unzip()
+    };
+    let test = |z: f64| -> Result<Answer, OptimizeError> {
+        let (lo, hi) = boxes(z);
+        if (0..n).any(|i| lo[i] > hi[i]) {
+            return Ok(Answer::Infeasible);
+        }
+        lp::feasible(m, &lo, &hi, budget)
+    };
+    // Candidate levels in increasing order, from just below the LP bound.
+    let mut levels = Levels { m, ideal, list: Vec::new(), z: bound * (1.0 - 1e-9) - 1e-12 };
+    if levels.get(0).is_none() {
+        // Every box is already its full range.
+        return refine_minimax(lp::feasible(m, &m.lo, &m.hi, budget)?, m, ideal, &w);
+    }
+    // Gallop: probe levels 0, 1, 3, 7, … until one is feasible (the last level has full boxes).
+    let mut below: Option<usize> = None;
+    let mut probe = 0usize;
+    let (mut at, mut x, mut proven) = loop {
+        if levels.get(probe).is_none() {
+            probe = levels.list.len() - 1;
+        }
+        match test(levels.list[probe])? {
+            Answer::Found { x, proven } => break (probe, x, proven),
+            Answer::Infeasible if probe + 1 == levels.list.len() && levels.get(probe + 1).is_none() => {
+                return Ok(Answer::Infeasible);
+            }
+            Answer::Infeasible => {
+                below = Some(probe);
+                probe = 2 * probe + 1;
+            }
+            Answer::TimedOut => return Ok(Answer::TimedOut),
+        }
+    };
+    // Bisect between the last infeasible probe and the feasible one.
+    loop {
+        let lo_idx = below.map_or(0, |b| b + 1);
+        if lo_idx >= at {
+            break;
+        }
+        let mid = (lo_idx + at) / 2;
+        match test(levels.list[mid])? {
+            Answer::Found { x: y, proven: p } => (at, x, proven) = (mid, y, p),
+            Answer::Infeasible => below = Some(mid),
+            Answer::TimedOut => {
+                proven = false;
+                break;
+            }
+        }
+    }
+    refine_minimax(Answer::Found { x, proven }, m, ideal, &w)
+}
+
+/// Candidate minimax levels, computed on demand in increasing order.
+struct Levels<'a> {
+    m: &'a Model,
+    ideal: &'a [f64],
+    list: Vec<f64>,
+    z: f64,
+}
+
+impl Levels<'_> {
+    fn get(&mut self, idx: usize) -> Option<f64> {
+        while self.list.len() <= idx {
+            let c = next_level(self.m, self.ideal, self.z)?;
+            self.list.push(c);
+            self.z = c;
+        }
+        Some(self.list[idx])
+    }
+}
+
+fn refine_minimax(answer: Answer, m: &Model, ideal: &[f64], w: &[f64]) -> Result<Answer, OptimizeError> {
+    let Answer::Found { mut x, proven } = answer else { return Ok(answer) };
+    let z = max_relative_deviation(ideal, &x);
+    let (lo, hi): (Vec<u64>, Vec<u64>) =
+        (0..m.len()).map(|i| level_box(ideal[i], w[i], z, m.lo[i], m.hi[i])).unzip();
+    exchange(m, &lo, &hi, &Costs::new(ideal, Separable::Chi), &mut x);
+    Ok(Answer::Found { x, proven })
+}
+
+/// Applies improving feasible exchanges to `x` (within `lo..hi` and the model's rows) until
+/// none is left.
+pub(crate) fn exchange(m: &Model, lo: &[u64], hi: &[u64], costs: &Costs, x: &mut [u64]) {
+    let n = m.len();
+    let member: Vec<Vec<bool>> = m
+        .rows
+        .iter()
+        .map(|r| {
+            let mut v = vec![false; n];
+            for &i in &r.members {
+                v[i] = true;
+            }
+            v
+        })
+        .collect();
+    let coef: Vec<Vec<i64>> = m
+        .customs
+        .iter()
+        .map(|c| {
+            let mut v = vec![0; n];
+            for &(i, a) in &c.terms {
+                v[i] = a;
+            }
+            v
+        })
+        .collect();
+    let mut sums: Vec<u64> = m.rows.iter().map(|r| r.members.iter().map(|&i| x[i]).sum()).collect();
+    let mut lhs: Vec<i128> = m.customs.iter().map(|c| custom_lhs(&c.terms, x)).collect();
+    let mut gains: Vec<(Key, usize)> = Vec::with_capacity(n);
+    let mut losses: Vec<(Key, usize)> = Vec::with_capacity(n);
+    loop {
+        gains.clear();
+        losses.clear();
+        for i in 0..n {
+            if x[i] < hi[i] {
+                gains.push((costs.key(i, x[i]), i));
+            }
+            if x[i] > lo[i] {
+                losses.push((costs.key(i, x[i] - 1), i));
+            }
+        }
+        gains.sort_by(|a, b| a.0.cmp(&b.0));
+        losses.sort_by(|a, b| b.0.cmp(&a.0));
+        let allowed = |i: usize, j: usize, sums: &[u64], lhs: &[i128]| {
+            for (r, row) in m.rows.iter().enumerate() {
+                let delta = i64::from(member[r][i]) - i64::from(member[r][j]);
+                if (delta > 0 && sums[r] + 1 > row.hi) || (delta < 0 && sums[r] < row.lo + 1) {
+                    return false;
+                }
+            }
+            m.customs.iter().enumerate().all(|(c, row)| {
+                let delta = coef[c][i] as i128 - coef[c][j] as i128;
+                delta == 0 || row.op.holds(lhs[c] + delta, row.rhs as i128)
+            })
+        };
+        let mut found = None;
+        'search: for &(gk, i) in &gains {
+            for &(lk, j) in &losses {
+                if !gk.better_than(&lk) {
+                    break;
+                }
+                if i != j && allowed(i, j, &sums, &lhs) {
+                    found = Some((i, j));
+                    break 'search;
+                }
+            }
+        }
+        let Some((i, j)) = found else { return };
+        x[i] += 1;
+        x[j] -= 1;
+        for (r, s) in sums.iter_mut().enumerate() {
+            if member[r][i] {
+                *s += 1;
+            }
+            if member[r][j] {
+                *s -= 1;
+            }
+        }
+        for (c, v) in lhs.iter_mut().enumerate() {
+            *v += coef[c][i] as i128 - coef[c][j] as i128;
+        }
+    }
+}
