@@ -54,7 +54,9 @@ pub enum OptCheckError {
     #[error("group report: {0}")]
     Report(String),
     /// An improving exchange exists: the result is not optimal under the tie-break.
-    #[error("not optimal: moving one slot from {from} to {to} keeps every constraint and improves the objective")]
+    #[error(
+        "not optimal: moving one slot from {from} to {to} keeps every constraint and improves the objective"
+    )]
     NotOptimal { from: String, to: String },
 }
 
@@ -95,18 +97,20 @@ pub fn check(
         if x[i] < lower[i] || x[i] > upper[i] {
             return Err(OptCheckError::Bounds { unit: unit(i), slots: x[i], floor: lower[i], cap: upper[i] });
         }
-        if constraints.quota_condition && ((x[i] as f64) < ideal[i].floor() || (x[i] as f64) > ideal[i].ceil()) {
+        if constraints.quota_condition
+            && ((x[i] as f64) < ideal[i].floor() || (x[i] as f64) > ideal[i].ceil())
+        {
             return Err(OptCheckError::Quota { unit: unit(i), slots: x[i], ideal: ideal[i] });
         }
     }
     if let Some(c) = &constraints.change {
-        for i in 0..n {
-            let (p, d) = (c.previous[i], x[i].abs_diff(c.previous[i]));
+        for (i, (&v, &p)) in x.iter().zip(&c.previous).enumerate() {
+            let d = v.abs_diff(p);
             if let Some(a) = c.max_abs {
                 if d > a {
                     return Err(OptCheckError::Change {
                         unit: unit(i),
-                        slots: x[i],
+                        slots: v,
                         previous: p,
                         limit: format!("max_abs {a}"),
                     });
@@ -118,9 +122,12 @@ pub fn check(
                 if d as u128 * r.den > r.num * p as u128 {
                     return Err(OptCheckError::Change {
                         unit: unit(i),
-                        slots: x[i],
+                        slots: v,
                         previous: p,
-                        limit: format!("max_rel {}", constraints.change.as_ref().and_then(|c| c.max_rel).unwrap_or(0.0)),
+                        limit: format!(
+                            "max_rel {}",
+                            constraints.change.as_ref().and_then(|c| c.max_rel).unwrap_or(0.0)
+                        ),
                     });
                 }
             }
@@ -209,17 +216,19 @@ fn keeps_all(
     if !(0..n).all(within) {
         return false;
     }
-    if c.quota_condition && (0..n).any(|i| (y[i] as f64) < ideal[i].floor() || (y[i] as f64) > ideal[i].ceil()) {
+    if c.quota_condition
+        && (0..n).any(|i| (y[i] as f64) < ideal[i].floor() || (y[i] as f64) > ideal[i].ceil())
+    {
         return false;
     }
     if let Some(ch) = &c.change {
-        for i in 0..n {
-            let d = y[i].abs_diff(ch.previous[i]);
+        for (&v, &p) in y.iter().zip(&ch.previous) {
+            let d = v.abs_diff(p);
             if ch.max_abs.is_some_and(|a| d > a) {
                 return false;
             }
             if let Some(r) = ch.max_rel.and_then(exact_decimal) {
-                if d as u128 * r.den > r.num * ch.previous[i] as u128 {
+                if d as u128 * r.den > r.num * p as u128 {
                     return false;
                 }
             }
@@ -276,7 +285,10 @@ fn certificate(
             y[i] -= 1;
             y[j] += 1;
             if ok {
-                return Err(OptCheckError::NotOptimal { from: format!("unit #{j}"), to: format!("unit #{i}") });
+                return Err(OptCheckError::NotOptimal {
+                    from: format!("unit #{j}"),
+                    to: format!("unit #{i}"),
+                });
             }
         }
     }

@@ -331,9 +331,13 @@ impl Constraints {
             if c.terms.iter().any(|t| t.1 == 0) {
                 return bad(format!("custom '{}': a coefficient is 0", c.name));
             }
-            if c.terms.iter().any(|t| t.1.unsigned_abs() > MAX_SEATS) || c.rhs.unsigned_abs() > MAX_SEATS * MAX_SEATS
+            if c.terms.iter().any(|t| t.1.unsigned_abs() > MAX_SEATS)
+                || c.rhs.unsigned_abs() > MAX_SEATS * MAX_SEATS
             {
-                return bad(format!("custom '{}': coefficients must be within ±10^6, rhs within ±10^12", c.name));
+                return bad(format!(
+                    "custom '{}': coefficients must be within ±10^6, rhs within ±10^12",
+                    c.name
+                ));
             }
         }
         Ok(())
@@ -346,7 +350,10 @@ impl Constraints {
             || self.change.is_some()
             || !self.custom.is_empty()
             || self.groups.iter().any(|g| {
-                g.min_share.is_some() || g.max_share.is_some() || g.min_count.is_some() || g.max_count.is_some()
+                g.min_share.is_some()
+                    || g.max_share.is_some()
+                    || g.min_count.is_some()
+                    || g.max_count.is_some()
             })
     }
 }

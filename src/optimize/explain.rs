@@ -104,7 +104,14 @@ fn names(inst: &Instance, items: &[usize]) -> Vec<String> {
 
 /// The explanation of the tree node `v` whose range is empty (`l`, `h` as left by
 /// [`Tree::ranges`]).
-pub(crate) fn tree_failure(inst: &Instance, model: &Model, tree: &Tree, v: usize, l: &[u64], h: &[u64]) -> Explanation {
+pub(crate) fn tree_failure(
+    inst: &Instance,
+    model: &Model,
+    tree: &Tree,
+    v: usize,
+    l: &[u64],
+    h: &[u64],
+) -> Explanation {
     let total = model.total;
     if tree.is_leaf(v) {
         let who = &inst.names[v];
@@ -258,7 +265,10 @@ fn drop_order(inst: &Instance) -> Vec<usize> {
 
 /// A minimal set of conflicting items by the deletion filter. `None` if the full model turns
 /// out to be feasible.
-pub(crate) fn deletion_filter(inst: &Instance, budget: &Budget) -> Result<Option<Explanation>, OptimizeError> {
+pub(crate) fn deletion_filter(
+    inst: &Instance,
+    budget: &Budget,
+) -> Result<Option<Explanation>, OptimizeError> {
     let mut active = vec![true; inst.items.len()];
     if feasible(inst, &active, budget)? != Some(false) {
         return Ok(None);

@@ -28,6 +28,9 @@ use super::objective::{level_box, rel_weight, Costs, Key, Separable};
 
 const ROOT_PARENT: usize = usize::MAX;
 
+/// The best increment (or decrement) of a child subtree: its key, the leaf, the child.
+type Claim = Option<(Key, usize, usize)>;
+
 /// Why the fast path does not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum NotLaminar {
@@ -269,27 +272,27 @@ impl Tree {
             }
             let mut found = None;
             for &v in &self.post {
-                let (mut g1, mut g2): (Option<(Key, usize, usize)>, Option<(Key, usize, usize)>) = (None, None);
-                let (mut l1, mut l2): (Option<(Key, usize, usize)>, Option<(Key, usize, usize)>) = (None, None);
+                let (mut g1, mut g2): (Claim, Claim) = (None, None);
+                let (mut l1, mut l2): (Claim, Claim) = (None, None);
                 for &c in &self.children[v] {
                     if let Some((k, leaf)) = gain[c] {
-                        if g1.is_none_or(|b| k.better_than(&b.0)) {
+                        if g1.map_or(true, |b| k.better_than(&b.0)) {
                             g2 = g1;
                             g1 = Some((k, leaf, c));
-                        } else if g2.is_none_or(|b| k.better_than(&b.0)) {
+                        } else if g2.map_or(true, |b| k.better_than(&b.0)) {
                             g2 = Some((k, leaf, c));
                         }
                     }
                     if let Some((k, leaf)) = loss[c] {
-                        if l1.is_none_or(|b| b.0.better_than(&k)) {
+                        if l1.map_or(true, |b| b.0.better_than(&k)) {
                             l2 = l1;
                             l1 = Some((k, leaf, c));
-                        } else if l2.is_none_or(|b| b.0.better_than(&k)) {
+                        } else if l2.map_or(true, |b| b.0.better_than(&k)) {
                             l2 = Some((k, leaf, c));
                         }
                     }
                 }
-                let improving = |g: Option<(Key, usize, usize)>, s: Option<(Key, usize, usize)>| match (g, s) {
+                let improving = |g: Claim, s: Claim| match (g, s) {
                     (Some(g), Some(s)) if g.2 != s.2 && g.0.better_than(&s.0) => Some((g.1, s.1)),
                     _ => None,
                 };

@@ -10,23 +10,64 @@
 //! custom constraints or overlapping groups it is the solver's optimum refined by every
 //! improving exchange (a local, deterministic refinement).
 
+use super::fast::Tree;
 use super::lp::{self, Answer, Budget};
 use super::model::{custom_lhs, Model};
-use super::objective::{level_box, max_relative_deviation, rel_weight, Costs, Key, Objective, Separable, BOX_TOL};
+use super::objective::{
+    level_box, max_relative_deviation, rel_weight, Costs, Key, Objective, Separable, BOX_TOL,
+};
 use super::OptimizeError;
 
 /// Solves the model on the LP path. `Found` slots are exchange-optimal under the tie-break.
-pub(crate) fn solve(m: &Model, ideal: &[f64], objective: Objective, budget: &Budget) -> Result<Answer, OptimizeError> {
+pub(crate) fn solve(
+    m: &Model,
+    ideal: &[f64],
+    objective: Objective,
+    budget: &Budget,
+) -> Result<Answer, OptimizeError> {
     match objective {
         Objective::L1 => {
             let answer = lp::l1(m, ideal, budget)?;
             Ok(refine(answer, m, &m.lo, &m.hi, &Costs::new(ideal, Separable::L1ThenChi)))
         }
         Objective::ChiSquare => {
-            let answer = lp::chi_square(m, ideal, &m.lo, &m.hi, budget)?;
+            let costs = Costs::new(ideal, Separable::Chi);
+            let center = estimate(m, ideal, &m.lo, &m.hi, &costs);
+            let answer = lp::chi_square(m, ideal, &m.lo, &m.hi, &center, budget)?;
             Ok(refine(answer, m, &m.lo, &m.hi, &Costs::new(ideal, Separable::Chi)))
         }
         Objective::Minimax => minimax(m, ideal, budget),
+    }
+}
+
+/// The laminar part of the model: custom rows dropped, and a group dropped when it overlaps
+/// one kept before it. Its optimum bounds the model's from below.
+fn laminar_part(m: &Model, ideal: &[f64]) -> (Model, Tree) {
+    let mut relaxed = m.clone();
+    relaxed.customs.clear();
+    relaxed.rows.clear();
+    for row in &m.rows {
+        relaxed.rows.push(row.clone());
+        if Tree::build(&relaxed, ideal).is_err() {
+            relaxed.rows.pop();
+        }
+    }
+    let tree = Tree::build(&relaxed, ideal).expect("laminar by construction");
+    (relaxed, tree)
+}
+
+/// A starting point for windowed formulations: the fast path's optimum on the laminar part of
+/// the model, or the rounded ideal quotas if that part is infeasible. Only the LP's running
+/// time depends on it.
+fn estimate(m: &Model, ideal: &[f64], lo: &[u64], hi: &[u64], costs: &Costs) -> Vec<u64> {
+    let (_, tree) = laminar_part(m, ideal);
+    let (mut l, mut h) = (Vec::new(), Vec::new());
+    if tree.ranges(lo, hi, &mut l, &mut h).is_ok() {
+        let mut x = Vec::new();
+        tree.solve_separable(lo, hi, costs, &mut x);
+        x
+    } else {
+        ideal.iter().map(|&q| q.round().max(0.0) as u64).collect()
     }
 }
 
@@ -44,8 +85,8 @@ fn refine(answer: Answer, m: &Model, lo: &[u64], hi: &[u64], costs: &Costs) -> A
 /// grows; `None` when every box is already its full range.
 fn next_level(m: &Model, ideal: &[f64], z: f64) -> Option<f64> {
     let mut best: Option<f64> = None;
-    for i in 0..m.len() {
-        let (q, w, lo, hi) = (ideal[i], rel_weight(ideal[i]), m.lo[i], m.hi[i]);
+    for (i, &q) in ideal.iter().enumerate() {
+        let (w, lo, hi) = (rel_weight(q), m.lo[i], m.hi[i]);
         let top = (q + z * w + BOX_TOL).floor();
         let up = if top < 0.0 { 0 } else { top as u64 + 1 }.max(lo);
         if up <= hi {
@@ -86,32 +127,46 @@ fn minimax(m: &Model, ideal: &[f64], budget: &Budget) -> Result<Answer, Optimize
         // Every box is already its full range.
         return refine_minimax(lp::feasible(m, &m.lo, &m.hi, budget)?, m, ideal, &w);
     }
-    // Gallop: probe levels 0, 1, 3, 7, … until one is feasible (the last level has full boxes).
+    // First probe: the level of the laminar part of the model (a lower bound on the optimum,
+    // and the optimum itself when the model is laminar); the LP bound keeps the search honest.
+    let (_, tree) = laminar_part(m, ideal);
+    let (mut l, mut h) = (Vec::new(), Vec::new());
+    if tree.ranges(&m.lo, &m.hi, &mut l, &mut h).is_err() {
+        return Ok(Answer::Infeasible);
+    }
+    let guess = tree.solve_minimax(&m.lo, &m.hi, ideal, &mut Vec::new());
+    let mut probe = 0;
+    while levels.get(probe + 1).is_some_and(|c| c <= guess * (1.0 + 1e-12)) {
+        probe += 1;
+    }
+    // `below`: the largest level known infeasible; `found`: the smallest known feasible.
     let mut below: Option<usize> = None;
-    let mut probe = 0usize;
+    let mut step = 1;
     let (mut at, mut x, mut proven) = loop {
-        if levels.get(probe).is_none() {
-            probe = levels.list.len() - 1;
-        }
         match test(levels.list[probe])? {
             Answer::Found { x, proven } => break (probe, x, proven),
-            Answer::Infeasible if probe + 1 == levels.list.len() && levels.get(probe + 1).is_none() => {
-                return Ok(Answer::Infeasible);
-            }
             Answer::Infeasible => {
                 below = Some(probe);
-                probe = 2 * probe + 1;
+                if levels.get(probe + 1).is_none() {
+                    return Ok(Answer::Infeasible);
+                }
+                probe += step;
+                step *= 2;
+                if levels.get(probe).is_none() {
+                    probe = levels.list.len() - 1;
+                }
             }
             Answer::TimedOut => return Ok(Answer::TimedOut),
         }
     };
-    // Bisect between the last infeasible probe and the feasible one.
+    // Bisect between the last infeasible level and the feasible one (checking the level just
+    // below a first-probe hit, and everything below it if that is feasible too).
     loop {
         let lo_idx = below.map_or(0, |b| b + 1);
         if lo_idx >= at {
             break;
         }
-        let mid = (lo_idx + at) / 2;
+        let mid = if below.is_none() && at > 0 && at == probe { at - 1 } else { (lo_idx + at) / 2 };
         match test(levels.list[mid])? {
             Answer::Found { x: y, proven: p } => (at, x, proven) = (mid, y, p),
             Answer::Infeasible => below = Some(mid),

@@ -8,19 +8,20 @@
 //!   above ⌈q_i⌉ (cost +1). Costs increase, so the LP fills the segments in order and the
 //!   objective is exactly Σ|x_i − q_i| + constant. For box + total + laminar rows the matrix is
 //!   totally unimodular and the relaxation is already integral.
-//! - **Chi-square** by an epigraph with secant cuts: `t_i ≥ f_i(k) + (f_i(k+1) − f_i(k))(x_i − k)`
-//!   for k in a working set, starting near q_i. Secants never exceed f_i at integers; when the
-//!   optimum's every x_i has a secant through it, `Σ t_i = Σ f_i(x_i)` and the optimum is exact.
-//!   Missing secants are added and the model re-solved (a few rounds).
+//! - **Chi-square** by integer breakpoints in a window: unit steps `k → k+1` for k in
+//!   `[a_i, b_i)` around q_i, each costing `f_i(k+1) − f_i(k)`, and two linear tails outside the
+//!   window (centred on an estimate) that continue its first and last step. Convexity makes the tails underestimate
+//!   `f_i`, so the model's optimum is a lower bound; when no x_i lands in a tail the bound is
+//!   attained and the optimum exact (also with custom rows). A unit that lands in a tail gets
+//!   its window widened around it and the model is solved again (rarely more than twice).
 //! - **Minimax** level: the LP relaxation of `min z, w_i z ≥ |x_i − q_i|` gives a lower bound;
 //!   the level itself is found by feasibility solves over candidate levels (see `general.rs`).
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use good_lp::{
-    variable, Constraint, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
-    Variable, WithTimeLimit,
+    variable, Constraint, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+    SolverModel, Variable, WithTimeLimit,
 };
 
 use super::constraints::Solver;
@@ -112,9 +113,10 @@ fn run(
     let Some(left) = budget.remaining() else { return Err(Outcome::TimedOut) };
     let problem = vars.minimise(objective);
     match budget.solver {
-        Solver::Microlp => {
-            finish(problem.using(good_lp::microlp).with_all(rows).with_time_limit(left.as_secs_f64()).solve(), read)
-        }
+        Solver::Microlp => finish(
+            problem.using(good_lp::microlp).with_all(rows).with_time_limit(left.as_secs_f64()).solve(),
+            read,
+        ),
         #[cfg(feature = "highs")]
         Solver::Highs => {
             let model = problem
@@ -140,7 +142,10 @@ enum Outcome {
     Fault(String),
 }
 
-fn finish<S: Solution>(r: Result<S, ResolutionError>, read: &[Variable]) -> Result<Option<(Vec<f64>, bool)>, Outcome> {
+fn finish<S: Solution>(
+    r: Result<S, ResolutionError>,
+    read: &[Variable],
+) -> Result<Option<(Vec<f64>, bool)>, Outcome> {
     match r {
         Ok(s) => {
             let proven = matches!(s.status(), SolutionStatus::Optimal);
@@ -209,50 +214,71 @@ pub(crate) fn l1(m: &Model, ideal: &[f64], budget: &Budget) -> Result<Answer, Op
     to_answer(run(vars, objective, rows, &x, budget))
 }
 
-/// Minimum Σ(x_i − q_i)²/w_i over the model within boxes `lo..hi`, by secant cuts.
+/// Minimum Σ(x_i − q_i)²/w_i over the model within boxes `lo..hi`, by windowed breakpoints
+/// with linear tails (see the module documentation).
 pub(crate) fn chi_square(
     m: &Model,
     ideal: &[f64],
     lo: &[u64],
     hi: &[u64],
+    center: &[u64],
     budget: &Budget,
 ) -> Result<Answer, OptimizeError> {
     let n = m.len();
-    let f = |i: usize, k: u64| (k as f64 - ideal[i]).powi(2) / rel_weight(ideal[i]);
-    let mut cuts: Vec<BTreeSet<u64>> = (0..n)
+    let step = |i: usize, k: u64| chi_step(ideal[i], rel_weight(ideal[i]), k);
+    // Window [a_i, b_i] of exact unit steps; outside it the tails continue the window's first
+    // and last step linearly, which never overestimates the convex cost.
+    let mut half = vec![WINDOW; n];
+    let mut window: Vec<(u64, u64)> = (0..n)
         .map(|i| {
-            let k0 = (ideal[i].round().max(0.0) as u64).clamp(lo[i], hi[i]);
-            [k0.saturating_sub(1), k0].into_iter().filter(|&k| k >= lo[i] && k < hi[i]).collect()
+            let k0 = center[i].clamp(lo[i], hi[i]);
+            (k0.saturating_sub(WINDOW).max(lo[i]), (k0 + WINDOW).min(hi[i]))
         })
         .collect();
     loop {
         let Base { mut vars, x, mut rows } = base(m, lo, hi, true);
         let mut objective = Expression::default();
         for i in (0..n).filter(|&i| lo[i] < hi[i]) {
-            let t = vars.add(variable().min(0.0));
-            objective += t;
-            for &k in &cuts[i] {
-                let slope = chi_step(ideal[i], rel_weight(ideal[i]), k);
-                // t ≥ f(k) + slope·(x − k)
-                rows.push((t - slope * x[i]).geq(f(i, k) - slope * k as f64));
+            let (a, b) = window[i];
+            let mut tie = Expression::from(x[i]);
+            if a > lo[i] {
+                let c = vars.add(variable().min(0.0).max((a - lo[i]) as f64));
+                objective -= step(i, a - 1) * c;
+                tie += c;
             }
+            for k in a..b {
+                let y = vars.add(variable().min(0.0).max(1.0));
+                objective += step(i, k) * y;
+                tie -= y;
+            }
+            if b < hi[i] {
+                let d = vars.add(variable().min(0.0).max((hi[i] - b) as f64));
+                objective += step(i, b) * d;
+                tie -= d;
+            }
+            rows.push(tie.eq(a as f64));
         }
         let answer = to_answer(run(vars, objective, rows, &x, budget))?;
         let Answer::Found { x: sol, proven } = answer else { return Ok(answer) };
-        let mut added = false;
-        for i in (0..n).filter(|&i| lo[i] < hi[i]) {
-            let k = sol[i];
-            let covered = (k > lo[i] && cuts[i].contains(&(k - 1))) || (k < hi[i] && cuts[i].contains(&k));
-            if !covered {
-                cuts[i].insert(if k < hi[i] { k } else { k - 1 });
-                added = true;
+        let mut widened = false;
+        for i in 0..n {
+            let (a, b) = window[i];
+            if sol[i] < a || sol[i] > b {
+                half[i] *= 2;
+                window[i] =
+                    (sol[i].min(a).saturating_sub(half[i]).max(lo[i]), (sol[i].max(b) + half[i]).min(hi[i]));
+                widened = true;
             }
         }
-        if !added || !proven {
+        if !widened || !proven {
             return Ok(Answer::Found { x: sol, proven });
         }
     }
 }
+
+/// Initial half-width of the chi-square breakpoint window, in slots (doubled for a unit each
+/// time it lands outside).
+const WINDOW: u64 = 3;
 
 /// Any allocation within boxes `lo..hi` that satisfies the model (zero objective).
 pub(crate) fn feasible(m: &Model, lo: &[u64], hi: &[u64], budget: &Budget) -> Result<Answer, OptimizeError> {

@@ -123,11 +123,13 @@ use thiserror::Error;
 
 pub use check::{check, OptCheckError, OBJECTIVE_TOL};
 pub use constraints::{
-    exact_decimal, ChangeLimit, Constraints, Custom, Group, Op, PathChoice, Solver, DEFAULT_TIME_LIMIT, MAX_DECIMALS,
+    exact_decimal, ChangeLimit, Constraints, Custom, Group, Op, PathChoice, Solver, DEFAULT_TIME_LIMIT,
+    MAX_DECIMALS,
 };
 pub use explain::Explanation;
 pub use objective::{
-    chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL, TIE_BREAK_RULE,
+    chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL,
+    TIE_BREAK_RULE,
 };
 pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec};
 
@@ -343,7 +345,12 @@ pub fn solve(
                 objective::Objective::Minimax => {
                     t.solve_minimax(&model.lo, &model.hi, ideal, &mut x);
                 }
-                o => t.solve_separable(&model.lo, &model.hi, &objective::Costs::new(ideal, o.separable()), &mut x),
+                o => t.solve_separable(
+                    &model.lo,
+                    &model.hi,
+                    &objective::Costs::new(ideal, o.separable()),
+                    &mut x,
+                ),
             }
             (Status::Optimal, x)
         }
@@ -378,7 +385,14 @@ fn not_laminar(inst: &Instance, why: &NotLaminar) -> String {
 }
 
 /// Objective, binding constraints and group report of an allocation.
-fn report(inst: &Instance, model: &Model, status: Status, path: Path, solver: Option<Solver>, x: Vec<u64>) -> OptOutcome {
+fn report(
+    inst: &Instance,
+    model: &Model,
+    status: Status,
+    path: Path,
+    solver: Option<Solver>,
+    x: Vec<u64>,
+) -> OptOutcome {
     let c = inst.constraints;
     let total = inst.total;
     if x.is_empty() {
@@ -399,7 +413,9 @@ fn report(inst: &Instance, model: &Model, status: Status, path: Path, solver: Op
         let at_bound = match (item.kind, item.target) {
             (ItemKind::Floor, Target::Unit(i)) => x[i] == item.lo,
             (ItemKind::Cap, Target::Unit(i)) => x[i] == item.hi,
-            (ItemKind::ChangeAbs | ItemKind::ChangeRel, Target::Unit(i)) => x[i] == item.lo || x[i] == item.hi,
+            (ItemKind::ChangeAbs | ItemKind::ChangeRel, Target::Unit(i)) => {
+                x[i] == item.lo || x[i] == item.hi
+            }
             (ItemKind::GroupMin, Target::Group(g)) => group_slots(c, g, &x) == item.lo,
             (ItemKind::GroupMax, Target::Group(g)) => group_slots(c, g, &x) == item.hi,
             (ItemKind::Custom, Target::Custom(k)) => {
@@ -409,7 +425,9 @@ fn report(inst: &Instance, model: &Model, status: Status, path: Path, solver: Op
         };
         if at_bound {
             binding.push(match (item.kind, item.target) {
-                (ItemKind::ChangeAbs | ItemKind::ChangeRel, Target::Unit(i)) => format!("{}: at {}", item.name, x[i]),
+                (ItemKind::ChangeAbs | ItemKind::ChangeRel, Target::Unit(i)) => {
+                    format!("{}: at {}", item.name, x[i])
+                }
                 _ => item.name.clone(),
             });
         }

@@ -149,7 +149,13 @@ impl<'a> Instance<'a> {
         for i in 0..ideal.len() {
             let who = &names[i];
             if lower[i] > 0 {
-                items.push(unit(ItemKind::Floor, i, lower[i], total, format!("floor of {who} ({})", lower[i])));
+                items.push(unit(
+                    ItemKind::Floor,
+                    i,
+                    lower[i],
+                    total,
+                    format!("floor of {who} ({})", lower[i]),
+                ));
             }
             if upper[i] < total {
                 items.push(unit(ItemKind::Cap, i, 0, upper[i], format!("cap of {who} ({})", upper[i])));
@@ -289,7 +295,12 @@ impl<'a> Instance<'a> {
                 }
                 Target::Custom(c) => {
                     let spec = &self.constraints.custom[c];
-                    m.customs.push(CustomRow { item: k, terms: spec.terms.clone(), op: spec.op, rhs: spec.rhs });
+                    m.customs.push(CustomRow {
+                        item: k,
+                        terms: spec.terms.clone(),
+                        op: spec.op,
+                        rhs: spec.rhs,
+                    });
                 }
             }
         }

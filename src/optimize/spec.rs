@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::constraints::{
-    exact_decimal, ChangeLimit, Constraints, Custom, Group, Op, PathChoice, Solver, DEFAULT_TIME_LIMIT, MAX_DECIMALS,
+    exact_decimal, ChangeLimit, Constraints, Custom, Group, Op, PathChoice, Solver, DEFAULT_TIME_LIMIT,
+    MAX_DECIMALS,
 };
 use super::objective::Objective;
 use crate::error::{Location, ScenarioError};
@@ -99,6 +100,9 @@ impl OptimizeSpec {
     /// Validates the table against the unit table: unit codes and regions resolved to
     /// indices, shares and relative limits checked, names made unique. `at` is the scenario
     /// file; errors name the key (`optimize.group[2].units`).
+    // ScenarioError is the crate's shared scenario error (large because of its Location); it is
+    // returned once per scenario load, never in a loop.
+    #[allow(clippy::result_large_err)]
     pub fn build(&self, units: &Units, at: &Location) -> Result<Constraints, ScenarioError> {
         let err = |key: &str, message: String| ScenarioError::Invalid {
             at: at.clone(),
@@ -117,14 +121,17 @@ impl OptimizeSpec {
         for (k, g) in self.group.iter().enumerate() {
             let key = format!("optimize.group[{}]", k + 1);
             let mut regions: Vec<Region> = Vec::new();
-            let given = usize::from(g.units.is_some()) + usize::from(g.region.is_some()) + usize::from(g.regions.is_some());
+            let given = usize::from(g.units.is_some())
+                + usize::from(g.region.is_some())
+                + usize::from(g.regions.is_some());
             if given != 1 {
                 return Err(err(&key, "give exactly one of units, region, regions".into()));
             }
             let mut members: Vec<usize> = Vec::new();
             if let Some(list) = &g.units {
                 for code in list {
-                    let i = unit_index(units, code).ok_or_else(|| err(&format!("{key}.units"), unknown(code)))?;
+                    let i =
+                        unit_index(units, code).ok_or_else(|| err(&format!("{key}.units"), unknown(code)))?;
                     if members.contains(&i) {
                         return Err(err(&format!("{key}.units"), format!("unit '{code}' is listed twice")));
                     }
@@ -148,7 +155,9 @@ impl OptimizeSpec {
             let name = match &g.name {
                 Some(n) if n.trim().is_empty() => return Err(err(&format!("{key}.name"), "is empty".into())),
                 Some(n) => n.trim().to_string(),
-                None if !regions.is_empty() => regions.iter().map(|r| r.name_zh()).collect::<Vec<_>>().join("+"),
+                None if !regions.is_empty() => {
+                    regions.iter().map(|r| r.name_zh()).collect::<Vec<_>>().join("+")
+                }
                 None => format!("group {}", k + 1),
             };
             if !seen_names.insert(name.clone()) {
@@ -202,7 +211,8 @@ impl OptimizeSpec {
                 }
                 let mut previous: Vec<Option<u64>> = vec![None; units.len()];
                 for (code, &v) in &c.previous {
-                    let i = unit_index(units, code).ok_or_else(|| err("optimize.change.previous", unknown(code)))?;
+                    let i = unit_index(units, code)
+                        .ok_or_else(|| err("optimize.change.previous", unknown(code)))?;
                     if previous[i].is_some() {
                         return Err(err(
                             "optimize.change.previous",
@@ -211,8 +221,10 @@ impl OptimizeSpec {
                     }
                     previous[i] = Some(v);
                 }
-                let missing: Vec<&str> =
-                    (0..units.len()).filter(|&i| previous[i].is_none()).map(|i| units.get(i).code.as_str()).collect();
+                let missing: Vec<&str> = (0..units.len())
+                    .filter(|&i| previous[i].is_none())
+                    .map(|i| units.get(i).code.as_str())
+                    .collect();
                 if !missing.is_empty() {
                     return Err(err(
                         "optimize.change.previous",
@@ -235,7 +247,10 @@ impl OptimizeSpec {
                 return Err(err(&format!("{key}.name"), "is empty".into()));
             }
             if !custom_names.insert(name.clone()) {
-                return Err(err(&format!("{key}.name"), format!("another custom constraint is named '{name}'")));
+                return Err(err(
+                    &format!("{key}.name"),
+                    format!("another custom constraint is named '{name}'"),
+                ));
             }
             if c.terms.is_empty() {
                 return Err(err(&format!("{key}.terms"), "has no terms".into()));
