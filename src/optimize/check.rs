@@ -105,31 +105,14 @@ pub fn check(
     }
     if let Some(c) = &constraints.change {
         for (i, (&v, &p)) in x.iter().zip(&c.previous).enumerate() {
-            let d = v.abs_diff(p);
-            if let Some(a) = c.max_abs {
-                if d > a {
-                    return Err(OptCheckError::Change {
-                        unit: unit(i),
-                        slots: v,
-                        previous: p,
-                        limit: format!("max_abs {a}"),
-                    });
-                }
-            }
-            if let Some(r) = c.max_rel {
-                let r = exact_decimal(r).expect("valid constraints");
-                // d ≤ r·p  ⇔  d·den ≤ num·p
-                if d as u128 * r.den > r.num * p as u128 {
-                    return Err(OptCheckError::Change {
-                        unit: unit(i),
-                        slots: v,
-                        previous: p,
-                        limit: format!(
-                            "max_rel {}",
-                            constraints.change.as_ref().and_then(|c| c.max_rel).unwrap_or(0.0)
-                        ),
-                    });
-                }
+            if !c.allows(p, v.abs_diff(p)) {
+                let limit = match (c.max_abs, c.max_rel) {
+                    (Some(a), Some(r)) => format!("max_abs {a} / max_rel {r} (combine {:?})", c.combine),
+                    (Some(a), None) => format!("max_abs {a}"),
+                    (None, Some(r)) => format!("max_rel {r}"),
+                    (None, None) => String::new(),
+                };
+                return Err(OptCheckError::Change { unit: unit(i), slots: v, previous: p, limit });
             }
         }
     }
@@ -222,16 +205,8 @@ fn keeps_all(
         return false;
     }
     if let Some(ch) = &c.change {
-        for (&v, &p) in y.iter().zip(&ch.previous) {
-            let d = v.abs_diff(p);
-            if ch.max_abs.is_some_and(|a| d > a) {
-                return false;
-            }
-            if let Some(r) = ch.max_rel.and_then(exact_decimal) {
-                if d as u128 * r.den > r.num * p as u128 {
-                    return false;
-                }
-            }
+        if y.iter().zip(&ch.previous).any(|(&v, &p)| !ch.allows(p, v.abs_diff(p))) {
+            return false;
         }
     }
     for g in &c.groups {

@@ -161,9 +161,37 @@ pub struct Group {
     pub max_count: Option<u64>,
 }
 
-/// Limits on the change from a previous allocation, per unit: `|x_i − p_i| ≤ max_abs` and
-/// `|x_i − p_i| ≤ max_rel · p_i`. Both apply when both are given (so a unit that had 0 slots
-/// stays at 0 under `max_rel` alone).
+/// How `max_abs` and `max_rel` combine when both are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Combine {
+    /// Both limits apply: `|x − p| ≤ min(max_abs, max_rel·p)` (default).
+    #[default]
+    Both,
+    /// Either suffices: `|x − p| ≤ max(max_abs, max_rel·p)` ("15% or 3 slots, whichever is
+    /// larger" — keeps small units from being frozen by a relative limit).
+    Either,
+}
+
+impl FromStr for Combine {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "both" => Ok(Combine::Both),
+            "either" => Ok(Combine::Either),
+            _ => Err(format!("unknown combine '{s}'; valid: both, either")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Combine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Limits on the change from a previous allocation, per unit: `|x_i − p_i| ≤ max_abs` and/or
+/// `|x_i − p_i| ≤ max_rel · p_i`, combined by [`Combine`] when both are given. (Under a
+/// relative limit alone a unit that had 0 slots stays at 0.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeLimit {
     /// The previous allocation, one entry per unit.
@@ -172,6 +200,25 @@ pub struct ChangeLimit {
     pub max_abs: Option<u64>,
     /// Largest allowed change as a fraction of the previous slots (a decimal ≥ 0: 0.15 = 15%).
     pub max_rel: Option<f64>,
+    /// How the two limits combine when both are given.
+    pub combine: Combine,
+}
+
+impl ChangeLimit {
+    /// Whether a change of `d` slots from `p` is allowed (exact).
+    pub fn allows(&self, p: u64, d: u64) -> bool {
+        let abs = self.max_abs.map(|a| d <= a);
+        let rel = self.max_rel.map(|r| {
+            let r = exact_decimal(r).expect("validated");
+            d as u128 * r.den <= r.num * p as u128
+        });
+        match (abs, rel, self.combine) {
+            (Some(a), Some(r), Combine::Both) => a && r,
+            (Some(a), Some(r), Combine::Either) => a || r,
+            (Some(a), None, _) | (None, Some(a), _) => a,
+            (None, None, _) => true,
+        }
+    }
 }
 
 /// A named linear constraint `Σ a_i x_i op rhs` with integer coefficients.

@@ -74,6 +74,7 @@ fn describe(inst: &Instance, items: &[usize], upper: bool) -> String {
         (ItemKind::Cap, "caps of"),
         (ItemKind::ChangeAbs, "change.max_abs for"),
         (ItemKind::ChangeRel, "change.max_rel for"),
+        (ItemKind::ChangeEither, "change limits for"),
         (ItemKind::Quota, "quota_condition for"),
     ];
     for (kind, label) in kinds {
@@ -254,7 +255,7 @@ fn drop_order(inst: &Instance) -> Vec<usize> {
     let rank = |k: ItemKind| match k {
         ItemKind::Floor | ItemKind::Cap => 0,
         ItemKind::Quota => 1,
-        ItemKind::ChangeAbs | ItemKind::ChangeRel => 2,
+        ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither => 2,
         ItemKind::GroupMax | ItemKind::GroupMin => 3,
         ItemKind::Custom => 4,
     };

@@ -13,7 +13,7 @@
 //!        or  max |x_i − q_i| / q_i           objective = "minimax"
 //! subject to Σ x_i = N
 //!            lo_i ≤ x_i ≤ hi_i               floors, caps (eligible firms), and:
-//!            |x_i − p_i| ≤ max_abs, |x_i − p_i| ≤ max_rel · p_i     [optimize.change]
+//!            |x_i − p_i| ≤ max_abs and/or ≤ max_rel · p_i            [optimize.change]
 //!            ⌊q_i⌋ ≤ x_i ≤ ⌈q_i⌉             quota_condition = true
 //!            ⌈min_share·N⌉ ≤ Σ_{i∈G} x_i ≤ ⌊max_share·N⌋, min_count ≤ … ≤ max_count   [[optimize.group]]
 //!            Σ a_i x_i (≤ | ≥ | =) rhs       [[optimize.custom]]
@@ -76,7 +76,8 @@
 //! [optimize.change]         # previous allocation: every unit, by code
 //! previous = { "11" = 60, "12" = 14, "13" = 30 }   # … all 37 units
 //! max_abs = 8               # |x − previous| ≤ 8
-//! max_rel = 0.25            # |x − previous| ≤ 25% of previous; both apply when both are given
+//! max_rel = 0.25            # |x − previous| ≤ 25% of previous
+//! combine = "both"          # both limits apply (default) | "either": the larger one applies
 //!
 //! [[optimize.custom]]       # Σ terms op rhs, integer coefficients
 //! name = "北京不超过上海"
@@ -123,8 +124,8 @@ use thiserror::Error;
 
 pub use check::{check, OptCheckError, OBJECTIVE_TOL};
 pub use constraints::{
-    exact_decimal, ChangeLimit, Constraints, Custom, Group, Op, PathChoice, Solver, DEFAULT_TIME_LIMIT,
-    MAX_DECIMALS,
+    exact_decimal, ChangeLimit, Combine, Constraints, Custom, Group, Op, PathChoice, Solver,
+    DEFAULT_TIME_LIMIT, MAX_DECIMALS,
 };
 pub use explain::Explanation;
 pub use objective::{
@@ -413,7 +414,7 @@ fn report(
         let at_bound = match (item.kind, item.target) {
             (ItemKind::Floor, Target::Unit(i)) => x[i] == item.lo,
             (ItemKind::Cap, Target::Unit(i)) => x[i] == item.hi,
-            (ItemKind::ChangeAbs | ItemKind::ChangeRel, Target::Unit(i)) => {
+            (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) => {
                 x[i] == item.lo || x[i] == item.hi
             }
             (ItemKind::GroupMin, Target::Group(g)) => group_slots(c, g, &x) == item.lo,
@@ -425,7 +426,7 @@ fn report(
         };
         if at_bound {
             binding.push(match (item.kind, item.target) {
-                (ItemKind::ChangeAbs | ItemKind::ChangeRel, Target::Unit(i)) => {
+                (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) => {
                     format!("{}: at {}", item.name, x[i])
                 }
                 _ => item.name.clone(),

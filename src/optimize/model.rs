@@ -3,7 +3,7 @@
 //! resolved model of any subset of the items: per-unit boxes, group rows with count bounds,
 //! custom rows. Items are the granularity of infeasibility explanations.
 
-use super::constraints::{ceil_times, exact_decimal, floor_times, Constraints, Op};
+use super::constraints::{ceil_times, exact_decimal, floor_times, Combine, Constraints, Op};
 
 /// What kind of constraint an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub(crate) enum ItemKind {
     ChangeAbs,
     /// `[optimize.change] max_rel` on one unit.
     ChangeRel,
+    /// `[optimize.change]` with `combine = "either"`: the larger of the two limits.
+    ChangeEither,
     /// `quota_condition` on one unit.
     Quota,
     /// A group's min_share or min_count.
@@ -162,26 +164,47 @@ impl<'a> Instance<'a> {
             }
             if let Some(c) = &constraints.change {
                 let p = c.previous[i];
-                if let Some(a) = c.max_abs {
-                    let (lo, hi) = (p.saturating_sub(a), p.saturating_add(a));
-                    items.push(unit(
-                        ItemKind::ChangeAbs,
-                        i,
-                        lo,
-                        hi,
-                        format!("change.max_abs for {who} (previous {p}, ±{a}: {lo}..{hi})"),
-                    ));
-                }
-                if let Some(r) = c.max_rel {
-                    let d = floor_times(exact_decimal(r).expect("validated"), p);
-                    let (lo, hi) = (p.saturating_sub(d), p + d);
-                    items.push(unit(
-                        ItemKind::ChangeRel,
-                        i,
-                        lo,
-                        hi,
-                        format!("change.max_rel for {who} (previous {p}, ±{}: {lo}..{hi})", percent(r)),
-                    ));
+                let rel = c.max_rel.map(|r| (r, floor_times(exact_decimal(r).expect("validated"), p)));
+                match (c.max_abs, rel, c.combine) {
+                    (Some(a), Some((r, d)), Combine::Either) => {
+                        let e = a.max(d);
+                        let (lo, hi) = (p.saturating_sub(e), p + e);
+                        items.push(unit(
+                            ItemKind::ChangeEither,
+                            i,
+                            lo,
+                            hi,
+                            format!(
+                                "change for {who} (previous {p}, ±max({a}, {}) = ±{e}: {lo}..{hi})",
+                                percent(r)
+                            ),
+                        ));
+                    }
+                    (abs, rel, _) => {
+                        if let Some(a) = abs {
+                            let (lo, hi) = (p.saturating_sub(a), p.saturating_add(a));
+                            items.push(unit(
+                                ItemKind::ChangeAbs,
+                                i,
+                                lo,
+                                hi,
+                                format!("change.max_abs for {who} (previous {p}, ±{a}: {lo}..{hi})"),
+                            ));
+                        }
+                        if let Some((r, d)) = rel {
+                            let (lo, hi) = (p.saturating_sub(d), p + d);
+                            items.push(unit(
+                                ItemKind::ChangeRel,
+                                i,
+                                lo,
+                                hi,
+                                format!(
+                                    "change.max_rel for {who} (previous {p}, ±{}: {lo}..{hi})",
+                                    percent(r)
+                                ),
+                            ));
+                        }
+                    }
                 }
             }
             if constraints.quota_condition {

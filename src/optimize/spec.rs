@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::constraints::{
-    exact_decimal, ChangeLimit, Constraints, Custom, Group, Op, PathChoice, Solver, DEFAULT_TIME_LIMIT,
-    MAX_DECIMALS,
+    exact_decimal, ChangeLimit, Combine, Constraints, Custom, Group, Op, PathChoice, Solver,
+    DEFAULT_TIME_LIMIT, MAX_DECIMALS,
 };
 use super::objective::Objective;
 use crate::error::{Location, ScenarioError};
@@ -76,6 +76,9 @@ pub struct ChangeSpec {
     pub max_abs: Option<u64>,
     /// Largest change as a fraction of the previous slots (0.15 = 15%).
     pub max_rel: Option<f64>,
+    /// `"both"` (default): both limits apply; `"either"`: the larger one applies.
+    #[serde(default)]
+    pub combine: Combine,
 }
 
 /// One `[[optimize.custom]]`: `Σ terms op rhs`.
@@ -235,6 +238,7 @@ impl OptimizeSpec {
                     previous: previous.into_iter().map(|v| v.expect("checked")).collect(),
                     max_abs: c.max_abs,
                     max_rel: c.max_rel,
+                    combine: c.combine,
                 })
             }
         };

@@ -85,8 +85,15 @@ fn feasible(case: &Case, x: &[u64]) -> bool {
     if let Some(ch) = &c.change {
         for (&v, &p) in x.iter().zip(&ch.previous) {
             let d = v.abs_diff(p) as f64;
-            if ch.max_abs.is_some_and(|a| d > a as f64) || ch.max_rel.is_some_and(|r| d > r * p as f64 + 1e-9)
-            {
+            let abs = ch.max_abs.map(|a| d <= a as f64);
+            let rel = ch.max_rel.map(|r| d <= r * p as f64 + 1e-9);
+            let ok = match (abs, rel) {
+                (Some(a), Some(r)) if ch.combine == Combine::Either => a || r,
+                (Some(a), Some(r)) => a && r,
+                (Some(a), None) | (None, Some(a)) => a,
+                (None, None) => true,
+            };
+            if !ok {
                 return false;
             }
         }
@@ -195,8 +202,9 @@ fn small_case() -> impl Strategy<Value = Case> {
                     if d > 0 {
                         c.change = Some(ChangeLimit {
                             previous,
-                            max_abs: (!rel).then_some(d),
+                            max_abs: (!rel || d == 3).then_some(d - 1),
                             max_rel: rel.then_some(d as f64 * 0.25),
+                            combine: if d == 3 { Combine::Either } else { Combine::Both },
                         });
                     }
                     Some(Case { ideal: quotas(&w, total), lower, upper, total, c })
@@ -236,7 +244,7 @@ fn sweep_case() -> impl Strategy<Value = Case> {
             100u64..1200,
             prop::collection::vec(0usize..4, n),
             (0.0f64..0.4, 0.2f64..0.7),
-            (prop::collection::vec(0.6f64..1.4, n), 1u64..20, 0.05f64..0.5, 0usize..3),
+            (prop::collection::vec(0.6f64..1.4, n), 1u64..20, 0.05f64..0.5, 0usize..5),
             0usize..3,
             any::<bool>(),
         )
@@ -269,8 +277,9 @@ fn sweep_case() -> impl Strategy<Value = Case> {
                 if which > 0 {
                     c.change = Some(ChangeLimit {
                         previous: (0..n).map(|i| (ideal[i] * jitter[i]).round() as u64).collect(),
-                        max_abs: (which == 1).then_some(abs),
-                        max_rel: (which == 2).then_some(round(rel)),
+                        max_abs: (which != 2).then_some(abs),
+                        max_rel: (which >= 2).then_some(round(rel)),
+                        combine: if which == 4 { Combine::Either } else { Combine::Both },
                     });
                 }
                 Case { ideal, lower, upper, total, c }
@@ -398,7 +407,12 @@ fn two_group_minimums_above_the_total() {
 fn change_limit_against_a_floor() {
     let mut case = flat(3, 30);
     case.lower = vec![12, 0, 0];
-    case.c.change = Some(ChangeLimit { previous: vec![5, 10, 15], max_abs: Some(5), max_rel: None });
+    case.c.change = Some(ChangeLimit {
+        previous: vec![5, 10, 15],
+        max_abs: Some(5),
+        max_rel: None,
+        combine: Combine::Both,
+    });
     let e = explain(&case);
     assert_eq!(
         e.message,
@@ -409,7 +423,12 @@ fn change_limit_against_a_floor() {
 #[test]
 fn change_limits_against_the_total() {
     let mut case = flat(3, 60);
-    case.c.change = Some(ChangeLimit { previous: vec![10, 10, 20], max_abs: None, max_rel: Some(0.15) });
+    case.c.change = Some(ChangeLimit {
+        previous: vec![10, 10, 20],
+        max_abs: None,
+        max_rel: Some(0.15),
+        combine: Combine::Both,
+    });
     let e = explain(&case);
     assert_eq!(e.message, "upper bounds (change.max_rel for 3 units) sum to 45 < total 60");
 }
