@@ -146,8 +146,8 @@ fn change_limits_hold_for_every_unit() {
         &format!("[optimize]\n[optimize.change]\nmax_abs = 2\nprevious = {{ {} }}\n", table.join(", ")),
     );
     assert_eq!(out.status, Status::Optimal);
-    for i in 0..n {
-        assert!((out.slots[i] as i64 - previous[i]).abs() <= 2, "{}", d.names[i]);
+    for ((&x, &p), name) in out.slots.iter().zip(&previous).zip(&d.names) {
+        assert!((x as i64 - p).abs() <= 2, "{name}");
     }
     assert!(out.binding.iter().any(|b| b.starts_with("change.max_abs for")));
 }
