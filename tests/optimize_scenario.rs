@@ -369,3 +369,21 @@ fn readme_examples() {
     }
     let _ = PathChoice::Auto;
 }
+
+#[test]
+#[ignore]
+fn timing_phases() {
+    let d = data();
+    #[derive(serde::Deserialize)]
+    struct Scenario {
+        optimize: OptimizeSpec,
+    }
+    let s: Scenario = toml::from_str(SCENARIO).unwrap();
+    let c = s.optimize.build(&d.units, &Location::file("s")).unwrap();
+    let mut out = Vec::new();
+    let t = std::time::Instant::now();
+    for _ in 0..200000 {
+        quota::optimize::solve_slots(&d.ideal, &d.lower, &d.upper, TOTAL, &c, &d.names, &mut out).unwrap();
+    }
+    eprintln!("slots {:?}", t.elapsed() / 200000);
+}

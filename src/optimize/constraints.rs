@@ -309,12 +309,11 @@ impl Constraints {
     /// distinct and non-zero, names present and distinct.
     pub fn validate(&self, units: usize) -> Result<(), OptimizeError> {
         let bad = |what: String| Err(OptimizeError::InvalidConstraint(what));
-        let mut names = std::collections::HashSet::new();
         for g in &self.groups {
             if g.name.trim().is_empty() {
                 return bad("a group has an empty name".into());
             }
-            if !names.insert(format!("group {}", g.name)) {
+            if self.groups.iter().filter(|o| o.name == g.name).count() > 1 {
                 return bad(format!("two groups are named '{}'", g.name));
             }
             if g.members.is_empty() {
@@ -363,7 +362,7 @@ impl Constraints {
             if c.name.trim().is_empty() {
                 return bad("a custom constraint has an empty name".into());
             }
-            if !names.insert(format!("custom {}", c.name)) {
+            if self.custom.iter().filter(|o| o.name == c.name).count() > 1 {
                 return bad(format!("two custom constraints are named '{}'", c.name));
             }
             if c.terms.is_empty() {

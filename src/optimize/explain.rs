@@ -85,7 +85,7 @@ fn describe(inst: &Instance, items: &[usize], upper: bool) -> String {
     }
     for &k in items {
         if matches!(inst.items[k].kind, ItemKind::GroupMin | ItemKind::GroupMax) {
-            parts.push(inst.items[k].name.clone());
+            parts.push(inst.name(k));
         }
     }
     let what = if upper { "upper bounds" } else { "lower bounds" };
@@ -100,7 +100,7 @@ fn names(inst: &Instance, items: &[usize]) -> Vec<String> {
     let mut items = items.to_vec();
     items.sort_unstable();
     items.dedup();
-    items.iter().map(|&k| inst.items[k].name.clone()).collect()
+    items.iter().map(|&k| inst.name(k)).collect()
 }
 
 /// The explanation of the tree node `v` whose range is empty (`l`, `h` as left by
@@ -116,7 +116,7 @@ pub(crate) fn tree_failure(
     let total = model.total;
     if tree.is_leaf(v) {
         let who = &inst.names[v];
-        let src = |item: Option<usize>| item.map_or("the total".to_string(), |k| inst.items[k].name.clone());
+        let src = |item: Option<usize>| item.map_or("the total".to_string(), |k| inst.name(k));
         let items: Vec<usize> = model.lo_item[v].into_iter().chain(model.hi_item[v]).collect();
         return Explanation {
             message: format!(

@@ -24,7 +24,7 @@
 //! check, then the chi-square tie-break inside the boxes of the optimal level.
 
 use super::model::Model;
-use super::objective::{level_box, rel_weight, Costs, Key, Separable};
+use super::objective::{level_box, next_level, rel_weight, Costs, Key, Separable};
 
 const ROOT_PARENT: usize = usize::MAX;
 
@@ -186,21 +186,40 @@ impl Tree {
         let mut l = Vec::new();
         let mut h = Vec::new();
         self.ranges(lo, hi, &mut l, &mut h).expect("feasible boxes");
+        self.solve_in_ranges(&l, &h, costs, x);
+    }
+
+    /// [`solve_separable`](Self::solve_separable) with the node ranges already computed by
+    /// [`ranges`](Self::ranges) (which must have returned `Ok`).
+    pub fn solve_in_ranges(&self, l: &[u64], h: &[u64], costs: &Costs, x: &mut Vec<u64>) {
         let mut target = vec![0u64; self.nodes()];
         target[self.root()] = self.own_lo[self.root()];
+        let (mut fixed, mut by_gap) = (Vec::new(), Vec::new());
         for &v in self.post.iter().rev() {
-            self.split(v, target[v], &l, &h, &mut target);
+            self.split(v, target[v], l, h, &mut target, &mut fixed, &mut by_gap);
         }
         x.clear();
         x.extend_from_slice(&target[..self.n]);
-        self.exchange(x, &mut target, &l, &h, costs);
+        self.exchange(x, &mut target, l, h, costs);
     }
 
     /// Splits node v's target among its children in proportion to their ideal quotas, clamped
     /// to their ranges (a start close to the optimum; only the running time depends on it).
-    fn split(&self, v: usize, t: u64, l: &[u64], h: &[u64], target: &mut [u64]) {
+    #[allow(clippy::too_many_arguments)]
+    fn split(
+        &self,
+        v: usize,
+        t: u64,
+        l: &[u64],
+        h: &[u64],
+        target: &mut [u64],
+        fixed: &mut Vec<bool>,
+        by_gap: &mut Vec<usize>,
+    ) {
         let cs = &self.children[v];
-        let mut fixed = vec![false; cs.len()];
+        // `fixed[k]`: child k sits at a bound of its range.
+        fixed.clear();
+        fixed.resize(cs.len(), false);
         let mut scale = 0.0;
         for _ in 0..=cs.len() {
             let (mut rest, mut free_q) = (t as f64, 0.0);
@@ -236,13 +255,14 @@ impl Tree {
             sum += target[c];
         }
         // Repair the sum one slot per child and pass, largest shortfall first.
-        let mut by_gap: Vec<usize> = (0..cs.len()).collect();
+        by_gap.clear();
+        by_gap.extend(0..cs.len());
         let gap = |k: usize, target: &[u64]| self.qsum[cs[k]] * scale - target[cs[k]] as f64;
         while sum != t {
             by_gap.sort_by(|&a, &b| gap(b, target).total_cmp(&gap(a, target)).then(a.cmp(&b)));
             let before = sum;
             if sum < t {
-                for &k in &by_gap {
+                for &k in by_gap.iter() {
                     if sum < t && target[cs[k]] < h[cs[k]] {
                         target[cs[k]] += 1;
                         sum += 1;
@@ -261,61 +281,102 @@ impl Tree {
     }
 
     /// Improving exchanges until none is left. `cur` holds every node's current sum.
+    ///
+    /// Every node keeps the best increment and decrement of its subtree (for its parent) and
+    /// the best improving exchange between two of its children, if any. An exchange changes
+    /// only the two leaves and their ancestors, so only those are recomputed.
     fn exchange(&self, x: &mut [u64], cur: &mut [u64], l: &[u64], h: &[u64], costs: &Costs) {
         let nodes = self.nodes();
         let mut gain: Vec<Option<(Key, usize)>> = vec![None; nodes];
         let mut loss: Vec<Option<(Key, usize)>> = vec![None; nodes];
+        let mut found: Vec<Option<(usize, usize)>> = vec![None; nodes];
+        let mut dirty = vec![true; nodes];
+        for i in 0..self.n {
+            self.leaf(i, x, l, h, costs, &mut gain, &mut loss);
+        }
         loop {
-            for i in 0..self.n {
-                gain[i] = (x[i] < h[i]).then(|| (costs.key(i, x[i]), i));
-                loss[i] = (x[i] > l[i]).then(|| (costs.key(i, x[i] - 1), i));
-            }
-            let mut found = None;
             for &v in &self.post {
-                let (mut g1, mut g2): (Claim, Claim) = (None, None);
-                let (mut l1, mut l2): (Claim, Claim) = (None, None);
-                for &c in &self.children[v] {
-                    if let Some((k, leaf)) = gain[c] {
-                        if g1.map_or(true, |b| k.better_than(&b.0)) {
-                            g2 = g1;
-                            g1 = Some((k, leaf, c));
-                        } else if g2.map_or(true, |b| k.better_than(&b.0)) {
-                            g2 = Some((k, leaf, c));
-                        }
-                    }
-                    if let Some((k, leaf)) = loss[c] {
-                        if l1.map_or(true, |b| b.0.better_than(&k)) {
-                            l2 = l1;
-                            l1 = Some((k, leaf, c));
-                        } else if l2.map_or(true, |b| b.0.better_than(&k)) {
-                            l2 = Some((k, leaf, c));
-                        }
-                    }
+                if dirty[v] {
+                    found[v] = self.node(v, cur, l, h, &mut gain, &mut loss);
+                    dirty[v] = false;
                 }
-                let improving = |g: Claim, s: Claim| match (g, s) {
-                    (Some(g), Some(s)) if g.2 != s.2 && g.0.better_than(&s.0) => Some((g.1, s.1)),
-                    _ => None,
-                };
-                found = improving(g1, l1).or_else(|| improving(g1, l2)).or_else(|| improving(g2, l1));
-                if found.is_some() {
-                    break;
-                }
-                gain[v] = if cur[v] < h[v] { g1.map(|g| (g.0, g.1)) } else { None };
-                loss[v] = if cur[v] > l[v] { l1.map(|s| (s.0, s.1)) } else { None };
             }
-            let Some((i, j)) = found else { break };
+            let Some((i, j)) = self.post.iter().find_map(|&v| found[v]) else { break };
             x[i] += 1;
             x[j] -= 1;
-            let (mut a, mut b) = (i, j);
+            self.leaf(i, x, l, h, costs, &mut gain, &mut loss);
+            self.leaf(j, x, l, h, costs, &mut gain, &mut loss);
+            let (mut a, mut b) = (self.parent[i], self.parent[j]);
             while a != ROOT_PARENT {
                 cur[a] += 1;
+                dirty[a] = true;
                 a = self.parent[a];
             }
             while b != ROOT_PARENT {
                 cur[b] -= 1;
+                dirty[b] = true;
                 b = self.parent[b];
             }
+            cur[i] += 1;
+            cur[j] -= 1;
         }
+    }
+
+    /// A leaf's next increment and last decrement.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn leaf(
+        &self,
+        i: usize,
+        x: &[u64],
+        l: &[u64],
+        h: &[u64],
+        costs: &Costs,
+        gain: &mut [Option<(Key, usize)>],
+        loss: &mut [Option<(Key, usize)>],
+    ) {
+        gain[i] = (x[i] < h[i]).then(|| (costs.key(i, x[i]), i));
+        loss[i] = (x[i] > l[i]).then(|| (costs.key(i, x[i] - 1), i));
+    }
+
+    /// Recomputes node v from its children: its best increment and decrement (if its own
+    /// range allows) and the best improving exchange between two different children.
+    fn node(
+        &self,
+        v: usize,
+        cur: &[u64],
+        l: &[u64],
+        h: &[u64],
+        gain: &mut [Option<(Key, usize)>],
+        loss: &mut [Option<(Key, usize)>],
+    ) -> Option<(usize, usize)> {
+        let (mut g1, mut g2): (Claim, Claim) = (None, None);
+        let (mut l1, mut l2): (Claim, Claim) = (None, None);
+        for &c in &self.children[v] {
+            if let Some((k, leaf)) = gain[c] {
+                if g1.map_or(true, |b| k.better_than(&b.0)) {
+                    g2 = g1;
+                    g1 = Some((k, leaf, c));
+                } else if g2.map_or(true, |b| k.better_than(&b.0)) {
+                    g2 = Some((k, leaf, c));
+                }
+            }
+            if let Some((k, leaf)) = loss[c] {
+                if l1.map_or(true, |b| b.0.better_than(&k)) {
+                    l2 = l1;
+                    l1 = Some((k, leaf, c));
+                } else if l2.map_or(true, |b| b.0.better_than(&k)) {
+                    l2 = Some((k, leaf, c));
+                }
+            }
+        }
+        gain[v] = if cur[v] < h[v] { g1.map(|g| (g.0, g.1)) } else { None };
+        loss[v] = if cur[v] > l[v] { l1.map(|s| (s.0, s.1)) } else { None };
+        let improving = |g: Claim, s: Claim| match (g, s) {
+            (Some(g), Some(s)) if g.2 != s.2 && g.0.better_than(&s.0) => Some((g.1, s.1)),
+            _ => None,
+        };
+        improving(g1, l1).or_else(|| improving(g1, l2)).or_else(|| improving(g2, l1))
     }
 
     /// The minimax optimum: the smallest level z at which the level boxes are feasible, then
@@ -338,13 +399,28 @@ impl Tree {
         if self.ranges(&blo, &bhi, &mut l, &mut h).is_ok() {
             z_hi = 0.0;
         } else {
-            for _ in 0..200 {
+            // Invariant: z_lo infeasible, z_hi feasible. Feasibility changes only at candidate
+            // levels, so stop when the first candidate above z_lo is feasible (or is z_hi).
+            let mut feasible = |z: f64, blo: &mut Vec<u64>, bhi: &mut Vec<u64>| {
+                boxes_at(z, blo, bhi);
+                self.ranges(blo, bhi, &mut l, &mut h).is_ok()
+            };
+            loop {
+                match next_level(ideal, lo, hi, z_lo) {
+                    Some(c) if c < z_hi => {
+                        if feasible(c, &mut blo, &mut bhi) {
+                            z_hi = c;
+                            break;
+                        }
+                        z_lo = c;
+                    }
+                    _ => break,
+                }
                 let mid = 0.5 * (z_lo + z_hi);
                 if mid <= z_lo || mid >= z_hi {
                     break;
                 }
-                boxes_at(mid, &mut blo, &mut bhi);
-                if self.ranges(&blo, &bhi, &mut l, &mut h).is_ok() {
+                if feasible(mid, &mut blo, &mut bhi) {
                     z_hi = mid;
                 } else {
                     z_lo = mid;

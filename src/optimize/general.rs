@@ -14,7 +14,7 @@ use super::fast::Tree;
 use super::lp::{self, Answer, Budget};
 use super::model::{custom_lhs, Model};
 use super::objective::{
-    level_box, max_relative_deviation, rel_weight, Costs, Key, Objective, Separable, BOX_TOL,
+    level_box, max_relative_deviation, next_level, rel_weight, Costs, Key, Objective, Separable,
 };
 use super::OptimizeError;
 
@@ -79,30 +79,6 @@ fn refine(answer: Answer, m: &Model, lo: &[u64], hi: &[u64], costs: &Costs) -> A
         }
         other => other,
     }
-}
-
-/// The smallest level strictly above z at which some unit's level box (within its bounds)
-/// grows; `None` when every box is already its full range.
-fn next_level(m: &Model, ideal: &[f64], z: f64) -> Option<f64> {
-    let mut best: Option<f64> = None;
-    for (i, &q) in ideal.iter().enumerate() {
-        let (w, lo, hi) = (rel_weight(q), m.lo[i], m.hi[i]);
-        let top = (q + z * w + BOX_TOL).floor();
-        let up = if top < 0.0 { 0 } else { top as u64 + 1 }.max(lo);
-        if up <= hi {
-            let c = (up as f64 - q) / w;
-            best = Some(best.map_or(c, |b| b.min(c)));
-        }
-        let bottom = (q - z * w - BOX_TOL).ceil();
-        if bottom >= 1.0 {
-            let down = (bottom as u64 - 1).min(hi);
-            if down >= lo {
-                let c = (q - down as f64) / w;
-                best = Some(best.map_or(c, |b| b.min(c)));
-            }
-        }
-    }
-    best.filter(|&c| c > z)
 }
 
 /// Minimax on the LP path: the LP bound, then feasibility solves over the candidate levels
@@ -190,7 +166,7 @@ struct Levels<'a> {
 impl Levels<'_> {
     fn get(&mut self, idx: usize) -> Option<f64> {
         while self.list.len() <= idx {
-            let c = next_level(self.m, self.ideal, self.z)?;
+            let c = next_level(self.ideal, &self.m.lo, &self.m.hi, self.z)?;
             self.list.push(c);
             self.z = c;
         }

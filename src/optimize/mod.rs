@@ -279,6 +279,41 @@ pub fn solve(
     constraints: &Constraints,
     names: &[String],
 ) -> Result<OptOutcome, OptimizeError> {
+    validate(ideal, lower, upper, total, constraints, names)?;
+    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
+    let model = inst.full_model();
+    let (status, path, slots) = run(&inst, &model)?;
+    Ok(report(&inst, &model, status, path, slots))
+}
+
+/// Slots only, for sweeps: the same allocation and status as [`solve`], without the report
+/// (objective, binding constraints, groups). `out` is cleared and filled (left empty when there
+/// is no allocation).
+pub fn solve_slots(
+    ideal: &[f64],
+    lower: &[u64],
+    upper: &[u64],
+    total: u64,
+    constraints: &Constraints,
+    names: &[String],
+    out: &mut Vec<u64>,
+) -> Result<Status, OptimizeError> {
+    validate(ideal, lower, upper, total, constraints, names)?;
+    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
+    let model = inst.full_model();
+    let (status, _, slots) = run(&inst, &model)?;
+    *out = slots;
+    Ok(status)
+}
+
+fn validate(
+    ideal: &[f64],
+    lower: &[u64],
+    upper: &[u64],
+    total: u64,
+    constraints: &Constraints,
+    names: &[String],
+) -> Result<(), OptimizeError> {
     let n = ideal.len();
     if n == 0 {
         return Err(OptimizeError::NoUnits);
@@ -302,39 +337,32 @@ pub fn solve(
     if constraints.solver == Solver::Highs && !Solver::Highs.available() {
         return Err(OptimizeError::SolverUnavailable(Solver::Highs));
     }
-    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
-    let model = inst.full_model();
-    let tree = Tree::build(&model, ideal);
+    Ok(())
+}
+
+/// Chooses the path, runs the cheap checks and the solver.
+fn run(inst: &Instance, model: &Model) -> Result<(Status, Path, Vec<u64>), OptimizeError> {
+    let (ideal, constraints, n) = (inst.ideal, inst.constraints, inst.len());
+    let tree = Tree::build(model, ideal);
     let path = match (&tree, constraints.path) {
         (_, PathChoice::Lp) => Path::Lp,
         (Ok(_), _) => Path::Fast,
         (Err(why), PathChoice::Fast) => {
-            return Err(OptimizeError::FastPathNotApplicable { reason: not_laminar(&inst, why) })
+            return Err(OptimizeError::FastPathNotApplicable { reason: not_laminar(inst, why) })
         }
         (Err(_), PathChoice::Auto) => Path::Lp,
     };
-    let solver = (path == Path::Lp).then_some(constraints.solver);
-    let infeasible = |explanation: Explanation| OptOutcome {
-        status: Status::Infeasible { explanation },
-        path,
-        solver,
-        objective_kind: constraints.objective,
-        slots: Vec::new(),
-        objective: f64::INFINITY,
-        tie_break: f64::INFINITY,
-        binding: Vec::new(),
-        groups: Vec::new(),
-    };
+    let infeasible = |explanation: Explanation| (Status::Infeasible { explanation }, path, Vec::new());
     // Cheap checks: exact on a group tree, partial otherwise.
     let (mut l, mut h) = (Vec::new(), Vec::new());
     match &tree {
         Ok(t) => {
             if let Err(v) = t.ranges(&model.lo, &model.hi, &mut l, &mut h) {
-                return Ok(infeasible(explain::tree_failure(&inst, &model, t, v, &l, &h)));
+                return Ok(infeasible(explain::tree_failure(inst, model, t, v, &l, &h)));
             }
         }
         Err(_) => {
-            if let Some(e) = explain::precheck(&inst, &model) {
+            if let Some(e) = explain::precheck(inst, model) {
                 return Ok(infeasible(e));
             }
         }
@@ -346,23 +374,18 @@ pub fn solve(
                 objective::Objective::Minimax => {
                     t.solve_minimax(&model.lo, &model.hi, ideal, &mut x);
                 }
-                o => t.solve_separable(
-                    &model.lo,
-                    &model.hi,
-                    &objective::Costs::new(ideal, o.separable()),
-                    &mut x,
-                ),
+                o => t.solve_in_ranges(&l, &h, &objective::Costs::new(ideal, o.separable()), &mut x),
             }
             (Status::Optimal, x)
         }
         _ => {
             let budget = Budget::new(constraints.solver, constraints.time_limit);
-            match general::solve(&model, ideal, constraints.objective, &budget)? {
+            match general::solve(model, ideal, constraints.objective, &budget)? {
                 Answer::Found { x, proven } => (if proven { Status::Optimal } else { Status::TimeLimit }, x),
                 Answer::TimedOut => (Status::TimeLimit, Vec::new()),
                 Answer::Infeasible => {
                     let budget = Budget::new(constraints.solver, constraints.time_limit);
-                    return match explain::deletion_filter(&inst, &budget)? {
+                    return match explain::deletion_filter(inst, &budget)? {
                         Some(e) => Ok(infeasible(e)),
                         None => Err(OptimizeError::Solver(
                             "the solver reported infeasible, but the constraints have a solution".into(),
@@ -372,12 +395,12 @@ pub fn solve(
             }
         }
     };
-    Ok(report(&inst, &model, status, path, solver, slots))
+    Ok((status, path, slots))
 }
 
 fn not_laminar(inst: &Instance, why: &NotLaminar) -> String {
     match why {
-        NotLaminar::Custom(item) => format!("{} needs the LP path", inst.items[*item].name),
+        NotLaminar::Custom(item) => format!("{} needs the LP path", inst.name(*item)),
         NotLaminar::Overlap(a, b) => format!(
             "groups '{}' and '{}' overlap without one containing the other",
             inst.constraints.groups[*a].name, inst.constraints.groups[*b].name
@@ -386,15 +409,9 @@ fn not_laminar(inst: &Instance, why: &NotLaminar) -> String {
 }
 
 /// Objective, binding constraints and group report of an allocation.
-fn report(
-    inst: &Instance,
-    model: &Model,
-    status: Status,
-    path: Path,
-    solver: Option<Solver>,
-    x: Vec<u64>,
-) -> OptOutcome {
+fn report(inst: &Instance, model: &Model, status: Status, path: Path, x: Vec<u64>) -> OptOutcome {
     let c = inst.constraints;
+    let solver = (path == Path::Lp).then_some(c.solver);
     let total = inst.total;
     if x.is_empty() {
         return OptOutcome {
@@ -410,7 +427,7 @@ fn report(
         };
     }
     let mut binding = Vec::new();
-    for item in &inst.items {
+    for (k, item) in inst.items.iter().enumerate() {
         let at_bound = match (item.kind, item.target) {
             (ItemKind::Floor, Target::Unit(i)) => x[i] == item.lo,
             (ItemKind::Cap, Target::Unit(i)) => x[i] == item.hi,
@@ -427,9 +444,9 @@ fn report(
         if at_bound {
             binding.push(match (item.kind, item.target) {
                 (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) => {
-                    format!("{}: at {}", item.name, x[i])
+                    format!("{}: at {}", inst.name(k), x[i])
                 }
-                _ => item.name.clone(),
+                _ => inst.name(k),
             });
         }
     }

@@ -45,8 +45,8 @@ pub(crate) struct Item {
     /// maximum: `hi` is the count.
     pub lo: u64,
     pub hi: u64,
-    /// The constraint in the scenario's own words.
-    pub name: String,
+    /// A group bound given as a share (`min_share`, `max_share`) rather than a count.
+    pub via_share: bool,
 }
 
 /// A group row of a resolved model.
@@ -140,127 +140,149 @@ impl<'a> Instance<'a> {
         constraints: &'a Constraints,
         names: &'a [String],
     ) -> Self {
-        let mut items = Vec::new();
-        let unit = |kind, i: usize, lo: u64, hi: u64, name: String| Item {
+        let mut items =
+            Vec::with_capacity(3 * ideal.len() + 2 * constraints.groups.len() + constraints.custom.len());
+        let unit = |kind, i: usize, lo: u64, hi: u64| Item {
             kind,
             target: Target::Unit(i),
             lo,
             hi,
-            name,
+            via_share: false,
         };
+        let change = constraints.change.as_ref().map(|c| {
+            let r = c.max_rel.map(|r| exact_decimal(r).expect("validated"));
+            (c, r)
+        });
         for i in 0..ideal.len() {
-            let who = &names[i];
             if lower[i] > 0 {
-                items.push(unit(
-                    ItemKind::Floor,
-                    i,
-                    lower[i],
-                    total,
-                    format!("floor of {who} ({})", lower[i]),
-                ));
+                items.push(unit(ItemKind::Floor, i, lower[i], total));
             }
             if upper[i] < total {
-                items.push(unit(ItemKind::Cap, i, 0, upper[i], format!("cap of {who} ({})", upper[i])));
+                items.push(unit(ItemKind::Cap, i, 0, upper[i]));
             }
-            if let Some(c) = &constraints.change {
+            if let Some((c, r)) = change {
                 let p = c.previous[i];
-                let rel = c.max_rel.map(|r| (r, floor_times(exact_decimal(r).expect("validated"), p)));
-                match (c.max_abs, rel, c.combine) {
-                    (Some(a), Some((r, d)), Combine::Either) => {
+                let d = r.map(|r| floor_times(r, p));
+                match (c.max_abs, d, c.combine) {
+                    (Some(a), Some(d), Combine::Either) => {
                         let e = a.max(d);
-                        let (lo, hi) = (p.saturating_sub(e), p + e);
-                        items.push(unit(
-                            ItemKind::ChangeEither,
-                            i,
-                            lo,
-                            hi,
-                            format!(
-                                "change for {who} (previous {p}, ±max({a}, {}) = ±{e}: {lo}..{hi})",
-                                percent(r)
-                            ),
-                        ));
+                        items.push(unit(ItemKind::ChangeEither, i, p.saturating_sub(e), p.saturating_add(e)));
                     }
                     (abs, rel, _) => {
                         if let Some(a) = abs {
-                            let (lo, hi) = (p.saturating_sub(a), p.saturating_add(a));
                             items.push(unit(
                                 ItemKind::ChangeAbs,
                                 i,
-                                lo,
-                                hi,
-                                format!("change.max_abs for {who} (previous {p}, ±{a}: {lo}..{hi})"),
+                                p.saturating_sub(a),
+                                p.saturating_add(a),
                             ));
                         }
-                        if let Some((r, d)) = rel {
-                            let (lo, hi) = (p.saturating_sub(d), p + d);
-                            items.push(unit(
-                                ItemKind::ChangeRel,
-                                i,
-                                lo,
-                                hi,
-                                format!(
-                                    "change.max_rel for {who} (previous {p}, ±{}: {lo}..{hi})",
-                                    percent(r)
-                                ),
-                            ));
+                        if let Some(d) = rel {
+                            items.push(unit(ItemKind::ChangeRel, i, p.saturating_sub(d), p + d));
                         }
                     }
                 }
             }
             if constraints.quota_condition {
                 let q = ideal[i];
-                let (lo, hi) = (q.floor() as u64, q.ceil() as u64);
-                items.push(unit(
-                    ItemKind::Quota,
-                    i,
-                    lo,
-                    hi,
-                    format!("quota_condition for {who} (ideal {}: {lo}..{hi})", show_q(q)),
-                ));
+                items.push(unit(ItemKind::Quota, i, q.floor() as u64, q.ceil() as u64));
             }
         }
         for (g, group) in constraints.groups.iter().enumerate() {
-            let name = &group.name;
-            let mut push = |kind, lo: u64, hi: u64, text: String| {
-                items.push(Item { kind, target: Target::Group(g), lo, hi, name: text })
+            let mut push = |kind, lo: u64, hi: u64, via_share: bool| {
+                items.push(Item { kind, target: Target::Group(g), lo, hi, via_share })
             };
             if let Some(s) = group.min_share {
-                let c = ceil_times(exact_decimal(s).expect("validated"), total);
-                push(ItemKind::GroupMin, c, total, format!("group {name} min_share {s} (≥ {c} of {total})"));
+                push(
+                    ItemKind::GroupMin,
+                    ceil_times(exact_decimal(s).expect("validated"), total),
+                    total,
+                    true,
+                );
             }
             if let Some(c) = group.min_count {
-                push(ItemKind::GroupMin, c, total, format!("group {name} min_count {c}"));
+                push(ItemKind::GroupMin, c, total, false);
             }
             if let Some(s) = group.max_share {
-                let c = floor_times(exact_decimal(s).expect("validated"), total);
-                push(ItemKind::GroupMax, 0, c, format!("group {name} max_share {s} (≤ {c} of {total})"));
+                push(ItemKind::GroupMax, 0, floor_times(exact_decimal(s).expect("validated"), total), true);
             }
             if let Some(c) = group.max_count {
-                push(ItemKind::GroupMax, 0, c, format!("group {name} max_count {c}"));
+                push(ItemKind::GroupMax, 0, c, false);
             }
         }
-        for (k, c) in constraints.custom.iter().enumerate() {
-            let mut lhs = String::new();
-            for (t, &(i, a)) in c.terms.iter().enumerate() {
-                let sign = if a < 0 { "−" } else { "+" };
-                let mag = a.unsigned_abs();
-                let coef = if mag == 1 { String::new() } else { format!("{mag}·") };
-                if t == 0 {
-                    lhs.push_str(if a < 0 { "−" } else { "" });
-                } else {
-                    lhs.push_str(&format!(" {sign} "));
-                }
-                lhs.push_str(&format!("{coef}{}", names[i]));
-            }
+        for k in 0..constraints.custom.len() {
             items.push(Item {
                 kind: ItemKind::Custom,
                 target: Target::Custom(k),
                 lo: 0,
                 hi: 0,
-                name: format!("custom '{}': {lhs} {} {}", c.name, c.op.symbol(), c.rhs),
+                via_share: false,
             });
         }
         Instance { ideal, names, constraints, total, items }
+    }
+
+    /// Item k in the scenario's own words ("change.max_rel for 四川省 (previous 40, ±15%:
+    /// 34..46)"). Built on demand: only messages and reports need it.
+    pub fn name(&self, k: usize) -> String {
+        let item = &self.items[k];
+        let (lo, hi, total) = (item.lo, item.hi, self.total);
+        match item.target {
+            Target::Unit(i) => {
+                let who = &self.names[i];
+                let change = self.constraints.change.as_ref();
+                let p = change.map_or(0, |c| c.previous[i]);
+                let a = change.and_then(|c| c.max_abs).unwrap_or(0);
+                let r = change.and_then(|c| c.max_rel).map(percent).unwrap_or_default();
+                match item.kind {
+                    ItemKind::Floor => format!("floor of {who} ({lo})"),
+                    ItemKind::Cap => format!("cap of {who} ({hi})"),
+                    ItemKind::ChangeAbs => {
+                        format!("change.max_abs for {who} (previous {p}, ±{a}: {lo}..{hi})")
+                    }
+                    ItemKind::ChangeRel => {
+                        format!("change.max_rel for {who} (previous {p}, ±{r}: {lo}..{hi})")
+                    }
+                    ItemKind::ChangeEither => {
+                        format!("change for {who} (previous {p}, ±max({a}, {r}) = ±{}: {lo}..{hi})", hi - p)
+                    }
+                    _ => format!("quota_condition for {who} (ideal {}: {lo}..{hi})", show_q(self.ideal[i])),
+                }
+            }
+            Target::Group(g) => {
+                let group = &self.constraints.groups[g];
+                let name = &group.name;
+                match (item.kind, item.via_share) {
+                    (ItemKind::GroupMin, true) => {
+                        format!(
+                            "group {name} min_share {} (≥ {lo} of {total})",
+                            group.min_share.unwrap_or(0.0)
+                        )
+                    }
+                    (ItemKind::GroupMin, false) => format!("group {name} min_count {lo}"),
+                    (_, true) => format!(
+                        "group {name} max_share {} (≤ {hi} of {total})",
+                        group.max_share.unwrap_or(0.0)
+                    ),
+                    (_, false) => format!("group {name} max_count {hi}"),
+                }
+            }
+            Target::Custom(k) => {
+                let c = &self.constraints.custom[k];
+                let mut lhs = String::new();
+                for (t, &(i, a)) in c.terms.iter().enumerate() {
+                    let mag = a.unsigned_abs();
+                    let coef = if mag == 1 { String::new() } else { format!("{mag}·") };
+                    if t == 0 {
+                        lhs.push_str(if a < 0 { "−" } else { "" });
+                    } else {
+                        lhs.push_str(if a < 0 { " − " } else { " + " });
+                    }
+                    lhs.push_str(&format!("{coef}{}", self.names[i]));
+                }
+                format!("custom '{}': {lhs} {} {}", c.name, c.op.symbol(), c.rhs)
+            }
+        }
     }
 
     pub fn len(&self) -> usize {

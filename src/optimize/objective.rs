@@ -240,6 +240,31 @@ pub(crate) fn level_box(q: f64, w: f64, z: f64, lo: u64, hi: u64) -> (u64, u64) 
     (a.max(lo), b.min(hi))
 }
 
+/// The smallest minimax level strictly above z at which some unit's level box (within
+/// `lo..hi`) grows; `None` when every box is already its full range. Feasibility of the level
+/// boxes only changes at these levels, so both paths search over them.
+pub(crate) fn next_level(ideal: &[f64], lo: &[u64], hi: &[u64], z: f64) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for (i, &q) in ideal.iter().enumerate() {
+        let (w, lo, hi) = (rel_weight(q), lo[i], hi[i]);
+        let top = (q + z * w + BOX_TOL).floor();
+        let up = if top < 0.0 { 0 } else { top as u64 + 1 }.max(lo);
+        if up <= hi {
+            let c = (up as f64 - q) / w;
+            best = Some(best.map_or(c, |b| b.min(c)));
+        }
+        let bottom = (q - z * w - BOX_TOL).ceil();
+        if bottom >= 1.0 {
+            let down = (bottom as u64 - 1).min(hi);
+            if down >= lo {
+                let c = (q - down as f64) / w;
+                best = Some(best.map_or(c, |b| b.min(c)));
+            }
+        }
+    }
+    best.filter(|&c| c > z)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
