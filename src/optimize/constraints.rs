@@ -282,6 +282,18 @@ pub fn exact_decimal(x: f64) -> Option<Ratio> {
     if !x.is_finite() || x < 0.0 || x > MAX_SEATS as f64 {
         return None;
     }
+    // Fast path for the common short decimals (0.28, 0.15, 1): the first k ≤ 6 at which
+    // x·10^k rounds to an integer m with m / 10^k == x. A decimal with k places that
+    // round-trips to x is what `Display` prints when no shorter one does; `Display` decides
+    // every other case (tested to agree).
+    let mut den = 1u64;
+    for _ in 0..=6 {
+        let m = (x * den as f64).round();
+        if m / den as f64 == x {
+            return Some(Ratio::new(m as u128, den as u128));
+        }
+        den *= 10;
+    }
     let text = format!("{x}");
     let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
     if frac.len() > MAX_DECIMALS {
@@ -408,6 +420,30 @@ impl Constraints {
 mod tests {
     use super::*;
 
+    /// The decimal as `Display` prints it (the definition the fast path must agree with).
+    fn by_display(x: f64) -> Ratio {
+        let text = format!("{x}");
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let den = 10u128.pow(frac.len() as u32);
+        let f: u128 = if frac.is_empty() { 0 } else { frac.parse().unwrap() };
+        Ratio::new(whole.parse::<u128>().unwrap() * den + f, den)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_decimals_agree_with_display(m in 0u64..10_000_000, places in 0u32..9, noise in proptest::bool::ANY) {
+            let mut x = m as f64 / 10f64.powi(places as i32);
+            if noise {
+                x = f64::from_bits(x.to_bits() + 1);
+            }
+            if x <= MAX_SEATS as f64 {
+                let r = exact_decimal(x).unwrap();
+                let d = by_display(x);
+                proptest::prop_assert!(r == d, "{} vs {}", r, d);
+            }
+        }
+    }
+
     #[test]
     fn decimals_are_read_as_typed() {
         assert_eq!(exact_decimal(0.28).unwrap(), Ratio::new(28, 100));
@@ -415,6 +451,7 @@ mod tests {
         assert_eq!(exact_decimal(1.0).unwrap(), Ratio::new(1, 1));
         assert_eq!(exact_decimal(0.0000001).unwrap(), Ratio::new(1, 10_000_000));
         assert!(exact_decimal(-0.1).is_none() && exact_decimal(f64::NAN).is_none());
+        assert_eq!(exact_decimal(0.123456789).unwrap(), Ratio::new(123456789, 1_000_000_000));
         // 0.3 · 1000 is 300.00000000000006 in f64; exactly 300 here.
         assert_eq!(ceil_times(exact_decimal(0.3).unwrap(), 1000), 300);
         assert_eq!(ceil_times(exact_decimal(0.28).unwrap(), 1039), 291);

@@ -151,21 +151,21 @@ impl Key {
 
 /// The increment costs of a separable objective for given ideal quotas.
 #[derive(Debug, Clone)]
-pub(crate) struct Costs {
-    q: Vec<f64>,
-    w: Vec<f64>,
+pub(crate) struct Costs<'a> {
+    q: &'a [f64],
     kind: Separable,
 }
 
-impl Costs {
-    pub(crate) fn new(ideal: &[f64], kind: Separable) -> Self {
-        Costs { q: ideal.to_vec(), w: ideal.iter().map(|&q| rel_weight(q)).collect(), kind }
+impl<'a> Costs<'a> {
+    pub(crate) fn new(ideal: &'a [f64], kind: Separable) -> Self {
+        Costs { q: ideal, kind }
     }
 
     /// The key of unit i's increment from k to k+1.
     #[inline]
     pub(crate) fn key(&self, i: usize, k: u64) -> Key {
-        let (q, w) = (self.q[i], self.w[i]);
+        let q = self.q[i];
+        let w = rel_weight(q);
         match self.kind {
             Separable::L1ThenChi => Key { primary: l1_step(q, k), secondary: chi_step(q, w, k), unit: i },
             Separable::Chi => Key { primary: chi_step(q, w, k), secondary: 0.0, unit: i },
@@ -283,7 +283,8 @@ mod tests {
     fn keys_within_a_unit_never_decrease() {
         for &q in &[0.0, 0.3, 1.0, 7.5, 12.999, 100.01] {
             for kind in [Separable::L1ThenChi, Separable::Chi] {
-                let c = Costs::new(&[q], kind);
+                let ideal = [q];
+                let c = Costs::new(&ideal, kind);
                 for k in 0..200 {
                     assert!(c.key(0, k).cmp(&c.key(0, k + 1)) != Ordering::Greater, "q {q} k {k}");
                 }
