@@ -229,6 +229,78 @@ proptest! {
     }
 }
 
+/// A small instance with what only the LP path handles: a custom row, or two overlapping groups.
+fn small_general_case() -> impl Strategy<Value = Case> {
+    (small_case(), 0usize..3, -4i64..12, 0u64..10).prop_map(|(mut case, kind, k, m)| {
+        let n = case.ideal.len();
+        match kind {
+            0 => case.c.custom.push(Custom {
+                name: "diff".into(),
+                terms: vec![(0, 1), (1, -1)],
+                op: Op::Le,
+                rhs: k,
+            }),
+            1 => case.c.custom.push(Custom {
+                name: "pair".into(),
+                terms: vec![(0, 2), (n - 1, 1)],
+                op: if k % 2 == 0 { Op::Ge } else { Op::Eq },
+                rhs: k.abs() + 3,
+            }),
+            _ => {
+                let (mut a, mut b) = (group("left", &[0, 1]), group("right", &[1, n - 1]));
+                a.min_count = Some(m);
+                b.max_count = Some(m + 2);
+                if n > 2 {
+                    case.c.groups.extend([a, b]);
+                }
+            }
+        }
+        case
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Custom rows and overlapping groups (LP path) against enumeration: same status and
+    /// objective. (The tie-break is exchange-optimal there, not necessarily the global one.)
+    #[test]
+    fn lp_path_matches_brute_force_with_custom_rows(case in small_general_case()) {
+        let out = case.solve(PathChoice::Auto);
+        match brute(&case) {
+            None => prop_assert!(matches!(out.status, Status::Infeasible { .. }), "{out:?}"),
+            Some((value, _)) => {
+                prop_assert_eq!(&out.status, &Status::Optimal);
+                prop_assert!((out.objective - value).abs() < 1e-9, "{} vs {}", out.objective, value);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "highs")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// HiGHS, microlp and the fast path agree on laminar instances (same integers), and HiGHS
+    /// and microlp on the objective of instances with custom rows.
+    #[test]
+    fn highs_agrees_with_microlp(case in sweep_case(), general in small_general_case()) {
+        let mut highs = case.clone();
+        highs.c.solver = Solver::Highs;
+        let (a, b) = (case.solve(PathChoice::Fast), highs.solve(PathChoice::Lp));
+        prop_assert_eq!(b.solver, Some(Solver::Highs));
+        prop_assert_eq!(&a.slots, &b.slots);
+        prop_assert_eq!(a.status == Status::Optimal, b.status == Status::Optimal);
+        let mut highs = general.clone();
+        highs.c.solver = Solver::Highs;
+        let (a, b) = (general.solve(PathChoice::Lp), highs.solve(PathChoice::Lp));
+        prop_assert_eq!(a.status == Status::Optimal, b.status == Status::Optimal);
+        if a.status == Status::Optimal {
+            prop_assert!((a.objective - b.objective).abs() < 1e-9 * a.objective.max(1.0));
+        }
+    }
+}
+
 /// A random instance of realistic size: 8–37 units, laminar regional groups, change limits.
 fn sweep_case() -> impl Strategy<Value = Case> {
     (8usize..38).prop_flat_map(|n| {
