@@ -282,14 +282,16 @@ pub fn exact_decimal(x: f64) -> Option<Ratio> {
     if !x.is_finite() || x < 0.0 || x > MAX_SEATS as f64 {
         return None;
     }
-    // Fast path for the common short decimals (0.28, 0.15, 1): the first k ≤ 6 at which
-    // x·10^k rounds to an integer m with m / 10^k == x. A decimal with k places that
-    // round-trips to x is what `Display` prints when no shorter one does; `Display` decides
-    // every other case (tested to agree).
+    let x = x + 0.0; // −0.0 → +0.0
+                     // Fast path for the common short decimals (0.28, 0.15, 1): the first k ≤ 6 at which
+                     // x·10^k rounds to an integer m with m / 10^k == x. A decimal with k places that
+                     // round-trips to x is what `Display` prints when no shorter one does; `Display` decides
+                     // every other case (tested to agree).
     let mut den = 1u64;
     for _ in 0..=6 {
         let m = (x * den as f64).round();
-        if m / den as f64 == x {
+        // Exact equality on purpose: the decimal must round-trip to x bit for bit.
+        if (m / den as f64).to_bits() == x.to_bits() {
             return Some(Ratio::new(m as u128, den as u128));
         }
         den *= 10;

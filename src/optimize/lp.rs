@@ -138,6 +138,7 @@ fn run(
 enum Outcome {
     Infeasible,
     TimedOut,
+    #[cfg_attr(feature = "highs", allow(dead_code))]
     Unavailable,
     Fault(String),
 }
