@@ -43,7 +43,22 @@
 //!
 //! `path = "auto"` (default) takes the fast path whenever it applies. The test suite checks
 //! that both paths give the same objective and the same integers on thousands of random
-//! instances.
+//! instances. [`solve`] returns the full report; [`solve_slots`] only the slots and status, for
+//! sweeps (about 7 µs for 37 units with two groups and change limits).
+//!
+//! # Numerical policy
+//!
+//! - Every constraint is checked in integers: shares and `max_rel` are exact decimals
+//!   ([`exact_decimal`]), custom rows are summed in `i128`.
+//! - The objective's increments are computed in f64 from the f64 ideal quotas and compared
+//!   exactly (a total order; −0 = +0); increments whose costs are equal as f64 values fall
+//!   through to the tie-break. Allocations whose objective values are equal in real arithmetic
+//!   but differ in the last bits of the f64 quotas are ordered by those bits — identically on
+//!   both paths, because both use the same keys.
+//! - Named tolerances, each guarding one thing: [`MIN_IDEAL`] (division by a zero quota),
+//!   [`IDEAL_SUM_TOL`] (Σ q_i vs N on input), `BOX_TOL` (1e-9 slots: rounding of the minimax
+//!   level boxes), `INTEGRALITY_TOL` (1e-6: reading the LP solver's integers; anything farther
+//!   is an error), [`OBJECTIVE_TOL`] (the checker's comparison of a reported objective).
 //!
 //! # Infeasibility
 //!
