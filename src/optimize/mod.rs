@@ -457,12 +457,14 @@ fn report(inst: &Instance, model: &Model, status: Status, path: Path, x: Vec<u64
             _ => false,
         };
         if at_bound {
-            binding.push(match (item.kind, item.target) {
-                (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) => {
-                    format!("{}: at {}", inst.name(k), x[i])
-                }
-                _ => inst.name(k),
-            });
+            let mut text = inst.name(k);
+            if let (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) =
+                (item.kind, item.target)
+            {
+                text.push_str(": at ");
+                text.push_str(&x[i].to_string());
+            }
+            binding.push(text);
         }
     }
     let groups = c

@@ -113,6 +113,8 @@ pub(crate) struct Instance<'a> {
     pub constraints: &'a Constraints,
     pub total: u64,
     pub items: Vec<Item>,
+    /// `max_rel` as a percentage for names ("15%"), formatted once.
+    rel_text: String,
 }
 
 /// A quota for messages: two decimals.
@@ -219,7 +221,8 @@ impl<'a> Instance<'a> {
                 via_share: false,
             });
         }
-        Instance { ideal, names, constraints, total, items }
+        let rel_text = constraints.change.as_ref().and_then(|c| c.max_rel).map(percent).unwrap_or_default();
+        Instance { ideal, names, constraints, total, items, rel_text }
     }
 
     /// Item k in the scenario's own words ("change.max_rel for 四川省 (previous 40, ±15%:
@@ -233,7 +236,7 @@ impl<'a> Instance<'a> {
                 let change = self.constraints.change.as_ref();
                 let p = change.map_or(0, |c| c.previous[i]);
                 let a = change.and_then(|c| c.max_abs).unwrap_or(0);
-                let r = change.and_then(|c| c.max_rel).map(percent).unwrap_or_default();
+                let r = &self.rel_text;
                 match item.kind {
                     ItemKind::Floor => format!("floor of {who} ({lo})"),
                     ItemKind::Cap => format!("cap of {who} ({hi})"),
