@@ -28,7 +28,8 @@
 //! care about — e.g. the extra slots a regional guarantee forces into a region under L1 — in
 //! proportion to the ideal quotas), and if that ties too, the slot goes to the unit listed
 //! first. For minimax the level is minimised first, then the chi-square rule applies inside it.
-//! The result is therefore unique, and both paths return the same integers.
+//! The result is therefore unique, and on the fast path's structure both paths return the same
+//! integers.
 //!
 //! # Two paths
 //!
@@ -38,7 +39,9 @@
 //!   improving exchanges over the group tree; exact by M-convexity (see `fast.rs`).
 //! - **LP** ([`Path::Lp`]): anything else (custom constraints, overlapping groups), by good_lp
 //!   with microlp (pure Rust, default) or HiGHS (`solver = "highs"`, cargo feature `highs`).
-//!   The tie-break is applied afterwards by exchanges. The time limit gives
+//!   The tie-break is applied afterwards by pairwise exchanges (the global rule on laminar
+//!   constraints; with custom rows or overlapping groups the objective is still the proven
+//!   optimum, and ties are refined until no exchange improves them). The time limit gives
 //!   [`Status::TimeLimit`] with the best allocation found (or none), never a panic.
 //!
 //! `path = "auto"` (default) takes the fast path whenever it applies. The test suite checks
@@ -349,9 +352,6 @@ fn validate(
         return Err(OptimizeError::IdealSum { sum, total });
     }
     constraints.validate(n)?;
-    if constraints.solver == Solver::Highs && !Solver::Highs.available() {
-        return Err(OptimizeError::SolverUnavailable(Solver::Highs));
-    }
     Ok(())
 }
 
@@ -367,6 +367,9 @@ fn run(inst: &Instance, model: &Model) -> Result<(Status, Path, Vec<u64>), Optim
         }
         (Err(_), PathChoice::Auto) => Path::Lp,
     };
+    if path == Path::Lp && !constraints.solver.available() {
+        return Err(OptimizeError::SolverUnavailable(constraints.solver));
+    }
     let infeasible = |explanation: Explanation| (Status::Infeasible { explanation }, path, Vec::new());
     // Cheap checks: exact on a group tree, partial otherwise.
     let (mut l, mut h) = (Vec::new(), Vec::new());

@@ -604,6 +604,18 @@ fn exact_ties_go_to_the_unit_listed_first() {
     }
 }
 
+#[cfg(not(feature = "highs"))]
+#[test]
+fn highs_is_needed_only_on_the_lp_path() {
+    let mut case = flat(3, 30);
+    case.c.solver = Solver::Highs;
+    assert_eq!(case.solve(PathChoice::Auto).path, Path::Fast);
+    case.c.custom.push(Custom { name: "x".into(), terms: vec![(0, 1)], op: Op::Le, rhs: 20 });
+    let e = solve(&case.ideal, &case.lower, &case.upper, 30, &case.c, &names(3)).unwrap_err();
+    assert_eq!(e, OptimizeError::SolverUnavailable(Solver::Highs));
+    assert_eq!(e.to_string(), "solver 'highs' is not built in; rebuild with `cargo build --features highs`");
+}
+
 #[test]
 fn invalid_inputs_are_errors() {
     let c = Constraints::default();
