@@ -18,4 +18,5 @@ pub mod indicators;
 pub mod input;
 pub mod scenario;
 pub mod scoring;
+pub mod sweep;
 pub mod units;

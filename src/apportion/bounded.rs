@@ -92,6 +92,94 @@ pub(super) fn bounded_quota_numerators(p: &Problem) -> (Vec<u128>, u128) {
     (nums, free_weight)
 }
 
+/// The quotas as numerators over one common denominator, without allocating: a
+/// floating-point guess of which units sit at a bound, verified exactly. Writes each unit's
+/// regime into `state` (0 free, 1 at floor, 2 at cap) and returns `(R, W_F)`: free units have
+/// quota `R·w_i / W_F`, the others their bound. `None` when the guess cannot be verified (the
+/// caller then uses [`bounded_quota_numerators`]); the verified regime gives exactly the same
+/// quotas because `q*` is unique.
+pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>) -> Option<(u128, u128)> {
+    let n = p.len();
+    let (w, lo) = (p.weights(), p.lower());
+    if state.len() != n {
+        state.clear();
+        state.resize(n, 0);
+    }
+    // Float guess: Newton steps μ ← R/W_F on g(μ) = Σ clamp(μ·w_i, l_i, c_i) = N, kept inside
+    // a bracket [lo, hi] of μ* (bisection when a step leaves it), until the regime repeats.
+    let total = p.total() as f64;
+    let w_all: f64 = w.iter().map(|&x| x as f64).sum();
+    if w_all <= 0.0 {
+        return None;
+    }
+    let (mut lo_mu, mut hi_mu) = (0.0f64, f64::INFINITY);
+    let mut mu = total / w_all;
+    for _ in 0..64 {
+        let (mut g, mut rest, mut free, mut changed) = (0.0f64, total, 0.0f64, false);
+        for i in 0..n {
+            let share = mu * w[i] as f64;
+            let (l, c) = (lo[i] as f64, p.cap(i) as f64);
+            let next = if w[i] == 0 || share <= l {
+                g += l;
+                rest -= l;
+                1
+            } else if share >= c {
+                g += c;
+                rest -= c;
+                2
+            } else {
+                g += share;
+                free += w[i] as f64;
+                0
+            };
+            changed |= next != state[i];
+            state[i] = next;
+        }
+        if g < total {
+            lo_mu = mu;
+        } else if g > total {
+            hi_mu = mu;
+        }
+        let step = if free > 0.0 { rest / free } else { f64::NAN };
+        if !changed && (step - mu).abs() <= 1e-12 * mu {
+            break;
+        }
+        mu = if step > lo_mu && step < hi_mu {
+            step
+        } else if hi_mu.is_finite() {
+            0.5 * (lo_mu + hi_mu)
+        } else {
+            2.0 * mu
+        };
+    }
+    // Exact verification of the regime.
+    let mut rest = p.total() as i128;
+    let mut free = 0u128;
+    for i in 0..n {
+        match state[i] {
+            0 => free += w[i] as u128,
+            1 => rest -= lo[i] as i128,
+            _ => rest -= p.cap(i) as i128,
+        }
+    }
+    if free == 0 || rest < 0 {
+        return None;
+    }
+    let rest = rest as u128;
+    for i in 0..n {
+        let (share, l, c) = (rest * w[i] as u128, lo[i] as u128 * free, p.cap(i) as u128 * free);
+        let ok = match state[i] {
+            0 => l <= share && share <= c,
+            1 => share <= l,
+            _ => share >= c,
+        };
+        if !ok {
+            return None;
+        }
+    }
+    Some((rest, free))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +208,28 @@ mod tests {
         assert_eq!(q[0], Ratio::new(2, 1));
         assert_eq!(q[1].cmp(&Ratio::new(72, 19)), std::cmp::Ordering::Equal);
         assert_eq!(q[2].cmp(&Ratio::new(80, 19)), std::cmp::Ordering::Equal);
+    }
+
+    #[test]
+    fn the_allocation_free_regime_gives_the_same_quotas() {
+        let cases = [
+            problem(&[8, 1, 1], &[0, 0, 0], &[4, 10, 10], 10),
+            problem(&[1, 9, 10], &[2, 0, 0], &[10, 10, 10], 10),
+            problem(&[5, 0, 7, 100, 1], &[1, 2, 0, 0, 3], &[9, 9, 2, 10, 9], 15),
+        ];
+        for p in &cases {
+            let (nums, den) = bounded_quota_numerators(p);
+            let mut state = Vec::new();
+            let (rest, free) = bounded_regime(p, &mut state).expect("verified");
+            for i in 0..p.len() {
+                let num = match state[i] {
+                    0 => rest * p.weights()[i] as u128,
+                    1 => p.lower()[i] as u128 * free,
+                    _ => p.cap(i) as u128 * free,
+                };
+                assert_eq!(Ratio::new(num, free), Ratio::new(nums[i], den), "unit {i}");
+            }
+        }
     }
 
     #[test]

@@ -85,36 +85,56 @@ fn worst_last(m: Method, p: &Problem, k: &[u64]) -> Option<usize> {
     worst
 }
 
+/// d(k) in floating point, for the estimate only (never for a decision).
+#[inline]
+fn divisor_f64(m: Method, k: u64) -> f64 {
+    let k = k as f64;
+    match m {
+        Method::Jefferson | Method::Quota => k + 1.0,
+        Method::Webster => k + 0.5,
+        Method::ModifiedWebster if k == 0.0 => 0.7,
+        Method::ModifiedWebster => k + 0.5,
+        Method::Adams => k,
+        Method::Dean => k * (k + 1.0) / (k + 0.5),
+        Method::HuntingtonHill => (k * (k + 1.0)).sqrt(),
+        Method::Hamilton => f64::NAN,
+    }
+}
+
 /// Fills `k` with a floating-point estimate of the allocation, clamped to the bounds.
 fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>) {
     let n = p.len();
     k.clear();
     k.extend_from_slice(p.lower());
-    let w_sum = p.weight_sum() as f64;
+    let w_sum: f64 = p.weights().iter().map(|&w| w as f64).sum();
     if w_sum == 0.0 {
         return;
     }
     let total = p.total();
     let mut scale = total as f64 / w_sum;
-    for _ in 0..3 {
-        let mut sum = 0u64;
+    for _ in 0..4 {
+        let (mut sum, mut free_sum, mut clamped) = (0u64, 0u64, 0u64);
         for i in 0..n {
             let q = p.weights()[i] as f64 * scale;
-            let mut s = q.floor() as u64;
-            if let Some((a, b)) = divisor(m, s) {
-                let d = if m == Method::HuntingtonHill { (a as f64).sqrt() } else { a as f64 / b as f64 };
-                if d <= q {
-                    s += 1;
-                }
+            let mut s = q as u64; // ⌊q⌋ for q ≥ 0 (a cast, not a libm call)
+            if divisor_f64(m, s) <= q {
+                s += 1;
             }
-            k[i] = s.clamp(p.lower()[i], p.cap(i));
+            let (lo, hi) = (p.lower()[i], p.cap(i));
+            k[i] = s.clamp(lo, hi);
             sum += k[i];
+            if k[i] == s && lo < hi {
+                free_sum += s;
+            } else {
+                clamped += k[i];
+            }
         }
         if sum == total || sum == 0 {
             return;
         }
-        // Shift the divisor by the average miss (about half a slot per unit is typical).
-        scale *= (total as f64 + 0.5) / (sum as f64 + 0.5);
+        // Shift the divisor by the average miss of the units that are not held at a bound.
+        let target = total.saturating_sub(clamped) as f64;
+        scale *= (target + 0.5) / (free_sum as f64 + 0.5);
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 
-use super::bounded::bounded_quota_numerators;
+use super::bounded::{bounded_quota_numerators, bounded_regime};
 use super::ratio::{div_rem, Ratio};
 use super::{Apportionment, Cutoff, Problem, Scratch, Tie};
 
@@ -66,39 +66,43 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     let n = p.len();
     let total = p.total() as u128;
     let w_sum = p.weight_sum();
+    // q_i = N·w_i/Σw within [l_i, c_i] for every unit ⇔ no bound binds (checked by products).
+    let fits = w_sum > 0
+        && (0..n).all(|i| {
+            let nw = total * p.weights()[i] as u128;
+            p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
+        });
     out.clear();
     scratch.order.clear();
     let mut given = 0u64;
-    let mut fits = w_sum > 0;
-    if fits {
-        for i in 0..n {
-            let w = p.weights()[i];
-            let (whole, rem) = div_rem(total * w as u128, w_sum);
-            // q_i within [l_i, c_i] ⇔ l_i ≤ whole and (whole < c_i or (whole = c_i and rem = 0)).
-            let cap = p.cap(i) as u128;
-            if whole < p.lower()[i] as u128 || whole > cap || (whole == cap && rem > 0) {
-                fits = false;
-                break;
-            }
-            out.push(whole as u64);
-            given += whole as u64;
-            if rem > 0 {
-                scratch.order.push((rem, w, i));
-            }
-        }
-    }
-    if !fits {
-        let (nums, den) = bounded_quota_numerators(p);
-        out.clear();
-        scratch.order.clear();
-        given = 0;
-        for (i, &num) in nums.iter().enumerate() {
+    let mut push =
+        |out: &mut Vec<u64>, order: &mut Vec<(u128, u64, usize)>, i: usize, num: u128, den: u128| {
             let (whole, rem) = div_rem(num, den);
             out.push(whole as u64);
             given += whole as u64;
             if rem > 0 {
-                scratch.order.push((rem, p.weights()[i], i));
+                order.push((rem, p.weights()[i], i));
             }
+        };
+    if fits {
+        for i in 0..n {
+            push(out, &mut scratch.order, i, total * p.weights()[i] as u128, w_sum);
+        }
+    } else if let Some((rest, free)) = bounded_regime(p, &mut scratch.state) {
+        // Some bound binds: an allocation-free verified regime (the usual case) ...
+        for i in 0..n {
+            let num = match scratch.state[i] {
+                0 => rest * p.weights()[i] as u128,
+                1 => p.lower()[i] as u128 * free,
+                _ => p.cap(i) as u128 * free,
+            };
+            push(out, &mut scratch.order, i, num, free);
+        }
+    } else {
+        // ... else the general exact path.
+        let (nums, den) = bounded_quota_numerators(p);
+        for (i, &num) in nums.iter().enumerate() {
+            push(out, &mut scratch.order, i, num, den);
         }
     }
     let left = (p.total() - given) as usize;
