@@ -5,6 +5,7 @@ mod allocate;
 mod apportion;
 pub mod load;
 pub mod output;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +24,7 @@ enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
     Validate(validate::Args),
+    Sweep(sweep::Args),
 }
 
 /// Runs the parsed command.
@@ -31,6 +33,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Sweep(a) => sweep::run(a),
     }
 }
 
