@@ -25,7 +25,18 @@ fn tmp(name: &str) -> PathBuf {
 fn same_bytes_for_one_and_two_threads_and_across_reruns() {
     let designs: [&[&str]; 4] = [
         &["--design", "grid", "--step", "0.05"],
-        &["--design", "monte-carlo", "--dirichlet", "30", "--noise", "5", "--scenarios", "20000", "--seed", "11"],
+        &[
+            "--design",
+            "monte-carlo",
+            "--dirichlet",
+            "30",
+            "--noise",
+            "5",
+            "--scenarios",
+            "20000",
+            "--seed",
+            "11",
+        ],
         &["--design", "sobol", "--samples", "512", "--bootstrap", "20", "--seed", "5"],
         &["--design", "oat", "--weight", "xiaojuren", "--range", "0.2:0.6"],
     ];
@@ -40,7 +51,20 @@ fn same_bytes_for_one_and_two_threads_and_across_reruns() {
         assert_eq!(one, run("2"), "{d:?}: rerun");
     }
     // A different seed gives a different sample.
-    let mc = |seed: &str| ok(&["sweep", "--design", "monte-carlo", "--uniform", "--scenarios", "5000", "--seed", seed, "--format", "csv"]);
+    let mc = |seed: &str| {
+        ok(&[
+            "sweep",
+            "--design",
+            "monte-carlo",
+            "--uniform",
+            "--scenarios",
+            "5000",
+            "--seed",
+            seed,
+            "--format",
+            "csv",
+        ])
+    };
     assert_ne!(mc("1"), mc("2"));
 }
 
@@ -51,8 +75,20 @@ fn kept_scenarios_are_identical_for_any_thread_count() {
         .map(|t| {
             let dir = tmp(&format!("keep{t}"));
             ok(&[
-                "sweep", "--design", "monte-carlo", "--dirichlet", "20", "--scenarios", "9000", "--seed", "3",
-                "--keep-all", "--threads", t, "-o", dir.to_str().unwrap(),
+                "sweep",
+                "--design",
+                "monte-carlo",
+                "--dirichlet",
+                "20",
+                "--scenarios",
+                "9000",
+                "--seed",
+                "3",
+                "--keep-all",
+                "--threads",
+                t,
+                "-o",
+                dir.to_str().unwrap(),
             ]);
             let text = std::fs::read_to_string(dir.join("scenarios.csv")).unwrap();
             let _ = std::fs::remove_dir_all(&dir);
@@ -62,7 +98,9 @@ fn kept_scenarios_are_identical_for_any_thread_count() {
     assert_eq!(files[0], files[1]);
     let lines: Vec<&str> = files[0].lines().collect();
     assert_eq!(lines.len(), 1 + 9000 * 37);
-    assert!(lines[0].starts_with("scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,code,slots,funding_wan"));
+    assert!(
+        lines[0].starts_with("scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,code,slots,funding_wan")
+    );
     // Every scenario's slots sum to the total.
     let mut sums = std::collections::BTreeMap::<u64, u64>::new();
     for l in &lines[1..] {
@@ -76,7 +114,8 @@ fn kept_scenarios_are_identical_for_any_thread_count() {
 fn the_baseline_is_the_allocation() {
     for method in ["hamilton", "webster", "huntington-hill"] {
         let alloc = ok(&["allocate", "--method", method, "--format", "csv"]);
-        let sweep = ok(&["sweep", "--design", "grid", "--step", "0.5", "--method", method, "--format", "csv"]);
+        let sweep =
+            ok(&["sweep", "--design", "grid", "--step", "0.5", "--method", method, "--format", "csv"]);
         let slots = |text: &str, col: &str| -> Vec<String> {
             let mut lines = text.lines();
             let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -90,10 +129,26 @@ fn the_baseline_is_the_allocation() {
 #[test]
 fn every_design_writes_its_files() {
     let cases: [(&str, &[&str], &[&str]); 4] = [
-        ("grid", &["--design", "grid", "--step", "0.1"], &["tornado.svg", "grid-map.svg", "summary.csv", "summary.json", "summary.md", "summary.txt"]),
-        ("oat", &["--design", "oat", "--weight", "cultivation", "--range", "0:0.5"], &["tornado.svg", "oat-cultivation.svg", "breakpoints.csv"]),
-        ("mc", &["--design", "monte-carlo", "--uniform", "--scenarios", "2000"], &["tornado.svg", "summary.csv"]),
-        ("sobol", &["--design", "sobol", "--samples", "256", "--bootstrap", "10"], &["sobol.svg", "sobol.csv", "tornado.svg"]),
+        (
+            "grid",
+            &["--design", "grid", "--step", "0.1"],
+            &["tornado.svg", "grid-map.svg", "summary.csv", "summary.json", "summary.md", "summary.txt"],
+        ),
+        (
+            "oat",
+            &["--design", "oat", "--weight", "cultivation", "--range", "0:0.5"],
+            &["tornado.svg", "oat-cultivation.svg", "breakpoints.csv"],
+        ),
+        (
+            "mc",
+            &["--design", "monte-carlo", "--uniform", "--scenarios", "2000"],
+            &["tornado.svg", "summary.csv"],
+        ),
+        (
+            "sobol",
+            &["--design", "sobol", "--samples", "256", "--bootstrap", "10"],
+            &["sobol.svg", "sobol.csv", "tornado.svg"],
+        ),
     ];
     for (name, args, files) in cases {
         let dir = tmp(name);
@@ -107,7 +162,10 @@ fn every_design_writes_its_files() {
             assert!(p.exists(), "{name}: {f} missing");
             if f.ends_with(".svg") {
                 let svg = std::fs::read_to_string(&p).unwrap();
-                assert!(svg.contains("Noto Sans CJK SC") && svg.contains("北京市") || f.contains("map"), "{name}: {f}");
+                assert!(
+                    svg.contains("Noto Sans CJK SC") && svg.contains("北京市") || f.contains("map"),
+                    "{name}: {f}"
+                );
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
@@ -140,16 +198,24 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert_bad(&["--design", "grid", "--step", "0.3", "-o", d], "does not divide 1");
     assert_bad(&["--design", "grid", "--step", "0"], "does not divide 1");
     assert!(!dir.exists(), "a failed run creates no output directory");
-    assert!(leftovers(dir.parent().unwrap(), &format!("quota-sweep-test-{}-bad", std::process::id())).is_empty());
+    assert!(
+        leftovers(dir.parent().unwrap(), &format!("quota-sweep-test-{}-bad", std::process::id())).is_empty()
+    );
     assert_bad(&["--design", "oat", "--weight", "cultivation", "--range", "0.4:0.4"], "empty range");
     assert_bad(&["--design", "oat", "--weight", "cultivation", "--range", "0.6:0.2"], "empty range");
     assert_bad(&["--design", "oat", "--weight", "cultivation", "--range", "0:1.5"], "outside [0, 1]");
-    assert_bad(&["--design", "oat", "--weight", "cultivaton"], "'cultivaton' is not a weight of scenario '2024-batch1'");
+    assert_bad(
+        &["--design", "oat", "--weight", "cultivaton"],
+        "'cultivaton' is not a weight of scenario '2024-batch1'",
+    );
     assert_bad(&["--design", "oat", "--weight", "cultivaton"], "did you mean 'cultivation'?");
     assert_bad(&["--design", "grid", "--vary", "moon=0:1"], "'moon' is not a weight");
     assert_bad(&["--design", "sobol", "--samples", "0"], "must be at least 1");
     assert_bad(&["--design", "monte-carlo", "--uniform", "--scenarios", "0"], "must be at least 1");
-    assert_bad(&["--design", "monte-carlo", "--uniform", "--seed", "abc"], "invalid value 'abc' for '--seed <SEED>'");
+    assert_bad(
+        &["--design", "monte-carlo", "--uniform", "--seed", "abc"],
+        "invalid value 'abc' for '--seed <SEED>'",
+    );
     assert_bad(&["--design", "sobol", "--range", "1.5:0.5"], "empty range");
     assert_bad(&["--design", "monte-carlo", "--uniform", "--keep-all"], "-o DIR");
     // An existing non-empty directory is refused unless --force, and left untouched.

@@ -6,10 +6,13 @@ use proptest::prelude::*;
 use quota::apportion::{apportion, apportion_seats, Method, Problem, Scratch};
 
 fn problems() -> impl Strategy<Value = Vec<Problem>> {
-    (2usize..14).prop_flat_map(|n| {
+    // Small weights make equal remainders (ties decided by weight) common; large ones exercise
+    // the exact arithmetic.
+    let weight = prop_oneof![Just(0u64), 1u64..12, 1u64..1_000_000_000_000];
+    (2usize..14).prop_flat_map(move |n| {
         prop::collection::vec(
             (
-                prop::collection::vec(prop_oneof![Just(0u64), 1u64..1_000_000_000_000], n),
+                prop::collection::vec(weight.clone(), n),
                 prop::collection::vec(0u64..4, n),
                 prop::collection::vec(0u64..40, n),
                 1u64..200,
@@ -42,6 +45,15 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn equal_remainders_are_decided_by_weight() {
+    // Quotas 0.5, 1.5, 2: one slot left, equal remainders; the larger weight takes it.
+    let p = Problem::new(vec![1, 3, 4], 4).unwrap();
+    let mut out = Vec::new();
+    apportion_seats(&p, Method::Hamilton, &mut Scratch::default(), &mut out);
+    assert_eq!(out, vec![0, 2, 2]);
 }
 
 #[test]

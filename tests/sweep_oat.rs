@@ -47,8 +47,18 @@ fn check(ev: &Evaluator<Method>, space: &Space, f: Factor, r: &OatResult, sample
         if w[0].to - w[0].from < 4e-9 || w[1].to - w[1].from < 4e-9 {
             continue;
         }
-        assert_eq!(slots_at(ev, space, f, b - 1e-9), w[0].slots, "{} left of breakpoint {i} at {b}", r.factor);
-        assert_eq!(slots_at(ev, space, f, b + 1e-9), w[1].slots, "{} right of breakpoint {i} at {b}", r.factor);
+        assert_eq!(
+            slots_at(ev, space, f, b - 1e-9),
+            w[0].slots,
+            "{} left of breakpoint {i} at {b}",
+            r.factor
+        );
+        assert_eq!(
+            slots_at(ev, space, f, b + 1e-9),
+            w[1].slots,
+            "{} right of breakpoint {i} at {b}",
+            r.factor
+        );
     }
 }
 
@@ -56,7 +66,15 @@ fn check(ev: &Evaluator<Method>, space: &Space, f: Factor, r: &OatResult, sample
 fn breakpoints_match_dense_sampling_for_every_method() {
     let s = scenario(&|_| {});
     let space = Space::new(&s);
-    for m in [Method::Hamilton, Method::Webster, Method::Jefferson, Method::HuntingtonHill, Method::Adams, Method::Dean, Method::ModifiedWebster] {
+    for m in [
+        Method::Hamilton,
+        Method::Webster,
+        Method::Jefferson,
+        Method::HuntingtonHill,
+        Method::Adams,
+        Method::Dean,
+        Method::ModifiedWebster,
+    ] {
         let ev = Evaluator::new(&s, &m, &space.base).unwrap();
         let f = space.resolve("cultivation").unwrap();
         let r = oat(&ev, &space, f, 0.0, 0.6).unwrap();

@@ -96,24 +96,26 @@ pub(super) fn bounded_quota_numerators(p: &Problem) -> (Vec<u128>, u128) {
 /// floating-point guess of which units sit at a bound, verified exactly. Writes each unit's
 /// regime into `state` (0 free, 1 at floor, 2 at cap) and returns `(R, W_F)`: free units have
 /// quota `R·w_i / W_F`, the others their bound. `None` when the guess cannot be verified (the
-/// caller then uses [`bounded_quota_numerators`]); the verified regime gives exactly the same
-/// quotas because `q*` is unique.
-pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>) -> Option<(u128, u128)> {
+/// caller then uses [`bounded_quota_numerators`]); a verified regime gives exactly the same
+/// quotas because `q*` is unique. `mu` carries the scale μ of the previous call as the first
+/// guess (sweeps re-apportion similar weights; 0 for none): the guess affects only the speed.
+pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64) -> Option<(u128, u128)> {
     let n = p.len();
     let (w, lo) = (p.weights(), p.lower());
     if state.len() != n {
         state.clear();
-        state.resize(n, 0);
+        state.resize(n, 3);
     }
     // Float guess: Newton steps μ ← R/W_F on g(μ) = Σ clamp(μ·w_i, l_i, c_i) = N, kept inside
-    // a bracket [lo, hi] of μ* (bisection when a step leaves it), until the regime repeats.
+    // a bracket [lo, hi] of μ* (bisection when a step leaves it); a regime is verified exactly
+    // as soon as it repeats (first the previous call's) or the steps converge.
     let total = p.total() as f64;
     let w_all: f64 = w.iter().map(|&x| x as f64).sum();
     if w_all <= 0.0 {
         return None;
     }
     let (mut lo_mu, mut hi_mu) = (0.0f64, f64::INFINITY);
-    let mut mu = total / w_all;
+    let mut mu = if mu_hint.is_finite() && *mu_hint > 0.0 { *mu_hint } else { total / w_all };
     for _ in 0..64 {
         let (mut g, mut rest, mut free, mut changed) = (0.0f64, total, 0.0f64, false);
         for i in 0..n {
@@ -141,8 +143,15 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>) -> Option<(u128, 
             hi_mu = mu;
         }
         let step = if free > 0.0 { rest / free } else { f64::NAN };
-        if !changed && (step - mu).abs() <= 1e-12 * mu {
-            break;
+        let converged = (step - mu).abs() <= 1e-12 * mu;
+        if !changed || converged {
+            if let Some(r) = verify_regime(p, state) {
+                *mu_hint = step;
+                return Some(r);
+            }
+            if !changed && converged {
+                return None;
+            }
         }
         mu = if step > lo_mu && step < hi_mu {
             step
@@ -152,10 +161,16 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>) -> Option<(u128, 
             2.0 * mu
         };
     }
-    // Exact verification of the regime.
+    None
+}
+
+/// Checks a regime exactly: `(R, W_F)` if every free unit's share lies within its bounds and
+/// every unit held at a bound would have passed it.
+fn verify_regime(p: &Problem, state: &[u8]) -> Option<(u128, u128)> {
+    let (w, lo) = (p.weights(), p.lower());
     let mut rest = p.total() as i128;
     let mut free = 0u128;
-    for i in 0..n {
+    for i in 0..p.len() {
         match state[i] {
             0 => free += w[i] as u128,
             1 => rest -= lo[i] as i128,
@@ -166,7 +181,23 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>) -> Option<(u128, 
         return None;
     }
     let rest = rest as u128;
-    for i in 0..n {
+    if free <= (u64::MAX / super::MAX_SEATS) as u128 {
+        // Every product below fits in 64 bits (rest, bounds ≤ MAX_SEATS; w ≤ MAX_WEIGHT).
+        let (rest, free) = (rest as u64, free as u64);
+        for i in 0..p.len() {
+            let (share, l, c) = (rest * w[i], lo[i] * free, p.cap(i) * free);
+            let ok = match state[i] {
+                0 => l <= share && share <= c,
+                1 => share <= l,
+                _ => share >= c,
+            };
+            if !ok {
+                return None;
+            }
+        }
+        return Some((rest as u128, free as u128));
+    }
+    for i in 0..p.len() {
         let (share, l, c) = (rest * w[i] as u128, lo[i] as u128 * free, p.cap(i) as u128 * free);
         let ok = match state[i] {
             0 => l <= share && share <= c,
@@ -220,7 +251,7 @@ mod tests {
         for p in &cases {
             let (nums, den) = bounded_quota_numerators(p);
             let mut state = Vec::new();
-            let (rest, free) = bounded_regime(p, &mut state).expect("verified");
+            let (rest, free) = bounded_regime(p, &mut state, &mut 0.0).expect("verified");
             for i in 0..p.len() {
                 let num = match state[i] {
                     0 => rest * p.weights()[i] as u128,

@@ -361,7 +361,9 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     order: Vec<(u128, u64, usize)>,
+    keys: Vec<u64>,
     state: Vec<u8>,
+    mu: f64,
 }
 
 pub use bounded::bounded_quotas;
