@@ -102,7 +102,9 @@ fn divisor_f64(m: Method, k: u64) -> f64 {
 }
 
 /// Fills `k` with a floating-point estimate of the allocation, clamped to the bounds.
-fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>) {
+/// `hint` is the scale (1/λ) that ended the previous call, if any (sweeps re-apportion similar
+/// weights); it is replaced by the last scale tried. The estimate affects only the speed.
+fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>, hint: &mut f64) {
     let n = p.len();
     k.clear();
     k.extend_from_slice(p.lower());
@@ -111,8 +113,9 @@ fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>) {
         return;
     }
     let total = p.total();
-    let mut scale = total as f64 / w_sum;
+    let mut scale = if hint.is_finite() && *hint > 0.0 { *hint } else { total as f64 / w_sum };
     for _ in 0..4 {
+        *hint = scale;
         let (mut sum, mut free_sum, mut clamped) = (0u64, 0u64, 0u64);
         for i in 0..n {
             let q = p.weights()[i] as f64 * scale;
@@ -164,7 +167,7 @@ fn fix_up(m: Method, p: &Problem, k: &mut [u64]) {
 
 pub(super) fn divisor_method(p: &Problem, m: Method, quotas: Vec<Ratio>) -> Apportionment {
     let mut seats = Vec::with_capacity(p.len());
-    estimate(m, p, &mut seats);
+    estimate(m, p, &mut seats, &mut 0.0);
     fix_up(m, p, &mut seats);
     // The cut-off: weakest served claim vs strongest unserved one, by priority alone.
     let last_in = (0..p.len())
@@ -190,8 +193,8 @@ pub(super) fn divisor_method(p: &Problem, m: Method, quotas: Vec<Ratio>) -> Appo
     Apportionment { method: m, seats, quotas, ties, cutoff: Cutoff::Priority { last_in, first_out } }
 }
 
-/// Seats only, for sweeps.
-pub(super) fn divisor_seats(p: &Problem, m: Method, out: &mut Vec<u64>) {
-    estimate(m, p, out);
+/// Seats only, for sweeps; `hint` carries the scale between calls.
+pub(super) fn divisor_seats(p: &Problem, m: Method, out: &mut Vec<u64>, hint: &mut f64) {
+    estimate(m, p, out, hint);
     fix_up(m, p, out);
 }

@@ -353,7 +353,7 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
             out.clear();
             out.extend_from_slice(&a.seats);
         }
-        m => divisor::divisor_seats(problem, m, out),
+        m => divisor::divisor_seats(problem, m, out, &mut scratch.scale),
     }
 }
 
@@ -364,6 +364,7 @@ pub struct Scratch {
     keys: Vec<u64>,
     state: Vec<u8>,
     mu: f64,
+    scale: f64,
 }
 
 pub use bounded::bounded_quotas;
