@@ -528,7 +528,7 @@ fn grid_map(
         fmt_weights(&space.base.weights),
         ev.baseline[unit]
     );
-    Ok(Some(svg::simplex_map(&title, &sub, &space.columns, m, &points)))
+    Ok(Some(svg::simplex_map(&title, &sub, &space.columns, m, &points, &space.base.weights)))
 }
 
 fn fmt_weights(w: &[f64]) -> String {

@@ -335,6 +335,7 @@ pub fn simplex_map(
     names: &[String],
     m: u32,
     points: &[(f64, f64, f64, Option<u64>)],
+    baseline: &[f64],
 ) -> String {
     let vals: Vec<u64> = points.iter().filter_map(|p| p.3).collect();
     let (vmin, vmax) = (*vals.iter().min().unwrap_or(&0), *vals.iter().max().unwrap_or(&0));
@@ -352,7 +353,7 @@ pub fn simplex_map(
         let side = 520.0;
         let (x0, y0) = (110.0, 620.0);
         let hgt = side * 3f64.sqrt() / 2.0;
-        let pos = |a: f64, b: f64, c: f64| (x0 + side * (b + c / 2.0) - 0.0 * a, y0 - hgt * c);
+        let pos = |a: f64, b: f64, c: f64| (x0 + side * (b + c / 2.0) + 0.0 * a, y0 - hgt * c);
         let r = side / m as f64 / 3f64.sqrt();
         for &(a, b, c, v) in points {
             let (px, py) = pos(a, b, c);
@@ -393,11 +394,27 @@ pub fn simplex_map(
             "#222",
             false,
         );
+        if let [a, b, c] = baseline {
+            let (bx, by) = pos(*a, *b, *c);
+            let ring: Vec<(f64, f64)> = (0..12)
+                .map(|k| {
+                    let ang = std::f64::consts::PI / 6.0 * k as f64;
+                    (bx + 6.0 * ang.cos(), by + 6.0 * ang.sin())
+                })
+                .collect();
+            s.polygon(&ring, "#ffffff", Some("#111"));
+            s.text(bx + 10.0, by - 8.0, "scenario", 11.0, Anchor::Start, "#111", true);
+        }
     } else {
         let (x0, y0, w, h) = (60.0, 110.0, 640.0, 60.0);
         let cell = w / (m as f64 + 1.0);
         for &(a, _, _, v) in points {
             s.rect(x0 + a * m as f64 * cell, y0, cell + 0.5, h, &colour(v), 1.0);
+        }
+        if let Some(b) = baseline.first() {
+            let bx = x0 + b * m as f64 * cell + cell / 2.0;
+            s.line(bx, y0 - 8.0, bx, y0 + h + 4.0, "#111", 2.0, false);
+            s.text(bx, y0 - 12.0, "scenario", 11.0, Anchor::Middle, "#111", true);
         }
         for t in ticks(0.0, 1.0, 5.0, false) {
             s.text(
