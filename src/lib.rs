@@ -9,3 +9,4 @@ pub mod check;
 pub mod error;
 pub mod input;
 pub mod units;
+pub mod weighting;
