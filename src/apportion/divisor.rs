@@ -132,8 +132,7 @@ fn fix_up(m: Method, p: &Problem, k: &mut [u64]) {
         k[j] -= 1;
         sum -= 1;
     }
-    loop {
-        let (Some(i), Some(j)) = (best_next(m, p, k), worst_last(m, p, k)) else { break };
+    while let (Some(i), Some(j)) = (best_next(m, p, k), worst_last(m, p, k)) {
         if claim_cmp(m, p, i, k[i], j, k[j] - 1).is_gt() {
             k[i] += 1;
             k[j] -= 1;

@@ -19,6 +19,7 @@ mod divisor;
 mod hamilton;
 mod quota_method;
 pub mod ratio;
+pub mod table;
 
 use std::fmt;
 use std::str::FromStr;

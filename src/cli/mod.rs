@@ -1,0 +1,86 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own file with its own
+//! arguments struct and a `run` function; this file only routes.
+
+mod allocate;
+mod apportion;
+pub mod load;
+pub mod output;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+/// Splits China's national quota of supported 专精特新"小巨人" firms, and the money that
+/// follows them, across provincial units — exactly, explainably, fast.
+#[derive(Debug, Parser)]
+#[command(name = "quota", version, about, long_about = None, after_help = "Example:\n  quota allocate                      # the bundled 2024 first-batch scenario\n  quota allocate --method webster --format md")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Allocate(allocate::Args),
+    Apportion(apportion::Args),
+    Validate(validate::Args),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Allocate(a) => allocate::run(a),
+        Command::Apportion(a) => apportion::run(a),
+        Command::Validate(a) => validate::run(a),
+    }
+}
+
+/// A failed command: bad input (exit 2) or an internal fault (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input is wrong: a file, a value, an option.
+    Input(anyhow::Error),
+    /// Something failed that is not the user's fault.
+    Internal(anyhow::Error),
+}
+
+impl Failure {
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Internal(_) => 1,
+        }
+    }
+
+    /// The message with its cause chain.
+    pub fn message(&self) -> String {
+        let e = match self {
+            Failure::Input(e) | Failure::Internal(e) => e,
+        };
+        let mut s = e.to_string();
+        for cause in e.chain().skip(1) {
+            s.push_str(&format!("\n  caused by: {cause}"));
+        }
+        s
+    }
+
+    /// Whether this is a write to a closed pipe.
+    pub fn is_broken_pipe(&self) -> bool {
+        let e = match self {
+            Failure::Input(e) | Failure::Internal(e) => e,
+        };
+        e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        })
+    }
+}
+
+/// Shorthand: wrap any error as bad input.
+pub fn input<E: Into<anyhow::Error>>(e: E) -> Failure {
+    Failure::Input(e.into())
+}
+
+/// Shorthand: wrap any error as an internal fault.
+pub fn internal<E: Into<anyhow::Error>>(e: E) -> Failure {
+    Failure::Internal(e.into())
+}
