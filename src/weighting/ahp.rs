@@ -327,7 +327,7 @@ fn parse_cell(cell: &RawCell) -> Result<Option<f64>, WeightingError> {
             "a positive judgement (Saaty's scale runs from 1/9 to 9; zero and negatives are not judgements)",
         ));
     }
-    if v > 9.0 || v < (1.0 - RECIPROCAL_TOLERANCE) / 9.0 {
+    if !((1.0 - RECIPROCAL_TOLERANCE) / 9.0..=9.0).contains(&v) {
         return Err(bad("on Saaty's scale from 1/9 to 9"));
     }
     Ok(Some(v))
