@@ -60,8 +60,9 @@ pub const CR_THRESHOLD: f64 = 0.1;
 /// How far `a_ij · a_ji` may be from 1 for a given lower-triangle entry to count as the
 /// reciprocal of the upper one. Catches a missing or transposed reciprocal (the product is
 /// then 4 to 81) while accepting decimal renderings of 1/k to two places (the worst, 0.13 for
-/// 1/8, gives 1.04). The same relative slack applies to the diagonal (1) and to the lower end
-/// of the scale (1/9).
+/// 1/8, gives 1.04). The same relative slack applies to the diagonal (1) and, symmetrically,
+/// to both ends of the scale (a judgement and its reciprocal are accepted alike: 0.11 for
+/// 1/9, and a computed 9.000000000000002 for 9).
 pub const RECIPROCAL_TOLERANCE: f64 = 0.05;
 
 /// Power iteration stops when no weight changes by more than this between iterations
@@ -303,7 +304,7 @@ impl PairwiseMatrix {
 }
 
 /// Parses one cell: empty / `-` → None; `p/q` → p/q; else a decimal. The value must be finite,
-/// positive and on Saaty's scale [1/9, 9] (lower end with [`RECIPROCAL_TOLERANCE`] slack).
+/// positive and on Saaty's scale [1/9, 9] (both ends with [`RECIPROCAL_TOLERANCE`] slack).
 fn parse_cell(cell: &RawCell) -> Result<Option<f64>, WeightingError> {
     let t = cell.text.trim();
     if t.is_empty() || t == "-" {
@@ -327,7 +328,7 @@ fn parse_cell(cell: &RawCell) -> Result<Option<f64>, WeightingError> {
             "a positive judgement (Saaty's scale runs from 1/9 to 9; zero and negatives are not judgements)",
         ));
     }
-    if !((1.0 - RECIPROCAL_TOLERANCE) / 9.0..=9.0).contains(&v) {
+    if !((1.0 - RECIPROCAL_TOLERANCE) / 9.0..=9.0 / (1.0 - RECIPROCAL_TOLERANCE)).contains(&v) {
         return Err(bad("on Saaty's scale from 1/9 to 9"));
     }
     Ok(Some(v))
@@ -572,6 +573,16 @@ mod tests {
         ];
         let (_, lambda) = principal_eigen(&a, &geometric_means(&a)).unwrap();
         assert!((lambda - schur_lambda_max(&a)).abs() < 1e-10, "{lambda} vs {}", schur_lambda_max(&a));
+    }
+
+    // Bug: a judgement computed as w_i / w_j can land a few ulps above 9 (9.000000000000002)
+    // and was refused as "off the scale" (found by weighting_properties).
+    #[test]
+    fn computed_judgement_a_hair_above_nine_is_accepted() {
+        let nine = (27.0 / 5.0) / (3.0 / 5.0); // 9.000000000000002
+        assert!(nine > 9.0);
+        assert!(PairwiseMatrix::new(names(2), vec![vec![1.0, nine], vec![1.0 / nine, 1.0]]).is_ok());
+        assert!(PairwiseMatrix::new(names(2), vec![vec![1.0, 9.5], vec![1.0 / 9.5, 1.0]]).is_err());
     }
 
     #[test]
