@@ -6,6 +6,7 @@ mod apportion;
 pub mod load;
 pub mod output;
 mod validate;
+mod weights;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,7 @@ enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
     Validate(validate::Args),
+    Weights(weights::Args),
 }
 
 /// Runs the parsed command.
@@ -31,6 +33,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Weights(a) => weights::run(a),
     }
 }
 

@@ -355,11 +355,12 @@ impl Weights {
                     let col: Vec<f64> = (0..n).map(|j| loadings[j][k]).collect();
                     add(format!("loading_pc{}", k + 1), &col);
                 }
-                let list = |v: &[f64]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ");
                 summary.push(("components_kept".into(), kept.to_string()));
                 summary.push(("keep_rule".into(), rule.to_string()));
-                summary.push(("eigenvalues".into(), list(eigenvalues)));
-                summary.push(("explained_variance".into(), list(explained)));
+                for (k, (l, e)) in eigenvalues.iter().zip(explained).enumerate() {
+                    summary.push((format!("eigenvalue_pc{}", k + 1), l.to_string()));
+                    summary.push((format!("explained_pc{}", k + 1), e.to_string()));
+                }
             }
             Diagnostics::Ahp(d) => {
                 summary.push(("ahp_method".into(), d.method.name().into()));
@@ -386,8 +387,9 @@ pub struct WeightTable {
     pub columns: Vec<String>,
     /// One row per indicator: its name and one value per column.
     pub rows: Vec<(String, Vec<f64>)>,
-    /// Scalar diagnostics as (key, value) pairs: scheme, and for AHP λmax, CI, RI, CR, …;
-    /// for PCA the eigenvalues, explained variance and components kept.
+    /// Scalar diagnostics as (key, value) pairs, values in full precision: `scheme`; for AHP
+    /// `ahp_method`, `n`, `lambda_max`, `ci`, `ri`, `cr`, `cr_threshold`, `consistent`; for PCA
+    /// `components_kept`, `keep_rule`, and `eigenvalue_pcK`, `explained_pcK` per component.
     pub summary: Vec<(String, String)>,
 }
 
