@@ -163,3 +163,45 @@ fn bad_files_exit_2_naming_the_place() {
     let o = quota_in(dir.path(), &["weights", "-m", "entropy", "missing.csv", "-o", out_arg]);
     assert_bad_input(&o, &["missing.csv", "cannot read"], Some(&out));
 }
+
+#[test]
+fn compare_allocates_the_scenario_under_each_scheme() {
+    let doc = json_weights(&["compare", "--format", "json"]);
+    let schemes: Vec<&str> =
+        doc["schemes"].as_array().unwrap().iter().map(|s| s["scheme"].as_str().unwrap()).collect();
+    assert_eq!(schemes, ["equal", "manual", "entropy", "critic", "cv", "pca"]);
+    let units = doc["units"].as_array().unwrap();
+    assert_eq!(units.len(), 37);
+    for s in &schemes {
+        let total: u64 = units.iter().map(|u| u["slots"][s].as_u64().unwrap()).sum();
+        assert_eq!(total, 1039, "{s}");
+    }
+    // The manual column is the scenario as written: the same slots as `quota allocate`.
+    let alloc: serde_json::Value = serde_json::from_str(&ok(&["allocate", "--format", "json"]).0).unwrap();
+    for (u, a) in units.iter().zip(alloc["units"].as_array().unwrap()) {
+        assert_eq!(u["code"], a["code"]);
+        assert_eq!(u["slots"]["manual"], a["slots"], "{}", u["code"]);
+    }
+}
+
+#[test]
+fn compare_with_ahp_in_every_format() {
+    for format in ["table", "csv", "json", "md"] {
+        let (out, _) = ok(&[
+            "compare",
+            "--schemes",
+            "manual,entropy,ahp",
+            "--ahp",
+            "data/ahp/scenario-indicators.csv",
+            "--format",
+            format,
+        ]);
+        assert!(out.contains("ahp"), "{format}: {out}");
+    }
+    let (out, _) = ok(&["compare", "--schemes", "entropy,critic", "--format", "csv"]);
+    assert_eq!(out.lines().next().unwrap(), "code,name,name_en,region,slots_entropy,slots_critic,range");
+    let o = quota(&["compare", "--schemes", "entropy,topsis"]);
+    assert_bad_input(&o, &["unknown weighting scheme 'topsis'"], None);
+    let o = quota(&["compare", "--schemes", "ahp"]);
+    assert_bad_input(&o, &["weighting scheme ahp", "needs a pairwise-comparison matrix"], None);
+}

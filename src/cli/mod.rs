@@ -3,6 +3,7 @@
 
 mod allocate;
 mod apportion;
+mod compare;
 pub mod load;
 pub mod output;
 mod validate;
@@ -23,6 +24,7 @@ pub struct Cli {
 enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
+    Compare(compare::Args),
     Validate(validate::Args),
     Weights(weights::Args),
 }
@@ -32,6 +34,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Weights(a) => weights::run(a),
     }
