@@ -83,7 +83,7 @@ pub enum WeightingError {
     /// AHP: a diagonal entry other than 1.
     #[error("{at}: the diagonal entry of '{name}' is {value}, expected 1 (a criterion is equally important as itself)")]
     Diagonal { at: Location, name: String, value: f64 },
-    /// AHP: a[i][j] · a[j][i] is not 1.
+    /// AHP: `a[i][j] · a[j][i]` is not 1.
     #[error(
         "{at}: a[{row}][{col}] = {a} and a[{col}][{row}] = {b} are not reciprocal (product {product:.4}; \
          expected 1 within ±{tolerance}); write the lower triangle as 1/x of the upper one, or leave it empty"

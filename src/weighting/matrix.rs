@@ -164,10 +164,8 @@ pub(crate) fn population_sd(x: &[f64]) -> f64 {
 pub(crate) fn correlation(cols: &[Vec<f64>]) -> DMatrix<f64> {
     let p = cols.len();
     let m = cols[0].len();
-    let z = DMatrix::from_fn(m, p, |i, j| {
-        let c = &cols[j];
-        (c[i] - mean(c)) / population_sd(c)
-    });
+    let centre: Vec<(f64, f64)> = cols.iter().map(|c| (mean(c), population_sd(c))).collect();
+    let z = DMatrix::from_fn(m, p, |i, j| (cols[j][i] - centre[j].0) / centre[j].1);
     let mut r = z.transpose() * &z / m as f64;
     for j in 0..p {
         for k in 0..p {

@@ -17,13 +17,13 @@
 //! Each method's module documents its formula, requirements, conventions and reference.
 //!
 //! Data flow: an [`IndicatorMatrix`] (validated: ≥ 2 units, ≥ 1 indicator, finite
-//! non-negative values) and [`DeriveOptions`] go into [`derive`], which returns [`Weights`]:
+//! non-negative values) and [`DeriveOptions`] go into [`derive()`], which returns [`Weights`]:
 //! the weight per indicator, the method's [`Diagnostics`], and [`Warning`]s. AHP matrices are
 //! read by [`parse_ahp_csv`] / [`parse_ahp_toml`] into a validated [`PairwiseMatrix`].
 //! nalgebra does the matrix work inside the module; no nalgebra type is public.
 //!
 //! # Numerical policy
-//! Every tolerance is a named constant below or in [`ahp`]: [`CONSTANT_RELATIVE_SPREAD`]
+//! Every tolerance is a named constant below or in [`mod@ahp`]: [`CONSTANT_RELATIVE_SPREAD`]
 //! (what counts as an indicator without variance), [`PERFECT_CORRELATION_TOLERANCE`],
 //! [`EIGENVALUE_TOLERANCE`] (PCA ties and the
 //! Kaiser cut), [`RECIPROCAL_TOLERANCE`], [`CR_THRESHOLD`], [`POWER_TOLERANCE`]. Weights are
@@ -179,7 +179,7 @@ impl Serialize for Scheme {
     }
 }
 
-/// What [`derive`] needs beyond the indicator matrix. The defaults suit every data-driven
+/// What [`derive()`] needs beyond the indicator matrix. The defaults suit every data-driven
 /// scheme; `manual` and `ahp` need their input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeriveOptions {
@@ -290,7 +290,7 @@ pub struct Weights {
     /// The scheme that produced them.
     pub scheme: Scheme,
     /// Indicator names, in the order of the indicator matrix (or of the AHP matrix for
-    /// [`ahp`] called directly).
+    /// [`ahp()`] called directly).
     pub names: Vec<String>,
     /// The weights, ≥ 0, summing to 1.
     pub weights: Vec<f64>,
