@@ -140,6 +140,7 @@ fn bad_files_exit_2_naming_the_place() {
         "c,sme_above_scale,xiaojuren,cultivation\nsme_above_scale,1,3,5\nxiaojuren,3,1,2\ncultivation,,,1\n",
     );
     write("zero.toml", "criteria = [\"a\", \"b\"]\nmatrix = [[1, 0], [\"\", 1]]\n");
+    write("short.csv", "c,a,b,c\na,1,2,3\nb,,1,-2\nc,,,1\n");
     write("flat.csv", "code,a,b\n11,1,5\n12,2,5\n13,3,5\n");
     write("one.csv", "code,a,b\n11,1,5\n");
     write("bad.csv", "code,a,b\n11,1,5\n12,-2,5\n");
@@ -154,6 +155,15 @@ fn bad_files_exit_2_naming_the_place() {
     );
     let o = quota_in(dir.path(), &["weights", "-m", "ahp", "--ahp", "zero.toml", "-o", out_arg]);
     assert_bad_input(&o, &["zero.toml, line 2, column 'b'", "'0' is not a positive judgement"], Some(&out));
+    let o = quota_in(dir.path(), &["weights", "-m", "ahp", "--ahp", "short.csv", "-o", out_arg]);
+    assert_bad_input(&o, &["short.csv, line 3, column 'c': '-2' is not a positive judgement"], Some(&out));
+    std::fs::write(dir.path().join("short.csv"), "c,a,b,c\na,1,2,3\nb,,1,2\n").unwrap();
+    let o = quota_in(dir.path(), &["weights", "-m", "ahp", "--ahp", "short.csv", "-o", out_arg]);
+    assert_bad_input(
+        &o,
+        &["short.csv: the pairwise matrix must be square: the matrix (rows) has 2 entries, expected 3"],
+        Some(&out),
+    );
     let o = quota_in(dir.path(), &["weights", "-m", "critic", "flat.csv", "-o", out_arg]);
     assert_bad_input(&o, &["indicator 'b' has no variance (every unit has 5)"], Some(&out));
     let o = quota_in(dir.path(), &["weights", "-m", "entropy", "one.csv", "-o", out_arg]);

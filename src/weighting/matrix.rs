@@ -24,6 +24,10 @@ pub struct IndicatorMatrix {
 impl IndicatorMatrix {
     /// Validates and builds a matrix. `names` are the indicators (columns), `units` the row
     /// labels (unit codes), `values` one row per unit.
+    ///
+    /// # Panics
+    /// If `units` and `values` differ in length (one label per row is the caller's contract;
+    /// a row of the wrong width is the data's fault and an error).
     pub fn new(
         names: Vec<String>,
         units: Vec<String>,
