@@ -47,6 +47,7 @@
 pub mod allocation;
 pub mod apportion;
 pub mod check;
+pub mod compare;
 
 pub mod error;
 pub mod funding;
