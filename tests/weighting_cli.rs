@@ -209,7 +209,10 @@ fn compare_with_ahp_in_every_format() {
         assert!(out.contains("ahp"), "{format}: {out}");
     }
     let (out, _) = ok(&["compare", "--schemes", "entropy,critic", "--format", "csv"]);
-    assert_eq!(out.lines().next().unwrap(), "code,name,name_en,region,slots_entropy,slots_critic,range");
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "code,name,name_en,region,baseline,slots_entropy,change_entropy,slots_critic,change_critic,range"
+    );
     let o = quota(&["compare", "--schemes", "entropy,topsis"]);
     assert_bad_input(&o, &["unknown weighting scheme 'topsis'"], None);
     let o = quota(&["compare", "--schemes", "ahp"]);

@@ -335,12 +335,12 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
     // The splits each indicator alone would give, for every method in play.
     let mut splits: BTreeMap<Method, Vec<Split>> = BTreeMap::new();
     for &m in methods.iter().chain(std::iter::once(&baseline_method)) {
-        if !splits.contains_key(&m) {
+        if let std::collections::btree_map::Entry::Vacant(e) = splits.entry(m) {
             let s = (0..scenario.indicators.len())
                 .map(|j| proportional_split(&scenario, j, m))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(internal)?;
-            splits.insert(m, s);
+            e.insert(s);
         }
     }
     let (firms_column, firms) = firms(args, &scenario, &inputs)?;
@@ -607,6 +607,7 @@ struct MetricRow {
     key: String,
     label: String,
     values: Vec<MetricValue>,
+    csv_only: bool,
 }
 
 enum MetricValue {
@@ -643,6 +644,7 @@ fn metric_table(c: &Comparison) -> Vec<MetricRow> {
         key,
         label,
         values: ms.iter().map(|m| f(m)).collect(),
+        csv_only: false,
     };
     let mut rows = Vec::new();
     for (j, ind) in c.scenario.indicators.iter().enumerate() {
@@ -674,6 +676,14 @@ fn metric_table(c: &Comparison) -> Vec<MetricRow> {
             &|m| MetricValue::Percent(m.regions[r].share),
         ));
     }
+    // The exact counts behind the shares, for machines (CSV) only.
+    for (r, region) in quota::units::Region::ALL.iter().enumerate() {
+        let mut slots = row(format!("region_slots.{}", region.name_en()), String::new(), &|m| {
+            MetricValue::Count(m.regions[r].slots)
+        });
+        slots.csv_only = true;
+        rows.push(slots);
+    }
     rows.push(row("units_at_floor".into(), "units at floor".into(), &|m| {
         MetricValue::Count(m.at_floor as u64)
     }));
@@ -696,6 +706,7 @@ fn metric_rows(c: &Comparison, csv: bool) -> (Vec<String>, Vec<Vec<String>>) {
     h.extend(c.columns.iter().map(|k| k.label.clone()));
     let rows = metric_table(c)
         .into_iter()
+        .filter(|r| csv || !r.csv_only)
         .map(|r| {
             let mut v = vec![if csv { r.key } else { r.label }];
             v.extend(r.values.iter().map(|x| if csv { x.raw() } else { x.text() }));

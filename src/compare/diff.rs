@@ -125,3 +125,75 @@ pub fn diff(a: &Allocation, b: &Allocation) -> ScenarioDiff {
     };
     ScenarioDiff { units, total_a: total(a), total_b: total(b) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocation::UnitAllocation;
+    use crate::apportion::Problem;
+    use crate::funding::FundingRules;
+
+    fn allocation(per_firm_wan: u64, units: &[(&str, u64)]) -> Allocation {
+        let rules = FundingRules { per_firm_wan, ..FundingRules::default() };
+        let units: Vec<UnitAllocation> = units
+            .iter()
+            .map(|&(code, slots)| UnitAllocation {
+                code: code.into(),
+                name: format!("unit {code}"),
+                name_en: code.into(),
+                region: Region::West,
+                normalised: vec![],
+                score: 1.0,
+                ideal: slots as f64,
+                adjusted: slots as f64,
+                floor: 0,
+                cap: 100,
+                slots,
+                funding: rules.funding(slots),
+            })
+            .collect();
+        let total = units.iter().map(|u| u.slots).sum();
+        Allocation {
+            scenario: "t".into(),
+            method: "hamilton".into(),
+            total,
+            funding: units.iter().map(|u| u.funding).sum(),
+            problem: Problem::new(vec![1; units.len()], total).unwrap(),
+            units,
+            ties: vec![],
+            apportionment: None,
+        }
+    }
+
+    #[test]
+    fn units_are_matched_by_code_and_missing_sides_count_as_zero() {
+        // B lists the units in another order, lacks Z and adds W, and pays 500万元 a firm.
+        let a = allocation(600, &[("X", 5), ("Y", 3), ("Z", 2)]);
+        let b = allocation(500, &[("W", 4), ("Y", 1), ("X", 6)]);
+        let d = diff(&a, &b);
+        let codes: Vec<&str> = d.units.iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["X", "Y", "Z", "W"]);
+        let delta: Vec<(i64, i64)> = d.units.iter().map(|u| (u.delta_slots(), u.delta_money_wan())).collect();
+        // X: 5 → 6 slots, 3000 → 3000 万元; Y: 3 → 1, 1800 → 500; Z: 2 → —; W: — → 4.
+        assert_eq!(delta, [(1, 0), (-2, -1300), (-2, -1200), (4, 2000)]);
+        assert_eq!(d.units[2].b, None);
+        assert_eq!(d.units[3].a, None);
+        assert_eq!(
+            (d.total_a, d.total_b),
+            (Side { slots: 10, money_wan: 6000 }, Side { slots: 11, money_wan: 5500 })
+        );
+        // The unit changes add up to the change in the totals.
+        assert_eq!(d.units.iter().map(UnitChange::delta_slots).sum::<i64>(), d.delta_slots());
+        assert_eq!(d.units.iter().map(UnitChange::delta_money_wan).sum::<i64>(), d.delta_money_wan());
+        assert_eq!((d.changed(), d.total_abs_change()), (4, 9));
+        assert_eq!(d.largest_change().map(|u| u.code.as_str()), Some("W"));
+    }
+
+    #[test]
+    fn identical_allocations_have_no_change() {
+        let a = allocation(600, &[("X", 5), ("Y", 3)]);
+        let d = diff(&a, &a);
+        assert_eq!((d.changed(), d.total_abs_change(), d.delta_money_wan()), (0, 0, 0));
+        assert!(d.largest_change().is_none());
+    }
+}
