@@ -415,6 +415,16 @@ fn two_scenarios_with_different_units_are_matched_by_code() {
     assert_eq!(doc["totals"]["delta_money_wan"], 1039 * 500 - 1039 * 600);
     let out = ok_in(f.dir.path(), &["compare", "s.toml", "b.toml"]);
     assert!(out.contains("— : the unit is not in that scenario"), "{out}");
+    // The other way round: the cities come last, with no A side.
+    let doc: Value =
+        serde_json::from_str(&ok_in(f.dir.path(), &["compare", "b.toml", "s.toml", "--format", "json"]))
+            .unwrap();
+    let codes: Vec<&str> =
+        doc["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 37);
+    assert_eq!(codes[32..], ["2102", "3302", "3502", "3702", "4403"]);
+    assert_eq!(doc["units"][32]["slots_a"], Value::Null);
+    assert_eq!(doc["totals"]["delta_slots"], 0);
 }
 
 #[test]
