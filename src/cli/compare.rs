@@ -37,7 +37,8 @@ Output: the weights per scheme; every unit's slots per column with the change fr
 column the metrics: deviation from each single-indicator proportional split (the total apportioned by that \
 indicator alone, same method, no bounds or disparity term), the firm-weighted Gini of slots per 小巨人 \
 firm, shares by NBS region, units at floor or cap, ties, and quota-rule violations against q* (quota after \
-floors and caps) and q (ideal quota). CSV holds one table (--show units, metrics or weights).\n\n\
+floors and caps) and q (ideal quota). CSV holds one table (--show units, metrics or weights); JSON \
+holds everything, with the single-indicator splits.\n\n\
 Two scenarios (A B): every unit's slots and money (万元) under A and B and the change from A to B.\n\n\
 Examples:\n  \
 quota compare                                                  # equal, manual, entropy, critic, cv, pca\n  \
@@ -113,8 +114,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.scenarios.len() == 2 {
         return run_two(args);
     }
-    let cmp = build(&args)?;
     let shows = shows(&args)?;
+    let cmp = build(&args)?;
     let text = render(&cmp, &shows, args.format)?;
     if let Some(path) = &args.chart {
         // The baseline grey; one hue per scheme, lighter for each further method.
@@ -380,7 +381,8 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
 }
 
 /// The number of 小巨人 firms per unit (after any merge), from `--firms-column` or, when the
-/// indicators file has it, the default column. Empty when there is none (the Gini is skipped).
+/// indicators file has it, the default column; no column (and zeros) when there is none, and
+/// the Gini is skipped.
 fn firms(args: &Args, s: &Scenario, inputs: &ScenarioInputs) -> Result<(Option<String>, Vec<u64>), Failure> {
     let column = args.firms_column.clone().unwrap_or_else(|| DEFAULT_FIRMS_COLUMN.to_string());
     let values = match inputs.indicators.integer_column(&column) {
