@@ -11,6 +11,7 @@
 pub mod allocation;
 pub mod apportion;
 pub mod check;
+pub mod eligibility;
 
 pub mod error;
 pub mod funding;
