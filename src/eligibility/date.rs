@@ -28,7 +28,7 @@ pub struct DateError {
 
 /// Whether `year` is a Gregorian leap year.
 pub const fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Days in `month` (1–12) of `year`.
