@@ -17,6 +17,8 @@ pub mod error;
 pub mod funding;
 pub mod indicators;
 pub mod input;
+pub mod programme;
+pub mod report;
 pub mod scenario;
 pub mod scoring;
 pub mod units;

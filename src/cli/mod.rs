@@ -3,8 +3,11 @@
 
 mod allocate;
 mod apportion;
+mod eligible;
 pub mod load;
 pub mod output;
+mod plan;
+mod table;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +26,9 @@ enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
     Validate(validate::Args),
+    Eligible(eligible::Args),
+    Plan(plan::Args),
+    Table(table::Args),
 }
 
 /// Runs the parsed command.
@@ -31,6 +37,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Eligible(a) => eligible::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Table(a) => table::run(a),
     }
 }
 
