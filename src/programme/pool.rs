@@ -33,11 +33,12 @@ fn list_units(units: &[UnitShortfall]) -> String {
         .iter()
         .map(|u| {
             format!(
-                "\n  - {} {}: {} eligible left, {:.1} due, {} short",
+                "\n  - {} {}: {} eligible left, share {:.2} at the scenario's weights (needs {}), {} short",
                 u.code,
                 u.name,
                 u.pool,
                 u.due,
+                u.due.ceil() as u64,
                 u.short()
             )
         })
