@@ -147,7 +147,7 @@ fn batch_total_above_the_remaining_pool_says_by_how_much_per_unit() {
         "[[batch]]\nyear = 2024\ntotal = 1039\n[[batch]]\nyear = 2025\ntotal = 3000\n",
         false,
         &[
-            "batch 2025 batch: ",
+            "batch 2025: ",
             "p.toml, line 8, column 'batch[2].total': total 3000 is larger than the remaining eligible pool of 2560 firm(s), by 440",
             "- 46 海南省: 0 eligible left",
         ],

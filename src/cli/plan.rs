@@ -51,12 +51,12 @@ pub fn load_and_run(path: &Path) -> Result<(Plan, PlanInputs), Failure> {
     let at = Location::file(path.display().to_string());
     let programme = Programme::parse(&text, at.clone()).map_err(input)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let scenario_path = programme.scenario.as_ref().map(|p| dir.join(p));
+    let scenario_path = programme.scenario.as_ref().map(|p| tidy(&dir.join(p)));
     let (base, inputs) = load::scenario(scenario_path.as_deref(), &Overrides::default())?;
     let file = ScenarioFile::parse(&inputs.scenario.text, inputs.scenario.location()).map_err(input)?;
     let (registry, registry_label) = match &programme.registry {
         Some(p) => {
-            let rp = dir.join(p);
+            let rp = tidy(&dir.join(p));
             (Some(load_registry(&rp, &inputs.units)?), Some(rp.display().to_string()))
         }
         None => (None, None),
@@ -78,6 +78,23 @@ pub fn load_and_run(path: &Path) -> Result<(Plan, PlanInputs), Failure> {
     };
     let plan = programme::run(&programme, &base, &file.bounds, pool).map_err(input)?;
     Ok((plan, PlanInputs { programme, inputs, registry, registry_label }))
+}
+
+/// Removes `dir/..` pairs from a path, lexically, so messages name `data/scenarios/x.toml`
+/// rather than `data/programme/../scenarios/x.toml`.
+fn tidy(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match (c, out.last()) {
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            (Component::CurDir, _) => {}
+            _ => out.push(c),
+        }
+    }
+    out.iter().collect()
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {

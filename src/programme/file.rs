@@ -62,7 +62,7 @@ pub struct EvaluationEntry {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchEntry {
-    /// Label (default "YEAR batch").
+    /// Label (default "batch YEAR").
     #[serde(default)]
     pub label: Option<String>,
     /// Batch year: first tranche paid in it.
@@ -321,7 +321,7 @@ impl Programme {
             };
             shares.push(own);
             batches.push(Batch {
-                label: b.label.clone().unwrap_or_else(|| format!("{year} batch")),
+                label: b.label.clone().unwrap_or_else(|| format!("batch {year}")),
                 year,
                 total,
                 as_of: as_of.unwrap_or(crate::eligibility::FIRST_BATCH_APPLICATION_DATE),

@@ -63,7 +63,7 @@ pub enum ProgrammeError {
     #[error("{n} problems:{list}", n = .0.len(), list = .0.iter().map(|p| format!("\n  - {p}")).collect::<String>())]
     Many(Vec<ProgrammeError>),
     /// A batch the pool cannot take.
-    #[error("batch {batch}: {source}")]
+    #[error("{batch}: {source}")]
     Pool {
         /// Batch label.
         batch: String,
@@ -71,7 +71,7 @@ pub enum ProgrammeError {
         source: PoolError,
     },
     /// A batch that cannot be allocated.
-    #[error("batch {batch}: {source}")]
+    #[error("{batch}: {source}")]
     Allocate {
         /// Batch label.
         batch: String,
@@ -79,7 +79,7 @@ pub enum ProgrammeError {
         source: AllocateError,
     },
     /// Splitting evaluation outcomes failed (an internal fault).
-    #[error("batch {batch}: splitting evaluation outcomes: {message}")]
+    #[error("{batch}: splitting evaluation outcomes: {message}")]
     Outcomes {
         /// Batch label.
         batch: String,
