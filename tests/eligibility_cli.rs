@@ -165,3 +165,18 @@ fn malformed_as_of_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("'31/07/2024' is not a date"), "{}", stderr(&o));
 }
+
+#[test]
+fn merged_counts_add_the_cities_to_their_provinces() {
+    let o = quota(&["eligible", REGISTRY, "--merge-cities", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let codes = csv_column(&out, "code");
+    let eligible = csv_column(&out, "eligible");
+    assert_eq!(codes.len(), 32);
+    let guangdong = codes.iter().position(|c| c == "44").unwrap();
+    assert_eq!(eligible[guangdong], (217 + 233).to_string(), "广东 + 深圳");
+    let o = quota(&["allocate", "--merge-cities", "--caps-from", REGISTRY, "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(csv_column(&stdout(&o), "cap")[guangdong], "450");
+}

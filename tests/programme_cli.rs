@@ -207,3 +207,27 @@ fn batch_years_must_increase() {
         &["column 'batch[2].year': batch years must increase: 2024 after 2025"],
     );
 }
+
+#[test]
+fn merged_cities_pool_the_registry_into_provinces() {
+    let scenario = std::fs::read_to_string(format!("{ROOT}/data/scenarios/2024-batch1.toml"))
+        .unwrap()
+        .replace("merge_cities = false", "merge_cities = true")
+        .replace("\"../units.csv\"", &format!("\"{ROOT}/data/units.csv\""))
+        .replace("\"../indicators.csv\"", &format!("\"{ROOT}/data/indicators.csv\""));
+    let s = temp_file("merged.toml", &scenario);
+    let p = temp_file(
+        "p.toml",
+        &format!(
+            "name = \"m\"\nscenario = \"{}\"\nregistry = \"{ROOT}/data/registry/firms.csv\"\n[[batch]]\nyear = 2024\ntotal = 1039\n",
+            s.display()
+        ),
+    );
+    let v = plan_json(p.to_str().unwrap());
+    let units = v["batches"][0]["units"].as_array().unwrap();
+    assert_eq!(units.len(), 32);
+    // 辽宁 includes 大连: 67 + 17 eligible firms on 2024-07-31.
+    let liaoning = units.iter().find(|u| u["code"] == "21").unwrap();
+    assert_eq!(u(&liaoning["pool"]), 67 + 17);
+    assert_eq!(u(&v["batches"][0]["pool"]), 3599);
+}
