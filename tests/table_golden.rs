@@ -106,3 +106,11 @@ fn chinese_table_uses_official_terms_and_unit_names() {
     let en = quota(&["table", "--lang", "en"]);
     assert!(en.contains("| 32 | XPCC | West |") && !en.contains("北京市"), "{en}");
 }
+
+#[test]
+fn bom_only_when_asked() {
+    let plain = quota(&["table", "--format", "csv"]);
+    let bom = quota(&["table", "--format", "csv", "--bom"]);
+    assert!(!plain.starts_with('\u{feff}'));
+    assert_eq!(bom.strip_prefix('\u{feff}'), Some(plain.as_str()));
+}

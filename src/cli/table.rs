@@ -55,6 +55,9 @@ pub struct Args {
     /// Caps from a firm registry (eligible firms on 2024-07-31, see `quota eligible`).
     #[arg(long, value_name = "REGISTRY.csv", conflicts_with = "programme")]
     caps_from: Option<PathBuf>,
+    /// Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -129,6 +132,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let table = report::announcement(&scenario, &allocation, lang, args.title.as_deref(), &provenance);
     let bytes = match args.format {
         TableFormat::Md => report::markdown(&table).into_bytes(),
+        TableFormat::Csv if args.bom => format!("\u{feff}{}", report::csv(&table)).into_bytes(),
         TableFormat::Csv => report::csv(&table).into_bytes(),
         TableFormat::Xlsx => report::xlsx(&table).map_err(internal)?,
     };

@@ -253,6 +253,7 @@ pub fn run(
         let mut scenario = base.clone();
         scenario.total = batch.total;
         scenario.name = format!("{} — {}", programme.name, label);
+        scenario.description = format!("{label} ({} firms) of {}", batch.total, programme.name);
         apply_caps(&mut scenario, bounds, &remaining, &batch.total_at)
             .map_err(|source| ProgrammeError::Pool { batch: label.clone(), source })?;
         let allocation = allocate(&scenario)
@@ -353,17 +354,6 @@ pub fn run(
         cash_flow,
         from_registry: matches!(pool, Pool::Registry { .. }),
     })
-}
-
-/// The supported batch of each registry firm after a plan (None: never supported).
-pub fn batch_of_firms(plan: &Plan, registry_len: usize) -> Vec<Option<usize>> {
-    let mut out = vec![None; registry_len];
-    for (b, r) in plan.batches.iter().enumerate() {
-        for &f in &r.firms {
-            out[f] = Some(b);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
