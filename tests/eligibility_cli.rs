@@ -180,3 +180,25 @@ fn merged_counts_add_the_cities_to_their_provinces() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(csv_column(&stdout(&o), "cap")[guangdong], "450");
 }
+
+#[test]
+fn caps_from_re_checks_explicit_floors() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let scenario = std::fs::read_to_string(format!("{root}/data/scenarios/2024-batch1.toml"))
+        .unwrap()
+        .replace(
+            "caps_column = \"eligible_firms\"",
+            "caps_column = \"eligible_firms\"\nfloors = { \"11\" = 3 }",
+        )
+        .replace("\"../units.csv\"", &format!("\"{root}/data/units.csv\""))
+        .replace("\"../indicators.csv\"", &format!("\"{root}/data/indicators.csv\""));
+    let s = temp_file("floors.toml", &scenario);
+    let reg = temp_file("one.csv", &format!("{HEADER}a,甲,11,,2027-06-30,none,no,2500,新技术,yes\n"));
+    let o = quota(&["allocate", s.to_str().unwrap(), "--caps-from", reg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("one.csv (eligible firms on 2024-07-31): unit 11 北京市: floor 3 but only 1 eligible firm(s) left (2 short)"),
+        "{}",
+        stderr(&o)
+    );
+}
