@@ -4,8 +4,11 @@
 mod allocate;
 mod apportion;
 mod compare;
+mod eligible;
 pub mod load;
 pub mod output;
+mod plan;
+mod table;
 mod validate;
 mod weights;
 
@@ -26,6 +29,9 @@ enum Command {
     Apportion(apportion::Args),
     Compare(compare::Args),
     Validate(validate::Args),
+    Eligible(eligible::Args),
+    Plan(plan::Args),
+    Table(table::Args),
     Weights(weights::Args),
 }
 
@@ -36,6 +42,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Apportion(a) => apportion::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Eligible(a) => eligible::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Table(a) => table::run(a),
         Command::Weights(a) => weights::run(a),
     }
 }
