@@ -472,3 +472,37 @@ fn bad_input_exits_2_and_writes_nothing() {
     let o = quota_in(dir.path(), &["compare", &scenario, "missing.toml", "-o", "out.txt"]);
     assert_bad_input(&o, &["scenario B", "missing.toml"], Some(&dir.path().join("out.txt")));
 }
+
+#[test]
+fn divisor_methods_may_leave_the_bounded_quota_and_the_count_says_which() {
+    // Adams at 100 slots: the count against q* agrees with `quota allocate`'s adjusted quotas.
+    let doc = json(&["compare", "--schemes", "equal", "-m", "adams", "-n", "100", "--format", "json"]);
+    let alloc: Value =
+        serde_json::from_str(&ok(&["allocate", "-m", "adams", "-n", "100", "--format", "json"])).unwrap();
+    let outside: Vec<&str> = alloc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| {
+            let (x, q) = (u["slots"].as_f64().unwrap(), u["adjusted"].as_f64().unwrap());
+            x < q.floor() || x > q.ceil()
+        })
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert!(!outside.is_empty(), "Adams leaves quota here");
+    let v = &doc["baseline"]["metrics"]["quota_violations_bounded"];
+    let mut reported: Vec<&str> = v["below"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["above"].as_array().unwrap())
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    reported.sort();
+    let mut outside = outside;
+    outside.sort();
+    assert_eq!(reported, outside);
+    // Hamilton, same total and weights: never.
+    let doc = json(&["compare", "--schemes", "equal", "-m", "hamilton", "-n", "100", "--format", "json"]);
+    assert_eq!(doc["baseline"]["metrics"]["quota_violations_bounded"]["count"], 0);
+}
