@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 
-use super::bounded::{bounded_quota_numerators, bounded_regime};
+use super::bounded::{bounded_quota_numerators_into, bounded_regime};
 use super::ratio::{div_rem, Ratio};
 use super::{Apportionment, Cutoff, Problem, Scratch, Tie};
 
@@ -83,23 +83,24 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
             let nw = total * p.weights()[i] as u128;
             p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
         });
-    let regime = if fits { None } else { bounded_regime(p, &mut scratch.state, &mut scratch.mu) };
-    let general = if fits || regime.is_some() { None } else { Some(bounded_quota_numerators(p)) };
-    let den = match (&regime, &general) {
-        (Some((_, free)), _) => *free,
-        (None, Some((_, den))) => *den,
-        (None, None) => w_sum,
+    let regime = if fits { None } else { bounded_regime(p, &mut scratch.regime, &mut scratch.mu) };
+    // The general exact path (water-filling, then the breakpoint search) when the guess fails.
+    let general = !fits && regime.is_none();
+    let den = match regime {
+        Some((_, free)) => free,
+        None if general => bounded_quota_numerators_into(p, &mut scratch.state, &mut scratch.nums),
+        None => w_sum,
     };
-    let state = &scratch.state;
+    let (state, nums) = (&scratch.regime, &scratch.nums);
     let numerator = |i: usize| -> u128 {
-        match (&regime, &general) {
-            (Some((rest, free)), _) => match state[i] {
+        match regime {
+            Some((rest, free)) => match state[i] {
                 0 => rest * p.weights()[i] as u128,
                 1 => p.lower()[i] as u128 * free,
                 _ => p.cap(i) as u128 * free,
             },
-            (None, Some((nums, _))) => nums[i],
-            (None, None) => total * p.weights()[i] as u128,
+            None if general => nums[i],
+            None => total * p.weights()[i] as u128,
         }
     };
     out.clear();

@@ -363,6 +363,8 @@ pub struct Scratch {
     order: Vec<(u128, u64, usize)>,
     keys: Vec<u64>,
     state: Vec<u8>,
+    nums: Vec<u128>,
+    regime: Vec<u8>,
     mu: f64,
     scale: f64,
 }

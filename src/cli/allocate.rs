@@ -38,12 +38,21 @@ pub struct Args {
     /// Run the independent checker and report what it verified (on stderr).
     #[arg(long)]
     verify: bool,
+    /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
+    #[arg(long, value_name = "REGISTRY.csv")]
+    caps_from: Option<PathBuf>,
+    /// Screening date for --caps-from, YYYY-MM-DD (default 2024-07-31).
+    #[arg(long, value_parser = super::eligible::parse_date, requires = "caps_from")]
+    as_of: Option<quota::eligibility::Date>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let overrides =
         Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    if let Some(registry) = &args.caps_from {
+        super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
+    }
     let alloc = allocate(&scenario).map_err(input)?;
     if args.verify {
         eprintln!("{}", verify_summary(&scenario, &alloc).map_err(super::internal)?);
@@ -93,7 +102,7 @@ fn header(s: &Scenario, format: Format) -> (Vec<String>, Vec<Align>) {
     for ind in &s.indicators {
         h.push(if format == Format::Csv { format!("s_{}", ind.column) } else { format!("{} %", ind.column) });
     }
-    h.extend(["score", "ideal", "floor", "cap", "slots", "funding_wan"].map(String::from));
+    h.extend(["score", "ideal", "adjusted", "floor", "cap", "slots", "funding_wan"].map(String::from));
     if format == Format::Csv {
         h.extend(["first_tranche_wan", "remainder_wan", "to_firms_wan", "services_wan"].map(String::from));
     }
@@ -118,6 +127,7 @@ fn rows(s: &Scenario, a: &Allocation, format: Format) -> Vec<Vec<String>> {
             }
             r.push(format!("{:.9}", u.score));
             r.push(format!("{:.4}", u.ideal));
+            r.push(format!("{:.4}", u.adjusted));
             r.push(u.floor.to_string());
             r.push(u.cap.to_string());
             r.push(u.slots.to_string());
@@ -138,6 +148,7 @@ fn rows(s: &Scenario, a: &Allocation, format: Format) -> Vec<Vec<String>> {
         }
         let score: f64 = a.units.iter().map(|u| u.score).sum();
         total.push(format!("{score:.9}"));
+        total.push(format!("{:.4}", s.total as f64));
         total.push(format!("{:.4}", s.total as f64));
         total.push(a.units.iter().map(|u| u.floor).sum::<u64>().to_string());
         total.push(a.units.iter().map(|u| u.cap).sum::<u64>().to_string());
@@ -222,6 +233,7 @@ pub fn to_json(s: &Scenario, a: &Allocation, inputs: &ScenarioInputs) -> serde_j
                     .map(|(i, v)| (i.column.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
                 "score": u.score,
                 "ideal": u.ideal,
+                "adjusted": u.adjusted,
                 "floor": u.floor,
                 "cap": u.cap,
                 "slots": u.slots,

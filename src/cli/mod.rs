@@ -3,10 +3,15 @@
 
 mod allocate;
 mod apportion;
+mod compare;
+mod eligible;
 pub mod load;
 pub mod output;
+mod plan;
 mod sweep;
+mod table;
 mod validate;
+mod weights;
 
 use clap::{Parser, Subcommand};
 
@@ -23,7 +28,12 @@ pub struct Cli {
 enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
+    Compare(compare::Args),
     Validate(validate::Args),
+    Eligible(eligible::Args),
+    Plan(plan::Args),
+    Table(table::Args),
+    Weights(weights::Args),
     Sweep(sweep::Args),
 }
 
@@ -32,7 +42,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Eligible(a) => eligible::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Table(a) => table::run(a),
+        Command::Weights(a) => weights::run(a),
         Command::Sweep(a) => sweep::run(a),
     }
 }
