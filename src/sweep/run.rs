@@ -5,6 +5,7 @@
 //! stays flat (at most one batch of rows is buffered).
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -42,7 +43,7 @@ pub trait PointSource: Sync {
 /// Optional outputs of a run.
 #[derive(Default)]
 pub struct Hooks<'a> {
-    /// Called on the calling thread after each batch with (done, total).
+    /// Called with (done, total) as chunks finish (from worker threads when no rows are kept).
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
     /// Receives every scenario as long CSV rows (header written first).
     pub rows: Option<&'a mut dyn Write>,
@@ -102,6 +103,42 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
     }
     let keep = hooks.rows.is_some();
     let chunks = total.div_ceil(CHUNK);
+    if !keep {
+        // No rows to order: one work-stealing pass over all chunks; progress from the workers.
+        let done = AtomicU64::new(0);
+        let part = (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (ev.workspace(&space.base), empty.clone()),
+                |(mut ws, mut t), c| {
+                    let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+                    let mut cursor = source.start(lo);
+                    for k in lo..hi {
+                        let cols = source.fill(&mut cursor, k, ev, &mut ws);
+                        if ev.evaluate(&mut ws, cols) {
+                            t.record(&ws.slots);
+                        } else {
+                            t.infeasible += 1;
+                        }
+                    }
+                    let now = done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo);
+                    if let Some(p) = hooks.progress {
+                        p(now, total);
+                    }
+                    (ws, t)
+                },
+            )
+            .map(|(_, t)| t)
+            .reduce(
+                || empty.clone(),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            );
+        tally.merge(&part);
+        return Ok(tally);
+    }
     let batch = (rayon::current_num_threads() as u64 * 4).max(1);
     let mut c0 = 0;
     while c0 < chunks {
