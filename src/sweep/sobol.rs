@@ -78,7 +78,6 @@ pub struct Outputs {
 /// `f(A)_j, f(B)_j, f(AB_1)_j, …, f(AB_d)_j` (one cache line for d ≤ 6).
 struct Packed {
     d: usize,
-    n: usize,
     data: Vec<f64>,
 }
 
@@ -91,7 +90,7 @@ impl Packed {
             data.push(o.b[j]);
             data.extend(o.ab.iter().map(|ab| ab[j]));
         }
-        Packed { d, n, data }
+        Packed { d, data }
     }
 }
 
