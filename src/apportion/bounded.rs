@@ -205,6 +205,9 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64
     if state.len() != n {
         state.clear();
         state.resize(n, 3);
+    } else if let Some(r) = verify_regime(p, state) {
+        // The previous call's regime still holds (the common case in a sweep).
+        return Some(r);
     }
     // Float guess: Newton steps μ ← R/W_F on g(μ) = Σ clamp(μ·w_i, l_i, c_i) = N, kept inside
     // a bracket [lo, hi] of μ* (bisection when a step leaves it); a regime is verified exactly
