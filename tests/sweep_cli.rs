@@ -229,6 +229,13 @@ fn bad_input_exits_2_and_writes_nothing() {
 }
 
 #[test]
+fn silent_on_stderr_when_it_is_not_a_terminal() {
+    let o = quota(&["sweep", "--design", "monte-carlo", "--uniform", "--scenarios", "300000"]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
 fn an_empty_existing_directory_is_used() {
     let dir = tmp("empty");
     std::fs::create_dir_all(&dir).unwrap();

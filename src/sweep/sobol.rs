@@ -7,7 +7,8 @@
 //! is `X_j ~ U[A·w⁰_j, B·w⁰_j]` (default A = 0.5, B = 1.5: each weight uncertain by ±50% around
 //! the scenario's), independent, and the model uses `w = X / ΣX`. `S1_j` is the share of the
 //! variance of a unit's slots explained by the uncertainty in indicator j's weight alone, `ST_j`
-//! the share it explains together with its interactions. A disparity parameter varied with
+//! the share it explains together with its interactions (a weight that is 0 in the scenario has
+//! an empty range and is not a factor). A disparity parameter varied with
 //! `--vary` is one more factor, uniform on its range. Funding is slots × a constant (600万元 per
 //! firm), and Sobol indices do not change when an output is multiplied by a constant, so the
 //! funding indices equal the slot indices.
