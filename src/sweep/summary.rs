@@ -159,7 +159,8 @@ pub struct UnitSummary {
     pub max: u64,
     /// Mean slots (an exact count sum divided by n).
     pub mean: f64,
-    /// Scenarios in which the unit's slots differ from the baseline.
+    /// Scenarios in which the unit's slots differ from the baseline (0 for the one-at-a-time
+    /// design, whose `p_differ` is a share of the range's length).
     pub differ: u64,
     /// `differ / n`.
     pub p_differ: f64,
