@@ -13,9 +13,11 @@ pub mod apportion;
 pub mod check;
 
 pub mod error;
+pub mod explain;
 pub mod funding;
 pub mod indicators;
 pub mod input;
 pub mod scenario;
 pub mod scoring;
+pub mod stamp;
 pub mod units;
