@@ -3,8 +3,10 @@
 
 mod allocate;
 mod apportion;
+mod explain;
 pub mod load;
 pub mod output;
+mod stamp;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +24,7 @@ pub struct Cli {
 enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
+    Explain(explain::Args),
     Validate(validate::Args),
 }
 
@@ -30,17 +33,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
     }
 }
 
-/// A failed command: bad input (exit 2) or an internal fault (exit 1).
+/// A failed command: bad input (exit 2), an internal fault (exit 1), or a published output
+/// that no longer matches its inputs (`--check-stamp`, exit 3).
 #[derive(Debug)]
 pub enum Failure {
     /// The user's input is wrong: a file, a value, an option.
     Input(anyhow::Error),
     /// Something failed that is not the user's fault.
     Internal(anyhow::Error),
+    /// `--check-stamp`: the published output does not match a fresh run of its inputs.
+    Mismatch(anyhow::Error),
 }
 
 impl Failure {
@@ -49,13 +56,14 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Internal(_) => 1,
+            Failure::Mismatch(_) => 3,
         }
     }
 
     /// The message with its cause chain.
     pub fn message(&self) -> String {
         let e = match self {
-            Failure::Input(e) | Failure::Internal(e) => e,
+            Failure::Input(e) | Failure::Internal(e) | Failure::Mismatch(e) => e,
         };
         let mut s = e.to_string();
         for cause in e.chain().skip(1) {
@@ -67,7 +75,7 @@ impl Failure {
     /// Whether this is a write to a closed pipe.
     pub fn is_broken_pipe(&self) -> bool {
         let e = match self {
-            Failure::Input(e) | Failure::Internal(e) => e,
+            Failure::Input(e) | Failure::Internal(e) | Failure::Mismatch(e) => e,
         };
         e.chain().any(|c| {
             c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

@@ -385,9 +385,14 @@ fn divisor_trail(p: &Problem, m: Method, a: &Apportionment) -> DivisorTrail {
         Cutoff::Remainder { .. } => unreachable!("a divisor method reports priorities"),
     };
     let squared = m == Method::HuntingtonHill;
-    let tied = matches!((last_in, first_out), (Some(a), Some(b)) if a == b);
+    // Tied: the weakest served and strongest unserved claims are equal, so no threshold
+    // separates them; also when an unserved claim is infinite (Adams' first slot of a unit
+    // held at its floor), which no finite threshold can exclude. Then a claim is served when
+    // it is above T, or equal to T and the tie-break gave it the slot.
+    let tied = matches!((last_in, first_out), (Some(a), Some(b)) if a == b)
+        || first_out.is_some_and(|f| f.is_infinite());
     let threshold =
-        if tied { last_in.expect("tied").reduced() } else { round_threshold(first_out, last_in, squared) };
+        if tied { first_out.expect("tied").reduced() } else { round_threshold(first_out, last_in, squared) };
     // D: T itself, or √T for Huntington–Hill when T is a square of a rational.
     let divisor = if !squared {
         Some(threshold)
