@@ -384,6 +384,7 @@ fn trail(doc: &mut Doc, s: &Scenario, t: &Trail, asked: Option<usize>) {
         MethodTrail::Divisor(d) => {
             doc.heading(&format!("2. Audit trail — {} (divisor method, {})", t.method, d.divisors));
             let dtext = match &d.divisor {
+                Some(x) if x.0.reduced().den == 1 => group(x.0.reduced().num),
                 Some(x) => format!("{} (exactly {})", dec(x.0, 3), x),
                 None => format!("√{} ≈ {:.3}", d.threshold, d.divisor_approx),
             };
@@ -645,7 +646,9 @@ fn next_in_line(doc: &mut Doc, s: &Scenario, ex: &Explanation, asked: Option<usi
         }
         NextInLine::Reruns { grow, shrink, note } => {
             doc.para("Hamilton is not house monotone (the Alabama paradox: a unit can lose a slot when the total grows), so it has no single queue of next claims. Shown instead: Hamilton re-run at each total, and what changes from one total to the next.");
+            doc.para("If the total grew:");
             changes_table(doc, s, grow);
+            doc.para("If the total shrank:");
             changes_table(doc, s, shrink);
             if let Some(n) = note {
                 doc.para(n);

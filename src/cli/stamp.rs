@@ -47,6 +47,20 @@ fn normalise(text: &str) -> Vec<String> {
     lines
 }
 
+/// A JSON output without its `inputs` labels (file paths as typed on the command line, which
+/// locate the inputs but are not their content), pretty-printed line by line.
+fn json_lines(text: &str) -> Vec<String> {
+    match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
+        Ok(mut v) => {
+            if let Some(map) = v.as_object_mut() {
+                map.remove("inputs");
+            }
+            normalise(&serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        Err(_) => normalise(text),
+    }
+}
+
 /// `--check-stamp FILE`: compares FILE's stamp and content with a fresh run; returns the
 /// report and whether everything matches. `render` renders the fresh run in a given format
 /// (with its stamp).
@@ -62,7 +76,11 @@ pub fn check(
     let now = stamp_of(s, inputs)?;
     let format = detect_format(&published);
     let fresh = render(s, a, format, inputs)?;
-    let (old_lines, new_lines) = (normalise(&published), normalise(&fresh));
+    let (old_lines, new_lines) = if format == Format::Json {
+        (json_lines(&published), json_lines(&fresh))
+    } else {
+        (normalise(&published), normalise(&fresh))
+    };
     let first_diff =
         (0..old_lines.len().max(new_lines.len())).find(|&k| old_lines.get(k) != new_lines.get(k));
 
