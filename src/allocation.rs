@@ -47,6 +47,9 @@ pub struct UnitAllocation {
     pub score: f64,
     /// Ideal quota `q_i = N · score_i / Σ score`.
     pub ideal: f64,
+    /// Quota after floors and caps (`q*_i`, the clamped proportional share the apportionment
+    /// rounds; equals `ideal` when no bound binds).
+    pub adjusted: f64,
     /// Floor.
     pub floor: u64,
     /// Cap.
@@ -151,6 +154,9 @@ pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
                 normalised: s.model.normalised.iter().map(|col| col[i]).collect(),
                 score: scores[i],
                 ideal: s.total as f64 * scores[i] / sum,
+                adjusted: apportionment
+                    .as_ref()
+                    .map_or(s.total as f64 * scores[i] / sum, |a| a.quotas[i].to_f64()),
                 floor: s.floors[i],
                 cap: s.caps[i],
                 slots: seats[i],

@@ -20,19 +20,119 @@ pub fn bounded_quotas(p: &Problem) -> Vec<Ratio> {
 
 /// The quotas as numerators over one common denominator.
 pub(super) fn bounded_quota_numerators(p: &Problem) -> (Vec<u128>, u128) {
+    let mut state = Vec::new();
+    let mut nums = Vec::new();
+    let den = bounded_quota_numerators_into(p, &mut state, &mut nums);
+    (nums, den)
+}
+
+const FREE: u8 = 0;
+const AT_FLOOR: u8 = 1;
+const AT_CAP: u8 = 2;
+
+/// Writes the quotas' numerators into `nums` and returns their common denominator, reusing
+/// `state` and `nums` (no allocation once they have grown). Three exact strategies, cheapest
+/// first; each result is verified exactly before it is returned:
+/// 1. no bound binds at μ = N / Σw;
+/// 2. water-filling: fix every unit whose share exceeds its cap, repeat; then every unit whose
+///    share falls below its floor, repeat (exact when the fixings do not interact, the usual case);
+/// 3. the breakpoint search over μ (always exact, O(n log n)).
+pub(super) fn bounded_quota_numerators_into(p: &Problem, state: &mut Vec<u8>, nums: &mut Vec<u128>) -> u128 {
     let n = p.len();
     let total = p.total() as u128;
     let w_sum = p.weight_sum();
-    // Fast path: no bound binds at μ = N / Σw.
+    nums.clear();
     if w_sum > 0 {
         let fits = (0..n).all(|i| {
             let nw = total * p.weights()[i] as u128;
             p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
         });
         if fits {
-            return ((0..n).map(|i| total * p.weights()[i] as u128).collect(), w_sum);
+            nums.extend((0..n).map(|i| total * p.weights()[i] as u128));
+            return w_sum;
         }
     }
+    state.clear();
+    state.extend((0..n).map(|i| if p.weights()[i] == 0 { AT_FLOOR } else { FREE }));
+    if let Some(den) = water_fill(p, state) {
+        let rest = rest_of(p, state);
+        nums.extend((0..n).map(|i| match state[i] {
+            AT_FLOOR => p.lower()[i] as u128 * den,
+            AT_CAP => p.cap(i) as u128 * den,
+            _ => rest * p.weights()[i] as u128,
+        }));
+        return den;
+    }
+    let (v, den) = breakpoint_search(p);
+    nums.extend(v);
+    den
+}
+
+/// Slots left for the free units after the fixed ones take their bound.
+fn rest_of(p: &Problem, state: &[u8]) -> u128 {
+    let fixed: u128 = (0..p.len())
+        .map(|i| match state[i] {
+            AT_FLOOR => p.lower()[i] as u128,
+            AT_CAP => p.cap(i) as u128,
+            _ => 0,
+        })
+        .sum();
+    p.total() as u128 - fixed.min(p.total() as u128)
+}
+
+/// Water-filling (strategy 2). Returns the free weight W_F (the common denominator) if the
+/// final state verifies exactly, None otherwise.
+fn water_fill(p: &Problem, state: &mut [u8]) -> Option<u128> {
+    let n = p.len();
+    for phase in [AT_CAP, AT_FLOOR] {
+        loop {
+            let rest = rest_of(p, state);
+            let free_w: u128 = (0..n).filter(|&i| state[i] == FREE).map(|i| p.weights()[i] as u128).sum();
+            if free_w == 0 {
+                return None;
+            }
+            let mut changed = false;
+            for i in 0..n {
+                if state[i] != FREE {
+                    continue;
+                }
+                let share = rest * p.weights()[i] as u128;
+                let violates = match phase {
+                    AT_CAP => share > p.cap(i) as u128 * free_w,
+                    _ => share < p.lower()[i] as u128 * free_w,
+                };
+                if violates {
+                    state[i] = phase;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    // Verify: free units inside their bounds, fixed units on the right side of theirs.
+    let rest = rest_of(p, state);
+    let free_w: u128 = (0..n).filter(|&i| state[i] == FREE).map(|i| p.weights()[i] as u128).sum();
+    if free_w == 0 {
+        return None;
+    }
+    let ok = (0..n).all(|i| {
+        let share = rest * p.weights()[i] as u128;
+        let (lo, hi) = (p.lower()[i] as u128 * free_w, p.cap(i) as u128 * free_w);
+        match state[i] {
+            FREE => lo <= share && share <= hi,
+            AT_CAP => share >= hi,
+            _ => p.weights()[i] == 0 || share <= lo,
+        }
+    });
+    ok.then_some(free_w)
+}
+
+/// The breakpoint search over μ (strategy 3).
+fn breakpoint_search(p: &Problem) -> (Vec<u128>, u128) {
+    let n = p.len();
+    let total = p.total() as u128;
     // Breakpoints μ = l_i / w_i and c_i / w_i, plus 0.
     let mut points: Vec<Ratio> = vec![Ratio::new(0, 1)];
     for i in 0..n {
@@ -129,5 +229,24 @@ mod tests {
         let den = q[0].den;
         assert!(q.iter().all(|r| r.den == den));
         assert_eq!(q.iter().map(|r| r.num).sum::<u128>(), 15 * den);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_strategy_gives_the_same_quotas(
+            w in proptest::collection::vec(0u64..1000, 1..8),
+            lo in proptest::collection::vec(0u64..4, 8),
+            extra in proptest::collection::vec(0u64..15, 8),
+            total in 1u64..40,
+        ) {
+            let n = w.len();
+            let hi: Vec<u64> = (0..n).map(|i| lo[i] + extra[i]).collect();
+            if let Ok(p) = Problem::with_bounds(w, lo[..n].to_vec(), hi, total, &|i| i.to_string()) {
+                let fast = bounded_quotas(&p);
+                let (nums, den) = breakpoint_search(&p);
+                let slow: Vec<Ratio> = nums.into_iter().map(|x| Ratio::new(x, den)).collect();
+                proptest::prop_assert_eq!(fast, slow);
+            }
+        }
     }
 }

@@ -21,8 +21,6 @@
 //! priority exceeds a served one — the defining condition of the method — so the estimate
 //! affects only the running time, never the result.
 
-use std::cmp::Ordering;
-
 use super::ratio::Ratio;
 use super::{Apportionment, Cutoff, Method, Problem, Tie};
 
@@ -56,30 +54,38 @@ pub fn priority(method: Method, w: u64, k: u64) -> Ratio {
     }
 }
 
-/// Claim `(unit, k)`: priority, then weight, then earlier unit — the documented tie-break.
+/// Whether claim `(pa, wa, a)` beats claim `(pb, wb, b)`: higher priority, then larger weight,
+/// then the earlier unit — the documented tie-break.
 #[inline]
-fn claim_cmp(m: Method, p: &Problem, i: usize, ki: u64, j: usize, kj: u64) -> Ordering {
-    let (wi, wj) = (p.weights()[i], p.weights()[j]);
-    priority(m, wi, ki).cmp(&priority(m, wj, kj)).then(wi.cmp(&wj)).then(j.cmp(&i))
+fn beats(pa: Ratio, wa: u64, a: usize, pb: Ratio, wb: u64, b: usize) -> bool {
+    pa.cmp(&pb).then(wa.cmp(&wb)).then(b.cmp(&a)).is_gt()
 }
 
-/// The unit with the strongest claim to one more slot, among those below their cap.
-fn best_next(m: Method, p: &Problem, k: &[u64]) -> Option<usize> {
-    let mut best: Option<usize> = None;
+/// The unit with the strongest claim to one more slot, among those below their cap, with
+/// the priority of that claim. One priority computation per unit.
+fn best_next(m: Method, p: &Problem, k: &[u64]) -> Option<(usize, Ratio)> {
+    let mut best: Option<(usize, Ratio)> = None;
     for i in 0..k.len() {
-        if k[i] < p.cap(i) && best.is_none_or(|b| claim_cmp(m, p, i, k[i], b, k[b]).is_gt()) {
-            best = Some(i);
+        if k[i] < p.cap(i) {
+            let pr = priority(m, p.weights()[i], k[i]);
+            if best.is_none_or(|(b, pb)| beats(pr, p.weights()[i], i, pb, p.weights()[b], b)) {
+                best = Some((i, pr));
+            }
         }
     }
     best
 }
 
-/// The unit whose last slot has the weakest claim, among those above their floor.
-fn worst_last(m: Method, p: &Problem, k: &[u64]) -> Option<usize> {
-    let mut worst: Option<usize> = None;
+/// The unit whose last slot has the weakest claim, among those above their floor, with the
+/// priority of that claim.
+fn worst_last(m: Method, p: &Problem, k: &[u64]) -> Option<(usize, Ratio)> {
+    let mut worst: Option<(usize, Ratio)> = None;
     for i in 0..k.len() {
-        if k[i] > p.lower()[i] && worst.is_none_or(|b| claim_cmp(m, p, i, k[i] - 1, b, k[b] - 1).is_lt()) {
-            worst = Some(i);
+        if k[i] > p.lower()[i] {
+            let pr = priority(m, p.weights()[i], k[i] - 1);
+            if worst.is_none_or(|(b, pb)| beats(pb, p.weights()[b], b, pr, p.weights()[i], i)) {
+                worst = Some((i, pr));
+            }
         }
     }
     worst
@@ -123,17 +129,17 @@ fn fix_up(m: Method, p: &Problem, k: &mut [u64]) {
     let total = p.total();
     let mut sum: u64 = k.iter().sum();
     while sum < total {
-        let i = best_next(m, p, k).expect("caps sum to at least the total");
+        let (i, _) = best_next(m, p, k).expect("caps sum to at least the total");
         k[i] += 1;
         sum += 1;
     }
     while sum > total {
-        let j = worst_last(m, p, k).expect("floors sum to at most the total");
+        let (j, _) = worst_last(m, p, k).expect("floors sum to at most the total");
         k[j] -= 1;
         sum -= 1;
     }
-    while let (Some(i), Some(j)) = (best_next(m, p, k), worst_last(m, p, k)) {
-        if claim_cmp(m, p, i, k[i], j, k[j] - 1).is_gt() {
+    while let (Some((i, pi)), Some((j, pj))) = (best_next(m, p, k), worst_last(m, p, k)) {
+        if beats(pi, p.weights()[i], i, pj, p.weights()[j], j) {
             k[i] += 1;
             k[j] -= 1;
         } else {

@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 
-use super::bounded::bounded_quota_numerators;
+use super::bounded::bounded_quota_numerators_into;
 use super::ratio::{div_rem, Ratio};
 use super::{Apportionment, Cutoff, Problem, Scratch, Tie};
 
@@ -88,11 +88,11 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
         }
     }
     if !fits {
-        let (nums, den) = bounded_quota_numerators(p);
+        let den = bounded_quota_numerators_into(p, &mut scratch.state, &mut scratch.nums);
         out.clear();
         scratch.order.clear();
         given = 0;
-        for (i, &num) in nums.iter().enumerate() {
+        for (i, &num) in scratch.nums.iter().enumerate() {
             let (whole, rem) = div_rem(num, den);
             out.push(whole as u64);
             given += whole as u64;

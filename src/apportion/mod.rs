@@ -361,6 +361,8 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     order: Vec<(u128, u64, usize)>,
+    state: Vec<u8>,
+    nums: Vec<u128>,
 }
 
 pub use bounded::bounded_quotas;

@@ -110,7 +110,7 @@ fn header(s: &Scenario, format: Format) -> (Vec<String>, Vec<Align>) {
     for ind in &s.indicators {
         h.push(if format == Format::Csv { format!("s_{}", ind.column) } else { format!("{} %", ind.column) });
     }
-    h.extend(["score", "ideal", "floor", "cap", "slots", "funding_wan"].map(String::from));
+    h.extend(["score", "ideal", "adjusted", "floor", "cap", "slots", "funding_wan"].map(String::from));
     if format == Format::Csv {
         h.extend(["first_tranche_wan", "remainder_wan", "to_firms_wan", "services_wan"].map(String::from));
     }
@@ -135,6 +135,7 @@ fn rows(s: &Scenario, a: &Allocation, format: Format) -> Vec<Vec<String>> {
             }
             r.push(format!("{:.9}", u.score));
             r.push(format!("{:.4}", u.ideal));
+            r.push(format!("{:.4}", u.adjusted));
             r.push(u.floor.to_string());
             r.push(u.cap.to_string());
             r.push(u.slots.to_string());
@@ -155,6 +156,7 @@ fn rows(s: &Scenario, a: &Allocation, format: Format) -> Vec<Vec<String>> {
         }
         let score: f64 = a.units.iter().map(|u| u.score).sum();
         total.push(format!("{score:.9}"));
+        total.push(format!("{:.4}", s.total as f64));
         total.push(format!("{:.4}", s.total as f64));
         total.push(a.units.iter().map(|u| u.floor).sum::<u64>().to_string());
         total.push(a.units.iter().map(|u| u.cap).sum::<u64>().to_string());
@@ -249,6 +251,7 @@ pub fn to_json(s: &Scenario, a: &Allocation, inputs: &ScenarioInputs) -> serde_j
                     .map(|(i, v)| (i.column.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
                 "score": u.score,
                 "ideal": u.ideal,
+                "adjusted": u.adjusted,
                 "floor": u.floor,
                 "cap": u.cap,
                 "slots": u.slots,
