@@ -38,22 +38,30 @@ pub fn detect_format(text: &str) -> Format {
     }
 }
 
+/// The lines of an output, its stamp line blanked (stamps are compared separately; blanking
+/// keeps line numbers), without trailing spaces and final blank lines.
 fn normalise(text: &str) -> Vec<String> {
     let t = text.trim_start_matches('\u{feff}');
-    let mut lines: Vec<String> = t.lines().map(|l| l.trim_end().to_string()).collect();
+    let stamp = format!("{}quota ", quota::stamp::STAMP_PREFIX);
+    let mut lines: Vec<String> = t
+        .lines()
+        .map(|l| if l.contains(&stamp) { String::new() } else { l.trim_end().to_string() })
+        .collect();
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
     lines
 }
 
-/// A JSON output without its `inputs` labels (file paths as typed on the command line, which
-/// locate the inputs but are not their content), pretty-printed line by line.
+/// A JSON output without its stamp (compared separately) and its `inputs` labels (file paths
+/// as typed on the command line, which locate the inputs but are not their content),
+/// pretty-printed line by line.
 fn json_lines(text: &str) -> Vec<String> {
     match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
         Ok(mut v) => {
             if let Some(map) = v.as_object_mut() {
                 map.remove("inputs");
+                map.remove("stamp");
             }
             normalise(&serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -112,10 +120,11 @@ pub fn check(
         format!("  version: file made by quota {}, checked with {}", found.version, now.version)
     });
     out.push(match first_diff {
-        None => "  content: identical to a fresh run".into(),
+        None => "  content: identical to a fresh run (apart from the stamp)".into(),
         Some(k) => format!(
-            "  content: DIFFERS from a fresh run at line {}:\n    file:  {}\n    fresh: {}",
+            "  content: DIFFERS from a fresh run at line {}{}:\n    file:  {}\n    fresh: {}",
             k + 1,
+            if format == Format::Json { " of the JSON re-printed without stamp and input paths" } else { "" },
             old_lines.get(k).map_or("(end of file)", String::as_str),
             new_lines.get(k).map_or("(end of output)", String::as_str)
         ),

@@ -11,10 +11,14 @@
 //! **Monotone cases.** Under a divisor method, raising a unit's own raw indicator value under
 //! `share` or `log-share` normalisation raises its normalised value and lowers every other
 //! unit's (their transformed values are unchanged, the column sum grows), so its score rises
-//! against every other unit's; divisor methods are population monotone (Balinski & Young,
-//! *Fair Representation*, 2nd ed., ch. 6: a unit whose weight rises relative to every other
-//! never loses a slot to them), so its slots are non-decreasing in the value and the first
-//! crossing found is the only one in that direction. The same holds, reversed, for its
+//! against every other unit's. Divisor methods are population monotone (Balinski & Young,
+//! *Fair Representation*, 2nd ed., 2001: if unit i's weight rises relative to unit k's, i never
+//! loses a slot while k gains one); with the total fixed, a unit that loses a slot hands it to
+//! some other unit, so a unit whose weight rises relative to *every* other never loses one.
+//! The argument goes through with floors and caps (a threshold T with each unit at
+//! `clamp(#{k : W/d(k) ≥ T}, floor, cap)`: if i lost, T would have to rise, and then no unit
+//! whose weight fell relative to i could gain). So its slots are non-decreasing in the value
+//! and the first crossing found is the only one in that direction. The same holds, reversed, for its
 //! development indicator (a higher GDP per capita lowers its development term and raises
 //! everyone else's). The one caveat is the 10^-12 rounding of weights ([`integer_weights`]),
 //! which can reorder claims that differ by less than that.

@@ -12,7 +12,8 @@
 //!   while the other gained one — which divisor methods never do.
 //! - **Quota rule**: a unit outside `[⌊q⌋, ⌈q⌉]` of its ideal quota `q = N·W/ΣW`. Floors and
 //!   caps can force this; a violation beyond the quota after floors and caps `q*` is the
-//!   method's own (divisor methods other than none can; Hamilton never does).
+//!   method's own (divisor methods can show one, e.g. Jefferson above quota for a large unit;
+//!   Hamilton never does).
 //!
 //! [`ParadoxProbe`] is the per-scenario version for sweep summaries: it keeps the problems at
 //! N−1 and N+1 and their buffers, so each call allocates nothing once warm.
