@@ -47,13 +47,18 @@
 pub mod allocation;
 pub mod apportion;
 pub mod check;
+pub mod compare;
+pub mod eligibility;
 
 pub mod error;
 pub mod explain;
 pub mod funding;
 pub mod indicators;
 pub mod input;
+pub mod programme;
+pub mod report;
 pub mod scenario;
 pub mod scoring;
 pub mod stamp;
 pub mod units;
+pub mod weighting;

@@ -22,7 +22,9 @@
 //!   canonical form does not guess which columns are numbers.
 //!
 //! Each part is framed by its name and byte length before hashing, so no two different input
-//! sets can run together into the same byte string.
+//! sets can run together into the same byte string. The command line stamps with
+//! [`Stamp::compute_for`], which also hashes the run's effective floors and caps (they can
+//! come from a firm registry, `allocate --caps-from`, rather than the scenario's files).
 
 use std::fmt;
 
@@ -32,7 +34,7 @@ use thiserror::Error;
 
 use crate::error::{DataError, Location};
 use crate::input::CsvTable;
-use crate::scenario::{MethodChoice, ScenarioFile};
+use crate::scenario::{MethodChoice, Scenario, ScenarioFile};
 
 /// The version of quota that makes a stamp.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -99,6 +101,27 @@ impl Stamp {
             method,
             seed: file.seed,
         })
+    }
+
+    /// The stamp of a run whose floors and caps are those of `s` — which may come from
+    /// another input than the scenario file (e.g. caps counted from a firm registry with
+    /// `allocate --caps-from`): the effective per-unit floors and caps are hashed too, so
+    /// any input that changes a bound changes the stamp. `file`, `units_text` and
+    /// `indicators_text` are as for [`Stamp::compute`].
+    pub fn compute_for(
+        s: &Scenario,
+        file: &ScenarioFile,
+        units_text: &str,
+        indicators_text: &str,
+    ) -> Result<Stamp, DataError> {
+        let mut stamp = Stamp::compute(file, units_text, indicators_text)?;
+        let mut h = Sha256::new();
+        h.update(stamp.inputs_sha256.as_bytes());
+        let bounds = serde_json::to_string(&(&s.floors, &s.caps)).expect("integers serialise");
+        h.update(format!("\nbounds {}\n", bounds.len()).as_bytes());
+        h.update(bounds.as_bytes());
+        stamp.inputs_sha256 = hex(&h.finalize());
+        Ok(stamp)
     }
 
     /// The text line: `stamp: quota … | inputs sha256:… | method … | seed …`.

@@ -187,3 +187,29 @@ fn json_check_ignores_how_the_input_paths_were_typed() {
     let o = quota(&["allocate", s(&other), "--check-stamp", s(&out)]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o.stdout));
 }
+
+#[test]
+fn caps_from_a_registry_are_part_of_the_stamp() {
+    let registry = concat!(env!("CARGO_MANIFEST_DIR"), "/data/registry/firms.csv");
+    let stamp_of = |args: &[&str]| {
+        let o = quota(args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout).lines().next().unwrap().to_string()
+    };
+    let plain = stamp_of(&["allocate", "--format", "csv"]);
+    // Same caps on 2024-07-31 as the indicator file: same stamp. Other caps later: another.
+    assert_eq!(stamp_of(&["allocate", "--format", "csv", "--caps-from", registry]), plain);
+    let later = stamp_of(&["allocate", "--format", "csv", "--caps-from", registry, "--as-of", "2025-04-30"]);
+    assert_ne!(later, plain);
+    let (scen, dir) = setup("registry");
+    let out = dir.join("published.csv");
+    let args = ["--caps-from", registry, "--as-of", "2025-04-30"];
+    let mut write = vec!["allocate", s(&scen), "--format", "csv", "-o", s(&out)];
+    write.extend(args);
+    assert!(quota(&write).status.success());
+    let mut check = vec!["allocate", s(&scen), "--check-stamp", s(&out)];
+    assert_eq!(quota(&check).status.code(), Some(3), "without the registry: other caps");
+    check.extend(args);
+    let o = quota(&check);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+}

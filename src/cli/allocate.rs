@@ -43,12 +43,21 @@ pub struct Args {
     /// matches, 3 if not. Give the same scenario and options as the run that wrote it.
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     check_stamp: Option<PathBuf>,
+    /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
+    #[arg(long, value_name = "REGISTRY.csv")]
+    caps_from: Option<PathBuf>,
+    /// Screening date for --caps-from, YYYY-MM-DD (default 2024-07-31).
+    #[arg(long, value_parser = super::eligible::parse_date, requires = "caps_from")]
+    as_of: Option<quota::eligibility::Date>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let overrides =
         Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    if let Some(registry) = &args.caps_from {
+        super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
+    }
     let alloc = allocate(&scenario).map_err(input)?;
     if args.verify {
         eprintln!("{}", verify_summary(&scenario, &alloc).map_err(super::internal)?);

@@ -3,11 +3,16 @@
 
 mod allocate;
 mod apportion;
+mod compare;
+mod eligible;
 mod explain;
 pub mod load;
 pub mod output;
+mod plan;
 mod stamp;
+mod table;
 mod validate;
+mod weights;
 
 use clap::{Parser, Subcommand};
 
@@ -24,8 +29,13 @@ pub struct Cli {
 enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
+    Compare(compare::Args),
     Explain(explain::Args),
     Validate(validate::Args),
+    Eligible(eligible::Args),
+    Plan(plan::Args),
+    Table(table::Args),
+    Weights(weights::Args),
 }
 
 /// Runs the parsed command.
@@ -33,8 +43,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Eligible(a) => eligible::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Table(a) => table::run(a),
+        Command::Weights(a) => weights::run(a),
     }
 }
 

@@ -21,7 +21,7 @@ pub fn stamp_of(s: &Scenario, inputs: &ScenarioInputs) -> Result<Stamp, Failure>
     file.method = s.method.name().to_string();
     file.total = s.total;
     file.merge_cities = s.merged;
-    Stamp::compute(&file, &inputs.units_source.text, &inputs.indicators_source.text).map_err(input)
+    Stamp::compute_for(s, &file, &inputs.units_source.text, &inputs.indicators_source.text).map_err(input)
 }
 
 /// Which format a published output is in, from its content.
