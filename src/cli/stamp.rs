@@ -101,7 +101,7 @@ pub fn check(
     out.push(if same_inputs {
         "  inputs:  same (canonical scenario, units and indicators hash alike)".into()
     } else {
-        "  inputs:  DIFFERENT — the scenario or a data file changed in a value that matters, or the run's options differ (--method, --total, --merge-cities)".into()
+        "  inputs:  DIFFERENT — the scenario or a data file changed in a value that matters, or the run's options differ (--method, --total, --merge-cities, --caps-from)".into()
     });
     let same_method = found.method == now.method;
     out.push(if same_method {
