@@ -51,6 +51,7 @@ pub mod compare;
 pub mod eligibility;
 
 pub mod error;
+pub mod explain;
 pub mod funding;
 pub mod indicators;
 pub mod input;
@@ -58,6 +59,7 @@ pub mod programme;
 pub mod report;
 pub mod scenario;
 pub mod scoring;
+pub mod stamp;
 pub mod sweep;
 pub mod units;
 pub mod weighting;

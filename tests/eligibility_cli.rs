@@ -33,7 +33,8 @@ fn temp_file(name: &str, content: &str) -> PathBuf {
 }
 
 fn csv_column(text: &str, name: &str) -> Vec<String> {
-    let mut lines = text.lines();
+    // `#` lines are comments (allocate's CSV starts with its `# stamp:` line).
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let c = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
     lines.map(|l| l.split(',').nth(c).unwrap().to_string()).collect()

@@ -96,7 +96,8 @@ fn kept_scenarios_are_identical_for_any_thread_count() {
         })
         .collect();
     assert_eq!(files[0], files[1]);
-    let lines: Vec<&str> = files[0].lines().collect();
+    let lines: Vec<&str> = files[0].lines().filter(|l| !l.starts_with("# stamp:")).collect();
+    assert!(files[0].starts_with("# stamp: quota "));
     assert_eq!(lines.len(), 1 + 9000 * 37);
     assert!(
         lines[0].starts_with("scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,code,slots,funding_wan")
@@ -117,7 +118,7 @@ fn the_baseline_is_the_allocation() {
         let sweep =
             ok(&["sweep", "--design", "grid", "--step", "0.5", "--method", method, "--format", "csv"]);
         let slots = |text: &str, col: &str| -> Vec<String> {
-            let mut lines = text.lines();
+            let mut lines = text.lines().filter(|l| !l.starts_with('#'));
             let header: Vec<&str> = lines.next().unwrap().split(',').collect();
             let k = header.iter().position(|h| *h == col).unwrap();
             lines.map(|l| l.split(',').nth(k).unwrap().to_string()).collect()

@@ -210,7 +210,7 @@ fn compare_with_ahp_in_every_format() {
     }
     let (out, _) = ok(&["compare", "--schemes", "entropy,critic", "--format", "csv"]);
     assert_eq!(
-        out.lines().next().unwrap(),
+        out.lines().find(|l| !l.starts_with('#')).unwrap(),
         "code,name,name_en,region,baseline,slots_entropy,change_entropy,slots_critic,change_critic,range"
     );
     let o = quota(&["compare", "--schemes", "entropy,topsis"]);

@@ -38,6 +38,11 @@ pub struct Args {
     /// Run the independent checker and report what it verified (on stderr).
     #[arg(long)]
     verify: bool,
+    /// Check a previously written output (table, md, csv or json) against a fresh run of the
+    /// current inputs: compares its reproducibility stamp and its content. Exit 0 if it
+    /// matches, 3 if not. Give the same scenario and options as the run that wrote it.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    check_stamp: Option<PathBuf>,
     /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
     #[arg(long, value_name = "REGISTRY.csv")]
     caps_from: Option<PathBuf>,
@@ -56,6 +61,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let alloc = allocate(&scenario).map_err(input)?;
     if args.verify {
         eprintln!("{}", verify_summary(&scenario, &alloc).map_err(super::internal)?);
+    }
+    if let Some(published) = &args.check_stamp {
+        let (report, matches) = super::stamp::check(published, &scenario, &alloc, &inputs, render)?;
+        output::emit(None, report.as_bytes())?;
+        return if matches {
+            Ok(())
+        } else {
+            Err(Failure::Mismatch(anyhow::anyhow!(
+                "{}: does not match a fresh run of its inputs (see above)",
+                published.display()
+            )))
+        };
     }
     let text = render(&scenario, &alloc, args.format, &inputs)?;
     output::emit(args.output.as_deref(), text.as_bytes())
@@ -168,6 +185,7 @@ pub fn render(
 ) -> Result<String, Failure> {
     let (h, align) = header(s, format);
     let r = rows(s, a, format);
+    let stamp = super::stamp::stamp_of(s, inputs)?;
     Ok(match format {
         Format::Table => {
             let mut out = format!(
@@ -180,6 +198,7 @@ pub fn render(
             );
             out.push_str(&output::text_table(&h, &align, &r, true));
             out.push_str(&ties_text(a));
+            out.push_str(&format!("\n{}\n", stamp.line()));
             out
         }
         Format::Md => {
@@ -193,10 +212,18 @@ pub fn render(
             );
             out.push_str(&output::markdown_table(&h, &align, &r));
             out.push_str(&ties_text(a));
+            out.push_str(&format!("\n{}\n", stamp.line()));
             out
         }
-        Format::Csv => output::csv_text(&h, &r)?,
-        Format::Json => output::json_text(&to_json(s, a, inputs))?,
+        Format::Csv => format!("# {}\n{}", stamp.line(), output::csv_text(&h, &r)?),
+        Format::Json => {
+            let mut doc = serde_json::Map::new();
+            doc.insert("stamp".into(), json!(stamp));
+            if let serde_json::Value::Object(rest) = to_json(s, a, inputs) {
+                doc.extend(rest);
+            }
+            output::json_text(&serde_json::Value::Object(doc))?
+        }
     })
 }
 

@@ -145,10 +145,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 }
             ),
             subtitle: format!(
-                "{} slots over {} units; baseline = the scenario as written (method {})",
+                "{} slots over {} units; baseline = the scenario as written (method {}); {}",
                 cmp.scenario.total,
                 cmp.scenario.units.len(),
-                cmp.baseline_method
+                cmp.baseline_method,
+                cmp.stamp
             ),
             y_label: "slots 名额".into(),
             categories: cmp.baseline.units.iter().map(|u| u.name.clone()).collect(),
@@ -221,6 +222,8 @@ struct Comparison {
     firms: Vec<u64>,
     /// Whether the columns are scheme × method (`--methods`).
     by_method: bool,
+    /// The reproducibility stamp of the baseline scenario's inputs.
+    stamp: String,
 }
 
 fn slots(a: &Allocation) -> Vec<u64> {
@@ -231,6 +234,7 @@ fn with_context(f: Failure, what: String) -> Failure {
     match f {
         Failure::Input(e) => Failure::Input(e.context(what)),
         Failure::Internal(e) => Failure::Internal(e.context(what)),
+        Failure::Mismatch(e) => Failure::Mismatch(e.context(what)),
     }
 }
 
@@ -274,6 +278,7 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
     let overrides =
         Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
     let (scenario, inputs) = load::scenario(args.scenarios.first().map(PathBuf::as_path), &overrides)?;
+    let stamp = super::stamp::stamp_of(&scenario, &inputs)?.line();
     let baseline_method = match scenario.method {
         MethodChoice::Apportion(m) => m,
         MethodChoice::Optimize => {
@@ -377,6 +382,7 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
         firms_column,
         firms,
         by_method,
+        stamp,
     })
 }
 
@@ -428,17 +434,18 @@ fn change(c: &Comparison, k: usize, u: usize) -> i64 {
 fn render(c: &Comparison, shows: &[Show], format: Format) -> Result<String, Failure> {
     match format {
         Format::Json => output::json_text(&to_json(c)),
-        Format::Csv => match shows[0] {
-            Show::Units => units_csv(c),
-            Show::Metrics => {
-                let (header, rows) = metric_rows(c, true);
-                output::csv_text(&header, &rows)
-            }
-            Show::Weights => {
-                let (header, _, rows) = weight_rows(c);
-                output::csv_text(&header, &rows)
-            }
-        },
+        Format::Csv => Ok(format!("# {}\n", c.stamp)
+            + &match shows[0] {
+                Show::Units => units_csv(c)?,
+                Show::Metrics => {
+                    let (header, rows) = metric_rows(c, true);
+                    output::csv_text(&header, &rows)?
+                }
+                Show::Weights => {
+                    let (header, _, rows) = weight_rows(c);
+                    output::csv_text(&header, &rows)?
+                }
+            }),
         Format::Table | Format::Md => Ok(render_text(c, shows, format == Format::Md)),
     }
 }
@@ -456,6 +463,12 @@ fn heading(c: &Comparison) -> String {
 }
 
 fn render_text(c: &Comparison, shows: &[Show], md: bool) -> String {
+    let mut out = render_sections(c, shows, md);
+    out.push_str(&format!("\n{}\n", c.stamp));
+    out
+}
+
+fn render_sections(c: &Comparison, shows: &[Show], md: bool) -> String {
     let table = |h: &[String], a: &[Align], r: &[Vec<String>], total_row: bool| {
         if md {
             output::markdown_table(h, a, r)
@@ -851,6 +864,7 @@ fn to_json(c: &Comparison) -> Value {
         "columns": columns,
         "units": unit_rows,
         "splits": splits,
+        "stamp": c.stamp,
     })
 }
 

@@ -5,9 +5,11 @@ mod allocate;
 mod apportion;
 mod compare;
 mod eligible;
+mod explain;
 pub mod load;
 pub mod output;
 mod plan;
+mod stamp;
 mod sweep;
 mod table;
 mod validate;
@@ -29,6 +31,7 @@ enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
     Compare(compare::Args),
+    Explain(explain::Args),
     Validate(validate::Args),
     Eligible(eligible::Args),
     Plan(plan::Args),
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Eligible(a) => eligible::run(a),
         Command::Plan(a) => plan::run(a),
@@ -52,13 +56,16 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// A failed command: bad input (exit 2) or an internal fault (exit 1).
+/// A failed command: bad input (exit 2), an internal fault (exit 1), or a published output
+/// that no longer matches its inputs (`--check-stamp`, exit 3).
 #[derive(Debug)]
 pub enum Failure {
     /// The user's input is wrong: a file, a value, an option.
     Input(anyhow::Error),
     /// Something failed that is not the user's fault.
     Internal(anyhow::Error),
+    /// `--check-stamp`: the published output does not match a fresh run of its inputs.
+    Mismatch(anyhow::Error),
 }
 
 impl Failure {
@@ -67,13 +74,14 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Internal(_) => 1,
+            Failure::Mismatch(_) => 3,
         }
     }
 
     /// The message with its cause chain.
     pub fn message(&self) -> String {
         let e = match self {
-            Failure::Input(e) | Failure::Internal(e) => e,
+            Failure::Input(e) | Failure::Internal(e) | Failure::Mismatch(e) => e,
         };
         let mut s = e.to_string();
         for cause in e.chain().skip(1) {
@@ -85,7 +93,7 @@ impl Failure {
     /// Whether this is a write to a closed pipe.
     pub fn is_broken_pipe(&self) -> bool {
         let e = match self {
-            Failure::Input(e) | Failure::Internal(e) => e,
+            Failure::Input(e) | Failure::Internal(e) | Failure::Mismatch(e) => e,
         };
         e.chain().any(|c| {
             c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

@@ -261,7 +261,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let overrides =
         Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (scenario, _inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
     let method = match scenario.method {
         MethodChoice::Apportion(m) => m,
         MethodChoice::Optimize => {
@@ -280,6 +280,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         space.vary(f, lo, hi).map_err(input)?;
     }
     let seed = args.seed.or(scenario.seed).unwrap_or(2024);
+    let mut stamp = super::stamp::stamp_of(&scenario, &inputs)?;
+    if matches!(args.design, DesignArg::MonteCarlo | DesignArg::Sobol) {
+        stamp.seed = Some(seed);
+    }
+    let stamp = stamp.line();
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
     let staging = match &args.output {
@@ -287,12 +292,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         None => None,
     };
     let started = Instant::now();
-    let outcome = pool.install(|| compute(&args, &scenario, method, &space, seed, staging.as_ref()))?;
+    let outcome =
+        pool.install(|| compute(&args, &scenario, method, &space, seed, staging.as_ref(), &stamp))?;
     let elapsed = started.elapsed();
     let header = header_line(&args, &scenario, method, &space, seed, &outcome);
     match staging {
         None => {
-            let text = render(args.format, &header, &scenario, &space, &outcome)?;
+            let text = render(args.format, &header, &stamp, &scenario, &space, &outcome)?;
             output::emit(None, text.as_bytes())
         }
         Some(st) => {
@@ -302,9 +308,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 (Format::Json, "summary.json"),
                 (Format::Md, "summary.md"),
             ] {
-                st.write(name, render(f, &header, &scenario, &space, &outcome)?.as_bytes())?;
+                st.write(name, render(f, &header, &stamp, &scenario, &space, &outcome)?.as_bytes())?;
             }
-            write_charts(&st, &args, &scenario, method, &space, &outcome)?;
+            write_charts(&st, &args, &scenario, method, &stamp, &outcome)?;
             let dir = st.dir.clone();
             let names = st.commit()?;
             eprintln!(
@@ -326,6 +332,7 @@ fn compute(
     space: &Space,
     seed: u64,
     staging: Option<&Staging>,
+    stamp: &str,
 ) -> Result<Outcome, Failure> {
     let ev = Evaluator::new(scenario, &method, &space.base).map_err(input)?;
     let tally_outcome = |t: Tally, details: serde_json::Value| Outcome {
@@ -338,11 +345,13 @@ fn compute(
         details,
     };
     let mut rows_file = match (staging, args.keep_all) {
-        (Some(st), true) => Some(BufWriter::with_capacity(
-            1 << 20,
-            File::create(st.path("scenarios.csv"))
-                .map_err(|e| input(anyhow::anyhow!("cannot write scenarios.csv: {e}")))?,
-        )),
+        (Some(st), true) => {
+            let cannot = |e: std::io::Error| input(anyhow::anyhow!("cannot write scenarios.csv: {e}"));
+            let mut w =
+                BufWriter::with_capacity(1 << 20, File::create(st.path("scenarios.csv")).map_err(cannot)?);
+            writeln!(w, "# {stamp}").map_err(cannot)?;
+            Some(w)
+        }
         _ => None,
     };
     let outcome = match args.design {
@@ -749,10 +758,17 @@ fn oat_text(s: &Scenario, results: &[OatResult], md: bool) -> String {
     out
 }
 
-fn render(format: Format, header: &str, s: &Scenario, space: &Space, o: &Outcome) -> Result<String, Failure> {
+fn render(
+    format: Format,
+    header: &str,
+    stamp: &str,
+    s: &Scenario,
+    space: &Space,
+    o: &Outcome,
+) -> Result<String, Failure> {
     let (h, align, rows) = summary_table(o, format);
     Ok(match format {
-        Format::Csv => output::csv_text(&h, &rows)?,
+        Format::Csv => format!("# {stamp}\n{}", output::csv_text(&h, &rows)?),
         Format::Table | Format::Md => {
             let md = format == Format::Md;
             let mut out = if md { format!("**{header}**\n\n") } else { format!("{header}\n\n") };
@@ -780,6 +796,7 @@ fn render(format: Format, header: &str, s: &Scenario, space: &Space, o: &Outcome
                 });
             }
             out.push_str(&oat_text(s, &o.oat, md));
+            out.push_str(&format!("\n{stamp}\n"));
             out
         }
         Format::Json => {
@@ -810,6 +827,7 @@ fn render(format: Format, header: &str, s: &Scenario, space: &Space, o: &Outcome
                 .collect();
             output::json_text(&json!({
                 "summary": header,
+                "stamp": stamp,
                 "scenario": s.name,
                 "total": s.total,
                 "weights": space.columns.iter().zip(&space.base.weights).map(|(c, w)| (c.clone(), json!(w))).collect::<serde_json::Map<_, _>>(),
@@ -830,7 +848,7 @@ fn write_charts(
     args: &Args,
     s: &Scenario,
     method: quota::apportion::Method,
-    space: &Space,
+    stamp: &str,
     o: &Outcome,
 ) -> Result<(), Failure> {
     let label = |code: &str, name: &str| format!("{code} {name}");
@@ -929,12 +947,11 @@ fn write_charts(
             .as_bytes(),
         )?;
         let (h, _, rows) = sobol_table(s, r, true);
-        st.write("sobol.csv", output::csv_text(&h, &rows)?.as_bytes())?;
+        st.write("sobol.csv", format!("# {stamp}\n{}", output::csv_text(&h, &rows)?).as_bytes())?;
     }
     if !o.oat.is_empty() {
         let (h, rows) = breakpoints_rows(s, &o.oat);
-        st.write("breakpoints.csv", output::csv_text(&h, &rows)?.as_bytes())?;
+        st.write("breakpoints.csv", format!("# {stamp}\n{}", output::csv_text(&h, &rows)?).as_bytes())?;
     }
-    let _ = space;
     Ok(())
 }
