@@ -8,6 +8,7 @@ use crate::apportion::{self, Apportionment, Problem};
 use crate::check::{self, CheckError};
 use crate::error::ApportionError;
 use crate::funding::Funding;
+use crate::optimize::{self, OptOutcome, Status};
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::{self, ScoringError};
 use crate::units::Region;
@@ -94,6 +95,9 @@ pub struct Allocation {
     /// The exact problem handed to the apportionment (integer weights, bounds).
     #[serde(skip)]
     pub problem: Problem,
+    /// The optimisation model's outcome (objective, binding constraints, groups), if it ran.
+    #[serde(skip)]
+    pub optimized: Option<OptOutcome>,
 }
 
 /// Scores of a scenario at its own weights.
@@ -116,16 +120,15 @@ pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
     let scores = scenario_scores(s);
     let problem = scenario_problem(s, &scores)?;
     let sum: f64 = scores.iter().sum();
-    let (seats, apportionment) = match s.method {
+    let (seats, apportionment, optimized) = match s.method {
         MethodChoice::Apportion(m) => {
             let a = apportion::apportion(&problem, m);
             check::check_apportionment(&problem, &a)?;
-            (a.seats.clone(), Some(a))
+            (a.seats.clone(), Some(a), None)
         }
         MethodChoice::Optimize => {
-            return Err(AllocateError::Optimize(
-                "the optimisation model is not available in this build".into(),
-            ))
+            let out = optimize_scenario(s, &scores)?;
+            (out.slots.clone(), None, Some(out))
         }
     };
     let code = |i: &usize| s.units.get(*i).code.clone();
@@ -174,5 +177,33 @@ pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
         funding,
         apportionment,
         problem,
+        optimized,
     })
+}
+
+/// Runs the optimisation model on a scenario's ideal quotas, floors, caps and constraints, and
+/// re-checks the result from the integers with the optimiser's independent checker.
+fn optimize_scenario(s: &Scenario, scores: &[f64]) -> Result<OptOutcome, AllocateError> {
+    let sum: f64 = scores.iter().sum();
+    let ideal: Vec<f64> = scores.iter().map(|x| s.total as f64 * x / sum).collect();
+    let names: Vec<String> = s.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect();
+    let constraints = s.constraints.clone().unwrap_or_default();
+    let out = optimize::solve(&ideal, &s.floors, &s.caps, s.total, &constraints, &names)
+        .map_err(|e| AllocateError::Optimize(e.to_string()))?;
+    match &out.status {
+        Status::Infeasible { explanation } => {
+            return Err(AllocateError::Optimize(format!("{}: infeasible: {explanation}", s.at)))
+        }
+        Status::TimeLimit if out.slots.is_empty() => {
+            return Err(AllocateError::Optimize(format!(
+                "{}: the solver's time limit struck before any allocation was found; raise optimize.time_limit_ms",
+                s.at
+            )))
+        }
+        _ => {}
+    }
+    optimize::check(&out, &ideal, &s.floors, &s.caps, s.total, &constraints).map_err(|e| {
+        AllocateError::Optimize(format!("the independent checker rejected the optimiser's result: {e}"))
+    })?;
+    Ok(out)
 }

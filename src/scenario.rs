@@ -277,6 +277,9 @@ pub struct Scenario {
     pub funding: FundingRules,
     /// The raw `[optimize]` table, if any.
     pub optimize: Option<toml::Table>,
+    /// The optimisation model's constraints, resolved against the units (when the scenario has
+    /// an `[optimize]` table or uses `method = "optimize"`).
+    pub constraints: Option<crate::optimize::Constraints>,
     /// Seed.
     pub seed: Option<u64>,
     /// The weight-independent scoring model.
@@ -479,6 +482,19 @@ impl Scenario {
             problems.push(invalid("bounds", format!("caps sum to {cap_sum} < total {total}")));
         }
 
+        // The optimisation model's constraints, by the scenario's own names.
+        let mut constraints = None;
+        if file.optimize.is_some() || method == Some(MethodChoice::Optimize) {
+            let table = file.optimize.clone().unwrap_or_default();
+            match crate::optimize::OptimizeSpec::deserialize(toml::Value::Table(table)) {
+                Ok(spec) => match spec.build(&out_units, &at.at_column("optimize")) {
+                    Ok(c) => constraints = Some(c),
+                    Err(e) => problems.push(e),
+                },
+                Err(e) => problems.push(invalid("optimize", e.to_string())),
+            }
+        }
+
         let regions: Vec<Region> = out_units.as_slice().iter().map(|u| u.region).collect();
         problems.finish(|| {
             let w = norm_weights.expect("weights valid when there are no problems");
@@ -512,6 +528,7 @@ impl Scenario {
                 caps,
                 funding: file.funding,
                 optimize: file.optimize.clone(),
+                constraints,
                 seed: file.seed,
                 model,
                 units: out_units,

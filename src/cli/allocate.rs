@@ -81,6 +81,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
 /// Re-runs the independent checker and describes what it checked.
 fn verify_summary(s: &Scenario, a: &Allocation) -> Result<String, quota::check::CheckError> {
     let mut lines = vec![];
+    if a.optimized.is_some() {
+        lines.push(format!(
+            "verified: the optimiser's independent checker recomputed the total ({}), floors, caps, every group, change-limit, quota and custom constraint and the objective from the final integers",
+            s.total
+        ));
+    }
     if let Some(ap) = &a.apportionment {
         quota::check::check_apportionment(&a.problem, ap)?;
         let sum: u64 = ap.seats.iter().sum();
@@ -228,6 +234,9 @@ pub fn render(
 }
 
 fn ties_text(a: &Allocation) -> String {
+    if let Some(o) = &a.optimized {
+        return optimize_text(o);
+    }
     if a.ties.is_empty() {
         return "\nties: none decided a slot\n".into();
     }
@@ -239,6 +248,43 @@ fn ties_text(a: &Allocation) -> String {
             t.winners.join(", "),
             t.losers.join(", "),
             t.rule
+        ));
+    }
+    out
+}
+
+/// The optimisation model's report: objective, path, binding constraints, groups vs bounds.
+fn optimize_text(o: &quota::optimize::OptOutcome) -> String {
+    let mut out = format!(
+        "\noptimisation: {} — objective {} = {:.6} (tie-break chi-square {:.6}) — {} path{}\n",
+        o.status,
+        o.objective_kind,
+        o.objective,
+        o.tie_break,
+        o.path,
+        o.solver.map(|s| format!(" ({})", s.name())).unwrap_or_default()
+    );
+    if o.binding.is_empty() {
+        out.push_str("binding constraints: none\n");
+    } else {
+        out.push_str("binding constraints:\n");
+        for b in &o.binding {
+            out.push_str(&format!("  {b}\n"));
+        }
+    }
+    for g in &o.groups {
+        let bound = |b: Option<u64>, sh: Option<f64>, op: &str| match (b, sh) {
+            (Some(b), Some(sh)) => format!(" {op} {b} ({op} {:.2}%)", sh * 100.0),
+            (Some(b), None) => format!(" {op} {b}"),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "group {}: {} slots = {:.2}% of the total;{}{}\n",
+            g.name,
+            g.slots,
+            g.share * 100.0,
+            bound(g.min, g.min_share, "≥"),
+            bound(g.max, g.max_share, "≤")
         ));
     }
     out
@@ -286,5 +332,14 @@ pub fn to_json(s: &Scenario, a: &Allocation, inputs: &ScenarioInputs) -> serde_j
         "funding_wan": a.funding.total_wan,
         "units": units,
         "ties": a.ties,
+        "optimize": a.optimized.as_ref().map(|o| json!({
+            "status": o.status.to_string(),
+            "path": o.path.to_string(),
+            "objective": o.objective_kind.to_string(),
+            "objective_value": o.objective,
+            "tie_break_chi_square": o.tie_break,
+            "binding": o.binding,
+            "groups": o.groups,
+        })),
     })
 }
