@@ -159,6 +159,7 @@ mod tests {
             total,
             funding: units.iter().map(|u| u.funding).sum(),
             problem: Problem::new(vec![1; units.len()], total).unwrap(),
+            optimized: None,
             units,
             ties: vec![],
             apportionment: None,
