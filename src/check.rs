@@ -52,7 +52,7 @@ pub fn check_apportionment(p: &Problem, a: &Apportionment) -> Result<(), CheckEr
             for i in 0..n {
                 let q = a.quotas[i];
                 let fl = (q.num / q.den) as u64;
-                let ce = fl + u64::from(q.num % q.den != 0);
+                let ce = fl + u64::from(!q.num.is_multiple_of(q.den));
                 if a.seats[i] < fl || a.seats[i] > ce {
                     // The quota method may leave quota only where bounds forced it; Hamilton never.
                     if a.method == Method::Hamilton {

@@ -7,7 +7,7 @@ use thiserror::Error;
 /// 1-based line and the column name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    /// File name or other label of the source ("data/indicators.csv", "<embedded>").
+    /// File name or other label of the source (`data/indicators.csv`, `<bundled>/data/units.csv`).
     pub source: String,
     /// 1-based line number in the source, counting comment lines.
     pub line: Option<u64>,

@@ -85,7 +85,7 @@ fn bundled_guarantee_scenario_is_optimal_on_both_paths() {
     assert_eq!(out.status, Status::Optimal);
     assert_eq!(out.path, Path::Fast);
     for g in &out.groups {
-        assert!(g.min.map_or(true, |m| g.slots >= m) && g.max.map_or(true, |m| g.slots <= m), "{g:?}");
+        assert!(g.min.is_none_or(|m| g.slots >= m) && g.max.is_none_or(|m| g.slots <= m), "{g:?}");
     }
     let lp = run(&d, &SCENARIO.replace("path = \"auto\"", "path = \"lp\""));
     assert_eq!(lp.path, Path::Lp);

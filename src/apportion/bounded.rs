@@ -20,19 +20,119 @@ pub fn bounded_quotas(p: &Problem) -> Vec<Ratio> {
 
 /// The quotas as numerators over one common denominator.
 pub(super) fn bounded_quota_numerators(p: &Problem) -> (Vec<u128>, u128) {
+    let mut state = Vec::new();
+    let mut nums = Vec::new();
+    let den = bounded_quota_numerators_into(p, &mut state, &mut nums);
+    (nums, den)
+}
+
+const FREE: u8 = 0;
+const AT_FLOOR: u8 = 1;
+const AT_CAP: u8 = 2;
+
+/// Writes the quotas' numerators into `nums` and returns their common denominator, reusing
+/// `state` and `nums` (no allocation once they have grown). Three exact strategies, cheapest
+/// first; each result is verified exactly before it is returned:
+/// 1. no bound binds at μ = N / Σw;
+/// 2. water-filling: fix every unit whose share exceeds its cap, repeat; then every unit whose
+///    share falls below its floor, repeat (exact when the fixings do not interact, the usual case);
+/// 3. the breakpoint search over μ (always exact, O(n log n)).
+pub(super) fn bounded_quota_numerators_into(p: &Problem, state: &mut Vec<u8>, nums: &mut Vec<u128>) -> u128 {
     let n = p.len();
     let total = p.total() as u128;
     let w_sum = p.weight_sum();
-    // Fast path: no bound binds at μ = N / Σw.
+    nums.clear();
     if w_sum > 0 {
         let fits = (0..n).all(|i| {
             let nw = total * p.weights()[i] as u128;
             p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
         });
         if fits {
-            return ((0..n).map(|i| total * p.weights()[i] as u128).collect(), w_sum);
+            nums.extend((0..n).map(|i| total * p.weights()[i] as u128));
+            return w_sum;
         }
     }
+    state.clear();
+    state.extend((0..n).map(|i| if p.weights()[i] == 0 { AT_FLOOR } else { FREE }));
+    if let Some(den) = water_fill(p, state) {
+        let rest = rest_of(p, state);
+        nums.extend((0..n).map(|i| match state[i] {
+            AT_FLOOR => p.lower()[i] as u128 * den,
+            AT_CAP => p.cap(i) as u128 * den,
+            _ => rest * p.weights()[i] as u128,
+        }));
+        return den;
+    }
+    let (v, den) = breakpoint_search(p);
+    nums.extend(v);
+    den
+}
+
+/// Slots left for the free units after the fixed ones take their bound.
+fn rest_of(p: &Problem, state: &[u8]) -> u128 {
+    let fixed: u128 = (0..p.len())
+        .map(|i| match state[i] {
+            AT_FLOOR => p.lower()[i] as u128,
+            AT_CAP => p.cap(i) as u128,
+            _ => 0,
+        })
+        .sum();
+    p.total() as u128 - fixed.min(p.total() as u128)
+}
+
+/// Water-filling (strategy 2). Returns the free weight W_F (the common denominator) if the
+/// final state verifies exactly, None otherwise.
+fn water_fill(p: &Problem, state: &mut [u8]) -> Option<u128> {
+    let n = p.len();
+    for phase in [AT_CAP, AT_FLOOR] {
+        loop {
+            let rest = rest_of(p, state);
+            let free_w: u128 = (0..n).filter(|&i| state[i] == FREE).map(|i| p.weights()[i] as u128).sum();
+            if free_w == 0 {
+                return None;
+            }
+            let mut changed = false;
+            for i in 0..n {
+                if state[i] != FREE {
+                    continue;
+                }
+                let share = rest * p.weights()[i] as u128;
+                let violates = match phase {
+                    AT_CAP => share > p.cap(i) as u128 * free_w,
+                    _ => share < p.lower()[i] as u128 * free_w,
+                };
+                if violates {
+                    state[i] = phase;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    // Verify: free units inside their bounds, fixed units on the right side of theirs.
+    let rest = rest_of(p, state);
+    let free_w: u128 = (0..n).filter(|&i| state[i] == FREE).map(|i| p.weights()[i] as u128).sum();
+    if free_w == 0 {
+        return None;
+    }
+    let ok = (0..n).all(|i| {
+        let share = rest * p.weights()[i] as u128;
+        let (lo, hi) = (p.lower()[i] as u128 * free_w, p.cap(i) as u128 * free_w);
+        match state[i] {
+            FREE => lo <= share && share <= hi,
+            AT_CAP => share >= hi,
+            _ => p.weights()[i] == 0 || share <= lo,
+        }
+    });
+    ok.then_some(free_w)
+}
+
+/// The breakpoint search over μ (strategy 3).
+fn breakpoint_search(p: &Problem) -> (Vec<u128>, u128) {
+    let n = p.len();
+    let total = p.total() as u128;
     // Breakpoints μ = l_i / w_i and c_i / w_i, plus 0.
     let mut points: Vec<Ratio> = vec![Ratio::new(0, 1)];
     for i in 0..n {
@@ -92,6 +192,128 @@ pub(super) fn bounded_quota_numerators(p: &Problem) -> (Vec<u128>, u128) {
     (nums, free_weight)
 }
 
+/// The quotas as numerators over one common denominator, without allocating: a
+/// floating-point guess of which units sit at a bound, verified exactly. Writes each unit's
+/// regime into `state` (0 free, 1 at floor, 2 at cap) and returns `(R, W_F)`: free units have
+/// quota `R·w_i / W_F`, the others their bound. `None` when the guess cannot be verified (the
+/// caller then uses [`bounded_quota_numerators`]); a verified regime gives exactly the same
+/// quotas because `q*` is unique. `mu` carries the scale μ of the previous call as the first
+/// guess (sweeps re-apportion similar weights; 0 for none): the guess affects only the speed.
+pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64) -> Option<(u128, u128)> {
+    let n = p.len();
+    let (w, lo) = (p.weights(), p.lower());
+    if state.len() != n {
+        state.clear();
+        state.resize(n, 3);
+    } else if let Some(r) = verify_regime(p, state) {
+        // The previous call's regime still holds (the common case in a sweep).
+        return Some(r);
+    }
+    // Float guess: Newton steps μ ← R/W_F on g(μ) = Σ clamp(μ·w_i, l_i, c_i) = N, kept inside
+    // a bracket [lo, hi] of μ* (bisection when a step leaves it); a regime is verified exactly
+    // as soon as it repeats (first the previous call's) or the steps converge.
+    let total = p.total() as f64;
+    let w_all: f64 = w.iter().map(|&x| x as f64).sum();
+    if w_all <= 0.0 {
+        return None;
+    }
+    let (mut lo_mu, mut hi_mu) = (0.0f64, f64::INFINITY);
+    let mut mu = if mu_hint.is_finite() && *mu_hint > 0.0 { *mu_hint } else { total / w_all };
+    for _ in 0..64 {
+        let (mut g, mut rest, mut free, mut changed) = (0.0f64, total, 0.0f64, false);
+        for i in 0..n {
+            let share = mu * w[i] as f64;
+            let (l, c) = (lo[i] as f64, p.cap(i) as f64);
+            let next = if w[i] == 0 || share <= l {
+                g += l;
+                rest -= l;
+                1
+            } else if share >= c {
+                g += c;
+                rest -= c;
+                2
+            } else {
+                g += share;
+                free += w[i] as f64;
+                0
+            };
+            changed |= next != state[i];
+            state[i] = next;
+        }
+        if g < total {
+            lo_mu = mu;
+        } else if g > total {
+            hi_mu = mu;
+        }
+        let step = if free > 0.0 { rest / free } else { f64::NAN };
+        let converged = (step - mu).abs() <= 1e-12 * mu;
+        if !changed || converged {
+            if let Some(r) = verify_regime(p, state) {
+                *mu_hint = step;
+                return Some(r);
+            }
+            if !changed && converged {
+                return None;
+            }
+        }
+        mu = if step > lo_mu && step < hi_mu {
+            step
+        } else if hi_mu.is_finite() {
+            0.5 * (lo_mu + hi_mu)
+        } else {
+            2.0 * mu
+        };
+    }
+    None
+}
+
+/// Checks a regime exactly: `(R, W_F)` if every free unit's share lies within its bounds and
+/// every unit held at a bound would have passed it.
+fn verify_regime(p: &Problem, state: &[u8]) -> Option<(u128, u128)> {
+    let (w, lo) = (p.weights(), p.lower());
+    let mut rest = p.total() as i128;
+    let mut free = 0u128;
+    for i in 0..p.len() {
+        match state[i] {
+            0 => free += w[i] as u128,
+            1 => rest -= lo[i] as i128,
+            _ => rest -= p.cap(i) as i128,
+        }
+    }
+    if free == 0 || rest < 0 {
+        return None;
+    }
+    let rest = rest as u128;
+    if free <= (u64::MAX / super::MAX_SEATS) as u128 {
+        // Every product below fits in 64 bits (rest, bounds ≤ MAX_SEATS; w ≤ MAX_WEIGHT).
+        let (rest, free) = (rest as u64, free as u64);
+        for i in 0..p.len() {
+            let (share, l, c) = (rest * w[i], lo[i] * free, p.cap(i) * free);
+            let ok = match state[i] {
+                0 => l <= share && share <= c,
+                1 => share <= l,
+                _ => share >= c,
+            };
+            if !ok {
+                return None;
+            }
+        }
+        return Some((rest as u128, free as u128));
+    }
+    for i in 0..p.len() {
+        let (share, l, c) = (rest * w[i] as u128, lo[i] as u128 * free, p.cap(i) as u128 * free);
+        let ok = match state[i] {
+            0 => l <= share && share <= c,
+            1 => share <= l,
+            _ => share >= c,
+        };
+        if !ok {
+            return None;
+        }
+    }
+    Some((rest, free))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,11 +345,52 @@ mod tests {
     }
 
     #[test]
+    fn the_allocation_free_regime_gives_the_same_quotas() {
+        let cases = [
+            problem(&[8, 1, 1], &[0, 0, 0], &[4, 10, 10], 10),
+            problem(&[1, 9, 10], &[2, 0, 0], &[10, 10, 10], 10),
+            problem(&[5, 0, 7, 100, 1], &[1, 2, 0, 0, 3], &[9, 9, 2, 10, 9], 15),
+        ];
+        for p in &cases {
+            let (nums, den) = bounded_quota_numerators(p);
+            let mut state = Vec::new();
+            let (rest, free) = bounded_regime(p, &mut state, &mut 0.0).expect("verified");
+            for i in 0..p.len() {
+                let num = match state[i] {
+                    0 => rest * p.weights()[i] as u128,
+                    1 => p.lower()[i] as u128 * free,
+                    _ => p.cap(i) as u128 * free,
+                };
+                assert_eq!(Ratio::new(num, free), Ratio::new(nums[i], den), "unit {i}");
+            }
+        }
+    }
+
+    #[test]
     fn quotas_always_sum_to_the_total() {
         let p = problem(&[5, 0, 7, 100, 1], &[1, 2, 0, 0, 3], &[9, 9, 2, 10, 9], 15);
         let q = bounded_quotas(&p);
         let den = q[0].den;
         assert!(q.iter().all(|r| r.den == den));
         assert_eq!(q.iter().map(|r| r.num).sum::<u128>(), 15 * den);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_strategy_gives_the_same_quotas(
+            w in proptest::collection::vec(0u64..1000, 1..8),
+            lo in proptest::collection::vec(0u64..4, 8),
+            extra in proptest::collection::vec(0u64..15, 8),
+            total in 1u64..40,
+        ) {
+            let n = w.len();
+            let hi: Vec<u64> = (0..n).map(|i| lo[i] + extra[i]).collect();
+            if let Ok(p) = Problem::with_bounds(w, lo[..n].to_vec(), hi, total, &|i| i.to_string()) {
+                let fast = bounded_quotas(&p);
+                let (nums, den) = breakpoint_search(&p);
+                let slow: Vec<Ratio> = nums.into_iter().map(|x| Ratio::new(x, den)).collect();
+                proptest::prop_assert_eq!(fast, slow);
+            }
+        }
     }
 }

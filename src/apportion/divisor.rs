@@ -21,8 +21,6 @@
 //! priority exceeds a served one — the defining condition of the method — so the estimate
 //! affects only the running time, never the result.
 
-use std::cmp::Ordering;
-
 use super::ratio::Ratio;
 use super::{Apportionment, Cutoff, Method, Problem, Tie};
 
@@ -56,65 +54,96 @@ pub fn priority(method: Method, w: u64, k: u64) -> Ratio {
     }
 }
 
-/// Claim `(unit, k)`: priority, then weight, then earlier unit — the documented tie-break.
+/// Whether claim `(pa, wa, a)` beats claim `(pb, wb, b)`: higher priority, then larger weight,
+/// then the earlier unit — the documented tie-break.
 #[inline]
-fn claim_cmp(m: Method, p: &Problem, i: usize, ki: u64, j: usize, kj: u64) -> Ordering {
-    let (wi, wj) = (p.weights()[i], p.weights()[j]);
-    priority(m, wi, ki).cmp(&priority(m, wj, kj)).then(wi.cmp(&wj)).then(j.cmp(&i))
+fn beats(pa: Ratio, wa: u64, a: usize, pb: Ratio, wb: u64, b: usize) -> bool {
+    pa.cmp(&pb).then(wa.cmp(&wb)).then(b.cmp(&a)).is_gt()
 }
 
-/// The unit with the strongest claim to one more slot, among those below their cap.
-fn best_next(m: Method, p: &Problem, k: &[u64]) -> Option<usize> {
-    let mut best: Option<usize> = None;
+/// The unit with the strongest claim to one more slot, among those below their cap, with
+/// the priority of that claim. One priority computation per unit.
+fn best_next(m: Method, p: &Problem, k: &[u64]) -> Option<(usize, Ratio)> {
+    let mut best: Option<(usize, Ratio)> = None;
     for i in 0..k.len() {
-        if k[i] < p.cap(i) && best.is_none_or(|b| claim_cmp(m, p, i, k[i], b, k[b]).is_gt()) {
-            best = Some(i);
+        if k[i] < p.cap(i) {
+            let pr = priority(m, p.weights()[i], k[i]);
+            if best.is_none_or(|(b, pb)| beats(pr, p.weights()[i], i, pb, p.weights()[b], b)) {
+                best = Some((i, pr));
+            }
         }
     }
     best
 }
 
-/// The unit whose last slot has the weakest claim, among those above their floor.
-fn worst_last(m: Method, p: &Problem, k: &[u64]) -> Option<usize> {
-    let mut worst: Option<usize> = None;
+/// The unit whose last slot has the weakest claim, among those above their floor, with the
+/// priority of that claim.
+fn worst_last(m: Method, p: &Problem, k: &[u64]) -> Option<(usize, Ratio)> {
+    let mut worst: Option<(usize, Ratio)> = None;
     for i in 0..k.len() {
-        if k[i] > p.lower()[i] && worst.is_none_or(|b| claim_cmp(m, p, i, k[i] - 1, b, k[b] - 1).is_lt()) {
-            worst = Some(i);
+        if k[i] > p.lower()[i] {
+            let pr = priority(m, p.weights()[i], k[i] - 1);
+            if worst.is_none_or(|(b, pb)| beats(pb, p.weights()[b], b, pr, p.weights()[i], i)) {
+                worst = Some((i, pr));
+            }
         }
     }
     worst
 }
 
+/// d(k) in floating point, for the estimate only (never for a decision).
+#[inline]
+fn divisor_f64(m: Method, k: u64) -> f64 {
+    let k = k as f64;
+    match m {
+        Method::Jefferson | Method::Quota => k + 1.0,
+        Method::Webster => k + 0.5,
+        Method::ModifiedWebster if k == 0.0 => 0.7,
+        Method::ModifiedWebster => k + 0.5,
+        Method::Adams => k,
+        Method::Dean => k * (k + 1.0) / (k + 0.5),
+        Method::HuntingtonHill => (k * (k + 1.0)).sqrt(),
+        Method::Hamilton => f64::NAN,
+    }
+}
+
 /// Fills `k` with a floating-point estimate of the allocation, clamped to the bounds.
-fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>) {
+/// `hint` is the scale (1/λ) that ended the previous call, if any (sweeps re-apportion similar
+/// weights); it is replaced by the last scale tried. The estimate affects only the speed.
+fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>, hint: &mut f64) {
     let n = p.len();
     k.clear();
     k.extend_from_slice(p.lower());
-    let w_sum = p.weight_sum() as f64;
+    let w_sum: f64 = p.weights().iter().map(|&w| w as f64).sum();
     if w_sum == 0.0 {
         return;
     }
     let total = p.total();
-    let mut scale = total as f64 / w_sum;
-    for _ in 0..3 {
-        let mut sum = 0u64;
+    let mut scale = if hint.is_finite() && *hint > 0.0 { *hint } else { total as f64 / w_sum };
+    for _ in 0..4 {
+        *hint = scale;
+        let (mut sum, mut free_sum, mut clamped) = (0u64, 0u64, 0u64);
         for i in 0..n {
             let q = p.weights()[i] as f64 * scale;
-            let mut s = q.floor() as u64;
-            if let Some((a, b)) = divisor(m, s) {
-                let d = if m == Method::HuntingtonHill { (a as f64).sqrt() } else { a as f64 / b as f64 };
-                if d <= q {
-                    s += 1;
-                }
+            let mut s = q as u64; // ⌊q⌋ for q ≥ 0 (a cast, not a libm call)
+            if divisor_f64(m, s) <= q {
+                s += 1;
             }
-            k[i] = s.clamp(p.lower()[i], p.cap(i));
+            let (lo, hi) = (p.lower()[i], p.cap(i));
+            k[i] = s.clamp(lo, hi);
             sum += k[i];
+            if k[i] == s && lo < hi {
+                free_sum += s;
+            } else {
+                clamped += k[i];
+            }
         }
         if sum == total || sum == 0 {
             return;
         }
-        // Shift the divisor by the average miss (about half a slot per unit is typical).
-        scale *= (total as f64 + 0.5) / (sum as f64 + 0.5);
+        // Shift the divisor by the average miss of the units that are not held at a bound.
+        let target = total.saturating_sub(clamped) as f64;
+        scale *= (target + 0.5) / (free_sum as f64 + 0.5);
     }
 }
 
@@ -123,18 +152,17 @@ fn fix_up(m: Method, p: &Problem, k: &mut [u64]) {
     let total = p.total();
     let mut sum: u64 = k.iter().sum();
     while sum < total {
-        let i = best_next(m, p, k).expect("caps sum to at least the total");
+        let (i, _) = best_next(m, p, k).expect("caps sum to at least the total");
         k[i] += 1;
         sum += 1;
     }
     while sum > total {
-        let j = worst_last(m, p, k).expect("floors sum to at most the total");
+        let (j, _) = worst_last(m, p, k).expect("floors sum to at most the total");
         k[j] -= 1;
         sum -= 1;
     }
-    loop {
-        let (Some(i), Some(j)) = (best_next(m, p, k), worst_last(m, p, k)) else { break };
-        if claim_cmp(m, p, i, k[i], j, k[j] - 1).is_gt() {
+    while let (Some((i, pi)), Some((j, pj))) = (best_next(m, p, k), worst_last(m, p, k)) {
+        if beats(pi, p.weights()[i], i, pj, p.weights()[j], j) {
             k[i] += 1;
             k[j] -= 1;
         } else {
@@ -145,7 +173,7 @@ fn fix_up(m: Method, p: &Problem, k: &mut [u64]) {
 
 pub(super) fn divisor_method(p: &Problem, m: Method, quotas: Vec<Ratio>) -> Apportionment {
     let mut seats = Vec::with_capacity(p.len());
-    estimate(m, p, &mut seats);
+    estimate(m, p, &mut seats, &mut 0.0);
     fix_up(m, p, &mut seats);
     // The cut-off: weakest served claim vs strongest unserved one, by priority alone.
     let last_in = (0..p.len())
@@ -171,8 +199,8 @@ pub(super) fn divisor_method(p: &Problem, m: Method, quotas: Vec<Ratio>) -> Appo
     Apportionment { method: m, seats, quotas, ties, cutoff: Cutoff::Priority { last_in, first_out } }
 }
 
-/// Seats only, for sweeps.
-pub(super) fn divisor_seats(p: &Problem, m: Method, out: &mut Vec<u64>) {
-    estimate(m, p, out);
+/// Seats only, for sweeps; `hint` carries the scale between calls.
+pub(super) fn divisor_seats(p: &Problem, m: Method, out: &mut Vec<u64>, hint: &mut f64) {
+    estimate(m, p, out, hint);
     fix_up(m, p, out);
 }

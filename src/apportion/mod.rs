@@ -19,6 +19,7 @@ mod divisor;
 mod hamilton;
 mod quota_method;
 pub mod ratio;
+pub mod table;
 
 use std::fmt;
 use std::str::FromStr;
@@ -352,7 +353,7 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
             out.clear();
             out.extend_from_slice(&a.seats);
         }
-        m => divisor::divisor_seats(problem, m, out),
+        m => divisor::divisor_seats(problem, m, out, &mut scratch.scale),
     }
 }
 
@@ -360,6 +361,12 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     order: Vec<(u128, u64, usize)>,
+    keys: Vec<u64>,
+    state: Vec<u8>,
+    nums: Vec<u128>,
+    regime: Vec<u8>,
+    mu: f64,
+    scale: f64,
 }
 
 pub use bounded::bounded_quotas;

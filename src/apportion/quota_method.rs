@@ -13,13 +13,16 @@ use super::divisor::priority;
 use super::ratio::Ratio;
 use super::{Apportionment, Cutoff, Method, Problem, Tie};
 
+/// A slot won at a priority that rivals matched: (priority, winner, rivals with their slot count then).
+type Contest = (Ratio, usize, Vec<(usize, u64)>);
+
 pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
     let n = p.len();
     let w_sum = p.weight_sum();
     let mut k: Vec<u64> = p.lower().to_vec();
     let mut h: u64 = k.iter().sum();
     // (priority, winner, losers with their slot count when they lost)
-    let mut contested: Vec<(Ratio, usize, Vec<(usize, u64)>)> = Vec::new();
+    let mut contested: Vec<Contest> = Vec::new();
     let mut last_in: Option<Ratio> = None;
     while h < p.total() {
         let eligible = |i: usize, k: &[u64]| {

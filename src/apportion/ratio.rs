@@ -43,11 +43,7 @@ impl Ratio {
 
     /// The integer part, `⌊num / den⌋` (`u128::MAX` for +∞).
     pub fn floor(&self) -> u128 {
-        if self.den == 0 {
-            u128::MAX
-        } else {
-            self.num / self.den
-        }
+        self.num.checked_div(self.den).unwrap_or(u128::MAX)
     }
 
     /// The fraction in lowest terms (for display in audit trails).
@@ -56,11 +52,7 @@ impl Ratio {
             return Ratio::INFINITY;
         }
         let g = gcd(self.num, self.den);
-        if g == 0 {
-            *self
-        } else {
-            Ratio::new(self.num / g, self.den / g)
-        }
+        Ratio::new(self.num / g, self.den / g)
     }
 }
 

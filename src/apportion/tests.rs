@@ -238,7 +238,7 @@ proptest! {
             let a = apportion(&p, m);
             for (x, q) in a.seats.iter().zip(&a.quotas) {
                 let fl = q.floor() as u64;
-                prop_assert!(*x == fl || (*x == fl + 1 && q.num % q.den != 0), "{}", m);
+                prop_assert!(*x == fl || (*x == fl + 1 && !q.num.is_multiple_of(q.den)), "{}", m);
             }
         }
     }

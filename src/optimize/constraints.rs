@@ -282,11 +282,12 @@ pub fn exact_decimal(x: f64) -> Option<Ratio> {
     if !x.is_finite() || x < 0.0 || x > MAX_SEATS as f64 {
         return None;
     }
-    let x = x + 0.0; // −0.0 → +0.0
-                     // Fast path for the common short decimals (0.28, 0.15, 1): the first k ≤ 6 at which
-                     // x·10^k rounds to an integer m with m / 10^k == x. A decimal with k places that
-                     // round-trips to x is what `Display` prints when no shorter one does; `Display` decides
-                     // every other case (tested to agree).
+    // −0.0 → +0.0
+    let x = x + 0.0;
+    // Fast path for the common short decimals (0.28, 0.15, 1): the first k ≤ 6 at which
+    // x·10^k rounds to an integer m with m / 10^k == x. A decimal with k places that
+    // round-trips to x is what `Display` prints when no shorter one does; `Display` decides
+    // every other case (tested to agree).
     let mut den = 1u64;
     for _ in 0..=6 {
         let m = (x * den as f64).round();
@@ -441,6 +442,7 @@ mod tests {
             if noise {
                 x = f64::from_bits(x.to_bits() + 1);
             }
+            // Values with more than MAX_DECIMALS places (some noisy ones) are refused by both.
             if x <= MAX_SEATS as f64 {
                 proptest::prop_assert_eq!(exact_decimal(x), by_display(x), "{}", x);
             }

@@ -354,18 +354,18 @@ impl Tree {
         let (mut l1, mut l2): (Claim, Claim) = (None, None);
         for &c in &self.children[v] {
             if let Some((k, leaf)) = gain[c] {
-                if g1.map_or(true, |b| k.better_than(&b.0)) {
+                if g1.is_none_or(|b| k.better_than(&b.0)) {
                     g2 = g1;
                     g1 = Some((k, leaf, c));
-                } else if g2.map_or(true, |b| k.better_than(&b.0)) {
+                } else if g2.is_none_or(|b| k.better_than(&b.0)) {
                     g2 = Some((k, leaf, c));
                 }
             }
             if let Some((k, leaf)) = loss[c] {
-                if l1.map_or(true, |b| b.0.better_than(&k)) {
+                if l1.is_none_or(|b| b.0.better_than(&k)) {
                     l2 = l1;
                     l1 = Some((k, leaf, c));
-                } else if l2.map_or(true, |b| b.0.better_than(&k)) {
+                } else if l2.is_none_or(|b| b.0.better_than(&k)) {
                     l2 = Some((k, leaf, c));
                 }
             }

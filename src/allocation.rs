@@ -1,0 +1,209 @@
+//! The pipeline for one scenario: score → ideal quota → integer slots → money. The result
+//! carries everything a report or an audit needs.
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::apportion::{self, Apportionment, Problem};
+use crate::check::{self, CheckError};
+use crate::error::ApportionError;
+use crate::funding::Funding;
+use crate::optimize::{self, OptOutcome, Status};
+use crate::scenario::{MethodChoice, Scenario};
+use crate::scoring::{self, ScoringError};
+use crate::units::Region;
+
+/// Why a scenario could not be allocated.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AllocateError {
+    /// The scores could not be computed.
+    #[error(transparent)]
+    Scoring(#[from] ScoringError),
+    /// No allocation satisfies the bounds.
+    #[error(transparent)]
+    Apportion(#[from] ApportionError),
+    /// The optimisation model failed or is infeasible.
+    #[error("{0}")]
+    Optimize(String),
+    /// The independent checker rejected a result (an internal fault).
+    #[error("the independent checker rejected the result: {0}")]
+    Check(#[from] CheckError),
+}
+
+/// One unit's line of an allocation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitAllocation {
+    /// Code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// NBS region.
+    pub region: Region,
+    /// Normalised indicator values `s_ij`, in the scenario's indicator order.
+    pub normalised: Vec<f64>,
+    /// Score (after the disparity term).
+    pub score: f64,
+    /// Ideal quota `q_i = N · score_i / Σ score`.
+    pub ideal: f64,
+    /// Quota after floors and caps (`q*_i`, the clamped proportional share the apportionment
+    /// rounds; equals `ideal` when no bound binds).
+    pub adjusted: f64,
+    /// Floor.
+    pub floor: u64,
+    /// Cap.
+    pub cap: u64,
+    /// Integer slots.
+    pub slots: u64,
+    /// Money in 万元.
+    pub funding: Funding,
+}
+
+/// A tie that decided slots, with units named by code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TieReport {
+    /// The tied priority as an exact fraction.
+    pub priority: String,
+    /// Units that got the slot(s).
+    pub winners: Vec<String>,
+    /// Units with the same priority that did not.
+    pub losers: Vec<String>,
+    /// The rule that decided it.
+    pub rule: &'static str,
+}
+
+/// The allocation of one scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Allocation {
+    /// Scenario name.
+    pub scenario: String,
+    /// Method.
+    pub method: String,
+    /// National total N.
+    pub total: u64,
+    /// Per-unit lines in unit order.
+    pub units: Vec<UnitAllocation>,
+    /// Ties that decided slots.
+    pub ties: Vec<TieReport>,
+    /// National money.
+    pub funding: Funding,
+    /// The exact apportionment (None for the optimiser).
+    #[serde(skip)]
+    pub apportionment: Option<Apportionment>,
+    /// The exact problem handed to the apportionment (integer weights, bounds).
+    #[serde(skip)]
+    pub problem: Problem,
+    /// The optimisation model's outcome (objective, binding constraints, groups), if it ran.
+    #[serde(skip)]
+    pub optimized: Option<OptOutcome>,
+}
+
+/// Scores of a scenario at its own weights.
+pub fn scenario_scores(s: &Scenario) -> Vec<f64> {
+    let mut scores = vec![0.0; s.units.len()];
+    s.model.scores_into(&s.weights(), s.development_weight(), &mut scores);
+    scores
+}
+
+/// The exact apportionment problem of a scenario.
+pub fn scenario_problem(s: &Scenario, scores: &[f64]) -> Result<Problem, AllocateError> {
+    let mut w = Vec::new();
+    scoring::integer_weights(scores, &mut w)?;
+    let name = |i: usize| format!("{} {}", s.units.get(i).code, s.units.get(i).name_zh);
+    Ok(Problem::with_bounds(w, s.floors.clone(), s.caps.clone(), s.total, &name)?)
+}
+
+/// Allocates a scenario with its own method; the result has passed the independent checker.
+pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
+    let scores = scenario_scores(s);
+    let problem = scenario_problem(s, &scores)?;
+    let sum: f64 = scores.iter().sum();
+    let (seats, apportionment, optimized) = match s.method {
+        MethodChoice::Apportion(m) => {
+            let a = apportion::apportion(&problem, m);
+            check::check_apportionment(&problem, &a)?;
+            (a.seats.clone(), Some(a), None)
+        }
+        MethodChoice::Optimize => {
+            let out = optimize_scenario(s, &scores)?;
+            (out.slots.clone(), None, Some(out))
+        }
+    };
+    let code = |i: &usize| s.units.get(*i).code.clone();
+    let ties = apportionment
+        .as_ref()
+        .map(|a| {
+            a.ties
+                .iter()
+                .map(|t| TieReport {
+                    priority: t.priority.to_string(),
+                    winners: t.winners.iter().map(code).collect(),
+                    losers: t.losers.iter().map(code).collect(),
+                    rule: apportion::TIE_BREAK_RULE,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let units: Vec<UnitAllocation> = (0..s.units.len())
+        .map(|i| {
+            let u = s.units.get(i);
+            UnitAllocation {
+                code: u.code.clone(),
+                name: u.name_zh.clone(),
+                name_en: u.name_en.clone(),
+                region: u.region,
+                normalised: s.model.normalised.iter().map(|col| col[i]).collect(),
+                score: scores[i],
+                ideal: s.total as f64 * scores[i] / sum,
+                adjusted: apportionment
+                    .as_ref()
+                    .map_or(s.total as f64 * scores[i] / sum, |a| a.quotas[i].to_f64()),
+                floor: s.floors[i],
+                cap: s.caps[i],
+                slots: seats[i],
+                funding: s.funding.funding(seats[i]),
+            }
+        })
+        .collect();
+    let funding = units.iter().map(|u| u.funding).sum();
+    Ok(Allocation {
+        scenario: s.name.clone(),
+        method: s.method.name().to_string(),
+        total: s.total,
+        units,
+        ties,
+        funding,
+        apportionment,
+        problem,
+        optimized,
+    })
+}
+
+/// Runs the optimisation model on a scenario's ideal quotas, floors, caps and constraints, and
+/// re-checks the result from the integers with the optimiser's independent checker.
+fn optimize_scenario(s: &Scenario, scores: &[f64]) -> Result<OptOutcome, AllocateError> {
+    let sum: f64 = scores.iter().sum();
+    let ideal: Vec<f64> = scores.iter().map(|x| s.total as f64 * x / sum).collect();
+    let names: Vec<String> = s.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect();
+    let constraints = s.constraints.clone().unwrap_or_default();
+    let out = optimize::solve(&ideal, &s.floors, &s.caps, s.total, &constraints, &names)
+        .map_err(|e| AllocateError::Optimize(e.to_string()))?;
+    match &out.status {
+        Status::Infeasible { explanation } => {
+            return Err(AllocateError::Optimize(format!("{}: infeasible: {explanation}", s.at)))
+        }
+        Status::TimeLimit if out.slots.is_empty() => {
+            return Err(AllocateError::Optimize(format!(
+                "{}: the solver's time limit struck before any allocation was found; raise optimize.time_limit_ms",
+                s.at
+            )))
+        }
+        _ => {}
+    }
+    optimize::check(&out, &ideal, &s.floors, &s.caps, s.total, &constraints).map_err(|e| {
+        AllocateError::Optimize(format!("the independent checker rejected the optimiser's result: {e}"))
+    })?;
+    Ok(out)
+}

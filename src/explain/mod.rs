@@ -1,0 +1,247 @@
+//! Explaining every number: why a unit gets the slots it gets, in writing, in the method's own
+//! terms — the answer to a province's "why 27 and not 28?".
+//!
+//! - [`derivation`]: the ideal quota of one unit, step by step (raw indicator → normalised
+//!   share → weighted score → disparity factor → share → quota), so it can be redone by hand.
+//! - [`trail`]: the audit trail of the apportionment — Hamilton's whole parts and ranked
+//!   remainders with the cut-off; a divisor method's divisor and each unit's quotient; the
+//!   quota method's slot-by-slot sequence; floors, caps and ties. Exact values are fractions.
+//! - [`next`]: who would get the next slots if the total grew, and whose last slots would go
+//!   first if it shrank (priority values, as the U.S. Census Bureau publishes for seats 436+).
+//! - [`margins`]: how far one of the unit's indicators, or an indicator weight, must move for
+//!   the unit to gain or lose a slot.
+//! - [`paradox`]: Alabama paradox (N−1, N, N+1), population paradox between two data sets,
+//!   quota-rule violations; plus [`paradox::ParadoxProbe`], the cheap per-scenario version for
+//!   sweep summaries.
+//!
+//! Everything here returns structured data; the command line (`quota explain`) lays it out.
+
+pub mod derivation;
+pub mod margins;
+pub mod next;
+pub mod paradox;
+pub mod trail;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::allocation::{self, AllocateError};
+use crate::apportion::{Method, Problem, Ratio};
+use crate::error::ApportionError;
+use crate::scenario::{MethodChoice, Scenario};
+
+pub use derivation::Derivation;
+pub use margins::Margin;
+pub use next::NextInLine;
+pub use paradox::{ParadoxFlags, ParadoxProbe, ParadoxReport};
+pub use trail::Trail;
+
+/// Why an explanation could not be made.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ExplainError {
+    /// The scenario cannot be allocated.
+    #[error(transparent)]
+    Allocate(#[from] AllocateError),
+    /// A problem at another total could not be built.
+    #[error(transparent)]
+    Apportion(#[from] ApportionError),
+    /// No unit with that code or name.
+    #[error("unknown unit '{key}'; give a unit code (e.g. 44) or name (e.g. 广东省){hint}")]
+    UnknownUnit {
+        /// What was asked.
+        key: String,
+        /// A suggestion, if one is close.
+        hint: String,
+    },
+    /// The optimisation model has no trail in this build.
+    #[error(
+        "method 'optimize': the optimisation model is not available in this build, so it has no audit trail"
+    )]
+    OptimizeUnavailable,
+    /// Two scenarios that must describe the same units do not.
+    #[error("the compared data sets do not have the same units: {0}")]
+    DifferentUnits(String),
+}
+
+/// An exact value: the fraction that decided something and its decimal approximation
+/// (serialised as `{"exact": "n/d", "approx": x}`; +∞ is `"∞"` / `null`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Exact(pub Ratio);
+
+impl Serialize for Exact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Exact", 2)?;
+        st.serialize_field("exact", &self.0.to_string())?;
+        st.serialize_field("approx", &(!self.0.is_infinite()).then(|| self.0.to_f64()))?;
+        st.end()
+    }
+}
+
+impl std::fmt::Display for Exact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a unit's quota sits relative to its bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BoundState {
+    /// Strictly proportional: the unit shares what the bound units leave, by weight.
+    Free,
+    /// Held at its floor (its proportional share is below it, or its weight is 0).
+    AtFloor,
+    /// Held at its cap (its proportional share is above it).
+    AtCap,
+}
+
+/// Weights, floors and *unclipped* caps: what is needed to pose the same problem at another
+/// total (a [`Problem`] clips caps to its own total).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// Integer weights.
+    pub weights: Vec<u64>,
+    /// Floors.
+    pub floors: Vec<u64>,
+    /// Caps as given (not clipped to a total).
+    pub caps: Vec<u64>,
+    /// The total the explanation is about.
+    pub total: u64,
+}
+
+impl Base {
+    /// From a problem alone: its caps are already clipped to its total, which matters only at
+    /// larger totals for units whose cap is at least the total.
+    pub fn from_problem(p: &Problem) -> Base {
+        Base {
+            weights: p.weights().to_vec(),
+            floors: p.lower().to_vec(),
+            caps: p.upper().to_vec(),
+            total: p.total(),
+        }
+    }
+
+    /// From a scenario's problem, with the scenario's own (unclipped) caps.
+    pub fn from_scenario(s: &Scenario, p: &Problem) -> Base {
+        Base {
+            weights: p.weights().to_vec(),
+            floors: s.floors.clone(),
+            caps: s.caps.clone(),
+            total: p.total(),
+        }
+    }
+
+    /// The same problem at another total.
+    pub fn problem_at(&self, total: u64) -> Result<Problem, ApportionError> {
+        Problem::with_bounds(self.weights.clone(), self.floors.clone(), self.caps.clone(), total, &|i| {
+            format!("#{}", i + 1)
+        })
+    }
+}
+
+/// The claim order every method in `crate::apportion` uses between equal priorities:
+/// larger weight first, then the unit listed first ([`crate::apportion::TIE_BREAK_RULE`]).
+/// Returns true if unit `i`'s claim at priority `pi` beats unit `j`'s at `pj`.
+pub(crate) fn beats(pi: Ratio, wi: u64, i: usize, pj: Ratio, wj: u64, j: usize) -> bool {
+    pi.cmp(&pj).then(wi.cmp(&wj)).then(j.cmp(&i)).is_gt()
+}
+
+/// The effective cap: a unit of weight 0 is held at its floor.
+pub(crate) fn effective_cap(p: &Problem, i: usize) -> u64 {
+    if p.weights()[i] == 0 {
+        p.lower()[i]
+    } else {
+        p.upper()[i]
+    }
+}
+
+/// What to explain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExplainOptions {
+    /// The unit to derive and give margins for (index), if any.
+    pub unit: Option<usize>,
+    /// How many slots ahead and behind to list (next in line / last in).
+    pub next: usize,
+    /// Whether to compute margins for the unit (needs `unit`).
+    pub margins: bool,
+    /// Whether to run the paradox checks.
+    pub paradoxes: bool,
+}
+
+impl Default for ExplainOptions {
+    fn default() -> Self {
+        ExplainOptions { unit: None, next: 5, margins: true, paradoxes: false }
+    }
+}
+
+/// The explanation of one scenario's allocation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// Scenario name.
+    pub scenario: String,
+    /// Method.
+    #[serde(serialize_with = "method_name")]
+    pub method: Method,
+    /// National total N.
+    pub total: u64,
+    /// The ideal quota of the asked unit.
+    pub derivation: Option<Derivation>,
+    /// The apportionment, step by step.
+    pub trail: Trail,
+    /// Next in line and last in.
+    pub next_in_line: NextInLine,
+    /// The asked unit's place in the queue (divisor methods).
+    pub position: Option<next::QueuePosition>,
+    /// The asked unit's margins.
+    pub margins: Vec<Margin>,
+    /// Paradox checks, if asked.
+    pub paradoxes: Option<ParadoxReport>,
+}
+
+fn method_name<S: serde::Serializer>(m: &Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.name())
+}
+
+/// Looks a unit up by code or name.
+pub fn find_unit(s: &Scenario, key: &str) -> Result<usize, ExplainError> {
+    s.units.find(key.trim()).ok_or_else(|| {
+        let codes: Vec<String> = s.units.as_slice().iter().map(|u| u.code.clone()).collect();
+        let hint =
+            crate::input::closest(key, &codes).map(|c| format!("; did you mean '{c}'?")).unwrap_or_default();
+        ExplainError::UnknownUnit { key: key.to_string(), hint }
+    })
+}
+
+/// Explains a scenario's allocation (see the module documentation). The population-paradox
+/// check needs a second data set and is run separately ([`paradox::population_paradox`]).
+pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
+    let method = match s.method {
+        MethodChoice::Apportion(m) => m,
+        MethodChoice::Optimize => return Err(ExplainError::OptimizeUnavailable),
+    };
+    let scores = allocation::scenario_scores(s);
+    let problem = allocation::scenario_problem(s, &scores)?;
+    let base = Base::from_scenario(s, &problem);
+    let trail = trail::trail(&problem, method);
+    let next_in_line = next::next_in_line(&base, method, opts.next)?;
+    let derivation = opts.unit.map(|u| derivation::derive(s, &problem, u));
+    let margins = match opts.unit {
+        Some(u) if opts.margins => margins::margins(s, method, u),
+        _ => Vec::new(),
+    };
+    let position = opts.unit.and_then(|u| next::queue_position(&base, method, &trail.seats(), u));
+    let paradoxes = if opts.paradoxes { Some(paradox::report(&base, method, &trail.seats())?) } else { None };
+    Ok(Explanation {
+        scenario: s.name.clone(),
+        method,
+        total: s.total,
+        derivation,
+        trail,
+        next_in_line,
+        position,
+        margins,
+        paradoxes,
+    })
+}

@@ -1,0 +1,341 @@
+//! The evaluation core of every sweep: parameters → scores → exact integer weights → slots,
+//! in buffers owned by a per-thread [`Workspace`], with no allocation per scenario.
+//!
+//! The arithmetic mirrors [`ScoreModel::scores_into`](crate::scoring::ScoreModel::scores_into)
+//! and [`integer_weights`](crate::scoring::integer_weights) operation for operation, so a sweep
+//! at the scenario's own parameters gives bit for bit the integer weights — and so the slots —
+//! of `quota allocate` (tested). The loops run column by column, which the compiler can
+//! vectorise, without changing the order of any floating-point operation for a given unit.
+
+use rand::{Rng, RngExt};
+
+use crate::apportion::{self, Method, Problem, Scratch};
+use crate::scenario::Scenario;
+use crate::scoring::{Normalisation, WEIGHT_SCALE};
+
+use super::space::{region_index, Params};
+use super::SweepError;
+
+/// How one scenario's integer weights and bounds become slots: an apportionment method here;
+/// the optimisation model (`method = "optimize"`) plugs in through the same trait when it lands.
+pub trait SlotRule: Sync {
+    /// Name for reports.
+    fn label(&self) -> String;
+    /// Writes the slots of `problem` into `out` (resized to the number of units).
+    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>);
+    /// What the one-at-a-time design can prove about this rule (see [`oat`](super::oat)).
+    fn certificate(&self) -> Certificate;
+}
+
+/// The argument the one-at-a-time design uses to prove that no piece is missed between two
+/// parameter values with the same state (see [`oat`](super::oat)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certificate {
+    /// Divisor methods: an allocation's validity region is an interval.
+    Divisor,
+    /// Hamilton: the bounded-quota regime, the whole parts and the allocation.
+    Hamilton,
+    /// The quota method: the full trace of its slot-by-slot decisions.
+    QuotaTrace,
+    /// No proof: pieces are found by bisection between differing allocations only.
+    None,
+}
+
+impl SlotRule for Method {
+    fn label(&self) -> String {
+        self.name().to_string()
+    }
+    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) {
+        apportion::apportion_seats(problem, *self, scratch, out);
+    }
+    fn certificate(&self) -> Certificate {
+        match self {
+            Method::Hamilton => Certificate::Hamilton,
+            Method::Quota => Certificate::QuotaTrace,
+            _ => Certificate::Divisor,
+        }
+    }
+}
+
+/// The weight-independent part of a scenario, prepared once for a sweep.
+pub struct Evaluator<'a, R: SlotRule + ?Sized> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The slot rule.
+    pub rule: &'a R,
+    columns: Vec<Vec<f64>>,
+    raw: Vec<(Vec<f64>, Normalisation)>,
+    development: Option<Vec<f64>>,
+    region: Vec<usize>,
+    template: Problem,
+    /// The baseline slots (the scenario's own parameters).
+    pub baseline: Vec<u64>,
+}
+
+/// Buffers for one thread; reused across scenarios.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    scores: Vec<f64>,
+    factor: Vec<f64>,
+    weights: Vec<u64>,
+    problem: Problem,
+    scratch: Scratch,
+    /// The slots of the last feasible evaluation.
+    pub slots: Vec<u64>,
+    /// Indicator columns perturbed by noise (Monte Carlo), normalised.
+    pub noisy: Vec<Vec<f64>>,
+    noisy_raw: Vec<f64>,
+    /// Parameters of the current scenario (designs fill them in place).
+    pub params: Params,
+}
+
+/// Which normalised columns to score with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// The scenario's own.
+    Scenario,
+    /// The workspace's perturbed copy ([`Workspace::noisy`]).
+    Noisy,
+}
+
+impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
+    /// Prepares the scenario; fails if it cannot be allocated at its own parameters.
+    pub fn new(scenario: &'a Scenario, rule: &'a R, base: &Params) -> Result<Self, SweepError> {
+        let scores = crate::allocation::scenario_scores(scenario);
+        let template =
+            crate::allocation::scenario_problem(scenario, &scores).map_err(SweepError::Baseline)?;
+        let mut e = Evaluator {
+            scenario,
+            rule,
+            columns: scenario.model.normalised.clone(),
+            raw: scenario.indicators.iter().map(|i| (i.values.clone(), i.normalise)).collect(),
+            development: scenario.model.development.clone(),
+            region: scenario.units.as_slice().iter().map(|u| region_index(u.region)).collect(),
+            template,
+            baseline: Vec::new(),
+        };
+        let mut ws = e.workspace(base);
+        if !e.evaluate(&mut ws, Columns::Scenario) {
+            return Err(SweepError::Baseline(crate::allocation::AllocateError::Scoring(
+                crate::scoring::ScoringError::AllScoresZero,
+            )));
+        }
+        e.baseline = ws.slots.clone();
+        Ok(e)
+    }
+
+    /// Number of units.
+    pub fn units(&self) -> usize {
+        self.region.len()
+    }
+
+    /// Floors and caps (caps never above the total).
+    pub fn bounds(&self) -> (&[u64], &[u64]) {
+        (self.template.lower(), self.template.upper())
+    }
+
+    /// A fresh workspace whose parameters start at `base`.
+    pub fn workspace(&self, base: &Params) -> Workspace {
+        let n = self.units();
+        Workspace {
+            scores: vec![0.0; n],
+            factor: vec![1.0; n],
+            weights: vec![0; n],
+            problem: self.template.clone(),
+            scratch: Scratch::default(),
+            slots: Vec::with_capacity(n),
+            noisy: self.columns.clone(),
+            noisy_raw: vec![0.0; n],
+            params: base.clone(),
+        }
+    }
+
+    /// Evaluates `ws.params`; the slots are in `ws.slots`. Returns false (slots unchanged)
+    /// when the parameters give no feasible allocation (every score zero, or only zero-score
+    /// units left to fill).
+    #[inline]
+    pub fn evaluate(&self, ws: &mut Workspace, columns: Columns) -> bool {
+        let Workspace { scores, factor, weights, problem, scratch, slots, noisy, params, .. } = ws;
+        let cols = match columns {
+            Columns::Scenario => &self.columns,
+            Columns::Noisy => &*noisy,
+        };
+        for (f, &r) in factor.iter_mut().zip(&self.region) {
+            *f = params.multipliers[r];
+        }
+        score(cols, self.development.as_deref(), &params.weights, params.delta, factor, scores);
+        if !integer_weights(scores, weights) || problem.set_weights(weights).is_err() {
+            return false;
+        }
+        self.rule.slots(problem, scratch, slots);
+        true
+    }
+
+    /// The exact problem of the last evaluation (integer weights and bounds).
+    pub fn problem<'w>(&self, ws: &'w Workspace) -> &'w Problem {
+        &ws.problem
+    }
+
+    /// Multiplies every raw indicator value by an independent factor uniform in
+    /// [1 − x, 1 + x] and re-normalises each column by its own normalisation, into
+    /// `ws.noisy`. Draws units × indicators numbers from `rng`, column by column.
+    pub fn perturb<G: Rng + ?Sized>(&self, ws: &mut Workspace, x: f64, rng: &mut G) {
+        for ((raw, how), out) in self.raw.iter().zip(ws.noisy.iter_mut()) {
+            for (v, r) in ws.noisy_raw.iter_mut().zip(raw) {
+                let u: f64 = rng.random();
+                *v = r * (1.0 + x * (2.0 * u - 1.0));
+            }
+            normalise_into(&ws.noisy_raw, *how, out);
+        }
+    }
+}
+
+/// `out_i = m_i · ((1 − δ) · Σ_j w_j s_ij + δ u_i)`, as `ScoreModel::scores_into` computes it.
+#[inline]
+pub fn score(cols: &[Vec<f64>], dev: Option<&[f64]>, w: &[f64], delta: f64, factor: &[f64], out: &mut [f64]) {
+    out.fill(0.0);
+    for (wj, col) in w.iter().zip(cols) {
+        for (o, c) in out.iter_mut().zip(col) {
+            *o += wj * c;
+        }
+    }
+    if let Some(dev) = dev {
+        for (o, d) in out.iter_mut().zip(dev) {
+            *o = (1.0 - delta) * *o + delta * d;
+        }
+    }
+    for (o, f) in out.iter_mut().zip(factor) {
+        *o *= f;
+    }
+}
+
+/// `round(10^12 · s_i / Σ s)` exactly as [`crate::scoring::integer_weights`], into a slice;
+/// false when the scores sum to zero or are not finite.
+#[inline]
+pub fn integer_weights(scores: &[f64], out: &mut [u64]) -> bool {
+    let sum: f64 = scores.iter().sum();
+    if sum <= 0.0 || !sum.is_finite() {
+        return false;
+    }
+    for (o, s) in out.iter_mut().zip(scores) {
+        *o = round_half_away(s / sum * WEIGHT_SCALE);
+    }
+    true
+}
+
+/// `x.round() as u64` for finite 0 ≤ x < 2^52, without a libm call: the fractional part
+/// `x − ⌊x⌋` is exact in this range, and halves round away from zero as `f64::round` does.
+#[inline]
+fn round_half_away(x: f64) -> u64 {
+    let t = x as u64;
+    if x - t as f64 >= 0.5 {
+        t + 1
+    } else {
+        t
+    }
+}
+
+/// [`crate::scoring::normalise`] into a buffer (the column must be valid; a degenerate
+/// column — possible only under extreme noise — yields zeros, which scores treat as absent).
+pub fn normalise_into(values: &[f64], how: Normalisation, out: &mut [f64]) {
+    let n = values.len() as f64;
+    match how {
+        Normalisation::Share => out.copy_from_slice(values),
+        Normalisation::MinMax => {
+            let (lo, hi) =
+                values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
+            for (o, x) in out.iter_mut().zip(values) {
+                *o = if hi - lo <= 0.0 { 0.0 } else { (x - lo) / (hi - lo) };
+            }
+        }
+        Normalisation::ZScore => {
+            let mean = values.iter().sum::<f64>() / n;
+            let sd = (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+            for (o, x) in out.iter_mut().zip(values) {
+                *o = if sd <= 0.0 { 0.0 } else { (x - mean) / sd };
+            }
+            let zmin = out.iter().fold(f64::INFINITY, |l, &x| l.min(x));
+            for o in out.iter_mut() {
+                *o -= zmin;
+            }
+        }
+        Normalisation::LogShare => {
+            for (o, x) in out.iter_mut().zip(values) {
+                *o = x.ln_1p();
+            }
+        }
+    }
+    let sum: f64 = out.iter().sum();
+    if sum > 0.0 {
+        for o in out.iter_mut() {
+            *o /= sum;
+        }
+    } else {
+        out.fill(0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::{normalise, ScoreModel};
+    use rand::SeedableRng;
+
+    #[test]
+    fn rounding_matches_f64_round() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..100_000 {
+            let x: f64 = rng.random::<f64>() * 1e12;
+            assert_eq!(round_half_away(x), x.round() as u64, "{x}");
+        }
+        for x in [0.0, 0.5, 1.5, 2.5, 0.49999999999999994, 4503599627370495.5, 999999999999.5] {
+            assert_eq!(round_half_away(x), x.round() as u64, "{x}");
+        }
+    }
+
+    #[test]
+    fn scores_and_weights_match_the_scoring_module_bit_for_bit() {
+        let model = ScoreModel {
+            normalised: vec![vec![0.1, 0.3, 0.6], vec![0.25, 0.25, 0.5], vec![0.7, 0.2, 0.1]],
+            development: Some(vec![0.2, 0.3, 0.5]),
+            region_factor: vec![1.0, 1.1, 1.2],
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..1000 {
+            let a: [f64; 3] = [rng.random(), rng.random(), rng.random()];
+            let s: f64 = a.iter().sum();
+            let w: Vec<f64> = a.iter().map(|x| x / s).collect();
+            let delta: f64 = rng.random::<f64>() * 0.5;
+            let mut want = vec![0.0; 3];
+            model.scores_into(&w, delta, &mut want);
+            let mut got = vec![0.0; 3];
+            score(&model.normalised, model.development.as_deref(), &w, delta, &model.region_factor, &mut got);
+            assert_eq!(
+                want.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                got.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            );
+            let mut iw_want = Vec::new();
+            crate::scoring::integer_weights(&want, &mut iw_want).unwrap();
+            let mut iw_got = vec![0; 3];
+            assert!(integer_weights(&got, &mut iw_got));
+            assert_eq!(iw_want, iw_got);
+        }
+    }
+
+    #[test]
+    fn normalise_into_matches_normalise() {
+        let v = [3.0, 1.0, 7.5, 0.0, 2.25];
+        for how in
+            [Normalisation::Share, Normalisation::MinMax, Normalisation::ZScore, Normalisation::LogShare]
+        {
+            let want = normalise("x", &v, how).unwrap();
+            let mut got = vec![0.0; v.len()];
+            normalise_into(&v, how, &mut got);
+            assert_eq!(
+                want.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                "{how:?}"
+            );
+        }
+    }
+}

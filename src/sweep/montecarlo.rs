@@ -1,0 +1,166 @@
+//! Monte Carlo: random weights and/or noisy indicators, reproducible from a seed.
+//!
+//! Scenario k draws from ChaCha8 seeded with the run's seed on stream k ([`scenario_rng`]), in
+//! this order: the weights, then the disparity factors, then the indicator noise. So scenario
+//! k is the same whatever the chunking or the thread count.
+//!
+//! - Weights `dirichlet(c)`: `w ~ Dirichlet(c·w⁰)` around the scenario's weights w⁰ (mean w⁰;
+//!   larger c, tighter), drawn as normalised Gamma(c·w⁰_j, 1) variates; a zero weight stays 0.
+//! - Weights `uniform`: uniform on the simplex, Dirichlet(1, …, 1) (normalised Exp(1) variates).
+//! - Disparity factors varied: uniform on [lo, hi].
+//! - Noise ±x: every raw indicator value is multiplied by an independent U[1 − x, 1 + x]
+//!   factor, then each column is normalised again by its own rule (the development indicator
+//!   is not perturbed).
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Gamma};
+
+use super::eval::{Columns, Evaluator, SlotRule, Workspace};
+use super::run::PointSource;
+use super::space::{region_index, BoxFactor, Space};
+use super::{Factor, SweepError};
+
+/// How the weights are drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WeightDraw {
+    /// Keep the scenario's weights (noise only).
+    Fixed,
+    /// Dirichlet around the scenario's weights with this concentration.
+    Dirichlet(f64),
+    /// Uniform on the simplex.
+    Uniform,
+}
+
+/// The Monte Carlo design.
+#[derive(Debug, Clone)]
+pub struct MonteCarlo {
+    n: u64,
+    base_rng: ChaCha8Rng,
+    draw: WeightDraw,
+    gammas: Vec<Option<Gamma<f64>>>,
+    base: Vec<f64>,
+    extra: Vec<BoxFactor>,
+    noise: Option<f64>,
+}
+
+/// The generator of scenario `index`: ChaCha8 seeded with `seed`, on stream `index`.
+pub fn scenario_rng(base: &ChaCha8Rng, index: u64) -> ChaCha8Rng {
+    let mut r = base.clone();
+    r.set_stream(index);
+    r.set_word_pos(0);
+    r
+}
+
+impl MonteCarlo {
+    /// `n` scenarios; `noise` is x in ±x (0.1 = ±10%).
+    pub fn new(
+        space: &Space,
+        n: u64,
+        seed: u64,
+        draw: WeightDraw,
+        noise: Option<f64>,
+    ) -> Result<Self, SweepError> {
+        if n == 0 {
+            return Err(SweepError::ZeroCount { what: "the number of scenarios (--scenarios)" });
+        }
+        let gammas = match draw {
+            WeightDraw::Dirichlet(c) => {
+                if !(c.is_finite() && c > 0.0) {
+                    return Err(SweepError::BadParameter {
+                        what: "the Dirichlet concentration".into(),
+                        expected: "a positive number",
+                        value: c,
+                    });
+                }
+                space
+                    .base
+                    .weights
+                    .iter()
+                    .map(|&w| (w > 0.0).then(|| Gamma::new(c * w, 1.0).expect("positive shape")))
+                    .collect()
+            }
+            WeightDraw::Uniform => {
+                space.base.weights.iter().map(|_| Some(Gamma::new(1.0, 1.0).expect("valid"))).collect()
+            }
+            WeightDraw::Fixed => Vec::new(),
+        };
+        if let Some(x) = noise {
+            if !(x.is_finite() && (0.0..1.0).contains(&x)) {
+                return Err(SweepError::BadParameter {
+                    what: "the indicator noise".into(),
+                    expected: "a fraction in [0, 1) (e.g. 0.1 for ±10%)",
+                    value: x,
+                });
+            }
+        }
+        if draw == WeightDraw::Fixed && noise.is_none() && space.extra.is_empty() {
+            return Err(SweepError::BadParameter {
+                what: "monte-carlo".into(),
+                expected: "given something to vary: --dirichlet C, --uniform, --noise X or --vary",
+                value: 0.0,
+            });
+        }
+        Ok(MonteCarlo {
+            n,
+            base_rng: ChaCha8Rng::seed_from_u64(seed),
+            draw,
+            gammas,
+            base: space.base.weights.clone(),
+            extra: space.extra.clone(),
+            noise,
+        })
+    }
+}
+
+impl PointSource for MonteCarlo {
+    type Cursor = ();
+
+    fn len(&self) -> u64 {
+        self.n
+    }
+
+    fn start(&self, _index: u64) {}
+
+    fn fill<R: SlotRule + ?Sized>(
+        &self,
+        _: &mut (),
+        index: u64,
+        ev: &Evaluator<R>,
+        ws: &mut Workspace,
+    ) -> Columns {
+        let mut rng = scenario_rng(&self.base_rng, index);
+        let w = &mut ws.params.weights;
+        if self.draw == WeightDraw::Fixed {
+            w.copy_from_slice(&self.base);
+        } else {
+            let mut sum = 0.0;
+            for (wj, g) in w.iter_mut().zip(&self.gammas) {
+                *wj = g.as_ref().map_or(0.0, |g| g.sample(&mut rng));
+                sum += *wj;
+            }
+            if sum > 0.0 {
+                for wj in w.iter_mut() {
+                    *wj /= sum;
+                }
+            } else {
+                w.copy_from_slice(&self.base);
+            }
+        }
+        for b in &self.extra {
+            let v = b.lo + (b.hi - b.lo) * rng.random::<f64>();
+            match b.factor {
+                Factor::DevelopmentWeight => ws.params.delta = v,
+                Factor::RegionMultiplier(r) => ws.params.multipliers[region_index(r)] = v,
+                Factor::Weight(_) => {}
+            }
+        }
+        match self.noise {
+            Some(x) => {
+                ev.perturb(ws, x, &mut rng);
+                Columns::Noisy
+            }
+            None => Columns::Scenario,
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! One factor at a time, with exact breakpoints.
+//!
+//! One factor t moves over [a, b] (a weight with the others keeping their proportions, the
+//! development weight, or a region multiplier); everything else stays at the scenario's
+//! values. Every unit's score is then affine in t, `score_i(t) = α_i + β_i·t`, and the slots
+//! are piecewise constant in t. This module finds the pieces and the breakpoints between them
+//! to within [`TOLERANCE`].
+//!
+//! ## The guarantee: no piece is missed
+//!
+//! The search evaluates a *state* at points of [a, b] and bisects every interval whose two ends
+//! have different states, down to width [`TOLERANCE`]. An interval whose ends have the same
+//! state is not searched further. That is sound because, for each method, the set of t with a
+//! given state is an interval — so equal states at both ends mean the same state, and the same
+//! slots, everywhere between. Why (in the real-valued model, `w_i(t) = score_i(t)`):
+//!
+//! - every decision of the methods compares two quantities whose difference, multiplied by a
+//!   positive common denominator (Σ scores, or the free units' weight), is **affine in t**; an
+//!   affine function that has the same sign at both ends of an interval has it throughout, and
+//!   a lexicographic tie-break on affine keys keeps that property;
+//! - **divisor methods** (state = slots and zero-weight flags): x is the allocation at t iff
+//!   every served claim outranks every unserved one, `w_i(t)/d(x_i−1) ≥ w_j(t)/d(x_j)` for
+//!   units above their floor / below their cap — a conjunction of affine conditions for fixed x;
+//! - **Hamilton** (state = each unit's ⌊q*⌋, whether q* sits at its floor or cap, zero-weight
+//!   flags, and the slots): with the bound regime fixed, `q*_i = R·w_i(t)/W_F(t)` for free
+//!   units; the regime is valid where `l_i·W_F ≤ R·w_i ≤ c_i·W_F` (affine) holds; q* is then
+//!   monotone, so equal whole parts at the ends hold between, and the largest-remainder
+//!   comparisons are affine in t;
+//! - **the quota method** (state = the full trace of its slot-by-slot decisions: the eligible
+//!   set and the winner at every house size): eligibility `k_i·W < (h+1)·w_i` and the
+//!   Jefferson comparisons are affine, so the same trace at both ends is the same trace between;
+//! - a rule without such an argument (the optimisation model, when it lands) is bisected only
+//!   where the slots differ after an initial subdivision into [`INITIAL_INTERVALS`] intervals,
+//!   and the result says `proven: false`.
+//!
+//! The implemented pipeline rounds shares to 10^-12 before the exact apportionment
+//! ([`crate::scoring::integer_weights`]); this can move a breakpoint by about 10^-12 of the
+//! total divided by the rate at which the decisive quotas cross — far below the tolerance for
+//! any non-degenerate crossing — and can create flicker narrower than the tolerance, which is
+//! not reported (pieces narrower than [`TOLERANCE`] are merged into their neighbours).
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::apportion::{bounded_quotas, priority, Method, Problem};
+
+use super::eval::{Certificate, Columns, Evaluator, SlotRule, Workspace};
+use super::space::{Factor, Space};
+use super::SweepError;
+
+/// Breakpoints are located to within this width of t (reported at the middle: error ≤ 5e-10).
+pub const TOLERANCE: f64 = 1e-9;
+/// The range is first cut into this many equal intervals (searched in parallel).
+pub const INITIAL_INTERVALS: usize = 64;
+
+/// One piece: on [from, to] (breakpoints rounded to the tolerance) every unit has these slots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Piece {
+    /// Start.
+    pub from: f64,
+    /// End.
+    pub to: f64,
+    /// Slots per unit (None where the parameters are infeasible).
+    pub slots: Option<Vec<u64>>,
+}
+
+/// A unit's slots on one interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitPiece {
+    /// Start.
+    pub from: f64,
+    /// End.
+    pub to: f64,
+    /// Slots (None: infeasible there).
+    pub slots: Option<u64>,
+}
+
+/// The result for one factor.
+#[derive(Debug, Clone, Serialize)]
+pub struct OatResult {
+    /// The factor's name.
+    pub factor: String,
+    /// Its baseline value.
+    pub baseline: f64,
+    /// Range start.
+    pub lo: f64,
+    /// Range end.
+    pub hi: f64,
+    /// The pieces, in order.
+    pub pieces: Vec<Piece>,
+    /// Evaluations used.
+    pub evaluations: u64,
+    /// Whether the no-missed-piece argument applies to the rule.
+    pub proven: bool,
+}
+
+impl OatResult {
+    /// Unit i's pieces (consecutive pieces with the same slots merged); its breakpoints are
+    /// the `to` of every piece but the last.
+    pub fn unit_pieces(&self, i: usize) -> Vec<UnitPiece> {
+        let mut out: Vec<UnitPiece> = Vec::new();
+        for p in &self.pieces {
+            let x = p.slots.as_ref().map(|s| s[i]);
+            match out.last_mut() {
+                Some(last) if last.slots == x => last.to = p.to,
+                _ => out.push(UnitPiece { from: p.from, to: p.to, slots: x }),
+            }
+        }
+        out
+    }
+}
+
+/// A point of the search and its state.
+type Point = (f64, Vec<u64>);
+
+/// A state whose equality at two points proves the slots constant between them.
+fn state<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    ws: &mut Workspace,
+    cert: Certificate,
+    out: &mut Vec<u64>,
+) -> bool {
+    out.clear();
+    if !ev.evaluate(ws, Columns::Scenario) {
+        out.push(u64::MAX);
+        return false;
+    }
+    let p: &Problem = ev.problem(ws);
+    out.extend_from_slice(&ws.slots);
+    out.extend(p.weights().iter().map(|&w| u64::from(w == 0)));
+    match cert {
+        Certificate::Divisor | Certificate::None => {}
+        Certificate::Hamilton => {
+            for (i, q) in bounded_quotas(p).iter().enumerate() {
+                let at_floor = q.cmp(&crate::apportion::Ratio::new(p.lower()[i] as u128, 1)).is_eq();
+                let at_cap = q.cmp(&crate::apportion::Ratio::new(p.upper()[i] as u128, 1)).is_eq();
+                out.push((q.floor() as u64) << 2 | u64::from(at_floor) << 1 | u64::from(at_cap));
+            }
+        }
+        Certificate::QuotaTrace => quota_trace(p, out),
+    }
+    true
+}
+
+/// The quota method's decisions, slot by slot (as in `apportion::quota_method`): for every
+/// house size, the eligible units (as bit words), whether the fallback pool was used, and the
+/// winner.
+fn quota_trace(p: &Problem, out: &mut Vec<u64>) {
+    let n = p.len();
+    let w_sum = p.weight_sum();
+    let mut k: Vec<u64> = p.lower().to_vec();
+    let mut h: u64 = k.iter().sum();
+    let cap = |i: usize| if p.weights()[i] == 0 { p.lower()[i] } else { p.upper()[i] };
+    let mut words = vec![0u64; n.div_ceil(64)];
+    while h < p.total() {
+        words.fill(0);
+        let mut any = false;
+        for i in 0..n {
+            if k[i] < cap(i) && (k[i] as u128) * w_sum < (h as u128 + 1) * p.weights()[i] as u128 {
+                words[i / 64] |= 1 << (i % 64);
+                any = true;
+            }
+        }
+        let eligible = |i: usize| if any { words[i / 64] >> (i % 64) & 1 == 1 } else { k[i] < cap(i) };
+        let key = |i: usize| {
+            (priority(Method::Jefferson, p.weights()[i], k[i]), p.weights()[i], std::cmp::Reverse(i))
+        };
+        let best =
+            (0..n).filter(|&i| eligible(i)).max_by_key(|&i| key(i)).expect("caps sum to at least the total");
+        out.extend_from_slice(&words);
+        out.push(u64::from(any) << 32 | best as u64);
+        k[best] += 1;
+        h += 1;
+    }
+}
+
+/// Sweeps `factor` over [lo, hi] (checked by the caller with [`Space::check_range`]).
+pub fn oat<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    factor: Factor,
+    lo: f64,
+    hi: f64,
+) -> Result<OatResult, SweepError> {
+    space.check_range(factor, lo, hi)?;
+    space.check_oat_weight(factor)?;
+    let cert = ev.rule.certificate();
+    let at = |i: usize| {
+        if i == INITIAL_INTERVALS {
+            hi
+        } else {
+            lo + (hi - lo) * (i as f64 / INITIAL_INTERVALS as f64)
+        }
+    };
+    let eval_at = |ws: &mut Workspace, t: f64, st: &mut Vec<u64>| {
+        space.set(&mut ws.params, factor, t);
+        state(ev, ws, cert, st);
+    };
+    // Each initial interval is searched on its own (in parallel); results are joined in order.
+    let parts: Vec<(Vec<Point>, u64)> = (0..INITIAL_INTERVALS)
+        .into_par_iter()
+        .map_init(
+            || ev.workspace(&space.base),
+            |ws, i| {
+                let (a, b) = (at(i), at(i + 1));
+                let (mut sa, mut sb) = (Vec::new(), Vec::new());
+                eval_at(ws, a, &mut sa);
+                eval_at(ws, b, &mut sb);
+                let mut points = vec![(a, sa.clone())];
+                let mut evals = 2u64;
+                refine(
+                    &mut |t, s: &mut Vec<u64>| eval_at(ws, t, s),
+                    a,
+                    sa,
+                    b,
+                    sb.clone(),
+                    ev.units(),
+                    cert,
+                    &mut points,
+                    &mut evals,
+                );
+                points.push((b, sb));
+                (points, evals)
+            },
+        )
+        .collect();
+    let n = ev.units();
+    let mut points: Vec<Point> = Vec::new();
+    let mut evaluations = 0;
+    for (ps, e) in parts {
+        evaluations += e;
+        for p in ps {
+            if points.last().is_none_or(|(t, _)| (*t - p.0).abs() > 0.0) {
+                points.push(p);
+            }
+        }
+    }
+    let slots_of = |s: &Vec<u64>| if s.len() == 1 && s[0] == u64::MAX { None } else { Some(s[..n].to_vec()) };
+    // Pieces: a new piece starts midway between two consecutive points whose slots differ.
+    let mut pieces: Vec<Piece> = Vec::new();
+    for w in points.windows(2) {
+        let (x0, x1) = (slots_of(&w[0].1), slots_of(&w[1].1));
+        if pieces.is_empty() {
+            pieces.push(Piece { from: lo, to: lo, slots: x0.clone() });
+        }
+        if x0 != x1 {
+            let mid = 0.5 * (w[0].0 + w[1].0);
+            pieces.last_mut().expect("one piece").to = mid;
+            pieces.push(Piece { from: mid, to: mid, slots: x1 });
+        }
+    }
+    if let Some(last) = pieces.last_mut() {
+        last.to = hi;
+    }
+    // Flicker narrower than the tolerance (rounding to 10^-12) is merged away.
+    let mut merged: Vec<Piece> = Vec::new();
+    for p in pieces {
+        if p.to - p.from < TOLERANCE && !merged.is_empty() {
+            merged.last_mut().expect("non-empty").to = p.to;
+            continue;
+        }
+        match merged.last_mut() {
+            Some(last) if last.slots == p.slots => last.to = p.to,
+            _ => merged.push(p),
+        }
+    }
+    Ok(OatResult {
+        factor: space.name(factor),
+        baseline: space.get(&space.base, factor),
+        lo,
+        hi,
+        pieces: merged,
+        evaluations,
+        proven: cert != Certificate::None,
+    })
+}
+
+/// Bisects (a, b) until the ends have equal states (proven constant) or the width is below the
+/// tolerance; pushes the inner points in order.
+#[allow(clippy::too_many_arguments)]
+fn refine(
+    eval: &mut dyn FnMut(f64, &mut Vec<u64>),
+    a: f64,
+    sa: Vec<u64>,
+    b: f64,
+    sb: Vec<u64>,
+    n: usize,
+    cert: Certificate,
+    points: &mut Vec<Point>,
+    evals: &mut u64,
+) {
+    let same = match cert {
+        // Without a proof only the slots are compared.
+        Certificate::None => sa.get(..n.min(sa.len())) == sb.get(..n.min(sb.len())),
+        _ => sa == sb,
+    };
+    if same || b - a <= TOLERANCE {
+        return;
+    }
+    let m = 0.5 * (a + b);
+    let mut sm = Vec::new();
+    eval(m, &mut sm);
+    *evals += 1;
+    refine(eval, a, sa, m, sm.clone(), n, cert, points, evals);
+    points.push((m, sm.clone()));
+    refine(eval, m, sm, b, sb, n, cert, points, evals);
+}

@@ -1,0 +1,194 @@
+//! The parallel driver for designs that are a list of scenarios (grid, Monte Carlo): splits the
+//! index range into fixed chunks, evaluates them on the current rayon pool with one workspace
+//! and one tally per worker, merges the integer tallies, and streams long-CSV rows in chunk
+//! order — so neither the summary nor the rows depend on the number of threads, and memory
+//! stays flat (at most one batch of rows is buffered).
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::eval::{Columns, Evaluator, SlotRule, Workspace};
+use super::space::Space;
+use super::summary::Tally;
+use super::SweepError;
+
+/// Scenarios evaluated per task.
+pub const CHUNK: u64 = 4096;
+
+/// A design that is a numbered list of scenarios.
+pub trait PointSource: Sync {
+    /// Per-task position (e.g. the current grid point), created at a chunk's first index.
+    type Cursor: Send;
+    /// Number of scenarios.
+    fn len(&self) -> u64;
+    /// Whether the design is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A cursor positioned at scenario `index`.
+    fn start(&self, index: u64) -> Self::Cursor;
+    /// Writes scenario `index` (the cursor's position) into `ws.params` (and, with noise, its
+    /// perturbed columns), advances the cursor, and says which columns to score with.
+    fn fill<R: SlotRule + ?Sized>(
+        &self,
+        cursor: &mut Self::Cursor,
+        index: u64,
+        ev: &Evaluator<R>,
+        ws: &mut Workspace,
+    ) -> Columns;
+}
+
+/// Optional outputs of a run.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    /// Called with (done, total) as chunks finish (from worker threads when no rows are kept).
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Receives every scenario as long CSV rows (header written first).
+    pub rows: Option<&'a mut dyn Write>,
+}
+
+/// The header of the long CSV: scenario index, every factor, then unit, slots and money.
+pub fn rows_header(space: &Space) -> String {
+    let mut h = vec!["scenario".to_string()];
+    h.extend(space.columns.iter().map(|c| format!("w_{c}")));
+    h.extend(space.extra.iter().map(|b| space.name(b.factor)));
+    h.extend(["code", "slots", "funding_wan"].map(String::from));
+    h.join(",") + "\n"
+}
+
+fn write_rows<R: SlotRule + ?Sized>(
+    buf: &mut Vec<u8>,
+    index: u64,
+    space: &Space,
+    ev: &Evaluator<R>,
+    ws: &Workspace,
+    feasible: bool,
+) {
+    let mut prefix = index.to_string();
+    for w in &ws.params.weights {
+        prefix.push(',');
+        prefix.push_str(&w.to_string());
+    }
+    for b in &space.extra {
+        prefix.push(',');
+        prefix.push_str(&space.get(&ws.params, b.factor).to_string());
+    }
+    let per_firm = ev.scenario.funding;
+    for i in 0..ev.units() {
+        let code = &ev.scenario.units.get(i).code;
+        if feasible {
+            let x = ws.slots[i];
+            let _ = writeln!(buf, "{prefix},{code},{x},{}", per_firm.funding(x).total_wan);
+        } else {
+            let _ = writeln!(buf, "{prefix},{code},,");
+        }
+    }
+}
+
+/// Runs every scenario of `source` and returns the per-unit tally.
+pub fn run<S: PointSource, R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    source: &S,
+    mut hooks: Hooks<'_>,
+) -> Result<Tally, SweepError> {
+    let total = source.len();
+    let (lower, upper) = ev.bounds();
+    let empty = Tally::new(lower, upper);
+    let mut tally = empty.clone();
+    if let Some(w) = hooks.rows.as_mut() {
+        w.write_all(rows_header(space).as_bytes())?;
+    }
+    let keep = hooks.rows.is_some();
+    let chunks = total.div_ceil(CHUNK);
+    if !keep {
+        // No rows to order: one work-stealing pass over all chunks; progress from the workers.
+        let done = AtomicU64::new(0);
+        let part = (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (ev.workspace(&space.base), empty.clone()),
+                |(mut ws, mut t), c| {
+                    let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+                    let mut cursor = source.start(lo);
+                    for k in lo..hi {
+                        let cols = source.fill(&mut cursor, k, ev, &mut ws);
+                        if ev.evaluate(&mut ws, cols) {
+                            t.record(&ws.slots);
+                        } else {
+                            t.infeasible += 1;
+                        }
+                    }
+                    let now = done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo);
+                    if let Some(p) = hooks.progress {
+                        p(now, total);
+                    }
+                    (ws, t)
+                },
+            )
+            .map(|(_, t)| t)
+            .reduce(
+                || empty.clone(),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            );
+        tally.merge(&part);
+        return Ok(tally);
+    }
+    let batch = (rayon::current_num_threads() as u64 * 4).max(1);
+    let mut c0 = 0;
+    while c0 < chunks {
+        let c1 = (c0 + batch).min(chunks);
+        let (part, mut bufs) = (c0..c1)
+            .into_par_iter()
+            .fold(
+                || (ev.workspace(&space.base), empty.clone(), Vec::new()),
+                |(mut ws, mut t, mut bufs), c| {
+                    let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+                    let mut cursor = source.start(lo);
+                    let mut buf = Vec::new();
+                    for k in lo..hi {
+                        let cols = source.fill(&mut cursor, k, ev, &mut ws);
+                        let ok = ev.evaluate(&mut ws, cols);
+                        if ok {
+                            t.record(&ws.slots);
+                        } else {
+                            t.infeasible += 1;
+                        }
+                        if keep {
+                            write_rows(&mut buf, k, space, ev, &ws, ok);
+                        }
+                    }
+                    if keep {
+                        bufs.push((c, buf));
+                    }
+                    (ws, t, bufs)
+                },
+            )
+            .map(|(_, t, b)| (t, b))
+            .reduce(
+                || (empty.clone(), Vec::new()),
+                |(mut a, mut ab), (b, bb)| {
+                    a.merge(&b);
+                    ab.extend(bb);
+                    (a, ab)
+                },
+            );
+        tally.merge(&part);
+        if let Some(w) = hooks.rows.as_mut() {
+            bufs.sort_by_key(|(c, _)| *c);
+            for (_, b) in bufs {
+                w.write_all(&b)?;
+            }
+        }
+        if let Some(p) = hooks.progress {
+            p((c1 * CHUNK).min(total), total);
+        }
+        c0 = c1;
+    }
+    Ok(tally)
+}

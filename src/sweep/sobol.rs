@@ -1,0 +1,473 @@
+//! Sobol sensitivity indices of every unit's slots (and funding) with respect to each weight.
+//!
+//! ## What the indices mean here
+//!
+//! Weights live on the simplex, where they cannot vary independently, while Sobol indices need
+//! independent inputs. The factors are therefore the **raw (unnormalised) weights**: factor j
+//! is `X_j ~ U[A·w⁰_j, B·w⁰_j]` (default A = 0.5, B = 1.5: each weight uncertain by ±50% around
+//! the scenario's), independent, and the model uses `w = X / ΣX`. `S1_j` is the share of the
+//! variance of a unit's slots explained by the uncertainty in indicator j's weight alone, `ST_j`
+//! the share it explains together with its interactions (a weight that is 0 in the scenario has
+//! an empty range and is not a factor). A disparity parameter varied with
+//! `--vary` is one more factor, uniform on its range. Funding is slots × a constant (600万元 per
+//! firm), and Sobol indices do not change when an output is multiplied by a constant, so the
+//! funding indices equal the slot indices.
+//!
+//! ## Estimators
+//!
+//! Saltelli's scheme with N base samples: matrices A and B (N × d, pseudo-random, sample j
+//! drawn from ChaCha8 on stream j), and `AB_i` = A with column i taken from B; N·(d+2) model
+//! runs. With outputs centred on the mean of f(A) and f(B) and V their variance (both
+//! matrices, divisor 2N):
+//!
+//! ```text
+//! S1_i = mean_j f(B)_j · (f(AB_i)_j − f(A)_j) / V       Saltelli et al. (2010), eq. (b) of table 2
+//! ST_i = mean_j (f(A)_j − f(AB_i)_j)² / (2V)            Jansen (1999)
+//! ```
+//!
+//! These are the estimators of SALib's `sobol.analyze` and SciPy's `sobol_indices`
+//! (`method='saltelli_2010'`). Confidence intervals: B bootstrap resamples of the N rows
+//! (resample b drawn from ChaCha8 on stream b of a seed derived from the run's), half-width
+//! `z_{0.975} · sd_b(estimate)` — SALib's convention (`S1_conf`, `ST_conf`).
+//!
+//! References: A. Saltelli et al., "Variance based sensitivity analysis of model output.
+//! Design and estimator for the total sensitivity index", *Comput. Phys. Commun.* 181 (2010)
+//! 259–270; M. J. W. Jansen, "Analysis of variance designs for model output", *Comput. Phys.
+//! Commun.* 117 (1999) 35–43.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::eval::{Columns, Evaluator, SlotRule};
+use super::montecarlo::scenario_rng;
+use super::space::{region_index, Space};
+use super::summary::Tally;
+use super::{Factor, SweepError};
+
+/// z_{0.975}: the 95% two-sided normal quantile used for the bootstrap half-width.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Sobol indices of one output with bootstrap half-widths (None when the output is constant).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indices {
+    /// Variance of the output over f(A) and f(B).
+    pub variance: f64,
+    /// First-order indices per factor.
+    pub s1: Vec<Option<f64>>,
+    /// 95% half-widths of `s1`.
+    pub s1_conf: Vec<Option<f64>>,
+    /// Total indices per factor.
+    pub st: Vec<Option<f64>>,
+    /// 95% half-widths of `st`.
+    pub st_conf: Vec<Option<f64>>,
+}
+
+/// Outputs of a Saltelli design for one quantity: `a[j]`, `b[j]`, `ab[i][j]`.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// f(A).
+    pub a: Vec<f64>,
+    /// f(B).
+    pub b: Vec<f64>,
+    /// f(AB_i), one vector per factor.
+    pub ab: Vec<Vec<f64>>,
+}
+
+/// One output's runs, row-interleaved for the estimators: row j is
+/// `f(A)_j, f(B)_j, f(AB_1)_j, …, f(AB_d)_j` (one cache line for d ≤ 6).
+struct Packed {
+    d: usize,
+    data: Vec<f64>,
+}
+
+impl Packed {
+    fn new(o: &Outputs) -> Packed {
+        let (d, n) = (o.ab.len(), o.a.len());
+        let mut data = Vec::with_capacity(n * (d + 2));
+        for j in 0..n {
+            data.push(o.a[j]);
+            data.push(o.b[j]);
+            data.extend(o.ab.iter().map(|ab| ab[j]));
+        }
+        Packed { d, data }
+    }
+}
+
+/// Point estimates (S1, ST per factor), each row counted `counts[j]` times (once when None:
+/// a bootstrap resample is a multiset of rows, so it is summed as row multiplicities in one
+/// sequential pass); NaN when the output is constant. With m the mean of f(A) and f(B):
+/// `Σ (b−m)(x−a) = Σ b(x−a) − m Σ (x−a)`, so centring needs no second pass (slot counts are
+/// integers, so every sum here is exact).
+fn estimate(p: &Packed, counts: Option<&[u32]>, s1: &mut [f64], st: &mut [f64]) -> f64 {
+    let (d, stride) = (p.d, p.d + 2);
+    let (mut sa, mut sb, mut sq, mut nf) = (0.0, 0.0, 0.0, 0.0);
+    let mut diff = vec![0.0; d];
+    s1.fill(0.0);
+    st.fill(0.0);
+    for (j, row) in p.data.chunks_exact(stride).enumerate() {
+        let c = counts.map_or(1.0, |c| c[j] as f64);
+        let (a, b) = (row[0], row[1]);
+        nf += c;
+        sa += c * a;
+        sb += c * b;
+        sq += c * (a * a + b * b);
+        for i in 0..d {
+            let x = row[2 + i];
+            s1[i] += c * (b * (x - a));
+            st[i] += c * ((a - x) * (a - x));
+            diff[i] += c * (x - a);
+        }
+    }
+    let mean = (sa + sb) / (2.0 * nf);
+    let var = sq / (2.0 * nf) - mean * mean;
+    let constant = var <= 1e-12 * (sq / (2.0 * nf));
+    for i in 0..d {
+        s1[i] = if constant { f64::NAN } else { (s1[i] - mean * diff[i]) / nf / var };
+        st[i] = if constant { f64::NAN } else { 0.5 * st[i] / nf / var };
+    }
+    if constant {
+        0.0
+    } else {
+        var
+    }
+}
+
+/// The row multiplicities of bootstrap resample `b` (n draws with replacement).
+fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
+    let mut rng = scenario_rng(&ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_b007_5742_0001), b);
+    counts.clear();
+    counts.resize(n, 0);
+    for _ in 0..n {
+        counts[rng.random_range(0..n as u32) as usize] += 1;
+    }
+}
+
+/// Indices of several outputs at once, with `boot` bootstrap resamples (shared by all
+/// outputs) seeded by `seed`. Deterministic: resamples run in parallel, but each resample is
+/// sequential and the spread is reduced in resample order.
+pub fn analyze(outputs: &[Outputs], boot: u32, seed: u64) -> Vec<Indices> {
+    let d = outputs.first().map_or(0, |o| o.ab.len());
+    let n = outputs.first().map_or(0, |o| o.a.len());
+    let outputs: Vec<Packed> = outputs.par_iter().map(Packed::new).collect();
+    let point: Vec<(f64, Vec<f64>, Vec<f64>)> = outputs
+        .par_iter()
+        .map(|o| {
+            let (mut s1, mut st) = (vec![0.0; d], vec![0.0; d]);
+            let v = estimate(o, None, &mut s1, &mut st);
+            (v, s1, st)
+        })
+        .collect();
+    // boot × outputs × d estimates of each kind.
+    let reps: Vec<Vec<(Vec<f64>, Vec<f64>)>> = (0..boot as u64)
+        .into_par_iter()
+        .map_init(Vec::new, |rows, b| {
+            resample(seed, b, n, rows);
+            outputs
+                .iter()
+                .map(|o| {
+                    let (mut s1, mut st) = (vec![0.0; d], vec![0.0; d]);
+                    estimate(o, Some(rows), &mut s1, &mut st);
+                    (s1, st)
+                })
+                .collect()
+        })
+        .collect();
+    let spread = |u: usize, i: usize, first: bool| -> Option<f64> {
+        if boot < 2 {
+            return None;
+        }
+        let vals: Vec<f64> = reps
+            .iter()
+            .map(|r| if first { r[u].0[i] } else { r[u].1[i] })
+            .filter(|x| x.is_finite())
+            .collect();
+        if vals.len() < 2 {
+            return None;
+        }
+        let m = vals.iter().sum::<f64>() / vals.len() as f64;
+        let var = vals.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (vals.len() - 1) as f64;
+        Some(Z95 * var.sqrt())
+    };
+    let finite = |x: f64| x.is_finite().then_some(x);
+    point
+        .into_iter()
+        .enumerate()
+        .map(|(u, (variance, s1, st))| {
+            let constant = variance <= 0.0;
+            Indices {
+                variance,
+                s1: s1.iter().map(|&x| finite(x)).collect(),
+                st: st.iter().map(|&x| finite(x)).collect(),
+                s1_conf: (0..d).map(|i| if constant { None } else { spread(u, i, true) }).collect(),
+                st_conf: (0..d).map(|i| if constant { None } else { spread(u, i, false) }).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Saltelli's design for a function of `d` inputs uniform on [lo_i, hi_i], evaluated by `f`
+/// (used to verify the estimators on functions with known indices).
+pub fn saltelli_outputs(
+    ranges: &[(f64, f64)],
+    n: usize,
+    seed: u64,
+    f: impl Fn(&[f64]) -> f64 + Sync,
+) -> Outputs {
+    let d = ranges.len();
+    let base = ChaCha8Rng::seed_from_u64(seed);
+    let rows: Vec<(f64, f64, Vec<f64>)> = (0..n as u64)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0; d], vec![0.0; d], vec![0.0; d]),
+            |(a, b, x), j| {
+                draw_rows(&base, j, ranges, a, b);
+                let fa = f(a);
+                let fb = f(b);
+                let ab = (0..d)
+                    .map(|i| {
+                        x.copy_from_slice(a);
+                        x[i] = b[i];
+                        f(x)
+                    })
+                    .collect();
+                (fa, fb, ab)
+            },
+        )
+        .collect();
+    Outputs {
+        a: rows.iter().map(|r| r.0).collect(),
+        b: rows.iter().map(|r| r.1).collect(),
+        ab: (0..d).map(|i| rows.iter().map(|r| r.2[i]).collect()).collect(),
+    }
+}
+
+/// Rows A_j and B_j: 2d uniforms from stream j (A first).
+fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
+    let mut rng = scenario_rng(base, j);
+    for (x, (lo, hi)) in a.iter_mut().zip(ranges) {
+        *x = lo + (hi - lo) * rng.random::<f64>();
+    }
+    for (x, (lo, hi)) in b.iter_mut().zip(ranges) {
+        *x = lo + (hi - lo) * rng.random::<f64>();
+    }
+}
+
+/// Options of the Sobol design.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SobolOptions {
+    /// Base samples N.
+    pub samples: u64,
+    /// Bootstrap resamples (SALib's default is 100).
+    pub bootstrap: u32,
+    /// Seed.
+    pub seed: u64,
+    /// Relative range of the raw weights: X_j ~ U[lo·w⁰_j, hi·w⁰_j].
+    pub relative: (f64, f64),
+}
+
+/// The result of a Sobol sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SobolResult {
+    /// Factor names.
+    pub factors: Vec<String>,
+    /// Factor ranges.
+    pub ranges: Vec<(f64, f64)>,
+    /// Per unit, in unit order.
+    pub units: Vec<Indices>,
+    /// Model runs: N·(d+2).
+    pub evaluations: u64,
+    /// Tally of all runs (for the per-unit summary).
+    #[serde(skip)]
+    pub tally: Tally,
+}
+
+/// Runs the Sobol design on the scenario.
+pub fn sobol<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    opt: &SobolOptions,
+) -> Result<SobolResult, SweepError> {
+    if opt.samples == 0 {
+        return Err(SweepError::ZeroCount { what: "the number of base samples (--samples)" });
+    }
+    let (rl, rh) = opt.relative;
+    if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
+        return Err(SweepError::EmptyRange {
+            what: "--range (relative weight range)".into(),
+            lo: rl,
+            hi: rh,
+        });
+    }
+    if rl < 0.0 {
+        return Err(SweepError::RangeOutside {
+            what: "--range (relative weight range)".into(),
+            lo: rl,
+            hi: rh,
+            allowed: "[0, ∞) (multiples of each weight)",
+        });
+    }
+    // Factors: weights with a positive baseline, then the disparity factors.
+    let mut factors: Vec<Factor> =
+        (0..space.weights()).filter(|&j| space.base.weights[j] > 0.0).map(Factor::Weight).collect();
+    let mut ranges: Vec<(f64, f64)> = factors
+        .iter()
+        .map(|f| match f {
+            Factor::Weight(j) => (rl * space.base.weights[*j], rh * space.base.weights[*j]),
+            _ => unreachable!("weights only"),
+        })
+        .collect();
+    for b in &space.extra {
+        factors.push(b.factor);
+        ranges.push((b.lo, b.hi));
+    }
+    let d = factors.len();
+    let n = opt.samples as usize;
+    let units = ev.units();
+    let base = ChaCha8Rng::seed_from_u64(opt.seed);
+    // slots[(j·(d+2) + r)·units + u], r = 0 for A, 1 for B, 2+i for AB_i.
+    let mut slots = vec![0u32; n * (d + 2) * units];
+    let infeasible: u64 = slots
+        .par_chunks_mut((d + 2) * units)
+        .enumerate()
+        .map_init(
+            || (ev.workspace(&space.base), vec![0.0; d], vec![0.0; d], vec![0.0; d]),
+            |(ws, a, b, x), (j, out)| {
+                draw_rows(&base, j as u64, &ranges, a, b);
+                let mut bad = 0u64;
+                for r in 0..d + 2 {
+                    match r {
+                        0 => x.copy_from_slice(a),
+                        1 => x.copy_from_slice(b),
+                        _ => {
+                            x.copy_from_slice(a);
+                            x[r - 2] = b[r - 2];
+                        }
+                    }
+                    apply(space, &factors, x, &mut ws.params);
+                    if ev.evaluate(ws, Columns::Scenario) {
+                        for (o, &s) in out[r * units..(r + 1) * units].iter_mut().zip(&ws.slots) {
+                            *o = s as u32;
+                        }
+                    } else {
+                        bad += 1;
+                    }
+                }
+                bad
+            },
+        )
+        .sum();
+    if infeasible > 0 {
+        return Err(SweepError::BadParameter {
+            what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
+            expected: "narrower (every run must be feasible for the estimators)",
+            value: infeasible as f64,
+        });
+    }
+    let (lower, upper) = ev.bounds();
+    let mut tally = Tally::new(lower, upper);
+    let mut row = vec![0u64; units];
+    for run in slots.chunks(units) {
+        for (r, &s) in row.iter_mut().zip(run) {
+            *r = s as u64;
+        }
+        tally.record(&row);
+    }
+    let outputs: Vec<Outputs> = (0..units)
+        .into_par_iter()
+        .map(|u| {
+            let get = |j: usize, r: usize| slots[(j * (d + 2) + r) * units + u] as f64;
+            Outputs {
+                a: (0..n).map(|j| get(j, 0)).collect(),
+                b: (0..n).map(|j| get(j, 1)).collect(),
+                ab: (0..d).map(|i| (0..n).map(|j| get(j, 2 + i)).collect()).collect(),
+            }
+        })
+        .collect();
+    let indices = analyze(&outputs, opt.bootstrap, opt.seed);
+    Ok(SobolResult {
+        factors: factors.iter().map(|&f| space.name(f)).collect(),
+        ranges,
+        units: indices,
+        evaluations: (n * (d + 2)) as u64,
+        tally,
+    })
+}
+
+/// Sets the parameters from one row of factor values (raw weights are normalised).
+fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
+    p.weights.fill(0.0);
+    let mut sum = 0.0;
+    for (f, &v) in factors.iter().zip(x) {
+        if let Factor::Weight(j) = f {
+            p.weights[*j] = v;
+            sum += v;
+        }
+    }
+    for w in p.weights.iter_mut() {
+        *w /= sum;
+    }
+    for (f, &v) in factors.iter().zip(x) {
+        match f {
+            Factor::DevelopmentWeight => p.delta = v,
+            Factor::RegionMultiplier(r) => p.multipliers[region_index(*r)] = v,
+            Factor::Weight(_) => {}
+        }
+    }
+    let _ = space;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn ishigami(x: &[f64]) -> f64 {
+        x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+    }
+
+    /// Analytic indices of Ishigami (a = 7, b = 0.1): Ishigami & Homma (1990); e.g. Saltelli
+    /// et al., *Global Sensitivity Analysis: The Primer* (2008), §4.
+    const S1: [f64; 3] = [0.3139, 0.4424, 0.0];
+    const ST: [f64; 3] = [0.5576, 0.4424, 0.2437];
+    /// SciPy's published example (`scipy.stats.sobol_indices` docs, Ishigami, n = 1024).
+    const SCIPY_S1: [f64; 3] = [0.31637954, 0.43781162, 0.00318825];
+    const SCIPY_ST: [f64; 3] = [0.56122127, 0.44287857, 0.24229595];
+
+    #[test]
+    fn ishigami_indices_match_the_analytic_values_within_the_confidence_interval() {
+        let o = saltelli_outputs(&[(-PI, PI); 3], 1 << 14, 42, ishigami);
+        let r = &analyze(&[o], 200, 42)[0];
+        for i in 0..3 {
+            let (s1, c1) = (r.s1[i].unwrap(), r.s1_conf[i].unwrap());
+            let (st, ct) = (r.st[i].unwrap(), r.st_conf[i].unwrap());
+            assert!((s1 - S1[i]).abs() <= c1, "S1[{i}] = {s1} ± {c1}, analytic {}", S1[i]);
+            assert!((st - ST[i]).abs() <= ct, "ST[{i}] = {st} ± {ct}, analytic {}", ST[i]);
+            // SciPy's values carry their own sampling error (n = 1024, about ±0.03), so they are
+            // compared within our half-width plus theirs (ours scaled to n = 1024: ×4).
+            assert!((s1 - SCIPY_S1[i]).abs() <= c1 * 5.0, "S1[{i}] vs SciPy {}", SCIPY_S1[i]);
+            assert!((st - SCIPY_ST[i]).abs() <= ct * 5.0, "ST[{i}] vs SciPy {}", SCIPY_ST[i]);
+        }
+    }
+
+    #[test]
+    fn a_linear_model_has_indices_proportional_to_squared_coefficients() {
+        // y = 1·x1 + 2·x2 + 3·x3 on U[0,1]³: S1_i = ST_i = c_i² / Σc² = 1/14, 4/14, 9/14.
+        let o = saltelli_outputs(&[(0.0, 1.0); 3], 1 << 14, 3, |x| x[0] + 2.0 * x[1] + 3.0 * x[2]);
+        let r = &analyze(&[o], 100, 3)[0];
+        for (i, c) in [1.0, 4.0, 9.0].iter().enumerate() {
+            let want = c / 14.0;
+            assert!((r.s1[i].unwrap() - want).abs() <= r.s1_conf[i].unwrap(), "S1[{i}]");
+            assert!((r.st[i].unwrap() - want).abs() <= r.st_conf[i].unwrap(), "ST[{i}]");
+        }
+    }
+
+    #[test]
+    fn a_constant_output_has_no_indices() {
+        let o = saltelli_outputs(&[(0.0, 1.0); 2], 64, 1, |_| 5.0);
+        let r = &analyze(&[o], 10, 1)[0];
+        assert_eq!(r.s1, vec![None, None]);
+        assert_eq!(r.st_conf, vec![None, None]);
+    }
+}

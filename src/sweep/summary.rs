@@ -1,0 +1,215 @@
+//! Streaming per-unit summaries: one integer histogram of slot values per unit.
+//!
+//! A unit's slots lie in [floor, cap] (cap ≤ total), so its histogram has at most
+//! `cap − floor + 1` bins; the memory of a sweep is O(units × cap) whatever the number of
+//! scenarios, and every statistic is exact: min, max and the quantiles are slot counts read off
+//! the histogram, the probability of differing from the baseline is a count over the number of
+//! scenarios. Merging two tallies adds integers, so the result does not depend on how the
+//! scenarios were split among threads.
+//!
+//! **Quantile definition.** The p-quantile is the smallest slot value v such that at least a
+//! fraction p of the scenarios have at most v slots: the ⌈p·n⌉-th smallest value (n the number
+//! of feasible scenarios; rank 1 when p·n < 1). This is the inverse of the empirical
+//! distribution function (Hyndman & Fan 1996, definition 1); on integer data it is always an
+//! attained value, so "p5 = 31" means at least 5% of scenarios gave 31 slots or fewer. The
+//! median is the p = 0.5 quantile (the lower median when n is even).
+
+use serde::Serialize;
+
+use crate::funding::FundingRules;
+use crate::scenario::Scenario;
+
+/// Per-unit histograms of slot values over the scenarios of a sweep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    lo: Vec<u64>,
+    offset: Vec<usize>,
+    counts: Vec<u64>,
+    /// Feasible scenarios recorded.
+    pub scenarios: u64,
+    /// Scenarios whose parameters gave no feasible allocation (not in the histograms).
+    pub infeasible: u64,
+}
+
+impl Tally {
+    /// An empty tally for units with these floors and caps.
+    pub fn new(lower: &[u64], upper: &[u64]) -> Tally {
+        let mut offset = Vec::with_capacity(lower.len() + 1);
+        let mut at = 0usize;
+        for (l, u) in lower.iter().zip(upper) {
+            offset.push(at);
+            at += (u - l + 1) as usize;
+        }
+        offset.push(at);
+        Tally { lo: lower.to_vec(), offset, counts: vec![0; at], scenarios: 0, infeasible: 0 }
+    }
+
+    /// Records one scenario's slots (each within its unit's bounds).
+    #[inline]
+    pub fn record(&mut self, slots: &[u64]) {
+        for (i, &x) in slots.iter().enumerate() {
+            self.counts[self.offset[i] + (x - self.lo[i]) as usize] += 1;
+        }
+        self.scenarios += 1;
+    }
+
+    /// Adds another tally of the same units.
+    pub fn merge(&mut self, other: &Tally) {
+        debug_assert_eq!(self.offset, other.offset);
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.scenarios += other.scenarios;
+        self.infeasible += other.infeasible;
+    }
+
+    /// Clears all counts.
+    pub fn reset(&mut self) {
+        self.counts.fill(0);
+        self.scenarios = 0;
+        self.infeasible = 0;
+    }
+
+    /// Unit i's histogram: `(slots, scenarios)` for every slot value seen.
+    pub fn histogram(&self, i: usize) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.counts[self.offset[i]..self.offset[i + 1]]
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(move |(k, &c)| (self.lo[i] + k as u64, c))
+    }
+
+    /// The ⌈p·n⌉-th smallest value of unit i, p = `percent`/100 (see the module docs).
+    pub fn quantile(&self, i: usize, percent: u64) -> Option<u64> {
+        let n = self.scenarios;
+        if n == 0 {
+            return None;
+        }
+        let rank = (percent as u128 * n as u128).div_ceil(100).max(1) as u64;
+        let mut seen = 0u64;
+        for (v, c) in self.histogram(i) {
+            seen += c;
+            if seen >= rank {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Scenarios in which unit i got exactly `slots`.
+    pub fn count(&self, i: usize, slots: u64) -> u64 {
+        if slots < self.lo[i] || self.offset[i] + ((slots - self.lo[i]) as usize) >= self.offset[i + 1] {
+            return 0;
+        }
+        self.counts[self.offset[i] + (slots - self.lo[i]) as usize]
+    }
+
+    /// The per-unit summaries against the baseline slots.
+    pub fn summarise(&self, s: &Scenario, baseline: &[u64]) -> Vec<UnitSummary> {
+        (0..self.lo.len())
+            .map(|i| {
+                let u = s.units.get(i);
+                let n = self.scenarios;
+                let q = |p| self.quantile(i, p).unwrap_or(baseline[i]);
+                let sum: u128 = self.histogram(i).map(|(v, c)| v as u128 * c as u128).sum();
+                let differ = n - self.count(i, baseline[i]);
+                let f = |x: u64| s.funding.funding(x).total_wan;
+                UnitSummary {
+                    code: u.code.clone(),
+                    name: u.name_zh.clone(),
+                    name_en: u.name_en.clone(),
+                    baseline: baseline[i],
+                    min: q(0),
+                    p5: q(5),
+                    median: q(50),
+                    p95: q(95),
+                    max: q(100),
+                    mean: if n == 0 { baseline[i] as f64 } else { sum as f64 / n as f64 },
+                    differ,
+                    p_differ: if n == 0 { 0.0 } else { differ as f64 / n as f64 },
+                    funding_baseline_wan: f(baseline[i]),
+                    funding_min_wan: f(q(0)),
+                    funding_max_wan: f(q(100)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One unit's line of a sweep summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitSummary {
+    /// Code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Slots at the scenario's own parameters.
+    pub baseline: u64,
+    /// Fewest slots over the sweep.
+    pub min: u64,
+    /// 5% quantile (see the module docs).
+    pub p5: u64,
+    /// Median (the lower median).
+    pub median: u64,
+    /// 95% quantile.
+    pub p95: u64,
+    /// Most slots.
+    pub max: u64,
+    /// Mean slots (an exact count sum divided by n).
+    pub mean: f64,
+    /// Scenarios in which the unit's slots differ from the baseline (0 for the one-at-a-time
+    /// design, whose `p_differ` is a share of the range's length).
+    pub differ: u64,
+    /// `differ / n`.
+    pub p_differ: f64,
+    /// Funding at the baseline, 万元.
+    pub funding_baseline_wan: u64,
+    /// Funding at the fewest slots, 万元.
+    pub funding_min_wan: u64,
+    /// Funding at the most slots, 万元.
+    pub funding_max_wan: u64,
+}
+
+/// Funding of `slots` (万元), for charts and tables.
+pub fn funding_wan(rules: &FundingRules, slots: u64) -> u64 {
+    rules.funding(slots).total_wan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_are_the_inverse_empirical_cdf() {
+        let mut t = Tally::new(&[0], &[10]);
+        for x in [1, 2, 2, 3, 7, 7, 7, 9, 10, 10] {
+            t.record(&[x]);
+        }
+        // n = 10: p5 → rank 1, median → rank 5, p95 → rank 10.
+        assert_eq!(t.quantile(0, 0), Some(1));
+        assert_eq!(t.quantile(0, 5), Some(1));
+        assert_eq!(t.quantile(0, 50), Some(7));
+        assert_eq!(t.quantile(0, 95), Some(10));
+        assert_eq!(t.quantile(0, 100), Some(10));
+        assert_eq!(t.count(0, 7), 3);
+        assert_eq!(t.count(0, 11), 0);
+    }
+
+    #[test]
+    fn merging_is_order_free() {
+        let mut a = Tally::new(&[1, 0], &[5, 3]);
+        let mut b = a.clone();
+        a.record(&[2, 3]);
+        b.record(&[5, 0]);
+        b.record(&[1, 1]);
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab.scenarios, 3);
+        assert_eq!(ab.histogram(0).collect::<Vec<_>>(), vec![(1, 1), (2, 1), (5, 1)]);
+    }
+}

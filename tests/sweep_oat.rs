@@ -1,0 +1,117 @@
+//! The one-at-a-time design against brute force: the slots at thousands of points of the
+//! range must be those of the piece that contains the point, and the slots must change across
+//! every reported breakpoint (within the 1e-9 tolerance).
+
+use quota::apportion::Method;
+use quota::error::Location;
+use quota::indicators::IndicatorTable;
+use quota::scenario::{Scenario, ScenarioFile};
+use quota::sweep::eval::{Columns, Evaluator};
+use quota::sweep::oat::{oat, OatResult};
+use quota::sweep::{Factor, Space};
+
+fn scenario(edit: &dyn Fn(&mut ScenarioFile)) -> Scenario {
+    let at = Location::file("bundled");
+    let units = quota::units::parse_units(include_str!("../data/units.csv"), at.clone()).unwrap();
+    let ind = IndicatorTable::parse(include_str!("../data/indicators.csv"), at.clone(), &units).unwrap();
+    let mut f = ScenarioFile::parse(include_str!("../data/scenarios/2024-batch1.toml"), at.clone()).unwrap();
+    edit(&mut f);
+    Scenario::build(&f, &units, &ind, at).unwrap()
+}
+
+fn slots_at(ev: &Evaluator<Method>, space: &Space, f: Factor, t: f64) -> Option<Vec<u64>> {
+    let mut ws = ev.workspace(&space.base);
+    space.set(&mut ws.params, f, t);
+    ev.evaluate(&mut ws, Columns::Scenario).then(|| ws.slots.clone())
+}
+
+fn check(ev: &Evaluator<Method>, space: &Space, f: Factor, r: &OatResult, samples: usize) {
+    assert!(r.proven);
+    assert!((r.pieces[0].from - r.lo).abs() < 1e-15 && (r.pieces.last().unwrap().to - r.hi).abs() < 1e-15);
+    for w in r.pieces.windows(2) {
+        assert!((w[0].to - w[1].from).abs() < 1e-15, "pieces are contiguous");
+        assert_ne!(w[0].slots, w[1].slots, "adjacent pieces differ");
+    }
+    let bps: Vec<f64> = r.pieces[1..].iter().map(|p| p.from).collect();
+    for k in 0..=samples {
+        let t = r.lo + (r.hi - r.lo) * k as f64 / samples as f64;
+        if bps.iter().any(|b| (b - t).abs() < 2e-9) {
+            continue;
+        }
+        let p = r.pieces.iter().find(|p| p.from <= t && t <= p.to).unwrap();
+        assert_eq!(slots_at(ev, space, f, t), p.slots, "{} at t = {t}", r.factor);
+    }
+    // Across each breakpoint the slots change, and it is located to within 1e-9.
+    for (i, w) in r.pieces.windows(2).enumerate() {
+        let b = w[0].to;
+        if w[0].to - w[0].from < 4e-9 || w[1].to - w[1].from < 4e-9 {
+            continue;
+        }
+        assert_eq!(
+            slots_at(ev, space, f, b - 1e-9),
+            w[0].slots,
+            "{} left of breakpoint {i} at {b}",
+            r.factor
+        );
+        assert_eq!(
+            slots_at(ev, space, f, b + 1e-9),
+            w[1].slots,
+            "{} right of breakpoint {i} at {b}",
+            r.factor
+        );
+    }
+}
+
+#[test]
+fn breakpoints_match_dense_sampling_for_every_method() {
+    let s = scenario(&|_| {});
+    let space = Space::new(&s);
+    for m in [
+        Method::Hamilton,
+        Method::Webster,
+        Method::Jefferson,
+        Method::HuntingtonHill,
+        Method::Adams,
+        Method::Dean,
+        Method::ModifiedWebster,
+    ] {
+        let ev = Evaluator::new(&s, &m, &space.base).unwrap();
+        let f = space.resolve("cultivation").unwrap();
+        let r = oat(&ev, &space, f, 0.0, 0.6).unwrap();
+        assert!(r.pieces.len() > 50, "{m}: {} pieces", r.pieces.len());
+        check(&ev, &space, f, &r, 4000);
+    }
+}
+
+#[test]
+fn disparity_factors_have_exact_pieces_too() {
+    let s = scenario(&|_| {});
+    let space = Space::new(&s);
+    let ev = Evaluator::new(&s, &Method::Hamilton, &space.base).unwrap();
+    for (name, lo, hi) in [("development_weight", 0.0, 0.5), ("西部", 0.8, 1.6)] {
+        let f = space.resolve(name).unwrap();
+        let r = oat(&ev, &space, f, lo, hi).unwrap();
+        check(&ev, &space, f, &r, 3000);
+    }
+}
+
+#[test]
+fn the_quota_method_is_traced() {
+    let s = scenario(&|f| f.total = 120);
+    let space = Space::new(&s);
+    let ev = Evaluator::new(&s, &Method::Quota, &space.base).unwrap();
+    let f = space.resolve("xiaojuren").unwrap();
+    let r = oat(&ev, &space, f, 0.1, 0.7).unwrap();
+    check(&ev, &space, f, &r, 1500);
+}
+
+#[test]
+fn the_baseline_value_lies_in_a_piece_with_the_baseline_slots() {
+    let s = scenario(&|_| {});
+    let space = Space::new(&s);
+    let ev = Evaluator::new(&s, &Method::Hamilton, &space.base).unwrap();
+    let f = space.resolve("xiaojuren").unwrap();
+    let r = oat(&ev, &space, f, 0.0, 1.0).unwrap();
+    let p = r.pieces.iter().find(|p| p.from <= 0.4 && 0.4 <= p.to).unwrap();
+    assert_eq!(p.slots.as_ref(), Some(&ev.baseline));
+}
