@@ -5,7 +5,7 @@
 
 use quota::error::Location;
 use quota::input::CsvTable;
-use quota::optimize::{check, solve, OptOutcome, OptimizeSpec, Path, PathChoice, Status};
+use quota::optimize::{check, solve, OptOutcome, OptimizeSpec, Path, Status};
 use quota::units::{parse_units, Units};
 
 const UNITS: &str = include_str!("../data/units.csv");
@@ -367,23 +367,4 @@ fn readme_examples() {
             println!("infeasible: {explanation}\n");
         }
     }
-    let _ = PathChoice::Auto;
-}
-
-#[test]
-#[ignore]
-fn timing_phases() {
-    let d = data();
-    #[derive(serde::Deserialize)]
-    struct Scenario {
-        optimize: OptimizeSpec,
-    }
-    let s: Scenario = toml::from_str(SCENARIO).unwrap();
-    let c = s.optimize.build(&d.units, &Location::file("s")).unwrap();
-    let mut out = Vec::new();
-    let t = std::time::Instant::now();
-    for _ in 0..200000 {
-        quota::optimize::solve_slots(&d.ideal, &d.lower, &d.upper, TOTAL, &c, &d.names, &mut out).unwrap();
-    }
-    eprintln!("slots {:?}", t.elapsed() / 200000);
 }

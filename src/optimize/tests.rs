@@ -730,19 +730,3 @@ fn chi_square_lp_path_does_not_crawl_to_a_distant_optimum() {
     assert_eq!(lp.status, Status::Optimal);
     assert_eq!(lp.slots, fast.slots);
 }
-
-#[test]
-#[ignore]
-fn sweep_case_statistics() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-    let mut runner = TestRunner::deterministic();
-    let mut counts = std::collections::BTreeMap::new();
-    for _ in 0..300 {
-        let case = sweep_case().new_tree(&mut runner).unwrap().current();
-        let out = case.solve(PathChoice::Auto);
-        let key = format!("{:?} {}", case.c.objective, out.status);
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    eprintln!("{counts:?}");
-}
