@@ -149,7 +149,10 @@ fn finish<S: Solution>(
 ) -> Result<Option<(Vec<f64>, bool)>, Outcome> {
     match r {
         Ok(s) => {
-            let proven = matches!(s.status(), SolutionStatus::Optimal);
+            // Both MIP gaps are 0 (microlp's default, set explicitly for HiGHS), so a gap status can
+            // only come from HiGHS finishing with a gap of rounding size, which good_lp reports
+            // as `GapLimit`: that is HiGHS's optimality proof within its tolerances.
+            let proven = matches!(s.status(), SolutionStatus::Optimal | SolutionStatus::GapLimit);
             Ok(Some((read.iter().map(|&v| s.value(v)).collect(), proven)))
         }
         Err(ResolutionError::Infeasible) => Err(Outcome::Infeasible),
