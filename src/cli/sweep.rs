@@ -266,7 +266,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         MethodChoice::Apportion(m) => m,
         MethodChoice::Optimize => {
             return Err(input(SweepError::RuleUnavailable(
-                "method 'optimize': the optimisation model is not available in this build, so it cannot be swept yet".into(),
+                "method 'optimize': sweeping the optimisation model is not supported yet; choose an apportionment method with --method".into(),
             )))
         }
     };

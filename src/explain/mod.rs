@@ -56,7 +56,7 @@ pub enum ExplainError {
     },
     /// The optimisation model has no trail in this build.
     #[error(
-        "method 'optimize': the optimisation model is not available in this build, so it has no audit trail"
+        "method 'optimize': `quota explain` has no audit trail for the optimisation model yet; `quota allocate` prints its binding constraints and group shares"
     )]
     OptimizeUnavailable,
     /// Two scenarios that must describe the same units do not.

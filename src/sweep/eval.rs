@@ -17,7 +17,7 @@ use super::space::{region_index, Params};
 use super::SweepError;
 
 /// How one scenario's integer weights and bounds become slots: an apportionment method here;
-/// the optimisation model (`method = "optimize"`) plugs in through the same trait when it lands.
+/// the optimisation model (`method = "optimize"`) can plug in through the same trait (`optimize::solve_slots`; not wired yet: a rule cannot yet report an infeasible scenario).
 pub trait SlotRule: Sync {
     /// Name for reports.
     fn label(&self) -> String;

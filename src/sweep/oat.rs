@@ -29,7 +29,7 @@
 //! - **the quota method** (state = the full trace of its slot-by-slot decisions: the eligible
 //!   set and the winner at every house size): eligibility `k_i·W < (h+1)·w_i` and the
 //!   Jefferson comparisons are affine, so the same trace at both ends is the same trace between;
-//! - a rule without such an argument (the optimisation model, when it lands) is bisected only
+//! - a rule without such an argument (such as the optimisation model, once it is wired in) is bisected only
 //!   where the slots differ after an initial subdivision into [`INITIAL_INTERVALS`] intervals,
 //!   and the result says `proven: false`.
 //!
