@@ -3,20 +3,7 @@
 
 mod common;
 
-use common::{quota, stdout};
-
-fn golden(name: &str, actual: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "output differs from {} (UPDATE_GOLDEN=1 rewrites it)\n{actual}",
-        path.display()
-    );
-}
+use common::{golden, quota, stdout};
 
 #[test]
 fn default_allocation_matches_golden_csv() {

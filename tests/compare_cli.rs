@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{assert_bad_input, quota, quota_in, stderr, stdout, Fixture};
+use common::{assert_bad_input, golden, quota, quota_in, stderr, stdout, Fixture};
 use serde_json::Value;
 
 fn ok_in(dir: &Path, args: &[&str]) -> String {
@@ -21,19 +21,6 @@ fn ok(args: &[&str]) -> String {
 
 fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(args)).unwrap()
-}
-
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "output differs from {} (UPDATE_GOLDEN=1 rewrites it)\n{actual}",
-        path.display()
-    );
 }
 
 const AHP: &str = "data/ahp/scenario-indicators.csv";

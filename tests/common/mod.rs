@@ -79,3 +79,17 @@ pub fn assert_bad_input(o: &Output, needles: &[&str], out_file: Option<&Path>) {
         assert!(!p.exists(), "partial output file {} left behind", p.display());
     }
 }
+
+/// Compares `actual` with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites the file.
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "output differs from {} (UPDATE_GOLDEN=1 rewrites it)\n{actual}",
+        path.display()
+    );
+}
