@@ -127,7 +127,7 @@ pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
             (a.seats.clone(), Some(a), None)
         }
         MethodChoice::Optimize => {
-            let out = optimize_scenario(s, &scores)?;
+            let out = optimize_problem(s, &problem)?;
             (out.slots.clone(), None, Some(out))
         }
     };
@@ -181,11 +181,22 @@ pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
     })
 }
 
-/// Runs the optimisation model on a scenario's ideal quotas, floors, caps and constraints, and
-/// re-checks the result from the integers with the optimiser's independent checker.
-fn optimize_scenario(s: &Scenario, scores: &[f64]) -> Result<OptOutcome, AllocateError> {
-    let sum: f64 = scores.iter().sum();
-    let ideal: Vec<f64> = scores.iter().map(|x| s.total as f64 * x / sum).collect();
+/// The optimiser's ideal quotas `q_i = N · w_i / Σ w` from the problem's exact integer
+/// weights — the same numbers every apportionment method starts from, so a sweep (which only
+/// has the integer weights) and `quota allocate` hand the optimiser identical inputs.
+pub fn ideal_quotas(problem: &Problem, out: &mut Vec<f64>) {
+    let sum = problem.weight_sum() as f64;
+    let total = problem.total() as f64;
+    out.clear();
+    out.extend(problem.weights().iter().map(|&w| if sum > 0.0 { total * w as f64 / sum } else { 0.0 }));
+}
+
+/// Runs the optimisation model on a scenario's problem (ideal quotas from its integer weights,
+/// floors, caps) and constraints, and re-checks the result from the integers with the
+/// optimiser's independent checker.
+pub fn optimize_problem(s: &Scenario, problem: &Problem) -> Result<OptOutcome, AllocateError> {
+    let mut ideal = Vec::new();
+    ideal_quotas(problem, &mut ideal);
     let names: Vec<String> = s.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect();
     let constraints = s.constraints.clone().unwrap_or_default();
     let out = optimize::solve(&ideal, &s.floors, &s.caps, s.total, &constraints, &names)
