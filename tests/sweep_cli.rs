@@ -69,6 +69,27 @@ fn same_bytes_for_one_and_two_threads_and_across_reruns() {
 }
 
 #[test]
+fn the_optimisation_model_sweeps_deterministically_too() {
+    let scenario = "data/scenarios/2024-batch1-guarantees.toml";
+    let designs: [&[&str]; 4] = [
+        &["--design", "grid", "--step", "0.1"],
+        &["--design", "monte-carlo", "--dirichlet", "30", "--scenarios", "3000", "--seed", "2"],
+        &["--design", "sobol", "--samples", "64", "--bootstrap", "10", "--seed", "5"],
+        &["--design", "oat", "--weight", "cultivation", "--range", "0.1:0.4"],
+    ];
+    for d in designs {
+        let run = |threads: &str| {
+            let mut a = vec!["sweep", scenario, "--format", "json", "--threads", threads];
+            a.extend_from_slice(d);
+            ok(&a)
+        };
+        let one = run("1");
+        assert!(one.contains("optimize (l1)"), "{d:?}: {one}");
+        assert_eq!(one, run("2"), "{d:?}: 1 vs 2 threads");
+    }
+}
+
+#[test]
 fn kept_scenarios_are_identical_for_any_thread_count() {
     let files: Vec<String> = ["1", "2"]
         .iter()
@@ -111,20 +132,26 @@ fn kept_scenarios_are_identical_for_any_thread_count() {
     assert!(sums.values().all(|&s| s == 1039));
 }
 
+/// One column of a CSV output (comment lines skipped).
+fn column(text: &str, col: &str) -> Vec<String> {
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let k = header.iter().position(|h| *h == col).unwrap();
+    lines.map(|l| l.split(',').nth(k).unwrap().to_string()).collect()
+}
+
 #[test]
 fn the_baseline_is_the_allocation() {
     for method in ["hamilton", "webster", "huntington-hill"] {
         let alloc = ok(&["allocate", "--method", method, "--format", "csv"]);
         let sweep =
             ok(&["sweep", "--design", "grid", "--step", "0.5", "--method", method, "--format", "csv"]);
-        let slots = |text: &str, col: &str| -> Vec<String> {
-            let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-            let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-            let k = header.iter().position(|h| *h == col).unwrap();
-            lines.map(|l| l.split(',').nth(k).unwrap().to_string()).collect()
-        };
-        assert_eq!(slots(&alloc, "slots"), slots(&sweep, "baseline"), "{method}");
+        assert_eq!(column(&alloc, "slots"), column(&sweep, "baseline"), "{method}");
     }
+    let scenario = "data/scenarios/2024-batch1-guarantees.toml";
+    let alloc = ok(&["allocate", scenario, "--format", "csv"]);
+    let sweep = ok(&["sweep", scenario, "--design", "grid", "--step", "0.5", "--format", "csv"]);
+    assert_eq!(column(&alloc, "slots"), column(&sweep, "baseline"), "optimize");
 }
 
 #[test]

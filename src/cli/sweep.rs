@@ -7,15 +7,15 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use quota::scenario::{MethodChoice, Scenario};
-use quota::sweep::eval::{Columns, Evaluator};
+use quota::scenario::Scenario;
+use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
 use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
 use quota::sweep::oat::{self, OatResult};
 use quota::sweep::run::{self, Hooks};
 use quota::sweep::sobol::{self, SobolOptions, SobolResult};
 use quota::sweep::svg;
-use quota::sweep::{Factor, Space, SweepError, Tally, UnitSummary};
+use quota::sweep::{Factor, Space, Tally, UnitSummary};
 use serde_json::json;
 
 use super::load::{self, Overrides};
@@ -262,14 +262,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let overrides =
         Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
-    let method = match scenario.method {
-        MethodChoice::Apportion(m) => m,
-        MethodChoice::Optimize => {
-            return Err(input(SweepError::RuleUnavailable(
-                "method 'optimize': sweeping the optimisation model is not supported yet; choose an apportionment method with --method".into(),
-            )))
-        }
-    };
+    let rule = Rule::of(&scenario);
+    let method = &rule;
     let mut space = Space::new(&scenario);
     for v in &args.vary {
         let (name, range) = v.split_once('=').ok_or_else(|| {
@@ -328,13 +322,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
 fn compute(
     args: &Args,
     scenario: &Scenario,
-    method: quota::apportion::Method,
+    method: &Rule,
     space: &Space,
     seed: u64,
     staging: Option<&Staging>,
     stamp: &str,
 ) -> Result<Outcome, Failure> {
-    let ev = Evaluator::new(scenario, &method, &space.base).map_err(input)?;
+    let ev = Evaluator::new(scenario, method, &space.base).map_err(input)?;
     let tally_outcome = |t: Tally, details: serde_json::Value| Outcome {
         summary: t.summarise(scenario, &ev.baseline),
         scenarios: t.scenarios + t.infeasible,
@@ -464,7 +458,8 @@ fn oat_summary(s: &Scenario, baseline: &[u64], results: &[OatResult]) -> Vec<Uni
                 }
                 mass.last().map_or(baseline[i], |m| m.0)
             };
-            let differ: f64 = mass.iter().filter(|m| m.0 != baseline[i]).map(|m| m.1).sum();
+            // A fold from +0.0 (an empty float `sum` is −0.0, which would print as "-0.0000").
+            let differ = mass.iter().filter(|m| m.0 != baseline[i]).fold(0.0, |a, m| a + m.1);
             let mean = mass.iter().map(|m| m.0 as f64 * m.1).sum::<f64>() / total.max(f64::MIN_POSITIVE);
             let u = s.units.get(i);
             let f = |x: u64| s.funding.funding(x).total_wan;
@@ -496,7 +491,7 @@ fn oat_summary(s: &Scenario, baseline: &[u64], results: &[OatResult]) -> Vec<Uni
 fn grid_map(
     args: &Args,
     scenario: &Scenario,
-    ev: &Evaluator<quota::apportion::Method>,
+    ev: &Evaluator<Rule>,
     space: &Space,
     summary: &[UnitSummary],
 ) -> Result<Option<String>, Failure> {
@@ -544,14 +539,7 @@ fn fmt_weights(w: &[f64]) -> String {
     w.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(", ")
 }
 
-fn header_line(
-    args: &Args,
-    s: &Scenario,
-    method: quota::apportion::Method,
-    space: &Space,
-    seed: u64,
-    o: &Outcome,
-) -> String {
+fn header_line(args: &Args, s: &Scenario, method: &Rule, space: &Space, seed: u64, o: &Outcome) -> String {
     let design = match args.design {
         DesignArg::Grid => format!("grid, step {}", args.step),
         DesignArg::Oat => format!(
@@ -847,7 +835,7 @@ fn write_charts(
     st: &Staging,
     args: &Args,
     s: &Scenario,
-    method: quota::apportion::Method,
+    method: &Rule,
     stamp: &str,
     o: &Outcome,
 ) -> Result<(), Failure> {

@@ -10,19 +10,23 @@
 use rand::{Rng, RngExt};
 
 use crate::apportion::{self, Method, Problem, Scratch};
-use crate::scenario::Scenario;
+use crate::optimize::{self, Constraints, Status};
+use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::{Normalisation, WEIGHT_SCALE};
 
 use super::space::{region_index, Params};
 use super::SweepError;
 
-/// How one scenario's integer weights and bounds become slots: an apportionment method here;
-/// the optimisation model (`method = "optimize"`) can plug in through the same trait (`optimize::solve_slots`; not wired yet: a rule cannot yet report an infeasible scenario).
+/// How one scenario's integer weights and bounds become slots: an apportionment method
+/// ([`Method`]) or the optimisation model ([`OptimizeRule`]); [`Rule`] is either, as the
+/// scenario says.
 pub trait SlotRule: Sync {
     /// Name for reports.
     fn label(&self) -> String;
-    /// Writes the slots of `problem` into `out` (resized to the number of units).
-    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>);
+    /// Writes the slots of `problem` into `out` (resized to the number of units); false when
+    /// this scenario has no allocation under the rule (`out` is then unspecified), e.g. the
+    /// optimisation model's side constraints cannot all hold at these weights.
+    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) -> bool;
     /// What the one-at-a-time design can prove about this rule (see [`oat`](super::oat)).
     fn certificate(&self) -> Certificate;
 }
@@ -45,14 +49,112 @@ impl SlotRule for Method {
     fn label(&self) -> String {
         self.name().to_string()
     }
-    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) {
+    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) -> bool {
         apportion::apportion_seats(problem, *self, scratch, out);
+        true
     }
     fn certificate(&self) -> Certificate {
         match self {
             Method::Hamilton => Certificate::Hamilton,
             Method::Quota => Certificate::QuotaTrace,
             _ => Certificate::Divisor,
+        }
+    }
+}
+
+/// The optimisation model as a slot rule: each scenario's ideal quotas come from its integer
+/// weights exactly as in `quota allocate` ([`crate::allocation::ideal_quotas`]), and the
+/// scenario's floors, caps and `[optimize]` constraints (groups, change limits, custom rows)
+/// stay fixed. A scenario whose constraints cannot all hold counts as infeasible; so does one
+/// on which the solver's time limit struck (the allocation would not be proven optimal).
+///
+/// Unlike the apportionment methods this rule allocates per scenario (the model is built
+/// afresh); a laminar model solves in microseconds on the fast path, a general one in
+/// about a millisecond on the LP path.
+#[derive(Debug, Clone)]
+pub struct OptimizeRule {
+    constraints: Constraints,
+    names: Vec<String>,
+}
+
+impl OptimizeRule {
+    /// The rule of a scenario with `method = "optimize"` (its `[optimize]` table, or none).
+    pub fn new(scenario: &Scenario) -> OptimizeRule {
+        OptimizeRule {
+            constraints: scenario.constraints.clone().unwrap_or_default(),
+            names: scenario.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect(),
+        }
+    }
+}
+
+impl SlotRule for OptimizeRule {
+    fn label(&self) -> String {
+        format!("optimize ({})", self.constraints.objective.name())
+    }
+    fn slots(&self, problem: &Problem, _: &mut Scratch, out: &mut Vec<u64>) -> bool {
+        let mut ideal = Vec::new();
+        crate::allocation::ideal_quotas(problem, &mut ideal);
+        matches!(
+            optimize::solve_slots(
+                &ideal,
+                problem.lower(),
+                problem.upper(),
+                problem.total(),
+                &self.constraints,
+                &self.names,
+                out,
+            ),
+            Ok(Status::Optimal)
+        )
+    }
+    fn certificate(&self) -> Certificate {
+        Certificate::None
+    }
+}
+
+/// The slot rule a scenario asks for (`method`), or another apportionment method.
+#[derive(Debug, Clone)]
+pub enum Rule {
+    /// An apportionment method.
+    Apportion(Method),
+    /// The optimisation model.
+    Optimize(Box<OptimizeRule>),
+}
+
+impl Rule {
+    /// The scenario's own rule.
+    pub fn of(scenario: &Scenario) -> Rule {
+        match scenario.method {
+            MethodChoice::Apportion(m) => Rule::Apportion(m),
+            MethodChoice::Optimize => Rule::Optimize(Box::new(OptimizeRule::new(scenario))),
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl SlotRule for Rule {
+    fn label(&self) -> String {
+        match self {
+            Rule::Apportion(m) => m.label(),
+            Rule::Optimize(o) => o.label(),
+        }
+    }
+    #[inline]
+    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) -> bool {
+        match self {
+            Rule::Apportion(m) => m.slots(problem, scratch, out),
+            Rule::Optimize(o) => o.slots(problem, scratch, out),
+        }
+    }
+    fn certificate(&self) -> Certificate {
+        match self {
+            Rule::Apportion(m) => m.certificate(),
+            Rule::Optimize(o) => o.certificate(),
         }
     }
 }
@@ -116,9 +218,17 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         };
         let mut ws = e.workspace(base);
         if !e.evaluate(&mut ws, Columns::Scenario) {
-            return Err(SweepError::Baseline(crate::allocation::AllocateError::Scoring(
-                crate::scoring::ScoringError::AllScoresZero,
-            )));
+            // Say why, in `quota allocate`'s words (e.g. the optimiser's infeasibility
+            // explanation) when the scenario's own rule fails at its own parameters.
+            let why = match crate::allocation::allocate(scenario) {
+                Err(e) => e,
+                Ok(_) => crate::allocation::AllocateError::Optimize(format!(
+                    "{}: no allocation under {} at the sweep's baseline parameters",
+                    scenario.at,
+                    rule.label()
+                )),
+            };
+            return Err(SweepError::Baseline(why));
         }
         e.baseline = ws.slots.clone();
         Ok(e)
@@ -150,9 +260,9 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         }
     }
 
-    /// Evaluates `ws.params`; the slots are in `ws.slots`. Returns false (slots unchanged)
-    /// when the parameters give no feasible allocation (every score zero, or only zero-score
-    /// units left to fill).
+    /// Evaluates `ws.params`; the slots are in `ws.slots`. Returns false (slots unspecified)
+    /// when the parameters give no feasible allocation (every score zero, only zero-score
+    /// units left to fill, or the optimisation model's constraints cannot all hold).
     #[inline]
     pub fn evaluate(&self, ws: &mut Workspace, columns: Columns) -> bool {
         let Workspace { scores, factor, weights, problem, scratch, slots, noisy, params, .. } = ws;
@@ -167,8 +277,7 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         if !integer_weights(scores, weights) || problem.set_weights(weights).is_err() {
             return false;
         }
-        self.rule.slots(problem, scratch, slots);
-        true
+        self.rule.slots(problem, scratch, slots)
     }
 
     /// The exact problem of the last evaluation (integer weights and bounds).

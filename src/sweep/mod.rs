@@ -12,7 +12,9 @@
 //! The hot loop ([`eval`]) reuses everything that does not depend on the weights: the
 //! normalised columns, the development term and the bounds are prepared once; one scenario is
 //! `scores → integer weights → Problem::set_weights → apportion_seats` into buffers owned by a
-//! per-thread [`eval::Workspace`], with no allocation. Per-unit summaries stream into integer
+//! per-thread [`eval::Workspace`], with no allocation. The optimisation model plugs in through
+//! the same [`SlotRule`] trait ([`eval::OptimizeRule`]; it builds its model per scenario) and may
+//! report a weighting infeasible, which every design counts instead of tallying. Per-unit summaries stream into integer
 //! histograms ([`summary::Tally`]), so memory does not grow with the number of scenarios.
 //!
 //! Determinism: scenario k of a random design draws from its own generator, ChaCha8 seeded
@@ -38,7 +40,7 @@ use thiserror::Error;
 
 use crate::allocation::AllocateError;
 
-pub use eval::{Evaluator, SlotRule, Workspace};
+pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use space::{Factor, Params, Space};
 pub use summary::{Tally, UnitSummary};
 
@@ -74,9 +76,6 @@ pub enum SweepError {
     /// The scenario cannot be evaluated at its own (baseline) parameters.
     #[error("the baseline scenario cannot be allocated: {0}")]
     Baseline(#[source] AllocateError),
-    /// The slot rule is not available (e.g. the optimisation model in a build without it).
-    #[error("{0}")]
-    RuleUnavailable(String),
     /// Writing the long output failed.
     #[error("writing the scenario rows failed: {0}")]
     Write(#[from] std::io::Error),
