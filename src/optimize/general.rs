@@ -81,8 +81,9 @@ fn refine(answer: Answer, m: &Model, lo: &[u64], hi: &[u64], costs: &Costs) -> A
     }
 }
 
-/// Minimax on the LP path: the LP bound, then feasibility solves over the candidate levels
-/// above it (galloping, then bisection), then the chi-square tie-break inside the level boxes.
+/// Minimax on the LP path: the LP bound, then feasibility solves over the boxes at the bound
+/// and the candidate levels above it (galloping, then bisection), then the chi-square
+/// tie-break inside the level boxes.
 fn minimax(m: &Model, ideal: &[f64], budget: &Budget) -> Result<Answer, OptimizeError> {
     let n = m.len();
     let Some(bound) = lp::minimax_bound(m, ideal, budget)? else { return Ok(Answer::Infeasible) };
@@ -97,12 +98,14 @@ fn minimax(m: &Model, ideal: &[f64], budget: &Budget) -> Result<Answer, Optimize
         }
         lp::feasible(m, &lo, &hi, budget)
     };
-    // Candidate levels in increasing order, from just below the LP bound.
-    let mut levels = Levels { m, ideal, list: Vec::new(), z: bound * (1.0 - 1e-9) - 1e-12 };
-    if levels.get(0).is_none() {
-        // Every box is already its full range.
-        return refine_minimax(lp::feasible(m, &m.lo, &m.hi, budget)?, m, ideal, &w);
-    }
+    // Candidate levels in increasing order, starting with z0 itself (just below the LP bound).
+    // `next_level(z0)` only returns levels at which a box grows beyond the boxes at z0, and
+    // those already reach BOX_TOL/w_i past z0 — more than z0's margin below the bound when
+    // w_i < 1 — and, for a bound of 0 and integer quotas, are the level-0 boxes. So the
+    // optimum's boxes can be exactly the boxes at z0, which no later candidate tests (the fast
+    // path likewise tests the boxes at its start, level 0).
+    let z0 = bound * (1.0 - 1e-9) - 1e-12;
+    let mut levels = Levels { m, ideal, list: vec![z0], z: z0 };
     // First probe: the level of the laminar part of the model (a lower bound on the optimum,
     // and the optimum itself when the model is laminar); the LP bound keeps the search honest.
     let (_, tree) = laminar_part(m, ideal);
@@ -155,7 +158,8 @@ fn minimax(m: &Model, ideal: &[f64], budget: &Budget) -> Result<Answer, Optimize
     refine_minimax(Answer::Found { x, proven }, m, ideal, &w)
 }
 
-/// Candidate minimax levels, computed on demand in increasing order.
+/// Candidate minimax levels, computed on demand in increasing order: the starting level, then
+/// each level at which a box grows.
 struct Levels<'a> {
     m: &'a Model,
     ideal: &'a [f64],

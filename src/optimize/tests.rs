@@ -730,3 +730,64 @@ fn chi_square_lp_path_does_not_crawl_to_a_distant_optimum() {
     assert_eq!(lp.status, Status::Optimal);
     assert_eq!(lp.slots, fast.slots);
 }
+
+/// The LP path's minimax search starts just below the LP bound; the level boxes there can
+/// already be the optimum's (they reach BOX_TOL/w past the start, more than its margin below
+/// the bound when w < 1), so they must be tested, not only the levels above them. Here unit 0
+/// (q < 1) is pinned to 1 slot: no allocation has a level below (1 − q₀)/q₀, the LP bound
+/// is that level, and the next candidate (0.476, where unit 16 may drop to 1 slot) gives a
+/// worse answer. Found by `fast_and_lp_paths_agree` (change limits resolved into the boxes).
+#[test]
+fn minimax_lp_path_tests_the_boxes_at_the_lp_bound() {
+    let ideal = vec![
+        0.6828691539674199,
+        6.749518304431599,
+        9.035645472061658,
+        4.631634261692065,
+        8.867402347171133,
+        4.928533893851813,
+        2.4939569101418813,
+        1.8308810649851113,
+        0.7323524259940445,
+        8.71895253109126,
+        9.550271501138553,
+        6.393238745839902,
+        6.04685584165353,
+        8.550709406200736,
+        6.294272201786653,
+        5.839026099141706,
+        1.9100543002277106,
+        9.857067787703626,
+        9.886757750919601,
+    ];
+    let best = (1.0 - ideal[0]) / ideal[0];
+    let mut east = group("东部", &[0, 1, 3, 4, 7, 8, 9, 13, 16]);
+    east.max_count = Some(29);
+    let case = Case {
+        ideal,
+        lower: vec![1, 2, 5, 2, 3, 3, 2, 1, 1, 3, 5, 4, 2, 3, 4, 4, 1, 3, 4],
+        upper: vec![1, 6, 12, 4, 7, 7, 4, 1, 1, 7, 12, 8, 6, 7, 8, 8, 3, 9, 12],
+        total: 113,
+        c: Constraints { objective: Objective::Minimax, groups: vec![east], ..Default::default() },
+    };
+    let (fast, lp) = (case.solve(PathChoice::Fast), case.solve(PathChoice::Lp));
+    for out in [&fast, &lp] {
+        assert_eq!(out.status, Status::Optimal, "{:?}", out.path);
+        assert!((out.objective - best).abs() <= 1e-12, "{:?}: level {} vs {best}", out.path, out.objective);
+    }
+    assert_eq!(lp.slots, fast.slots);
+}
+
+/// Integer ideal quotas and a bound of 0: the level-0 boxes (x = q) are the start's boxes, and
+/// no candidate above 0 has them. Before they were tested, the LP path answered [5, 5, 3, 3]
+/// (level 0.25), which the local exchanges cannot leave because of the custom row.
+#[test]
+fn minimax_lp_path_reaches_level_zero_with_integer_quotas() {
+    let mut c = Constraints { objective: Objective::Minimax, ..Default::default() };
+    c.custom.push(Custom { name: "pair".into(), terms: vec![(0, 1), (1, -1)], op: Op::Eq, rhs: 0 });
+    let case = Case { ideal: vec![4.0; 4], lower: vec![0; 4], upper: vec![16; 4], total: 16, c };
+    let out = case.solve(PathChoice::Lp);
+    assert_eq!(out.status, Status::Optimal);
+    assert_eq!(out.slots, vec![4, 4, 4, 4]);
+    assert_eq!(out.objective.to_bits(), 0.0f64.to_bits());
+}
