@@ -334,14 +334,11 @@ pub fn integer_weights(scores: &[f64], out: &mut [u64]) -> bool {
 
 /// `x.round() as u64` for finite 0 ≤ x < 2^52, without a libm call: the fractional part
 /// `x − ⌊x⌋` is exact in this range, and halves round away from zero as `f64::round` does.
+/// Converts through i64 (exact here), a single instruction each way where u64 ↔ f64 is not.
 #[inline]
 fn round_half_away(x: f64) -> u64 {
-    let t = x as u64;
-    if x - t as f64 >= 0.5 {
-        t + 1
-    } else {
-        t
-    }
+    let t = x as i64;
+    (t + i64::from(x - t as f64 >= 0.5)) as u64
 }
 
 /// [`crate::scoring::normalise`] into a buffer (the column must be valid; a degenerate
