@@ -71,7 +71,7 @@ fn designs(c: &mut Criterion) {
     let opt = SobolOptions { samples: 1 << 14, bootstrap: 100, seed: 1, relative: (0.5, 1.5) };
     g.throughput(Throughput::Elements(6 << 14));
     g.bench_function("sobol 4 factors N=2^14 with analysis, hamilton", |b| {
-        b.iter(|| sobol(&ev, &space, black_box(&opt)).unwrap())
+        b.iter(|| sobol(&ev, &space, black_box(&opt), Hooks::default()).unwrap())
     });
     g.finish();
 }

@@ -94,7 +94,7 @@ pub struct Args {
     /// Worker threads (default: all cores). The output does not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// Write every scenario as long CSV (DIR/scenarios.csv; grid and monte-carlo).
+    /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo and sobol).
     #[arg(long)]
     keep_all: bool,
     /// Unit (code) shown in the grid's simplex map (default: the unit whose slots move most).
@@ -251,9 +251,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
         )));
     }
-    if args.keep_all && matches!(args.design, DesignArg::Oat | DesignArg::Sobol) {
+    if args.keep_all && matches!(args.design, DesignArg::Oat) {
         return Err(input(anyhow::anyhow!(
-            "--keep-all applies to the grid and monte-carlo designs (oat writes its exact pieces; sobol its indices)"
+            "--keep-all applies to the grid, monte-carlo and sobol designs (oat writes its exact pieces to breakpoints.csv)"
         )));
     }
     if args.threads == Some(0) {
@@ -417,7 +417,11 @@ fn compute(
                 None => (0.5, 1.5),
             };
             let opt = SobolOptions { samples: args.samples, bootstrap: args.bootstrap, seed, relative };
-            let r = sobol::sobol(&ev, space, &opt).map_err(input)?;
+            let progress = Progress::new(args.samples);
+            let cb = |done: u64, _: u64| progress.update(done);
+            let hooks = Hooks { progress: Some(&cb), rows: rows_file.as_mut().map(|w| w as &mut dyn Write) };
+            let r = sobol::sobol(&ev, space, &opt, hooks).map_err(input)?;
+            progress.finish();
             let mut o = tally_outcome(
                 r.tally.clone(),
                 json!({ "samples": args.samples, "bootstrap": args.bootstrap, "seed": seed, "relative_range": [relative.0, relative.1] }),

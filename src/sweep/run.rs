@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::eval::{Columns, Evaluator, SlotRule, Workspace};
-use super::space::Space;
+use super::space::{Params, Space};
 use super::summary::Tally;
 use super::SweepError;
 
@@ -58,31 +58,36 @@ pub fn rows_header(space: &Space) -> String {
     h.join(",") + "\n"
 }
 
-fn write_rows<R: SlotRule + ?Sized>(
+/// Appends scenario `index` as long-CSV rows (one per unit; empty slots and money when the
+/// scenario has no allocation, `slots` = None) to `buf`.
+pub fn write_rows<R: SlotRule + ?Sized>(
     buf: &mut Vec<u8>,
     index: u64,
     space: &Space,
     ev: &Evaluator<R>,
-    ws: &Workspace,
-    feasible: bool,
+    params: &Params,
+    slots: Option<&[u64]>,
 ) {
     let mut prefix = index.to_string();
-    for w in &ws.params.weights {
+    for w in &params.weights {
         prefix.push(',');
         prefix.push_str(&w.to_string());
     }
     for b in &space.extra {
         prefix.push(',');
-        prefix.push_str(&space.get(&ws.params, b.factor).to_string());
+        prefix.push_str(&space.get(params, b.factor).to_string());
     }
     let per_firm = ev.scenario.funding;
     for i in 0..ev.units() {
         let code = &ev.scenario.units.get(i).code;
-        if feasible {
-            let x = ws.slots[i];
-            let _ = writeln!(buf, "{prefix},{code},{x},{}", per_firm.funding(x).total_wan);
-        } else {
-            let _ = writeln!(buf, "{prefix},{code},,");
+        match slots {
+            Some(slots) => {
+                let x = slots[i];
+                let _ = writeln!(buf, "{prefix},{code},{x},{}", per_firm.funding(x).total_wan);
+            }
+            None => {
+                let _ = writeln!(buf, "{prefix},{code},,");
+            }
         }
     }
 }
@@ -160,7 +165,7 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                             t.infeasible += 1;
                         }
                         if keep {
-                            write_rows(&mut buf, k, space, ev, &ws, ok);
+                            write_rows(&mut buf, k, space, ev, &ws.params, ok.then_some(&ws.slots[..]));
                         }
                     }
                     if keep {

@@ -35,6 +35,9 @@
 //! 259–270; M. J. W. Jansen, "Analysis of variance designs for model output", *Comput. Phys.
 //! Commun.* 117 (1999) 35–43.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -42,6 +45,7 @@ use serde::Serialize;
 
 use super::eval::{Columns, Evaluator, SlotRule};
 use super::montecarlo::scenario_rng;
+use super::run::{rows_header, write_rows, Hooks};
 use super::space::{region_index, Space};
 use super::summary::Tally;
 use super::{Factor, SweepError};
@@ -284,10 +288,16 @@ pub struct SobolResult {
 }
 
 /// Runs the Sobol design on the scenario.
+///
+/// `hooks.progress` is called as base samples finish; `hooks.rows` receives every run as long
+/// CSV (after the evaluation, in run order: run `j·(d + 2) + r` is base sample j's matrix A
+/// for r = 0, B for r = 1 and AB_i for r = 2 + i), written from the output matrix the
+/// estimators need anyway.
 pub fn sobol<R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     space: &Space,
     opt: &SobolOptions,
+    mut hooks: Hooks<'_>,
 ) -> Result<SobolResult, SweepError> {
     if opt.samples == 0 {
         return Err(SweepError::ZeroCount { what: "the number of base samples (--samples)" });
@@ -328,6 +338,7 @@ pub fn sobol<R: SlotRule + ?Sized>(
     let base = ChaCha8Rng::seed_from_u64(opt.seed);
     // slots[(j·(d+2) + r)·units + u], r = 0 for A, 1 for B, 2+i for AB_i.
     let mut slots = vec![0u32; n * (d + 2) * units];
+    let done = AtomicU64::new(0);
     let infeasible: u64 = slots
         .par_chunks_mut((d + 2) * units)
         .enumerate()
@@ -337,14 +348,7 @@ pub fn sobol<R: SlotRule + ?Sized>(
                 draw_rows(&base, j as u64, &ranges, a, b);
                 let mut bad = 0u64;
                 for r in 0..d + 2 {
-                    match r {
-                        0 => x.copy_from_slice(a),
-                        1 => x.copy_from_slice(b),
-                        _ => {
-                            x.copy_from_slice(a);
-                            x[r - 2] = b[r - 2];
-                        }
-                    }
+                    design_row(a, b, r, x);
                     apply(space, &factors, x, &mut ws.params);
                     if ev.evaluate(ws, Columns::Scenario) {
                         for (o, &s) in out[r * units..(r + 1) * units].iter_mut().zip(&ws.slots) {
@@ -352,6 +356,12 @@ pub fn sobol<R: SlotRule + ?Sized>(
                         }
                     } else {
                         bad += 1;
+                    }
+                }
+                if let Some(p) = hooks.progress {
+                    let now = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if now.is_multiple_of(256) || now == n as u64 {
+                        p(now, n as u64);
                     }
                 }
                 bad
@@ -364,6 +374,9 @@ pub fn sobol<R: SlotRule + ?Sized>(
             expected: "narrower (every run must be feasible for the estimators)",
             value: infeasible as f64,
         });
+    }
+    if let Some(w) = hooks.rows.as_mut() {
+        write_runs(ev, space, &factors, &ranges, &base, &slots, &mut **w)?;
     }
     let (lower, upper) = ev.bounds();
     let mut tally = Tally::new(lower, upper);
@@ -393,6 +406,52 @@ pub fn sobol<R: SlotRule + ?Sized>(
         evaluations: (n * (d + 2)) as u64,
         tally,
     })
+}
+
+/// Row r of base sample j's design: A (r = 0), B (r = 1), or A with column i from B (AB_i,
+/// r = 2 + i).
+fn design_row(a: &[f64], b: &[f64], r: usize, x: &mut [f64]) {
+    match r {
+        0 => x.copy_from_slice(a),
+        1 => x.copy_from_slice(b),
+        _ => {
+            x.copy_from_slice(a);
+            x[r - 2] = b[r - 2];
+        }
+    }
+}
+
+/// Writes every run as long CSV, in run order, from the output matrix (the parameters are
+/// drawn again from the same per-sample generators).
+fn write_runs<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    factors: &[Factor],
+    ranges: &[(f64, f64)],
+    base: &ChaCha8Rng,
+    slots: &[u32],
+    w: &mut dyn Write,
+) -> Result<(), SweepError> {
+    let (d, units) = (factors.len(), ev.units());
+    w.write_all(rows_header(space).as_bytes())?;
+    let mut params = space.base.clone();
+    let (mut a, mut b, mut x) = (vec![0.0; d], vec![0.0; d], vec![0.0; d]);
+    let mut run = vec![0u64; units];
+    let mut buf = Vec::new();
+    for (j, sample) in slots.chunks((d + 2) * units).enumerate() {
+        draw_rows(base, j as u64, ranges, &mut a, &mut b);
+        buf.clear();
+        for (r, out) in sample.chunks(units).enumerate() {
+            design_row(&a, &b, r, &mut x);
+            apply(space, factors, &x, &mut params);
+            for (o, &s) in run.iter_mut().zip(out) {
+                *o = s as u64;
+            }
+            write_rows(&mut buf, (j * (d + 2) + r) as u64, space, ev, &params, Some(&run));
+        }
+        w.write_all(&buf)?;
+    }
+    Ok(())
 }
 
 /// Sets the parameters from one row of factor values (raw weights are normalised).
