@@ -89,19 +89,26 @@ fn the_optimisation_model_sweeps_deterministically_too() {
     }
 }
 
-#[test]
-fn kept_sobol_runs_are_identical_for_any_thread_count() {
-    let files: Vec<String> = ["1", "2"]
+/// DIR/scenarios.csv of `quota sweep ARGS --keep-all --threads T -o DIR`, for T = 1 and 2.
+fn kept_with_one_and_two_threads(name: &str, args: &[&str]) -> Vec<String> {
+    ["1", "2"]
         .iter()
         .map(|t| {
-            let dir = tmp(&format!("keep-sobol{t}"));
-            let d = dir.to_str().unwrap();
-            ok(&["sweep", "--design", "sobol", "--samples", "300", "--keep-all", "--threads", t, "-o", d]);
+            let dir = tmp(&format!("{name}{t}"));
+            let mut a = vec!["sweep"];
+            a.extend_from_slice(args);
+            a.extend_from_slice(&["--keep-all", "--threads", t, "-o", dir.to_str().unwrap()]);
+            ok(&a);
             let text = std::fs::read_to_string(dir.join("scenarios.csv")).unwrap();
             let _ = std::fs::remove_dir_all(&dir);
             text
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn kept_sobol_runs_are_identical_for_any_thread_count() {
+    let files = kept_with_one_and_two_threads("keep-sobol", &["--design", "sobol", "--samples", "300"]);
     assert_eq!(files[0], files[1]);
     // 300 base samples × (3 weights + 2) runs × 37 units, a header and the stamp.
     assert_eq!(files[0].lines().count(), 2 + 300 * 5 * 37);
@@ -109,31 +116,10 @@ fn kept_sobol_runs_are_identical_for_any_thread_count() {
 
 #[test]
 fn kept_scenarios_are_identical_for_any_thread_count() {
-    let files: Vec<String> = ["1", "2"]
-        .iter()
-        .map(|t| {
-            let dir = tmp(&format!("keep{t}"));
-            ok(&[
-                "sweep",
-                "--design",
-                "monte-carlo",
-                "--dirichlet",
-                "20",
-                "--scenarios",
-                "9000",
-                "--seed",
-                "3",
-                "--keep-all",
-                "--threads",
-                t,
-                "-o",
-                dir.to_str().unwrap(),
-            ]);
-            let text = std::fs::read_to_string(dir.join("scenarios.csv")).unwrap();
-            let _ = std::fs::remove_dir_all(&dir);
-            text
-        })
-        .collect();
+    let files = kept_with_one_and_two_threads(
+        "keep",
+        &["--design", "monte-carlo", "--dirichlet", "20", "--scenarios", "9000", "--seed", "3"],
+    );
     assert_eq!(files[0], files[1]);
     let lines: Vec<&str> = files[0].lines().filter(|l| !l.starts_with("# stamp:")).collect();
     assert!(files[0].starts_with("# stamp: quota "));
