@@ -8,19 +8,48 @@ use quota::apportion::Method;
 use quota::error::Location;
 use quota::indicators::IndicatorTable;
 use quota::scenario::{Scenario, ScenarioFile};
-use quota::sweep::eval::{Columns, Evaluator};
+use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
 use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
 use quota::sweep::run::{run, Hooks};
 use quota::sweep::sobol::{sobol, SobolOptions};
 use quota::sweep::Space;
 
-fn scenario() -> Scenario {
+fn bundled(scenario_toml: &str) -> Scenario {
     let at = Location::file("bundled");
     let units = quota::units::parse_units(include_str!("../data/units.csv"), at.clone()).unwrap();
     let ind = IndicatorTable::parse(include_str!("../data/indicators.csv"), at.clone(), &units).unwrap();
-    let f = ScenarioFile::parse(include_str!("../data/scenarios/2024-batch1.toml"), at.clone()).unwrap();
+    let f = ScenarioFile::parse(scenario_toml, at.clone()).unwrap();
     Scenario::build(&f, &units, &ind, at).unwrap()
+}
+
+fn scenario() -> Scenario {
+    bundled(include_str!("../data/scenarios/2024-batch1.toml"))
+}
+
+/// One scenario through the optimisation model (the guarantees scenario: two region groups
+/// and change limits, laminar, so the fast path solves it).
+fn evaluate_optimize(c: &mut Criterion) {
+    let s = bundled(include_str!("../data/scenarios/2024-batch1-guarantees.toml"));
+    let space = Space::new(&s);
+    let rule = Rule::of(&s);
+    let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
+    let mut ws = ev.workspace(&space.base);
+    let mut g = c.benchmark_group("evaluate one scenario, 37 units 1039 slots");
+    g.throughput(Throughput::Elements(100));
+    g.bench_function(BenchmarkId::new("100 weight vectors", "optimize (l1, guarantees)"), |b| {
+        b.iter(|| {
+            let mut acc = 0u64;
+            for k in 0..100 {
+                let a = k as f64 / 100.0 * 0.3;
+                ws.params.weights.copy_from_slice(&[0.35 + a, 0.4 - a, 0.25]);
+                ev.evaluate(&mut ws, black_box(Columns::Scenario));
+                acc += ws.slots[0];
+            }
+            black_box(acc)
+        })
+    });
+    g.finish();
 }
 
 fn evaluate(c: &mut Criterion) {
@@ -76,5 +105,5 @@ fn designs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, evaluate, designs);
+criterion_group!(benches, evaluate, evaluate_optimize, designs);
 criterion_main!(benches);
