@@ -222,12 +222,14 @@ fn focus(doc: &mut Doc, s: &Scenario, o: &OptTrail, f: &OptFocus) {
     }
     for &c in &f.custom {
         let row = &o.custom[c];
+        let name = o
+            .constraints
+            .iter()
+            .find(|k| k.scope == Scope::Custom(row.custom))
+            .map_or_else(|| format!("'{}'", row.name), |k| k.name.trim_start_matches("custom ").to_string());
         lines.push(format!(
-            "custom           '{}': {} {} {} {}",
-            row.name,
+            "custom           {name}: left side {} {}",
             row.lhs,
-            row.op,
-            row.rhs,
             if row.binds { "BINDS" } else { "does not bind" }
         ));
     }
