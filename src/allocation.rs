@@ -191,13 +191,19 @@ pub fn ideal_quotas(problem: &Problem, out: &mut Vec<f64>) {
     out.extend(problem.weights().iter().map(|&w| if sum > 0.0 { total * w as f64 / sum } else { 0.0 }));
 }
 
+/// How the optimiser names a scenario's units in its messages and binding constraints
+/// ("44 广东省").
+pub fn unit_labels(s: &Scenario) -> Vec<String> {
+    s.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect()
+}
+
 /// Runs the optimisation model on a scenario's problem (ideal quotas from its integer weights,
 /// floors, caps) and constraints, and re-checks the result from the integers with the
 /// optimiser's independent checker.
 pub fn optimize_problem(s: &Scenario, problem: &Problem) -> Result<OptOutcome, AllocateError> {
     let mut ideal = Vec::new();
     ideal_quotas(problem, &mut ideal);
-    let names: Vec<String> = s.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect();
+    let names = unit_labels(s);
     let constraints = s.constraints.clone().unwrap_or_default();
     let out = optimize::solve(&ideal, &s.floors, &s.caps, s.total, &constraints, &names)
         .map_err(|e| AllocateError::Optimize(e.to_string()))?;

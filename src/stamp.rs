@@ -25,6 +25,10 @@
 //! sets can run together into the same byte string. The command line stamps with
 //! [`Stamp::compute_for`], which also hashes the run's effective floors and caps (they can
 //! come from a firm registry, `allocate --caps-from`, rather than the scenario's files).
+//!
+//! `quota apportion` has no scenario: its stamp ([`Stamp::compute_for_table`]) hashes the
+//! weight table's canonical CSV (as above) with the run's method and number of seats, under a
+//! form tag of its own, so a weight-table hash never equals a scenario hash.
 
 use std::fmt;
 
@@ -44,6 +48,9 @@ pub const STAMP_PREFIX: &str = "stamp: ";
 
 /// Version tag of the canonical form; changes if the canonicalisation ever changes.
 const CANONICAL_FORM: &str = "quota-stamp-v1";
+
+/// Version tag of the canonical form of a `quota apportion` run (weight table, method, seats).
+const TABLE_FORM: &str = "quota-stamp-v1 weight-table";
 
 /// A reproducibility stamp.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +131,17 @@ impl Stamp {
         Ok(stamp)
     }
 
+    /// The stamp of a `quota apportion` run: `table_text` is the decoded weight table (CSV),
+    /// `method` the method's canonical name, `seats` the number of seats. There is no seed.
+    pub fn compute_for_table(table_text: &str, method: &str, seats: u64) -> Result<Stamp, DataError> {
+        Ok(Stamp {
+            version: VERSION.to_string(),
+            inputs_sha256: table_hash(table_text, method, seats)?,
+            method: method.to_string(),
+            seed: None,
+        })
+    }
+
     /// The text line: `stamp: quota … | inputs sha256:… | method … | seed …`.
     pub fn line(&self) -> String {
         format!("{STAMP_PREFIX}{self}")
@@ -191,6 +209,20 @@ pub fn inputs_hash(
     let mut h = Sha256::new();
     h.update(CANONICAL_FORM.as_bytes());
     for (name, part) in [("scenario", &scenario), ("units", &units), ("indicators", &indicators)] {
+        h.update(format!("\n{name} {}\n", part.len()).as_bytes());
+        h.update(part.as_bytes());
+    }
+    Ok(hex(&h.finalize()))
+}
+
+/// SHA-256 (hex) of a `quota apportion` run: the canonical weight table, the method's name and
+/// the number of seats (see the module documentation).
+pub fn table_hash(table_text: &str, method: &str, seats: u64) -> Result<String, DataError> {
+    let weights = canonical_csv(table_text, Location::file("weights"))?;
+    let run = serde_json::json!({ "method": method, "seats": seats }).to_string();
+    let mut h = Sha256::new();
+    h.update(TABLE_FORM.as_bytes());
+    for (name, part) in [("run", &run), ("weights", &weights)] {
         h.update(format!("\n{name} {}\n", part.len()).as_bytes());
         h.update(part.as_bytes());
     }
@@ -298,6 +330,22 @@ mod tests {
             hash(SCENARIO, two, "code,a\n11,5\n"),
             hash(SCENARIO, "code,name_zh\n11,北京市\n", "12,天津市\ncode,a\n11,5\n")
         );
+    }
+
+    #[test]
+    fn weight_table_stamps_follow_values_not_layout() {
+        let base = table_hash("name,weight\nA,1.5\nB,2\n", "webster", 8).unwrap();
+        assert_eq!(
+            table_hash("# parties\r\nname , weight\r\nA,\"1.5\"\r\n\r\nB, 2\r\n", "webster", 8).unwrap(),
+            base
+        );
+        assert_ne!(table_hash("name,weight\nA,1.5\nB,3\n", "webster", 8).unwrap(), base);
+        assert_ne!(table_hash("name,weight\nA,1.5\nB,2\n", "webster", 9).unwrap(), base);
+        assert_ne!(table_hash("name,weight\nA,1.5\nB,2\n", "jefferson", 8).unwrap(), base);
+        // Never a scenario's hash, even for the same bytes.
+        let s = Stamp::compute_for_table("name,weight\nA,1\n", "hamilton", 3).unwrap();
+        assert_eq!((s.method.as_str(), s.seed), ("hamilton", None));
+        assert_eq!(Stamp::parse(&s.line()).unwrap(), s);
     }
 
     #[test]

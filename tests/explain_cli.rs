@@ -96,11 +96,72 @@ fn markdown_has_headings_and_tables() {
     assert!(out.contains("| unit | W |"));
 }
 
+const GUARANTEES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/2024-batch1-guarantees.toml");
+
 #[test]
-fn the_optimiser_is_reported_not_faked() {
-    let o = quota(&["explain", "--method", "optimize"]);
-    assert_ne!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("optimize"), "{}", stderr(&o));
+fn explains_the_optimiser_on_the_guarantees_scenario() {
+    let o = quota(&["explain", GUARANTEES, "--unit", "21", "--paradoxes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "21 辽宁省 (Liaoning, 东北): 30 slots",
+        "optimiser's q    q = N·W/ΣW = 1039 ×",
+        "2. Audit trail — optimisation model (objective l1)",
+        "Result: optimal on the fast path: objective 118.815568",
+        "Without its side constraints (same objective, floors and caps only; re-solved): objective",
+        "▶ 21 辽宁省 in the model",
+        "change limit     change for 21 辽宁省 (previous 24, ±max(4, 25%) = ±6: 18..30): BINDS: at 30, the top of its range",
+        "group            西部+东北: 302 slots (29.07%); group 西部+东北 min_share 0.29 (≥ 302 of 1039) BINDS",
+        "What each binding side constraint does",
+        "The optimiser has no queue of claims",
+        "4. Margins of 21 辽宁省",
+        "Alabama paradox: none — the optimisation model re-solved at totals 1038, 1039, 1040",
+        "stamp: quota ",
+        "| method optimize |",
+    ] {
+        assert!(out.contains(needle), "missing '{needle}' in:\n{out}");
+    }
+    // The unit's row in the table of every unit, with its binding change limit.
+    let row =
+        out.lines().find(|l| l.starts_with('▶') && l.contains("21 辽宁省") && l.contains("18..30")).unwrap();
+    assert!(row.contains("change ≤ 30"), "{row}");
+}
+
+#[test]
+fn optimiser_json_and_markdown_carry_the_trail() {
+    let o = quota(&["explain", GUARANTEES, "--unit", "44", "--format", "json", "--no-margins"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let a = quota(&["allocate", GUARANTEES, "--format", "json"]);
+    let alloc: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let opt = &v["optimizer"];
+    let slots: Vec<u64> =
+        opt["units"].as_array().unwrap().iter().map(|u| u["slots"].as_u64().unwrap()).collect();
+    let alloc_slots: Vec<u64> =
+        alloc["units"].as_array().unwrap().iter().map(|u| u["slots"].as_u64().unwrap()).collect();
+    assert_eq!(slots, alloc_slots);
+    assert_eq!(opt["binding"], alloc["optimize"]["binding"]);
+    assert_eq!(v["method"], "optimize");
+    assert!(v.get("trail").is_none());
+    assert_eq!(v["stamp"]["method"], "optimize");
+    assert_eq!(v["next_in_line"]["kind"], "reruns");
+    assert!(opt["units"][18]["ideal"]["exact"].is_string());
+    assert_eq!(opt["focus"]["unit"], 18);
+    assert!(!opt["relaxations"].as_array().unwrap().is_empty());
+    let md = quota(&["explain", GUARANTEES, "--unit", "44", "--format", "md", "--no-margins"]);
+    assert!(md.status.success(), "{}", stderr(&md));
+    let text = stdout(&md);
+    assert!(text.contains("### 2. Audit trail — optimisation model (objective l1)"), "{text}");
+    assert!(text.contains("| dropped alone |"), "{text}");
+}
+
+#[test]
+fn the_optimiser_without_side_constraints_says_there_is_nothing_to_drop() {
+    let o = quota(&["explain", "--method", "optimize", "--no-margins"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("under no side constraints"), "{out}");
+    assert!(out.contains("there are no side constraints to drop"), "{out}");
 }
 
 /// A three-unit scenario: the textbook Alabama example, populations 6, 6, 2 at 10 seats
@@ -195,4 +256,17 @@ fn population_paradox_against_a_second_data_file() {
         "--no-margins",
     ]);
     assert!(stdout(&o).contains("Population paradox (scenario data → "), "{}", stdout(&o));
+    // The optimiser too: both data sets allocated by the model.
+    let o = quota(&[
+        "explain",
+        dir.join("s.toml").to_str().unwrap(),
+        "--method",
+        "optimize",
+        "--compare-data",
+        other.to_str().unwrap(),
+        "--no-margins",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Population paradox (scenario data → "), "{}", stdout(&o));
+    assert!(stdout(&o).contains("the optimisation model re-solved at totals"), "{}", stdout(&o));
 }

@@ -341,9 +341,20 @@ fn derivation_redoes_the_scoring_model() {
 }
 
 #[test]
-fn the_optimiser_has_no_trail_yet() {
+fn the_optimiser_without_constraints_has_a_trail_with_nothing_to_drop() {
     let mut s = default_scenario(None);
     s.method = MethodChoice::Optimize;
-    let e = quota::explain::explain(&s, &Default::default()).unwrap_err();
-    assert!(e.to_string().contains("optimize"));
+    let ex = quota::explain::explain(&s, &Default::default()).unwrap();
+    assert!(ex.trail.is_none());
+    let o = ex.optimizer.as_ref().unwrap();
+    assert_eq!(ex.slots(), allocate(&s).unwrap().units.iter().map(|u| u.slots).collect::<Vec<_>>());
+    // No side constraints: nothing to relax, and the model "without side constraints" is the
+    // result itself.
+    assert!(o.relaxations.is_empty());
+    assert!(o.without_side.dropped.is_empty() && o.without_side.changes.is_empty());
+    assert!(o.constraints.iter().all(|k| !k.kind.is_side()));
+    // L1 under floors and caps against Hamilton of the same problem: either the same slots, or
+    // Hamilton (which rounds the quotas after floors and caps) is farther from q.
+    let h = o.hamilton.as_ref().unwrap();
+    assert!(h.differs.is_empty() || h.l1 >= o.objective_value - 1e-9);
 }

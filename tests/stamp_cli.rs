@@ -213,3 +213,92 @@ fn caps_from_a_registry_are_part_of_the_stamp() {
     let o = quota(&check);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
+
+/// A weight table for `quota apportion` in a fresh directory.
+fn parties(name: &str) -> (PathBuf, PathBuf) {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("stamp-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("p.csv"), "name,weight\nA,100000\nB,80000\nC,30000\nD,20000\n").unwrap();
+    (d.join("p.csv"), d)
+}
+
+#[test]
+fn every_apportion_format_carries_the_stamp() {
+    let (csv, _) = parties("apportion-formats");
+    let run = |format: &str| {
+        let o = quota(&["apportion", "-m", "dhondt", "-s", "8", s(&csv), "--format", format]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let out = run("csv");
+    assert!(out.starts_with("# stamp: quota "), "{out}");
+    assert_eq!(out.lines().nth(1), Some("name,weight,quota,seats"));
+    let table = run("table");
+    let line = table.lines().last().unwrap();
+    assert!(line.starts_with("stamp: quota "), "{table}");
+    // The same stamp in every format; the method by its canonical name.
+    assert_eq!(line, &out.lines().next().unwrap()[2..]);
+    assert!(line.contains("| method jefferson | seed none"), "{line}");
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(v["stamp"]["method"], "jefferson");
+    assert_eq!(
+        v["stamp"]["inputs_sha256"].as_str().unwrap(),
+        line.split("sha256:").nth(1).unwrap()[..64].to_string()
+    );
+    // Another number of seats is another input.
+    let o = quota(&["apportion", "-m", "dhondt", "-s", "9", s(&csv)]);
+    assert_ne!(text(&o.stdout).lines().next(), out.lines().next());
+}
+
+#[test]
+fn apportion_check_stamp_follows_values_not_layout() {
+    let (csv, dir) = parties("apportion-check");
+    for format in ["table", "csv", "json"] {
+        let out = dir.join(format!("published.{format}"));
+        let o = quota(&["apportion", "-m", "webster", "-s", "8", s(&csv), "--format", format, "-o", s(&out)]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let o = quota(&["apportion", "-m", "sainte-lague", "-s", "8", s(&csv), "--check-stamp", s(&out)]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}{}", text(&o.stdout), text(&o.stderr));
+        assert!(
+            text(&o.stdout).contains("inputs:  same (canonical weight table, method and seats hash alike)")
+        );
+    }
+    let out = dir.join("published.csv");
+    // Comments, CRLF and spaces: the same table.
+    std::fs::write(&csv, "# parties\r\nname , weight\r\nA,100000\r\n\r\nB, 80000\r\nC,30000\r\nD,20000\r\n")
+        .unwrap();
+    let o = quota(&["apportion", "-m", "webster", "-s", "8", s(&csv), "--check-stamp", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    // Other seats, another method, a changed weight: mismatches.
+    let o = quota(&["apportion", "-m", "webster", "-s", "9", s(&csv), "--check-stamp", s(&out)]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("inputs:  DIFFERENT — the weight table changed"), "{}", text(&o.stdout));
+    let o = quota(&["apportion", "-m", "jefferson", "-s", "8", s(&csv), "--check-stamp", s(&out)]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        text(&o.stdout).contains("method:  DIFFERENT (file webster, now jefferson; pass --method webster?)")
+    );
+    std::fs::write(&csv, "name,weight\nA,100000\nB,80001\nC,30000\nD,20000\n").unwrap();
+    let o = quota(&["apportion", "-m", "webster", "-s", "8", s(&csv), "--check-stamp", s(&out)]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("MISMATCH"));
+    // An edited result under a valid stamp is caught by the content comparison.
+    std::fs::write(&csv, "name,weight\nA,100000\nB,80000\nC,30000\nD,20000\n").unwrap();
+    let edited = std::fs::read_to_string(&out).unwrap().replace("D,20000,0.695652,1", "D,20000,0.695652,2");
+    std::fs::write(&out, edited).unwrap();
+    let o = quota(&["apportion", "-m", "webster", "-s", "8", s(&csv), "--check-stamp", s(&out)]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("content: DIFFERS from a fresh run at line 6"), "{}", text(&o.stdout));
+}
+
+#[test]
+fn the_announcement_csv_is_stamped_only_when_asked() {
+    let plain = text(&quota(&["table", "--format", "csv"]).stdout);
+    assert!(!plain.contains("stamp: "));
+    let stamped = text(&quota(&["table", "--format", "csv", "--stamp", "--bom"]).stdout);
+    let allocate = text(&quota(&["allocate", "--format", "csv"]).stdout);
+    assert_eq!(stamped.trim_start_matches('\u{feff}').lines().next(), allocate.lines().next());
+    assert!(stamped.starts_with('\u{feff}'));
+    assert_eq!(stamped.trim_start_matches('\u{feff}').split_once('\n').unwrap().1, plain);
+}

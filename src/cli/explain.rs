@@ -1,6 +1,9 @@
 //! `quota explain`: why each unit gets what it gets — the derivation of a unit's ideal quota,
-//! the audit trail of the apportionment, who is next in line, the unit's margins, and the
-//! paradox checks. The library computes ([`quota::explain`]); this file lays it out.
+//! the audit trail of the apportionment (or of the optimisation model, laid out in
+//! [`opt`]), who is next in line, the unit's margins, and the paradox checks. The library
+//! computes ([`quota::explain`]); this file lays it out.
+
+mod opt;
 
 use std::path::PathBuf;
 
@@ -13,7 +16,7 @@ use quota::explain::paradox::{self, ParadoxReport, QuotaSide};
 use quota::explain::trail::{DivisorTrail, HamiltonTrail, MethodTrail, QuotaTrail, Trail};
 use quota::explain::{self, BoundState, ExplainOptions, Explanation};
 use quota::indicators::IndicatorTable;
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
 use serde_json::json;
 
 use super::load::{self, read_text, Overrides, ScenarioInputs};
@@ -88,7 +91,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut ex = explain::explain(&scenario, &opts).map_err(input)?;
     if let Some(other) = &args.compare_data {
         let after = scenario_on_other_data(&inputs, &scenario, other)?;
-        let report = paradox::population_paradox_scenarios(&scenario, &after, ex.method).map_err(input)?;
+        let report = match ex.method {
+            MethodChoice::Apportion(m) => paradox::population_paradox_scenarios(&scenario, &after, m),
+            MethodChoice::Optimize => paradox::population_paradox_allocated(&scenario, &after),
+        }
+        .map_err(input)?;
         if let Some(p) = ex.paradoxes.as_mut() {
             p.population = Some(report);
         }
@@ -244,21 +251,28 @@ fn layout(doc: &mut Doc, s: &Scenario, ex: &Explanation, compare: Option<&std::p
     ));
     let asked = ex.derivation.as_ref().map(|d| d.unit);
     if let Some(d) = &ex.derivation {
-        let slots = ex.trail.units[d.unit].seats;
+        let slots = ex.slots()[d.unit];
         doc.para(&format!("{} {} ({}, {}): {} slots", d.code, d.name, d.name_en, d.region.name_zh(), slots));
-        derivation(doc, s, d, &ex.trail);
+        derivation(doc, s, d, ex.trail.as_ref());
     }
-    trail(doc, s, &ex.trail, asked);
+    if let Some(t) = &ex.trail {
+        trail(doc, s, t, asked);
+    }
+    if let Some(o) = &ex.optimizer {
+        opt::trail(doc, s, o, asked);
+    }
     next_in_line(doc, s, ex, asked);
     if let Some(d) = &ex.derivation {
-        margins(doc, d, &ex.margins);
+        margins(doc, d, &ex.margins, ex.method);
     }
     if let Some(p) = &ex.paradoxes {
-        paradoxes(doc, s, ex.method, p, compare);
+        paradoxes(doc, s, ex, p, compare);
     }
 }
 
-fn derivation(doc: &mut Doc, s: &Scenario, d: &Derivation, t: &Trail) {
+/// The derivation of a unit's quota; `t` is the apportionment's trail (None: the optimiser,
+/// which uses the ideal quota itself rather than a quota after floors and caps).
+fn derivation(doc: &mut Doc, s: &Scenario, d: &Derivation, t: Option<&Trail>) {
     doc.heading(&format!("1. Ideal quota of {} {}", d.code, d.name));
     let rows = d
         .indicators
@@ -321,6 +335,20 @@ fn derivation(doc: &mut Doc, s: &Scenario, d: &Derivation, t: &Trail) {
         group(d.integer_weight as u128),
         group(d.weight_sum)
     ));
+    let Some(t) = t else {
+        lines.push(format!(
+            "optimiser's q    q = N·W/ΣW = {} × {} / {} = {} ≈ {}: the slots are chosen closest to this q under floor {}, cap {} and the side constraints (section 2); no quota is re-scaled for the bounds",
+            d.total,
+            group(d.integer_weight as u128),
+            group(d.weight_sum),
+            Ratio::new(d.total as u128 * d.integer_weight as u128, d.weight_sum),
+            dec(Ratio::new(d.total as u128 * d.integer_weight as u128, d.weight_sum), 9),
+            d.floor,
+            d.cap
+        ));
+        doc.para(&lines.join("\n"));
+        return;
+    };
     let bound = match d.bound {
         BoundState::Free => format!(
             "free: the {} units held at a bound take their floor or cap, the rest share R = {} slots by weight: q* = R·W/W_free = {} × {} / {} = {} = {}",
@@ -626,7 +654,7 @@ fn next_in_line(doc: &mut Doc, s: &Scenario, ex: &Explanation, asked: Option<usi
     doc.heading("3. Next in line and last in");
     match &ex.next_in_line {
         NextInLine::Priorities { squared, next, last_in, note } => {
-            let what = if ex.method == Method::Quota {
+            let what = if ex.method == MethodChoice::Apportion(Method::Quota) {
                 "the quota method's sequence continued (Jefferson priority W/(k+1) among eligible units)"
             } else if *squared {
                 "priority W/√(k(k+1)), compared exactly as the square"
@@ -645,7 +673,11 @@ fn next_in_line(doc: &mut Doc, s: &Scenario, ex: &Explanation, asked: Option<usi
             }
         }
         NextInLine::Reruns { grow, shrink, note } => {
-            doc.para("Hamilton is not house monotone (the Alabama paradox: a unit can lose a slot when the total grows), so it has no single queue of next claims. Shown instead: Hamilton re-run at each total, and what changes from one total to the next.");
+            if ex.method == MethodChoice::Optimize {
+                doc.para("The optimiser has no queue of claims: every total is a new optimisation (group shares converted at that total; floors, caps, change limits and counts as written). Shown instead: the model re-solved at each total, and what changes from one total to the next.");
+            } else {
+                doc.para("Hamilton is not house monotone (the Alabama paradox: a unit can lose a slot when the total grows), so it has no single queue of next claims. Shown instead: Hamilton re-run at each total, and what changes from one total to the next.");
+            }
             doc.para("If the total grew:");
             changes_table(doc, s, grow);
             doc.para("If the total shrank:");
@@ -688,12 +720,17 @@ fn ordinal(n: u64) -> String {
     format!("{n}{suffix}")
 }
 
-fn margins(doc: &mut Doc, d: &Derivation, ms: &[Margin]) {
+fn margins(doc: &mut Doc, d: &Derivation, ms: &[Margin], method: MethodChoice) {
     if ms.is_empty() {
         return;
     }
     doc.heading(&format!("4. Margins of {} {}", d.code, d.name));
-    doc.para("The smallest change of one input, everything else fixed, that moves the unit's slots (bisected to 1e-9 of the value; “—”: no change within the range searched). Indicator values are raw values; weights are normalised weights, the others rescaled to keep the sum 1.");
+    let how = if method == MethodChoice::Optimize {
+        " Each point tested re-solves the optimisation model with its constraints as written; no monotone response is claimed for it."
+    } else {
+        ""
+    };
+    doc.para(&format!("The smallest change of one input, everything else fixed, that moves the unit's slots (bisected to 1e-9 of the value; “—”: no change within the range searched). Indicator values are raw values; weights are normalised weights, the others rescaled to keep the sum 1.{how}"));
     let cell = |c: &Option<quota::explain::margins::Crossing>, cur: f64, sign: &str, weight: bool| match c {
         None => "—".to_string(),
         Some(c) => {
@@ -751,17 +788,30 @@ fn sig(x: f64) -> String {
     }
 }
 
-fn paradoxes(doc: &mut Doc, s: &Scenario, m: Method, p: &ParadoxReport, compare: Option<&std::path::Path>) {
+fn paradoxes(
+    doc: &mut Doc,
+    s: &Scenario,
+    ex: &Explanation,
+    p: &ParadoxReport,
+    compare: Option<&std::path::Path>,
+) {
     doc.heading("5. Paradox checks");
     let totals = p.totals.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+    let m = ex.method;
+    let run = if m == MethodChoice::Optimize {
+        "the optimisation model re-solved".to_string()
+    } else {
+        format!("{m} run")
+    };
+    let monotone = matches!(m, MethodChoice::Apportion(a) if a.is_divisor() || a == Method::Quota);
     let mut lines = vec![];
     if p.alabama.is_empty() {
         lines.push(format!(
-            "Alabama paradox: none — {m} run at totals {totals}; no unit loses a slot as the total grows{}.",
-            if m.is_divisor() || m == Method::Quota { " (the method is house monotone)" } else { "" }
+            "Alabama paradox: none — {run} at totals {totals}; no unit loses a slot as the total grows{}.",
+            if monotone { " (the method is house monotone)" } else { "" }
         ));
     } else {
-        lines.push(format!("Alabama paradox: FOUND ({m} run at totals {totals}):"));
+        lines.push(format!("Alabama paradox: FOUND ({run} at totals {totals}):"));
         for c in &p.alabama {
             lines.push(format!(
                 "  {} has {} slots at total {} but {} at {}",
@@ -791,10 +841,20 @@ fn paradoxes(doc: &mut Doc, s: &Scenario, m: Method, p: &ParadoxReport, compare:
                 },
                 dec(v.quota.0, 4),
                 v.quota,
-                if v.forced_by_bounds {
-                    format!("forced by its floor or cap (quota after bounds {})", dec(v.bounded_quota.0, 4))
-                } else {
-                    format!("the method's own (quota after bounds {})", dec(v.bounded_quota.0, 4))
+                match (&ex.optimizer, v.forced_by_bounds) {
+                    (Some(o), _) => {
+                        let free = o.units[v.unit].without_side as u128;
+                        let q = v.quota.0;
+                        if q.floor() <= free && free <= q.num.div_ceil(q.den) {
+                            format!("without side constraints it has {free}, within quota: the side constraints move it out")
+                        } else {
+                            format!("without side constraints it has {free}, also outside: the floors and caps already do")
+                        }
+                    }
+                    (None, true) => {
+                        format!("forced by its floor or cap (quota after bounds {})", dec(v.bounded_quota.0, 4))
+                    }
+                    (None, false) => format!("the method's own (quota after bounds {})", dec(v.bounded_quota.0, 4)),
                 }
             ));
         }

@@ -1,6 +1,7 @@
 //! The reproducibility stamp on the command line: computing it for a run, and
-//! `quota allocate --check-stamp FILE`, which recomputes a published output from the current
-//! inputs and says whether it still matches (exit 0) or not (exit 3).
+//! `quota allocate --check-stamp FILE` / `quota apportion --check-stamp FILE`, which recompute a
+//! published output from the current inputs and say whether it still matches (exit 0) or not
+//! (exit 3).
 
 use std::path::Path;
 
@@ -69,9 +70,23 @@ fn json_lines(text: &str) -> Vec<String> {
     }
 }
 
-/// `--check-stamp FILE`: compares FILE's stamp and content with a fresh run; returns the
-/// report and whether everything matches. `render` renders the fresh run in a given format
-/// (with its stamp).
+/// How a command's `--check-stamp` report names its inputs.
+pub struct InputsText {
+    /// When the hashes agree, e.g. "canonical scenario, units and indicators hash alike".
+    pub same: &'static str,
+    /// When they differ: what may have changed.
+    pub different: &'static str,
+}
+
+/// The inputs of `quota allocate` (and every scenario-based command).
+pub const SCENARIO_INPUTS: InputsText = InputsText {
+    same: "canonical scenario, units and indicators hash alike",
+    different: "the scenario or a data file changed in a value that matters, or the run's options differ (--method, --total, --merge-cities, --caps-from)",
+};
+
+/// `quota allocate --check-stamp FILE`: compares FILE's stamp and content with a fresh run of
+/// scenario `s`; returns the report and whether everything matches. `render` renders the
+/// fresh run in a given format (with its stamp).
 pub fn check(
     path: &Path,
     s: &Scenario,
@@ -79,11 +94,23 @@ pub fn check(
     inputs: &ScenarioInputs,
     render: impl Fn(&Scenario, &Allocation, Format, &ScenarioInputs) -> Result<String, Failure>,
 ) -> Result<(String, bool), Failure> {
+    let now = stamp_of(s, inputs)?;
+    compare(path, &now, &SCENARIO_INPUTS, |format| render(s, a, format, inputs))
+}
+
+/// `--check-stamp FILE` for any command: compares FILE's stamp with `now` (the stamp of the
+/// current inputs) and FILE's content with `render(format)`, a fresh run rendered in the
+/// format FILE is in (with its stamp). Returns the report and whether everything matches.
+pub fn compare(
+    path: &Path,
+    now: &Stamp,
+    inputs_text: &InputsText,
+    render: impl Fn(Format) -> Result<String, Failure>,
+) -> Result<(String, bool), Failure> {
     let published = read_text(path)?;
     let found = Stamp::find(&published).map_err(|e| input(anyhow::anyhow!("{}: {e}", path.display())))?;
-    let now = stamp_of(s, inputs)?;
     let format = detect_format(&published);
-    let fresh = render(s, a, format, inputs)?;
+    let fresh = render(format)?;
     let (old_lines, new_lines) = if format == Format::Json {
         (json_lines(&published), json_lines(&fresh))
     } else {
@@ -99,9 +126,9 @@ pub fn check(
     ];
     let same_inputs = found.inputs_sha256 == now.inputs_sha256;
     out.push(if same_inputs {
-        "  inputs:  same (canonical scenario, units and indicators hash alike)".into()
+        format!("  inputs:  same ({})", inputs_text.same)
     } else {
-        "  inputs:  DIFFERENT — the scenario or a data file changed in a value that matters, or the run's options differ (--method, --total, --merge-cities, --caps-from)".into()
+        format!("  inputs:  DIFFERENT — {}", inputs_text.different)
     });
     let same_method = found.method == now.method;
     out.push(if same_method {

@@ -58,6 +58,10 @@ pub struct Args {
     /// Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
     #[arg(long)]
     bom: bool,
+    /// Start the CSV with a `# stamp: …` comment line. Off by default: the CSV is pure data for
+    /// spreadsheets (Markdown and xlsx always carry the stamp).
+    #[arg(long)]
+    stamp: bool,
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -143,8 +147,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let bytes = match args.format {
         TableFormat::Md => report::markdown(&table).into_bytes(),
-        TableFormat::Csv if args.bom => format!("\u{feff}{}", report::csv(&table)).into_bytes(),
-        TableFormat::Csv => report::csv(&table).into_bytes(),
+        TableFormat::Csv => {
+            let bom = if args.bom { "\u{feff}" } else { "" };
+            let comment = if args.stamp { format!("# {}\n", stamp.line()) } else { String::new() };
+            format!("{bom}{comment}{}", report::csv(&table)).into_bytes()
+        }
         TableFormat::Xlsx => report::xlsx(&table).map_err(internal)?,
     };
     output::emit(args.output.as_deref(), &bytes)

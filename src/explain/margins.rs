@@ -33,12 +33,20 @@
 //! and [`Margin::monotone_on_grid`] says whether the slots moved monotonically over the
 //! whole grid.
 //!
+//! **The optimiser** ([`margins_optimized`]) is searched the same way, each point re-solving the
+//! optimisation model with the scenario's constraints (floors, caps, groups, change limits …
+//! held as written). No monotonicity is claimed for it: side constraints can make a unit's
+//! slots respond to its own data in either direction. A point where the model has no
+//! allocation (possible with `quota_condition`, whose ranges move with the quotas) ends the
+//! search in that direction.
+//!
 //! [`integer_weights`]: crate::scoring::integer_weights
 
 use serde::Serialize;
 
-use crate::allocation::scenario_problem;
+use crate::allocation::{ideal_quotas, scenario_problem, unit_labels};
 use crate::apportion::{apportion_seats, Method, Problem, Scratch};
+use crate::optimize::{solve_slots, Constraints, Status};
 use crate::scenario::Scenario;
 use crate::scoring::{self, Normalisation, ScoreModel};
 
@@ -102,9 +110,15 @@ pub struct Margin {
     pub monotone_on_grid: bool,
 }
 
+/// What allocates: an apportionment method, or the scenario's optimisation model.
+enum Engine<'a> {
+    Method(Method),
+    Optimize { s: &'a Scenario, constraints: Constraints, names: Vec<String>, ideal: Vec<f64> },
+}
+
 /// Re-allocates with a modified model and returns one unit's slots.
-struct Evaluator {
-    method: Method,
+struct Evaluator<'a> {
+    engine: Engine<'a>,
     problem: Problem,
     scratch: Scratch,
     scores: Vec<f64>,
@@ -112,12 +126,23 @@ struct Evaluator {
     seats: Vec<u64>,
 }
 
-impl Evaluator {
+impl Evaluator<'_> {
     fn slots(&mut self, model: &ScoreModel, w: &[f64], delta: f64, u: usize) -> Option<u64> {
         model.scores_into(w, delta, &mut self.scores);
         scoring::integer_weights(&self.scores, &mut self.weights).ok()?;
         self.problem.set_weights(&self.weights).ok()?;
-        apportion_seats(&self.problem, self.method, &mut self.scratch, &mut self.seats);
+        match &mut self.engine {
+            Engine::Method(m) => apportion_seats(&self.problem, *m, &mut self.scratch, &mut self.seats),
+            Engine::Optimize { s, constraints, names, ideal } => {
+                ideal_quotas(&self.problem, ideal);
+                let status =
+                    solve_slots(ideal, &s.floors, &s.caps, s.total, constraints, names, &mut self.seats)
+                        .ok()?;
+                if status != Status::Optimal {
+                    return None;
+                }
+            }
+        }
         Some(self.seats[u])
     }
 }
@@ -193,11 +218,30 @@ fn monotone(v: &[u64]) -> bool {
 /// The margins of unit `u` in scenario `s` under `method`: each indicator value, the
 /// development indicator (if on) and each indicator weight (if there are two or more).
 pub fn margins(s: &Scenario, method: Method, u: usize) -> Vec<Margin> {
+    margins_by(s, Engine::Method(method), u)
+}
+
+/// The margins of unit `u` under scenario `s`'s optimisation model (its `[optimize]`
+/// constraints as written), searched as for [`margins`]; never claimed monotone.
+pub fn margins_optimized(s: &Scenario, u: usize) -> Vec<Margin> {
+    let engine = Engine::Optimize {
+        s,
+        constraints: s.constraints.clone().unwrap_or_default(),
+        names: unit_labels(s),
+        ideal: Vec::with_capacity(s.units.len()),
+    };
+    margins_by(s, engine, u)
+}
+
+fn margins_by(s: &Scenario, engine: Engine<'_>, u: usize) -> Vec<Margin> {
+    // Proven monotone (indicator values under share / log-share, development) only for divisor
+    // methods.
+    let divisor = matches!(engine, Engine::Method(m) if m.is_divisor());
     let scores0 = crate::allocation::scenario_scores(s);
     let Ok(problem) = scenario_problem(s, &scores0) else { return Vec::new() };
     let n = s.units.len();
     let mut ev = Evaluator {
-        method,
+        engine,
         problem,
         scratch: Scratch::default(),
         scores: vec![0.0; n],
@@ -225,8 +269,7 @@ pub fn margins(s: &Scenario, method: Method, u: usize) -> Vec<Margin> {
         };
         let (up, g_up, _) = search(|t| at(x + t), s0, up_range, tol);
         let (down, g_down, _) = search(|t| at(x - t), s0, x, tol);
-        let proven =
-            method.is_divisor() && matches!(ind.normalise, Normalisation::Share | Normalisation::LogShare);
+        let proven = divisor && matches!(ind.normalise, Normalisation::Share | Normalisation::LogShare);
         out.push(Margin {
             lever: Lever::Indicator,
             column: ind.column.clone(),
@@ -269,7 +312,7 @@ pub fn margins(s: &Scenario, method: Method, u: usize) -> Vec<Margin> {
             down: down.map(|c| Crossing { value: x - c.after, ..c }),
             up_range,
             down_range,
-            proven_monotone: method.is_divisor(),
+            proven_monotone: divisor,
             monotone_on_grid: g_up && g_down,
         });
     }

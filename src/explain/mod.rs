@@ -13,12 +13,17 @@
 //! - [`paradox`]: Alabama paradox (N−1, N, N+1), population paradox between two data sets,
 //!   quota-rule violations; plus [`paradox::ParadoxProbe`], the cheap per-scenario version for
 //!   sweep summaries.
+//! - [`optimizer`]: the same for the optimisation model (`method = "optimize"`): each unit's
+//!   ideal quota, slots and term in the objective, every constraint and whether it binds, the
+//!   model re-solved without its side constraints and with each binding one dropped; next in
+//!   line, margins and paradoxes by re-solving.
 //!
 //! Everything here returns structured data; the command line (`quota explain`) lays it out.
 
 pub mod derivation;
 pub mod margins;
 pub mod next;
+pub mod optimizer;
 pub mod paradox;
 pub mod trail;
 
@@ -26,13 +31,15 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::allocation::{self, AllocateError};
-use crate::apportion::{Method, Problem, Ratio};
+use crate::apportion::{Problem, Ratio};
 use crate::error::ApportionError;
+use crate::optimize::OptimizeError;
 use crate::scenario::{MethodChoice, Scenario};
 
 pub use derivation::Derivation;
 pub use margins::Margin;
 pub use next::NextInLine;
+pub use optimizer::OptTrail;
 pub use paradox::{ParadoxFlags, ParadoxProbe, ParadoxReport};
 pub use trail::Trail;
 
@@ -54,11 +61,9 @@ pub enum ExplainError {
         /// A suggestion, if one is close.
         hint: String,
     },
-    /// The optimisation model has no trail in this build.
-    #[error(
-        "method 'optimize': `quota explain` has no audit trail for the optimisation model yet; `quota allocate` prints its binding constraints and group shares"
-    )]
-    OptimizeUnavailable,
+    /// A re-solve of the optimisation model (a relaxation) failed.
+    #[error("re-solving the optimisation model: {0}")]
+    Optimize(#[from] OptimizeError),
     /// Two scenarios that must describe the same units do not.
     #[error("the compared data sets do not have the same units: {0}")]
     DifferentUnits(String),
@@ -181,16 +186,20 @@ impl Default for ExplainOptions {
 pub struct Explanation {
     /// Scenario name.
     pub scenario: String,
-    /// Method.
+    /// Method (an apportionment method or `optimize`).
     #[serde(serialize_with = "method_name")]
-    pub method: Method,
+    pub method: MethodChoice,
     /// National total N.
     pub total: u64,
     /// The ideal quota of the asked unit.
     pub derivation: Option<Derivation>,
-    /// The apportionment, step by step.
-    pub trail: Trail,
-    /// Next in line and last in.
+    /// The apportionment, step by step (apportionment methods).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trail: Option<Trail>,
+    /// The optimisation model's trail (method `optimize`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimizer: Option<OptTrail>,
+    /// Next in line and last in (the optimiser: re-solves at other totals).
     pub next_in_line: NextInLine,
     /// The asked unit's place in the queue (divisor methods).
     pub position: Option<next::QueuePosition>,
@@ -200,8 +209,19 @@ pub struct Explanation {
     pub paradoxes: Option<ParadoxReport>,
 }
 
-fn method_name<S: serde::Serializer>(m: &Method, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(m.name())
+impl Explanation {
+    /// The slots of every unit, from whichever trail the method has.
+    pub fn slots(&self) -> Vec<u64> {
+        match (&self.trail, &self.optimizer) {
+            (Some(t), _) => t.seats(),
+            (None, Some(o)) => o.units.iter().map(|u| u.slots).collect(),
+            (None, None) => Vec::new(),
+        }
+    }
+}
+
+fn method_name<S: serde::Serializer, M: std::fmt::Display>(m: &M, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(m)
 }
 
 /// Looks a unit up by code or name.
@@ -216,10 +236,12 @@ pub fn find_unit(s: &Scenario, key: &str) -> Result<usize, ExplainError> {
 
 /// Explains a scenario's allocation (see the module documentation). The population-paradox
 /// check needs a second data set and is run separately ([`paradox::population_paradox`]).
+/// For method `optimize` the model is run as `quota allocate` runs it (and re-checked by the
+/// optimiser's checker); every further number comes from re-solving the same model.
 pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
     let method = match s.method {
         MethodChoice::Apportion(m) => m,
-        MethodChoice::Optimize => return Err(ExplainError::OptimizeUnavailable),
+        MethodChoice::Optimize => return explain_optimized(s, opts),
     };
     let scores = allocation::scenario_scores(s);
     let problem = allocation::scenario_problem(s, &scores)?;
@@ -235,12 +257,38 @@ pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, Expla
     let paradoxes = if opts.paradoxes { Some(paradox::report(&base, method, &trail.seats())?) } else { None };
     Ok(Explanation {
         scenario: s.name.clone(),
-        method,
+        method: s.method,
         total: s.total,
         derivation,
-        trail,
+        trail: Some(trail),
+        optimizer: None,
         next_in_line,
         position,
+        margins,
+        paradoxes,
+    })
+}
+
+fn explain_optimized(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
+    let alloc = allocation::allocate(s)?;
+    let out = alloc.optimized.as_ref().expect("method optimize runs the optimisation model");
+    let problem = &alloc.problem;
+    let opt = optimizer::trail(s, problem, out, opts.unit)?;
+    let derivation = opts.unit.map(|u| derivation::derive(s, problem, u));
+    let margins = match opts.unit {
+        Some(u) if opts.margins => margins::margins_optimized(s, u),
+        _ => Vec::new(),
+    };
+    let paradoxes = opts.paradoxes.then(|| optimizer::paradoxes(s, problem, &out.slots));
+    Ok(Explanation {
+        scenario: s.name.clone(),
+        method: s.method,
+        total: s.total,
+        derivation,
+        trail: None,
+        next_in_line: optimizer::next_in_line(s, problem, opts.next),
+        optimizer: Some(opt),
+        position: None,
         margins,
         paradoxes,
     })

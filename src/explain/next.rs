@@ -263,17 +263,29 @@ pub fn hamilton_at(base: &Base, t: u64) -> Result<Vec<u64>, ApportionError> {
 }
 
 fn hamilton_changes(base: &Base, k: usize, grow: bool) -> (Vec<HouseChange>, Option<String>) {
+    changes_by(base.total, k, grow, |t| hamilton_at(base, t).map_err(|e| e.to_string()))
+}
+
+/// The slot changes from one total to the next, `k` steps up (`grow`) or down from `total`,
+/// with `at(t)` the allocation at total `t`. Stops at the first total that cannot be
+/// allocated, with a note saying why.
+pub(crate) fn changes_by(
+    total: u64,
+    k: usize,
+    grow: bool,
+    mut at: impl FnMut(u64) -> Result<Vec<u64>, String>,
+) -> (Vec<HouseChange>, Option<String>) {
     let mut out = Vec::with_capacity(k);
-    let Ok(mut prev) = hamilton_at(base, base.total) else {
+    let Ok(mut prev) = at(total) else {
         return (out, Some("the problem is infeasible at its own total".into()));
     };
-    let mut prev_total = base.total;
+    let mut prev_total = total;
     for _ in 0..k {
         let t = if grow { prev_total + 1 } else { prev_total.saturating_sub(1) };
         if t == 0 || t == prev_total {
             return (out, Some("the total cannot shrink below 1".into()));
         }
-        let seats = match hamilton_at(base, t) {
+        let seats = match at(t) {
             Ok(s) => s,
             Err(e) => return (out, Some(format!("stopped at total {t}: {e}"))),
         };

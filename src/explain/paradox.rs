@@ -124,22 +124,35 @@ pub struct ParadoxReport {
 /// Runs `method` at each total in `totals` (ascending) and reports every unit that holds
 /// fewer slots at a larger total than at the next smaller one.
 pub fn alabama(base: &Base, method: Method, totals: &[u64]) -> (Vec<u64>, Vec<AlabamaCase>, Vec<String>) {
+    let mut scratch = Scratch::default();
+    alabama_by(totals, |t| {
+        let p = base.problem_at(t).map_err(|e| e.to_string())?;
+        let mut seats = Vec::new();
+        apportion_seats(&p, method, &mut scratch, &mut seats);
+        Ok(seats)
+    })
+}
+
+/// The Alabama check over `totals` (ascending) for any allocation rule: `at(t)` is the
+/// allocation at total `t`, or why there is none (a note; the comparison skips that total).
+/// Returns the totals that ran, the cases, and the notes.
+pub fn alabama_by(
+    totals: &[u64],
+    mut at: impl FnMut(u64) -> Result<Vec<u64>, String>,
+) -> (Vec<u64>, Vec<AlabamaCase>, Vec<String>) {
     let mut ran = Vec::new();
     let mut cases = Vec::new();
     let mut notes = Vec::new();
     let mut prev: Option<(u64, Vec<u64>)> = None;
-    let mut scratch = Scratch::default();
     for &t in totals {
-        let p = match base.problem_at(t) {
-            Ok(p) => p,
+        let seats = match at(t) {
+            Ok(s) => s,
             Err(e) => {
                 notes.push(format!("total {t}: {e}"));
                 prev = None;
                 continue;
             }
         };
-        let mut seats = Vec::new();
-        apportion_seats(&p, method, &mut scratch, &mut seats);
         if let Some((pt, ps)) = &prev {
             for i in 0..seats.len() {
                 if seats[i] < ps[i] {
@@ -262,6 +275,30 @@ pub fn population_paradox_scenarios(
     after: &Scenario,
     method: Method,
 ) -> Result<PopulationReport, ExplainError> {
+    same_units(before, after)?;
+    let pb = scenario_problem(before, &scenario_scores(before))?;
+    let pa = scenario_problem(after, &scenario_scores(after))?;
+    let mut scratch = Scratch::default();
+    let (mut sb, mut sa) = (Vec::new(), Vec::new());
+    apportion_seats(&pb, method, &mut scratch, &mut sb);
+    apportion_seats(&pa, method, &mut scratch, &mut sa);
+    Ok(population_paradox(&pb, &sb, &pa, &sa))
+}
+
+/// The population paradox between the same scenario on two data sets, each allocated as
+/// `quota allocate` does (any method, the optimisation model included: with `optimize`, the
+/// same constraints on both data sets). The units must be the same, in the same order.
+pub fn population_paradox_allocated(
+    before: &Scenario,
+    after: &Scenario,
+) -> Result<PopulationReport, ExplainError> {
+    same_units(before, after)?;
+    let slots = |a: &crate::allocation::Allocation| a.units.iter().map(|u| u.slots).collect::<Vec<_>>();
+    let (ab, aa) = (crate::allocation::allocate(before)?, crate::allocation::allocate(after)?);
+    Ok(population_paradox(&ab.problem, &slots(&ab), &aa.problem, &slots(&aa)))
+}
+
+fn same_units(before: &Scenario, after: &Scenario) -> Result<(), ExplainError> {
     let codes = |s: &Scenario| s.units.as_slice().iter().map(|u| u.code.clone()).collect::<Vec<_>>();
     if codes(before) != codes(after) {
         return Err(ExplainError::DifferentUnits(format!(
@@ -270,13 +307,7 @@ pub fn population_paradox_scenarios(
             after.units.len()
         )));
     }
-    let pb = scenario_problem(before, &scenario_scores(before))?;
-    let pa = scenario_problem(after, &scenario_scores(after))?;
-    let mut scratch = Scratch::default();
-    let (mut sb, mut sa) = (Vec::new(), Vec::new());
-    apportion_seats(&pb, method, &mut scratch, &mut sb);
-    apportion_seats(&pa, method, &mut scratch, &mut sa);
-    Ok(population_paradox(&pb, &sb, &pa, &sa))
+    Ok(())
 }
 
 /// Paradox flags of one scenario of a sweep: columns for a sweep summary.

@@ -264,18 +264,22 @@ fn drop_order(inst: &Instance) -> Vec<usize> {
     order
 }
 
-/// A minimal set of conflicting items by the deletion filter. `None` if the full model turns
-/// out to be feasible.
+/// A minimal set of conflicting items by the deletion filter, starting from the items marked in
+/// `start` (`None`: every item). `None` if they turn out to be feasible.
 pub(crate) fn deletion_filter(
     inst: &Instance,
+    start: Option<&[bool]>,
     budget: &Budget,
 ) -> Result<Option<Explanation>, OptimizeError> {
-    let mut active = vec![true; inst.items.len()];
+    let mut active = start.map_or_else(|| vec![true; inst.items.len()], <[bool]>::to_vec);
     if feasible(inst, &active, budget)? != Some(false) {
         return Ok(None);
     }
     let mut complete = true;
     for k in drop_order(inst) {
+        if !active[k] {
+            continue;
+        }
         active[k] = false;
         match feasible(inst, &active, budget)? {
             Some(false) => {}

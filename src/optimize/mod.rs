@@ -49,6 +49,13 @@
 //! instances. [`solve`] returns the full report; [`solve_slots`] only the slots and status, for
 //! sweeps (about 7 µs for 37 units with two groups and change limits).
 //!
+//! # Explaining a result
+//!
+//! [`constraints_at`] lists every named constraint of a solve in the scenario's words, with
+//! whether it binds at given slots; [`solve_with`] re-solves the same instance with some of them
+//! switched off (same paths, objective and tie-break). `quota explain` uses them to show what
+//! each binding constraint does to the result (`crate::explain::optimizer`).
+//!
 //! # Numerical policy
 //!
 //! - Every constraint is checked in integers: shares and `max_rel` are exact decimals
@@ -132,6 +139,7 @@ mod general;
 mod lp;
 mod model;
 mod objective;
+mod relax;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -150,12 +158,13 @@ pub use objective::{
     chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL,
     TIE_BREAK_RULE,
 };
+pub use relax::{constraints_at, solve_with, ConstraintKind, NamedConstraint, Scope};
 pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec};
 
 use crate::apportion::MAX_SEATS;
 use fast::{NotLaminar, Tree};
 use lp::{Answer, Budget};
-use model::{custom_lhs, Instance, ItemKind, Model, Target};
+use model::{custom_lhs, Instance, Item, ItemKind, Model, Target};
 
 /// How close Σ q_i must be to the total (relative to max(1, N)): the ideal quotas come from
 /// floating-point scores, so their sum is the total only up to rounding.
@@ -300,8 +309,8 @@ pub fn solve(
     validate(ideal, lower, upper, total, constraints, names)?;
     let inst = Instance::new(ideal, lower, upper, total, constraints, names);
     let model = inst.full_model();
-    let (status, path, slots) = run(&inst, &model)?;
-    Ok(report(&inst, &model, status, path, slots))
+    let (status, path, slots) = run(&inst, &model, None)?;
+    Ok(report(&inst, &model, &vec![true; inst.items.len()], status, path, slots))
 }
 
 /// Slots only, for sweeps: the same allocation and status as [`solve`], without the report
@@ -319,7 +328,7 @@ pub fn solve_slots(
     validate(ideal, lower, upper, total, constraints, names)?;
     let inst = Instance::new(ideal, lower, upper, total, constraints, names);
     let model = inst.full_model();
-    let (status, _, slots) = run(&inst, &model)?;
+    let (status, _, slots) = run(&inst, &model, None)?;
     *out = slots;
     Ok(status)
 }
@@ -355,8 +364,13 @@ fn validate(
     Ok(())
 }
 
-/// Chooses the path, runs the cheap checks and the solver.
-fn run(inst: &Instance, model: &Model) -> Result<(Status, Path, Vec<u64>), OptimizeError> {
+/// Chooses the path, runs the cheap checks and the solver. `model` is the model of the items
+/// marked in `active` (`None`: every item).
+fn run(
+    inst: &Instance,
+    model: &Model,
+    active: Option<&[bool]>,
+) -> Result<(Status, Path, Vec<u64>), OptimizeError> {
     let (ideal, constraints, n) = (inst.ideal, inst.constraints, inst.len());
     let tree = Tree::build(model, ideal);
     let path = match (&tree, constraints.path) {
@@ -403,7 +417,7 @@ fn run(inst: &Instance, model: &Model) -> Result<(Status, Path, Vec<u64>), Optim
                 Answer::TimedOut => (Status::TimeLimit, Vec::new()),
                 Answer::Infeasible => {
                     let budget = Budget::new(constraints.solver, constraints.time_limit);
-                    return match explain::deletion_filter(inst, &budget)? {
+                    return match explain::deletion_filter(inst, active, &budget)? {
                         Some(e) => Ok(infeasible(e)),
                         None => Err(OptimizeError::Solver(
                             "the solver reported infeasible, but the constraints have a solution".into(),
@@ -426,8 +440,16 @@ fn not_laminar(inst: &Instance, why: &NotLaminar) -> String {
     }
 }
 
-/// Objective, binding constraints and group report of an allocation.
-fn report(inst: &Instance, model: &Model, status: Status, path: Path, x: Vec<u64>) -> OptOutcome {
+/// Objective, binding constraints and group report of an allocation; only the items marked in
+/// `active` count (those `model` was built from).
+fn report(
+    inst: &Instance,
+    model: &Model,
+    active: &[bool],
+    status: Status,
+    path: Path,
+    x: Vec<u64>,
+) -> OptOutcome {
     let c = inst.constraints;
     let solver = (path == Path::Lp).then_some(c.solver);
     let total = inst.total;
@@ -446,20 +468,7 @@ fn report(inst: &Instance, model: &Model, status: Status, path: Path, x: Vec<u64
     }
     let mut binding = Vec::new();
     for (k, item) in inst.items.iter().enumerate() {
-        let at_bound = match (item.kind, item.target) {
-            (ItemKind::Floor, Target::Unit(i)) => x[i] == item.lo,
-            (ItemKind::Cap, Target::Unit(i)) => x[i] == item.hi,
-            (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) => {
-                x[i] == item.lo || x[i] == item.hi
-            }
-            (ItemKind::GroupMin, Target::Group(g)) => group_slots(c, g, &x) == item.lo,
-            (ItemKind::GroupMax, Target::Group(g)) => group_slots(c, g, &x) == item.hi,
-            (ItemKind::Custom, Target::Custom(k)) => {
-                custom_lhs(&c.custom[k].terms, &x) == c.custom[k].rhs as i128
-            }
-            _ => false,
-        };
-        if at_bound {
+        if active[k] && at_bound(c, item, &x) {
             let mut text = inst.name(k);
             if let (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) =
                 (item.kind, item.target)
@@ -476,7 +485,11 @@ fn report(inst: &Instance, model: &Model, status: Status, path: Path, x: Vec<u64
         .enumerate()
         .map(|(g, group)| {
             let of = |kind: ItemKind| {
-                inst.items.iter().filter(move |it| it.kind == kind && it.target == Target::Group(g))
+                inst.items
+                    .iter()
+                    .zip(active)
+                    .filter(move |(it, &on)| on && it.kind == kind && it.target == Target::Group(g))
+                    .map(|(it, _)| it)
             };
             let slots = group_slots(c, g, &x);
             GroupReport {
@@ -501,6 +514,21 @@ fn report(inst: &Instance, model: &Model, status: Status, path: Path, x: Vec<u64
         slots: x,
         binding,
         groups,
+    }
+}
+
+/// Whether an item holds with equality at `x` (a change limit or quota range at either end).
+fn at_bound(c: &Constraints, item: &Item, x: &[u64]) -> bool {
+    match (item.kind, item.target) {
+        (ItemKind::Floor, Target::Unit(i)) => x[i] == item.lo,
+        (ItemKind::Cap, Target::Unit(i)) => x[i] == item.hi,
+        (ItemKind::ChangeAbs | ItemKind::ChangeRel | ItemKind::ChangeEither, Target::Unit(i)) => {
+            x[i] == item.lo || x[i] == item.hi
+        }
+        (ItemKind::GroupMin, Target::Group(g)) => group_slots(c, g, x) == item.lo,
+        (ItemKind::GroupMax, Target::Group(g)) => group_slots(c, g, x) == item.hi,
+        (ItemKind::Custom, Target::Custom(k)) => custom_lhs(&c.custom[k].terms, x) == c.custom[k].rhs as i128,
+        _ => false,
     }
 }
 

@@ -791,3 +791,53 @@ fn minimax_lp_path_reaches_level_zero_with_integer_quotas() {
     assert_eq!(out.slots, vec![4, 4, 4, 4]);
     assert_eq!(out.objective.to_bits(), 0.0f64.to_bits());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Dropping one binding side constraint with `solve_with` gives the optimum of the model
+    /// written without it — the other units' change limits folded into floors and caps, the
+    /// group bound removed from its group — solved on the LP path.
+    #[test]
+    fn relaxations_are_the_optima_of_the_rewritten_models(case in sweep_case()) {
+        let n = case.ideal.len();
+        let nm = names(n);
+        let full = case.solve(PathChoice::Auto);
+        prop_assume!(full.status == Status::Optimal);
+        let list = constraints_at(&case.ideal, &case.lower, &case.upper, case.total, &case.c, &nm, &full.slots).unwrap();
+        let bound: Vec<String> = list.iter().filter(|k| k.binds).map(|k| k.name.clone()).collect();
+        let reported: Vec<String> = full.binding.iter().map(|b| b.split(": at ").next().unwrap().to_string()).collect();
+        prop_assert_eq!(bound, reported);
+        for k in (0..list.len()).filter(|&k| list[k].binds && list[k].kind.is_side()) {
+            let mut active = vec![true; list.len()];
+            active[k] = false;
+            let relaxed = solve_with(&case.ideal, &case.lower, &case.upper, case.total, &case.c, &nm, &active).unwrap();
+            let (mut lower, mut upper) = (case.lower.clone(), case.upper.clone());
+            let mut c = case.c.clone();
+            c.change = None;
+            c.path = PathChoice::Lp;
+            for (j, item) in list.iter().enumerate() {
+                if let (true, Scope::Unit(i)) = (j != k && item.kind.is_change(), item.scope) {
+                    lower[i] = lower[i].max(item.lo);
+                    upper[i] = upper[i].min(item.hi);
+                }
+            }
+            if let Scope::Group(g) = list[k].scope {
+                let grp = &mut c.groups[g];
+                match (list[k].kind, list[k].name.contains("_share")) {
+                    (ConstraintKind::GroupMin, true) => grp.min_share = None,
+                    (ConstraintKind::GroupMin, false) => grp.min_count = None,
+                    (_, true) => grp.max_share = None,
+                    (_, false) => grp.max_count = None,
+                }
+            }
+            let rewritten = solve(&case.ideal, &lower, &upper, case.total, &c, &nm).unwrap();
+            check(&rewritten, &case.ideal, &lower, &upper, case.total, &c).unwrap();
+            prop_assert_eq!(&relaxed.status, &Status::Optimal);
+            prop_assert!((relaxed.objective - rewritten.objective).abs() <= 1e-9 * relaxed.objective.max(1.0),
+                "dropping {}: objective {} vs {}", list[k].name, relaxed.objective, rewritten.objective);
+            prop_assert_eq!(&relaxed.slots, &rewritten.slots, "dropping {}", list[k].name);
+            prop_assert!(relaxed.objective <= full.objective + 1e-9 * full.objective.max(1.0));
+        }
+    }
+}
