@@ -250,6 +250,8 @@ fn bad_input_exits_2_and_writes_nothing() {
     );
     assert_bad(&["--design", "sobol", "--range", "1.5:0.5"], "empty range");
     assert_bad(&["--design", "monte-carlo", "--uniform", "--keep-all"], "-o DIR");
+    assert_bad(&["--design", "oat", "--paradoxes"], "--paradoxes applies to the grid and monte-carlo");
+    assert_bad(&["--design", "grid", "--paradoxes", "--method", "optimize"], "for the optimisation model");
     // An existing non-empty directory is refused unless --force, and left untouched.
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("mine.txt"), "keep me").unwrap();
@@ -274,4 +276,22 @@ fn an_empty_existing_directory_is_used() {
     ok(&["sweep", "--design", "grid", "--step", "0.5", "-o", dir.to_str().unwrap()]);
     assert!(dir.join("tornado.svg").exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn paradox_columns_appear_in_every_format_when_asked() {
+    let args = ["sweep", "--design", "grid", "--step", "0.1", "--paradoxes"];
+    let csv = ok(&[&args[..], &["--format", "csv"]].concat());
+    assert!(csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .ends_with(",p_alabama,p_below_quota,p_above_quota,p_beyond_bounded_quota"));
+    let json = ok(&[&args[..], &["--format", "json"]].concat());
+    assert!(json.contains("\"paradoxes\": {") && json.contains("\"beyond_bounded_quota\""), "{json}");
+    let table = ok(&[&args[..], &["--format", "table"]].concat());
+    assert!(table.contains("p_alabama") && table.contains("paradoxes (shares of the feasible scenarios)"));
+    // Without the flag, no paradox columns.
+    let plain = ok(&["sweep", "--design", "grid", "--step", "0.1", "--format", "csv"]);
+    assert!(!plain.contains("p_alabama"));
 }

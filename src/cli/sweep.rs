@@ -7,6 +7,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use quota::explain::ParadoxProbe;
 use quota::scenario::Scenario;
 use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
@@ -97,6 +98,10 @@ pub struct Args {
     /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo and sobol).
     #[arg(long)]
     keep_all: bool,
+    /// Also check every scenario for paradoxes (Alabama at N±1, quota rule) and add per-unit
+    /// columns (grid and monte-carlo, apportionment methods; about 3× the work).
+    #[arg(long)]
+    paradoxes: bool,
     /// Unit (code) shown in the grid's simplex map (default: the unit whose slots move most).
     #[arg(long)]
     unit: Option<String>,
@@ -256,6 +261,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--keep-all applies to the grid, monte-carlo and sobol designs (oat writes its exact pieces to breakpoints.csv)"
         )));
     }
+    if args.paradoxes && matches!(args.design, DesignArg::Oat | DesignArg::Sobol) {
+        return Err(input(anyhow::anyhow!(
+            "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
+        )));
+    }
     if args.threads == Some(0) {
         return Err(input(anyhow::anyhow!("--threads must be at least 1")));
     }
@@ -328,7 +338,21 @@ fn compute(
     staging: Option<&Staging>,
     stamp: &str,
 ) -> Result<Outcome, Failure> {
+    let probe = match (method, args.paradoxes) {
+        (_, false) => None,
+        (Rule::Apportion(m), true) => {
+            let scores = quota::allocation::scenario_scores(scenario);
+            let problem = quota::allocation::scenario_problem(scenario, &scores).map_err(input)?;
+            Some(ParadoxProbe::for_scenario(scenario, &problem, *m))
+        }
+        (Rule::Optimize(_), true) => {
+            return Err(input(anyhow::anyhow!(
+                "--paradoxes: a sweep checks paradoxes by re-apportioning each scenario at N−1 and N+1 with an apportionment method; for the optimisation model use quota explain --paradoxes on one scenario, or sweep with --method"
+            )))
+        }
+    };
     let ev = Evaluator::new(scenario, method, &space.base).map_err(input)?;
+    let probe = probe.as_ref();
     let tally_outcome = |t: Tally, details: serde_json::Value| Outcome {
         summary: t.summarise(scenario, &ev.baseline),
         scenarios: t.scenarios + t.infeasible,
@@ -353,7 +377,8 @@ fn compute(
             let grid = Grid::new(space, args.step, args.limit).map_err(input)?;
             let progress = Progress::new(quota::sweep::run::PointSource::len(&grid));
             let cb = |done: u64, _: u64| progress.update(done);
-            let hooks = Hooks { progress: Some(&cb), rows: rows_file.as_mut().map(|w| w as &mut dyn Write) };
+            let rows = rows_file.as_mut().map(|w| w as &mut dyn Write);
+            let hooks = Hooks { progress: Some(&cb), rows, paradoxes: probe };
             let t = run::run(&ev, space, &grid, hooks).map_err(input)?;
             progress.finish();
             let mut o = tally_outcome(
@@ -373,7 +398,8 @@ fn compute(
             let mc = MonteCarlo::new(space, args.scenarios, seed, draw, noise).map_err(input)?;
             let progress = Progress::new(args.scenarios);
             let cb = |done: u64, _: u64| progress.update(done);
-            let hooks = Hooks { progress: Some(&cb), rows: rows_file.as_mut().map(|w| w as &mut dyn Write) };
+            let rows = rows_file.as_mut().map(|w| w as &mut dyn Write);
+            let hooks = Hooks { progress: Some(&cb), rows, paradoxes: probe };
             let t = run::run(&ev, space, &mc, hooks).map_err(input)?;
             progress.finish();
             let weights = match draw {
@@ -419,7 +445,8 @@ fn compute(
             let opt = SobolOptions { samples: args.samples, bootstrap: args.bootstrap, seed, relative };
             let progress = Progress::new(args.samples);
             let cb = |done: u64, _: u64| progress.update(done);
-            let hooks = Hooks { progress: Some(&cb), rows: rows_file.as_mut().map(|w| w as &mut dyn Write) };
+            let rows = rows_file.as_mut().map(|w| w as &mut dyn Write);
+            let hooks = Hooks { progress: Some(&cb), rows, paradoxes: None };
             let r = sobol::sobol(&ev, space, &opt, hooks).map_err(input)?;
             progress.finish();
             let mut o = tally_outcome(
@@ -485,6 +512,7 @@ fn oat_summary(s: &Scenario, baseline: &[u64], results: &[OatResult]) -> Vec<Uni
                 funding_baseline_wan: f(baseline[i]),
                 funding_min_wan: f(min),
                 funding_max_wan: f(max),
+                paradoxes: None,
             }
         })
         .collect()
@@ -594,8 +622,13 @@ fn summary_table(o: &Outcome, format: Format) -> (Vec<String>, Vec<Align>, Vec<V
     } else {
         h.push("funding 万元 (min–max)".into());
     }
+    let paradoxes = o.summary.first().is_some_and(|u| u.paradoxes.is_some());
+    if paradoxes {
+        h.extend(["p_alabama", "p_below_quota", "p_above_quota", "p_beyond_bounded_quota"].map(String::from));
+    }
     let mut align = vec![Align::Left; if csv { 3 } else { 2 }];
     align.resize(h.len(), Align::Right);
+    let n = (o.scenarios - o.infeasible).max(1) as f64;
     let rows = o
         .summary
         .iter()
@@ -613,6 +646,12 @@ fn summary_table(o: &Outcome, format: Format) -> (Vec<String>, Vec<Align>, Vec<V
                 );
             } else {
                 r.push(format!("{}–{}", u.funding_min_wan, u.funding_max_wan));
+            }
+            if let Some(p) = u.paradoxes {
+                r.extend(
+                    [p.alabama, p.below_quota, p.above_quota, p.beyond_bounded_quota]
+                        .map(|c| format!("{:.4}", c as f64 / n)),
+                );
             }
             r
         })
@@ -774,6 +813,11 @@ fn render(
                 if o.oat.is_empty() { "" } else { " with t uniform on each range, by length" },
                 if o.oat.is_empty() { "scenarios" } else { "the range" }
             ));
+            if o.summary.first().is_some_and(|u| u.paradoxes.is_some()) {
+                out.push_str(
+                    "paradoxes (shares of the feasible scenarios): p_alabama — the unit loses a slot from N−1 to N or from N to N+1 (same weights); p_below_quota / p_above_quota — outside [⌊q⌋, ⌈q⌉] of its ideal quota q = N·W/ΣW; p_beyond_bounded_quota — outside even its quota after floors and caps (the method's own)\n",
+                );
+            }
             if let Some(r) = &o.sobol {
                 let (h, align, rows) = sobol_table(s, r, false);
                 out.push_str(&format!(

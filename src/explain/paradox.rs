@@ -382,7 +382,22 @@ impl ParadoxProbe {
     /// Flags for one scenario: `problem` is its problem at N (its weights are used), `seats`
     /// its slots at N by the probe's method.
     pub fn flags(&mut self, problem: &Problem, seats: &[u64]) -> ParadoxFlags {
-        let mut lost = vec![false; seats.len()];
+        let mut marks = Vec::new();
+        self.unit_marks(problem, seats, &mut marks);
+        let count = |bit: u8| marks.iter().filter(|&&m| m & bit != 0).count() as u32;
+        ParadoxFlags {
+            alabama: count(MARK_ALABAMA),
+            below_quota: count(MARK_BELOW_QUOTA),
+            above_quota: count(MARK_ABOVE_QUOTA),
+            beyond_bounded_quota: count(MARK_BEYOND_BOUNDED_QUOTA),
+        }
+    }
+
+    /// The same checks unit by unit: `marks[i]` (resized to the number of units) is a set of
+    /// `MARK_*` bits for unit i.
+    pub fn unit_marks(&mut self, problem: &Problem, seats: &[u64], marks: &mut Vec<u8>) {
+        marks.clear();
+        marks.resize(seats.len(), 0);
         for (side, smaller) in [(&mut self.below, true), (&mut self.above, false)] {
             let Some(p) = side.as_mut() else { continue };
             if p.set_weights(problem.weights()).is_err() {
@@ -392,24 +407,30 @@ impl ParadoxProbe {
             for i in 0..seats.len() {
                 // N−1 → N: lost if fewer at N; N → N+1: lost if fewer at N+1.
                 if (smaller && seats[i] < self.buf[i]) || (!smaller && self.buf[i] < seats[i]) {
-                    lost[i] = true;
+                    marks[i] |= MARK_ALABAMA;
                 }
             }
         }
-        let mut flags =
-            ParadoxFlags { alabama: lost.iter().filter(|&&l| l).count() as u32, ..Default::default() };
         for v in quota_violations(problem, seats) {
-            match v.side {
-                QuotaSide::BelowLower => flags.below_quota += 1,
-                QuotaSide::AboveUpper => flags.above_quota += 1,
-            }
+            marks[v.unit] |= match v.side {
+                QuotaSide::BelowLower => MARK_BELOW_QUOTA,
+                QuotaSide::AboveUpper => MARK_ABOVE_QUOTA,
+            };
             if !v.forced_by_bounds {
-                flags.beyond_bounded_quota += 1;
+                marks[v.unit] |= MARK_BEYOND_BOUNDED_QUOTA;
             }
         }
-        flags
     }
 }
+
+/// [`ParadoxProbe::unit_marks`]: the unit loses a slot from N−1 to N or from N to N+1.
+pub const MARK_ALABAMA: u8 = 1;
+/// The unit is below its lower quota `⌊N·W/ΣW⌋`.
+pub const MARK_BELOW_QUOTA: u8 = 2;
+/// The unit is above its upper quota `⌈N·W/ΣW⌉`.
+pub const MARK_ABOVE_QUOTA: u8 = 4;
+/// The unit is outside even its quota after floors and caps (the method's own violation).
+pub const MARK_BEYOND_BOUNDED_QUOTA: u8 = 8;
 
 #[cfg(test)]
 mod tests {

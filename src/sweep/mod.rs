@@ -42,7 +42,7 @@ use crate::allocation::AllocateError;
 
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use space::{Factor, Params, Space};
-pub use summary::{Tally, UnitSummary};
+pub use summary::{Tally, UnitParadoxes, UnitSummary};
 
 /// A sweep that cannot be run as asked (bad options) or could not be evaluated.
 #[derive(Debug, Error)]

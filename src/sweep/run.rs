@@ -13,6 +13,7 @@ use super::eval::{Columns, Evaluator, SlotRule, Workspace};
 use super::space::{Params, Space};
 use super::summary::Tally;
 use super::SweepError;
+use crate::explain::ParadoxProbe;
 
 /// Scenarios evaluated per task.
 pub const CHUNK: u64 = 4096;
@@ -47,6 +48,9 @@ pub struct Hooks<'a> {
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
     /// Receives every scenario as long CSV rows (header written first).
     pub rows: Option<&'a mut dyn Write>,
+    /// Checks every feasible scenario for paradoxes (Alabama at N±1, quota rule) and counts
+    /// them per unit in the tally (each worker uses its own copy of the probe).
+    pub paradoxes: Option<&'a ParadoxProbe>,
 }
 
 /// The header of the long CSV: scenario index, every factor, then unit, slots and money.
@@ -101,7 +105,11 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
 ) -> Result<Tally, SweepError> {
     let total = source.len();
     let (lower, upper) = ev.bounds();
-    let empty = Tally::new(lower, upper);
+    let empty = match hooks.paradoxes {
+        Some(_) => Tally::new(lower, upper).with_paradoxes(),
+        None => Tally::new(lower, upper),
+    };
+    let probe = hooks.paradoxes;
     let mut tally = empty.clone();
     if let Some(w) = hooks.rows.as_mut() {
         w.write_all(rows_header(space).as_bytes())?;
@@ -114,14 +122,18 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
         let part = (0..chunks)
             .into_par_iter()
             .fold(
-                || (ev.workspace(&space.base), empty.clone()),
-                |(mut ws, mut t), c| {
+                || (ev.workspace(&space.base), empty.clone(), probe.cloned(), Vec::new()),
+                |(mut ws, mut t, mut probe, mut marks), c| {
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
                     for k in lo..hi {
                         let cols = source.fill(&mut cursor, k, ev, &mut ws);
                         if ev.evaluate(&mut ws, cols) {
                             t.record(&ws.slots);
+                            if let Some(probe) = probe.as_mut() {
+                                probe.unit_marks(ev.problem(&ws), &ws.slots, &mut marks);
+                                t.record_marks(&marks);
+                            }
                         } else {
                             t.infeasible += 1;
                         }
@@ -130,10 +142,10 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                     if let Some(p) = hooks.progress {
                         p(now, total);
                     }
-                    (ws, t)
+                    (ws, t, probe, marks)
                 },
             )
-            .map(|(_, t)| t)
+            .map(|(_, t, _, _)| t)
             .reduce(
                 || empty.clone(),
                 |mut a, b| {
@@ -151,8 +163,8 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
         let (part, mut bufs) = (c0..c1)
             .into_par_iter()
             .fold(
-                || (ev.workspace(&space.base), empty.clone(), Vec::new()),
-                |(mut ws, mut t, mut bufs), c| {
+                || (ev.workspace(&space.base), empty.clone(), Vec::new(), probe.cloned(), Vec::new()),
+                |(mut ws, mut t, mut bufs, mut probe, mut marks), c| {
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
                     let mut buf = Vec::new();
@@ -161,6 +173,10 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                         let ok = ev.evaluate(&mut ws, cols);
                         if ok {
                             t.record(&ws.slots);
+                            if let Some(probe) = probe.as_mut() {
+                                probe.unit_marks(ev.problem(&ws), &ws.slots, &mut marks);
+                                t.record_marks(&marks);
+                            }
                         } else {
                             t.infeasible += 1;
                         }
@@ -171,10 +187,10 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                     if keep {
                         bufs.push((c, buf));
                     }
-                    (ws, t, bufs)
+                    (ws, t, bufs, probe, marks)
                 },
             )
-            .map(|(_, t, b)| (t, b))
+            .map(|(_, t, b, _, _)| (t, b))
             .reduce(
                 || (empty.clone(), Vec::new()),
                 |(mut a, mut ab), (b, bb)| {

@@ -29,6 +29,9 @@ pub struct Tally {
     pub scenarios: u64,
     /// Scenarios whose parameters gave no feasible allocation (not in the histograms).
     pub infeasible: u64,
+    /// Per unit, scenarios carrying each paradox mark (in `MARK_*` bit order of
+    /// [`crate::explain::paradox`]); empty unless the sweep checks paradoxes.
+    paradox: Vec<[u64; 4]>,
 }
 
 impl Tally {
@@ -41,7 +44,31 @@ impl Tally {
             at += (u - l + 1) as usize;
         }
         offset.push(at);
-        Tally { lo: lower.to_vec(), offset, counts: vec![0; at], scenarios: 0, infeasible: 0 }
+        Tally {
+            lo: lower.to_vec(),
+            offset,
+            counts: vec![0; at],
+            scenarios: 0,
+            infeasible: 0,
+            paradox: Vec::new(),
+        }
+    }
+
+    /// The same tally, also counting paradox marks per unit ([`Tally::record_marks`]).
+    pub fn with_paradoxes(mut self) -> Tally {
+        self.paradox = vec![[0; 4]; self.lo.len()];
+        self
+    }
+
+    /// Records one scenario's paradox marks (bits of `ParadoxProbe::unit_marks`, one byte per
+    /// unit), for a tally made [`with_paradoxes`](Tally::with_paradoxes).
+    #[inline]
+    pub fn record_marks(&mut self, marks: &[u8]) {
+        for (counts, &m) in self.paradox.iter_mut().zip(marks) {
+            for (bit, c) in counts.iter_mut().enumerate() {
+                *c += u64::from(m >> bit & 1);
+            }
+        }
     }
 
     /// Records one scenario's slots (each within its unit's bounds).
@@ -61,6 +88,11 @@ impl Tally {
         }
         self.scenarios += other.scenarios;
         self.infeasible += other.infeasible;
+        for (a, b) in self.paradox.iter_mut().zip(&other.paradox) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
     }
 
     /// Clears all counts.
@@ -68,6 +100,7 @@ impl Tally {
         self.counts.fill(0);
         self.scenarios = 0;
         self.infeasible = 0;
+        self.paradox.fill([0; 4]);
     }
 
     /// Unit i's histogram: `(slots, scenarios)` for every slot value seen.
@@ -130,6 +163,12 @@ impl Tally {
                     funding_baseline_wan: f(baseline[i]),
                     funding_min_wan: f(q(0)),
                     funding_max_wan: f(q(100)),
+                    paradoxes: self.paradox.get(i).map(|&[alabama, below, above, beyond]| UnitParadoxes {
+                        alabama,
+                        below_quota: below,
+                        above_quota: above,
+                        beyond_bounded_quota: beyond,
+                    }),
                 }
             })
             .collect()
@@ -170,6 +209,23 @@ pub struct UnitSummary {
     pub funding_min_wan: u64,
     /// Funding at the most slots, 万元.
     pub funding_max_wan: u64,
+    /// Paradox counts, when the sweep checks them (`--paradoxes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paradoxes: Option<UnitParadoxes>,
+}
+
+/// In how many of a sweep's feasible scenarios one unit shows each paradox (exact counts; see
+/// [`crate::explain::paradox`] for the definitions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UnitParadoxes {
+    /// It loses a slot from N−1 to N or from N to N+1 (Alabama paradox).
+    pub alabama: u64,
+    /// Below its lower quota `⌊N·W/ΣW⌋`.
+    pub below_quota: u64,
+    /// Above its upper quota `⌈N·W/ΣW⌉`.
+    pub above_quota: u64,
+    /// Outside even its quota after floors and caps (the method's own violation).
+    pub beyond_bounded_quota: u64,
 }
 
 /// Funding of `slots` (万元), for charts and tables.
