@@ -6,7 +6,8 @@ use quota::allocation::{allocate, Allocation};
 use quota::scenario::Scenario;
 use serde_json::json;
 
-use super::load::{self, Overrides, ScenarioInputs};
+use super::flags::OverrideFlags;
+use super::load::{self, ScenarioInputs};
 use super::output::{self, Align, Format};
 use super::{input, Failure};
 
@@ -18,17 +19,8 @@ use super::{input, Failure};
 pub struct Args {
     /// Scenario file (TOML); the bundled 2024 first-batch scenario when omitted.
     scenario: Option<PathBuf>,
-    /// Apportionment method (overrides the scenario): hamilton, jefferson, webster,
-    /// huntington-hill, adams, dean, modified-webster, quota, or optimize; aliases such as
-    /// dhondt, sainte-lague, hill, largest-remainder are accepted.
-    #[arg(long, short)]
-    method: Option<String>,
-    /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
-    total: Option<u64>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long)]
-    merge_cities: bool,
+    #[command(flatten)]
+    overrides: OverrideFlags,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -52,9 +44,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     if let Some(registry) = &args.caps_from {
         super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
     }

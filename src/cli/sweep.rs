@@ -18,7 +18,8 @@ use quota::sweep::svg;
 use quota::sweep::{Factor, Space, Tally, UnitSummary};
 use serde_json::json;
 
-use super::load::{self, Overrides};
+use super::flags::OverrideFlags;
+use super::load;
 use super::output::{self, Align, Format};
 use super::{input, internal, Failure};
 
@@ -46,15 +47,8 @@ pub struct Args {
     /// The design.
     #[arg(long, value_enum)]
     design: DesignArg,
-    /// Apportionment method (overrides the scenario).
-    #[arg(long, short)]
-    method: Option<String>,
-    /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
-    total: Option<u64>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long)]
-    merge_cities: bool,
+    #[command(flatten)]
+    overrides: OverrideFlags,
     /// grid: the step h on the simplex (1/h must be a whole number).
     #[arg(long, default_value_t = 0.05)]
     step: f64,
@@ -259,9 +253,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.threads == Some(0) {
         return Err(input(anyhow::anyhow!("--threads must be at least 1")));
     }
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     let rule = Rule::of(&scenario);
     let method = &rule;
     let mut space = Space::new(&scenario);
