@@ -54,15 +54,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     if let Some(published) = &args.check_stamp {
         let (report, matches) = super::stamp::check(published, &scenario, &alloc, &inputs, render)?;
-        output::emit(None, report.as_bytes())?;
-        return if matches {
-            Ok(())
-        } else {
-            Err(Failure::Mismatch(anyhow::anyhow!(
-                "{}: does not match a fresh run of its inputs (see above)",
-                published.display()
-            )))
-        };
+        return super::stamp::conclude(published, &report, matches);
     }
     let text = render(&scenario, &alloc, args.format, &inputs)?;
     output::emit(args.output.as_deref(), text.as_bytes())
