@@ -175,30 +175,20 @@ pub fn render(
     let r = rows(s, a, format);
     let stamp = super::stamp::stamp_of(s, inputs)?;
     Ok(match format {
-        Format::Table => {
+        Format::Table | Format::Md => {
+            let md = format == Format::Md;
+            let (scenario, method) = if md {
+                (format!("**{}**", a.scenario), format!("`{}`", a.method))
+            } else {
+                (format!("scenario {}", a.scenario), a.method.clone())
+            };
             let mut out = format!(
-                "scenario {} — method {} — {} slots over {} units — {} 万元\n\n",
-                a.scenario,
-                a.method,
+                "{scenario} — method {method} — {} slots over {} units — {} 万元\n\n",
                 a.total,
                 a.units.len(),
                 a.funding.total_wan
             );
-            out.push_str(&output::text_table(&h, &align, &r, true));
-            out.push_str(&ties_text(a));
-            out.push_str(&format!("\n{}\n", stamp.line()));
-            out
-        }
-        Format::Md => {
-            let mut out = format!(
-                "**{}** — method `{}` — {} slots over {} units — {} 万元\n\n",
-                a.scenario,
-                a.method,
-                a.total,
-                a.units.len(),
-                a.funding.total_wan
-            );
-            out.push_str(&output::markdown_table(&h, &align, &r));
+            out.push_str(&output::table(md, &h, &align, &r, true));
             out.push_str(&ties_text(a));
             out.push_str(&format!("\n{}\n", stamp.line()));
             out

@@ -458,13 +458,8 @@ fn render_text(c: &Comparison, shows: &[Show], md: bool) -> String {
 }
 
 fn render_sections(c: &Comparison, shows: &[Show], md: bool) -> String {
-    let table = |h: &[String], a: &[Align], r: &[Vec<String>], total_row: bool| {
-        if md {
-            output::markdown_table(h, a, r)
-        } else {
-            output::text_table(h, a, r, total_row)
-        }
-    };
+    let table =
+        |h: &[String], a: &[Align], r: &[Vec<String>], total_row: bool| output::table(md, h, a, r, total_row);
     let mut out = if md { format!("**{}**\n", heading(c)) } else { format!("{}\n", heading(c)) };
     for show in shows {
         out.push('\n');
@@ -1063,11 +1058,7 @@ fn render_two(sides: &[SideData], d: &ScenarioDiff, format: Format) -> Result<St
                 });
             }
             out.push('\n');
-            out.push_str(&if md {
-                output::markdown_table(&h, &a, &rows)
-            } else {
-                output::text_table(&h, &a, &rows, true)
-            });
+            out.push_str(&output::table(md, &h, &a, &rows, true));
             let largest = d
                 .largest_change()
                 .map_or("none".to_string(), |u| format!("{} {} {}", u.code, u.name, signed(u.delta_slots())));

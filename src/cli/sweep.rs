@@ -756,11 +756,7 @@ fn render(
         Format::Table | Format::Md => {
             let md = format == Format::Md;
             let mut out = if md { format!("**{header}**\n\n") } else { format!("{header}\n\n") };
-            out.push_str(&if md {
-                output::markdown_table(&h, &align, &rows)
-            } else {
-                output::text_table(&h, &align, &rows, false)
-            });
+            out.push_str(&output::table(md, &h, &align, &rows, false));
             out.push_str(&format!(
                 "\nquantiles: the ⌈p·n⌉-th smallest value (inverse empirical CDF){}; p_differ: share of {} with slots ≠ baseline\n",
                 if o.oat.is_empty() { "" } else { " with t uniform on each range, by length" },
@@ -773,11 +769,7 @@ fn render(
                     r.evaluations,
                     r.factors.iter().zip(&r.ranges).map(|(f, (a, b))| format!("{f} ∈ [{a:.4}, {b:.4}]")).collect::<Vec<_>>().join(", ")
                 ));
-                out.push_str(&if md {
-                    output::markdown_table(&h, &align, &rows)
-                } else {
-                    output::text_table(&h, &align, &rows, false)
-                });
+                out.push_str(&output::table(md, &h, &align, &rows, false));
             }
             out.push_str(&oat_text(s, &o.oat, md));
             out.push_str(&format!("\n{stamp}\n"));

@@ -213,11 +213,7 @@ fn render(w: &Weights, source: &str, units: Option<usize>, format: Format) -> Re
                 .collect();
             let md = format == Format::Md;
             let mut out = if md { format!("**{heading}**\n\n") } else { format!("{heading}\n\n") };
-            out.push_str(&if md {
-                output::markdown_table(&header, &align, &rows)
-            } else {
-                output::text_table(&header, &align, &rows, false)
-            });
+            out.push_str(&output::table(md, &header, &align, &rows, false));
             if !summary.is_empty() {
                 out.push('\n');
                 for (k, v) in &summary {
