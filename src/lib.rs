@@ -61,6 +61,7 @@ pub mod report;
 pub mod scenario;
 pub mod scoring;
 pub mod stamp;
+mod svg;
 pub mod sweep;
 pub mod units;
 pub mod weighting;

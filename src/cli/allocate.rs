@@ -6,7 +6,8 @@ use quota::allocation::{allocate, Allocation};
 use quota::scenario::Scenario;
 use serde_json::json;
 
-use super::load::{self, Overrides, ScenarioInputs};
+use super::flags::OverrideFlags;
+use super::load::{self, ScenarioInputs};
 use super::output::{self, Align, Format};
 use super::{input, Failure};
 
@@ -18,17 +19,8 @@ use super::{input, Failure};
 pub struct Args {
     /// Scenario file (TOML); the bundled 2024 first-batch scenario when omitted.
     scenario: Option<PathBuf>,
-    /// Apportionment method (overrides the scenario): hamilton, jefferson, webster,
-    /// huntington-hill, adams, dean, modified-webster, quota, or optimize; aliases such as
-    /// dhondt, sainte-lague, hill, largest-remainder are accepted.
-    #[arg(long, short)]
-    method: Option<String>,
-    /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
-    total: Option<u64>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long)]
-    merge_cities: bool,
+    #[command(flatten)]
+    overrides: OverrideFlags,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -52,9 +44,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     if let Some(registry) = &args.caps_from {
         super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
     }
@@ -64,15 +54,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     if let Some(published) = &args.check_stamp {
         let (report, matches) = super::stamp::check(published, &scenario, &alloc, &inputs, render)?;
-        output::emit(None, report.as_bytes())?;
-        return if matches {
-            Ok(())
-        } else {
-            Err(Failure::Mismatch(anyhow::anyhow!(
-                "{}: does not match a fresh run of its inputs (see above)",
-                published.display()
-            )))
-        };
+        return super::stamp::conclude(published, &report, matches);
     }
     let text = render(&scenario, &alloc, args.format, &inputs)?;
     output::emit(args.output.as_deref(), text.as_bytes())
@@ -193,30 +175,20 @@ pub fn render(
     let r = rows(s, a, format);
     let stamp = super::stamp::stamp_of(s, inputs)?;
     Ok(match format {
-        Format::Table => {
+        Format::Table | Format::Md => {
+            let md = format == Format::Md;
+            let (scenario, method) = if md {
+                (format!("**{}**", a.scenario), format!("`{}`", a.method))
+            } else {
+                (format!("scenario {}", a.scenario), a.method.clone())
+            };
             let mut out = format!(
-                "scenario {} — method {} — {} slots over {} units — {} 万元\n\n",
-                a.scenario,
-                a.method,
+                "{scenario} — method {method} — {} slots over {} units — {} 万元\n\n",
                 a.total,
                 a.units.len(),
                 a.funding.total_wan
             );
-            out.push_str(&output::text_table(&h, &align, &r, true));
-            out.push_str(&ties_text(a));
-            out.push_str(&format!("\n{}\n", stamp.line()));
-            out
-        }
-        Format::Md => {
-            let mut out = format!(
-                "**{}** — method `{}` — {} slots over {} units — {} 万元\n\n",
-                a.scenario,
-                a.method,
-                a.total,
-                a.units.len(),
-                a.funding.total_wan
-            );
-            out.push_str(&output::markdown_table(&h, &align, &r));
+            out.push_str(&output::table(md, &h, &align, &r, true));
             out.push_str(&ties_text(a));
             out.push_str(&format!("\n{}\n", stamp.line()));
             out

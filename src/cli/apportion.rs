@@ -106,15 +106,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let (report, matches) = super::stamp::compare(published, &run.stamp, &TABLE_INPUTS, |f| {
             render(&run, ApportionFormat::detected(f))
         })?;
-        output::emit(None, report.as_bytes())?;
-        return if matches {
-            Ok(())
-        } else {
-            Err(Failure::Mismatch(anyhow::anyhow!(
-                "{}: does not match a fresh run of its inputs (see above)",
-                published.display()
-            )))
-        };
+        return super::stamp::conclude(published, &report, matches);
     }
     let text = render(&run, args.format)?;
     output::emit(args.output.as_deref(), text.as_bytes())

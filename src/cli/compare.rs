@@ -16,17 +16,20 @@ use quota::compare::{
 use quota::error::Location;
 use quota::scenario::{MethodChoice, Scenario};
 use quota::weighting::{
-    derive, parse_ahp_csv, parse_ahp_toml, AhpMethod, DeriveOptions, IndicatorMatrix, PairwiseMatrix,
-    PcaKeep, Scheme, Weights,
+    derive, parse_ahp_csv, parse_ahp_toml, DeriveOptions, IndicatorMatrix, PairwiseMatrix, Scheme, Weights,
 };
 use serde_json::{json, Value};
 
-use super::load::{self, read_text, Overrides, ScenarioInputs};
+use super::flags::{OverrideFlags, WeightingFlags};
+use super::load::{self, read_text, ScenarioInputs};
 use super::output::{self, Align, Format};
 use super::{input, internal, Failure};
 
 /// Compare weighting schemes and methods on one scenario, or two scenarios side by side.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("method", |a| a.help(
+    "Apportionment method of the scenario(s), i.e. of the baseline (overrides the scenario)"
+)))]
 #[command(after_help = "\
 One scenario (the bundled 2024 first batch when none is given): each scheme derives weights for the \
 scenario's indicators (manual = the scenario's own weights; ahp:FILE = AHP with that matrix), and the \
@@ -58,27 +61,10 @@ pub struct Args {
     /// scheme/method). Default: the scenario's method.
     #[arg(long, value_delimiter = ',')]
     methods: Vec<String>,
-    /// Pairwise-comparison matrix for the plain `ahp` scheme (.csv or .toml).
-    #[arg(long)]
-    ahp: Option<PathBuf>,
-    /// How AHP turns the matrix into weights: eigenvector or geometric-mean.
-    #[arg(long, default_value = "eigenvector")]
-    ahp_method: String,
-    /// Use AHP judgements whose consistency ratio exceeds 0.1 (with a warning).
-    #[arg(long)]
-    allow_inconsistent: bool,
-    /// Principal components kept by pca: kaiser, a count K, or variance:S.
-    #[arg(long, default_value = "kaiser")]
-    pca_components: String,
-    /// Apportionment method of the scenario(s), i.e. of the baseline (overrides the scenario).
-    #[arg(long, short)]
-    method: Option<String>,
-    /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
-    total: Option<u64>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long)]
-    merge_cities: bool,
+    #[command(flatten)]
+    weighting: WeightingFlags,
+    #[command(flatten)]
+    overrides: OverrideFlags,
     /// Column of the indicators file with each unit's number of 小巨人 firms, for the Gini
     /// [default: xiaojuren, skipped if the file has no such column].
     #[arg(long, value_name = "COLUMN")]
@@ -257,7 +243,7 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
                 .into_iter()
                 .map(SchemeSpec::plain)
                 .collect();
-        if args.ahp.is_some() {
+        if args.weighting.ahp.is_some() {
             s.push(SchemeSpec::plain(Scheme::Ahp));
         }
         s
@@ -269,14 +255,12 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
     } else {
         Some(parse_methods(&args.methods).map_err(|e| with_context(input(e), "--methods".into()))?)
     };
-    let ahp_method = args.ahp_method.parse::<AhpMethod>().map_err(input)?;
-    let pca_keep = args.pca_components.parse::<PcaKeep>().map_err(input)?;
+    let (ahp_method, pca_keep) = args.weighting.parse()?;
     let several_ahp = specs.iter().filter(|s| s.scheme == Scheme::Ahp).count() > 1;
     let labels: Vec<String> = specs.iter().map(|s| s.label(several_ahp)).collect();
     compare::distinct("column", labels.iter().cloned()).map_err(input)?;
 
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
+    let overrides = args.overrides.overrides();
     let (scenario, inputs) = load::scenario(args.scenarios.first().map(PathBuf::as_path), &overrides)?;
     let stamp = super::stamp::stamp_of(&scenario, &inputs)?.line();
     let baseline_method = match scenario.method {
@@ -292,8 +276,13 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
     let by_method = !args.methods.is_empty();
 
     // AHP matrices: --ahp for plain `ahp`, the named file for `ahp:FILE`.
-    let default_ahp =
-        args.ahp.as_deref().map(read_ahp).transpose().map_err(|e| with_context(e, "--ahp".into()))?;
+    let default_ahp = args
+        .weighting
+        .ahp
+        .as_deref()
+        .map(read_ahp)
+        .transpose()
+        .map_err(|e| with_context(e, "--ahp".into()))?;
     let matrix = IndicatorMatrix::new(
         scenario.indicators.iter().map(|i| i.column.clone()).collect(),
         scenario.units.as_slice().iter().map(|u| u.code.clone()).collect(),
@@ -306,7 +295,7 @@ fn build(args: &Args) -> Result<Comparison, Failure> {
         manual: Some(scenario.indicators.iter().map(|i| (i.column.clone(), i.weight)).collect()),
         ahp: None,
         ahp_method,
-        allow_inconsistent: args.allow_inconsistent,
+        allow_inconsistent: args.weighting.allow_inconsistent,
         pca_keep,
     };
     let mut schemes = Vec::with_capacity(specs.len());
@@ -469,13 +458,8 @@ fn render_text(c: &Comparison, shows: &[Show], md: bool) -> String {
 }
 
 fn render_sections(c: &Comparison, shows: &[Show], md: bool) -> String {
-    let table = |h: &[String], a: &[Align], r: &[Vec<String>], total_row: bool| {
-        if md {
-            output::markdown_table(h, a, r)
-        } else {
-            output::text_table(h, a, r, total_row)
-        }
-    };
+    let table =
+        |h: &[String], a: &[Align], r: &[Vec<String>], total_row: bool| output::table(md, h, a, r, total_row);
     let mut out = if md { format!("**{}**\n", heading(c)) } else { format!("{}\n", heading(c)) };
     for show in shows {
         out.push('\n');
@@ -879,7 +863,7 @@ fn run_two(args: Args) -> Result<(), Failure> {
     if !args.methods.is_empty() {
         single.push("--methods");
     }
-    if args.ahp.is_some() {
+    if args.weighting.ahp.is_some() {
         single.push("--ahp");
     }
     if !args.show.is_empty() {
@@ -895,8 +879,7 @@ fn run_two(args: Args) -> Result<(), Failure> {
             single.join(", ")
         )));
     }
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
+    let overrides = args.overrides.overrides();
     let mut sides = Vec::with_capacity(2);
     for (tag, path) in ["A", "B"].iter().zip(&args.scenarios) {
         let (s, inputs) =
@@ -1075,11 +1058,7 @@ fn render_two(sides: &[SideData], d: &ScenarioDiff, format: Format) -> Result<St
                 });
             }
             out.push('\n');
-            out.push_str(&if md {
-                output::markdown_table(&h, &a, &rows)
-            } else {
-                output::text_table(&h, &a, &rows, true)
-            });
+            out.push_str(&output::table(md, &h, &a, &rows, true));
             let largest = d
                 .largest_change()
                 .map_or("none".to_string(), |u| format!("{} {} {}", u.code, u.name, signed(u.delta_slots())));

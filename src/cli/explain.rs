@@ -19,7 +19,8 @@ use quota::indicators::IndicatorTable;
 use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
 use serde_json::json;
 
-use super::load::{self, read_text, Overrides, ScenarioInputs};
+use super::flags::OverrideFlags;
+use super::load::{self, read_text, ScenarioInputs};
 use super::output::{self, Align};
 use super::{input, internal, Failure};
 
@@ -46,15 +47,8 @@ pub struct Args {
     /// quota, its place in line and its margins.
     #[arg(long, short)]
     unit: Option<String>,
-    /// Apportionment method (overrides the scenario).
-    #[arg(long, short)]
-    method: Option<String>,
-    /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
-    total: Option<u64>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long)]
-    merge_cities: bool,
+    #[command(flatten)]
+    overrides: OverrideFlags,
     /// How many slots ahead (total + 1, + 2, …) and behind to list.
     #[arg(long, default_value_t = 5)]
     next: usize,
@@ -78,9 +72,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     let unit = args.unit.as_deref().map(|k| explain::find_unit(&scenario, k)).transpose().map_err(input)?;
     let opts = ExplainOptions {
         unit,

@@ -6,6 +6,7 @@ mod apportion;
 mod compare;
 mod eligible;
 mod explain;
+mod flags;
 pub mod load;
 pub mod output;
 mod plan;

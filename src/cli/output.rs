@@ -109,6 +109,22 @@ pub fn markdown_table(header: &[String], align: &[Align], rows: &[Vec<String>]) 
     out
 }
 
+/// Renders a table as Markdown (`md`) or as aligned text (see [`text_table`] for
+/// `rule_before_last`, which Markdown has no use for).
+pub fn table(
+    md: bool,
+    header: &[String],
+    align: &[Align],
+    rows: &[Vec<String>],
+    rule_before_last: bool,
+) -> String {
+    if md {
+        markdown_table(header, align, rows)
+    } else {
+        text_table(header, align, rows, rule_before_last)
+    }
+}
+
 /// Renders CSV (RFC 4180 quoting via the csv crate).
 pub fn csv_text(header: &[String], rows: &[Vec<String>]) -> Result<String, Failure> {
     let mut w = csv::Writer::from_writer(Vec::new());

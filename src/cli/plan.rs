@@ -121,14 +121,6 @@ fn flow_cells(f: &Flow) -> Vec<String> {
 const FLOW_HEADER: [&str; 6] =
     ["first_tranche_paid", "remainder_paid", "paid", "withheld", "recovered", "net"];
 
-fn table(md: bool, header: &[String], align: &[Align], rows: &[Vec<String>], total: bool) -> String {
-    if md {
-        output::markdown_table(header, align, rows)
-    } else {
-        output::text_table(header, align, rows, total)
-    }
-}
-
 fn render(plan: &Plan, pi: &PlanInputs, md: bool, per_unit: bool) -> String {
     let f = plan.funding_total();
     let pool_source = match &pi.registry_label {
@@ -219,7 +211,7 @@ fn render(plan: &Plan, pi: &PlanInputs, md: bool, per_unit: bool) -> String {
         rt.to_string(),
         wt.to_string(),
     ]);
-    out.push_str(&table(md, &header, &align, &rows, true));
+    out.push_str(&output::table(md, &header, &align, &rows, true));
 
     // National cash flow.
     out.push_str(&heading(&format!(
@@ -244,7 +236,7 @@ fn render(plan: &Plan, pi: &PlanInputs, md: bool, per_unit: bool) -> String {
     let mut total = vec!["合计 total".to_string()];
     total.extend(flow_cells(&cf.total()));
     rows.push(total);
-    out.push_str(&table(md, &header, &align, &rows, true));
+    out.push_str(&output::table(md, &header, &align, &rows, true));
 
     if per_unit {
         out.push_str(&heading("per unit: slots per batch; money paid per year, withheld, recovered and net over the programme (万元)"));
@@ -276,7 +268,7 @@ fn render(plan: &Plan, pi: &PlanInputs, md: bool, per_unit: bool) -> String {
         let ct = cf.total();
         t.extend([ct.withheld.to_string(), ct.recovered.to_string(), ct.net().to_string()]);
         rows.push(t);
-        out.push_str(&table(md, &header, &align, &rows, true));
+        out.push_str(&output::table(md, &header, &align, &rows, true));
     }
     out
 }

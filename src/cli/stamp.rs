@@ -10,7 +10,7 @@ use quota::scenario::{Scenario, ScenarioFile};
 use quota::stamp::Stamp;
 
 use super::load::{read_text, ScenarioInputs};
-use super::output::Format;
+use super::output::{self, Format};
 use super::{input, internal, Failure};
 
 /// The stamp of a run of scenario `s` (built from `inputs`, with any command-line overrides
@@ -163,6 +163,20 @@ pub fn compare(
         "MISMATCH: the published output does not follow from the current inputs".into()
     });
     Ok((out.join("\n") + "\n", matches))
+}
+
+/// Ends a `--check-stamp` run: prints the `report` on stdout, then succeeds if the published
+/// output at `path` `matches`, or fails with [`Failure::Mismatch`] (exit 3) if not.
+pub fn conclude(path: &Path, report: &str, matches: bool) -> Result<(), Failure> {
+    output::emit(None, report.as_bytes())?;
+    if matches {
+        Ok(())
+    } else {
+        Err(Failure::Mismatch(anyhow::anyhow!(
+            "{}: does not match a fresh run of its inputs (see above)",
+            path.display()
+        )))
+    }
 }
 
 fn format_name(f: Format) -> &'static str {

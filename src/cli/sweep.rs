@@ -19,7 +19,8 @@ use quota::sweep::svg;
 use quota::sweep::{Factor, Space, Tally, UnitSummary};
 use serde_json::json;
 
-use super::load::{self, Overrides};
+use super::flags::OverrideFlags;
+use super::load;
 use super::output::{self, Align, Format};
 use super::{input, internal, Failure};
 
@@ -47,15 +48,8 @@ pub struct Args {
     /// The design.
     #[arg(long, value_enum)]
     design: DesignArg,
-    /// Apportionment method (overrides the scenario).
-    #[arg(long, short)]
-    method: Option<String>,
-    /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
-    total: Option<u64>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long)]
-    merge_cities: bool,
+    #[command(flatten)]
+    overrides: OverrideFlags,
     /// grid: the step h on the simplex (1/h must be a whole number).
     #[arg(long, default_value_t = 0.05)]
     step: f64,
@@ -269,9 +263,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.threads == Some(0) {
         return Err(input(anyhow::anyhow!("--threads must be at least 1")));
     }
-    let overrides =
-        Overrides { method: args.method.clone(), total: args.total, merge_cities: args.merge_cities };
-    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     let rule = Rule::of(&scenario);
     let method = &rule;
     let mut space = Space::new(&scenario);
@@ -803,11 +795,7 @@ fn render(
         Format::Table | Format::Md => {
             let md = format == Format::Md;
             let mut out = if md { format!("**{header}**\n\n") } else { format!("{header}\n\n") };
-            out.push_str(&if md {
-                output::markdown_table(&h, &align, &rows)
-            } else {
-                output::text_table(&h, &align, &rows, false)
-            });
+            out.push_str(&output::table(md, &h, &align, &rows, false));
             out.push_str(&format!(
                 "\nquantiles: the ⌈p·n⌉-th smallest value (inverse empirical CDF){}; p_differ: share of {} with slots ≠ baseline\n",
                 if o.oat.is_empty() { "" } else { " with t uniform on each range, by length" },
@@ -825,11 +813,7 @@ fn render(
                     r.evaluations,
                     r.factors.iter().zip(&r.ranges).map(|(f, (a, b))| format!("{f} ∈ [{a:.4}, {b:.4}]")).collect::<Vec<_>>().join(", ")
                 ));
-                out.push_str(&if md {
-                    output::markdown_table(&h, &align, &rows)
-                } else {
-                    output::text_table(&h, &align, &rows, false)
-                });
+                out.push_str(&output::table(md, &h, &align, &rows, false));
             }
             out.push_str(&oat_text(s, &o.oat, md));
             out.push_str(&format!("\n{stamp}\n"));

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use quota::error::Location;
 use quota::input::CsvTable;
 use quota::weighting::{
-    derive, parse_ahp_csv, parse_ahp_toml, AhpMethod, DeriveOptions, IndicatorMatrix, PairwiseMatrix,
-    PcaKeep, Scheme, WeightingError, Weights,
+    derive, parse_ahp_csv, parse_ahp_toml, DeriveOptions, IndicatorMatrix, PairwiseMatrix, Scheme,
+    WeightingError, Weights,
 };
 use serde_json::json;
 
+use super::flags::WeightingFlags;
 use super::load::{self, read_text, Overrides};
 use super::output::{self, Align, Format};
 use super::{input, internal, Failure};
@@ -42,18 +43,8 @@ pub struct Args {
     /// Merge the five 计划单列市 into their provinces (scenario input only).
     #[arg(long)]
     merge_cities: bool,
-    /// Pairwise-comparison matrix for `--method ahp` (.csv or .toml; Saaty's 1–9 scale).
-    #[arg(long)]
-    ahp: Option<PathBuf>,
-    /// How AHP turns the matrix into weights: eigenvector (Saaty) or geometric-mean (row geometric means).
-    #[arg(long, default_value = "eigenvector")]
-    ahp_method: String,
-    /// Use AHP judgements whose consistency ratio exceeds 0.1 (with a warning) instead of refusing them.
-    #[arg(long)]
-    allow_inconsistent: bool,
-    /// Principal components kept by `--method pca`: kaiser (eigenvalue > 1), a count K, or variance:S (e.g. variance:0.85).
-    #[arg(long, default_value = "kaiser")]
-    pca_components: String,
+    #[command(flatten)]
+    weighting: WeightingFlags,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -71,14 +62,13 @@ struct Loaded {
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let scheme: Scheme = args.method.parse().map_err(input)?;
-    let ahp_method: AhpMethod = args.ahp_method.parse().map_err(input)?;
-    let pca_keep: PcaKeep = args.pca_components.parse().map_err(input)?;
-    let ahp = args.ahp.as_deref().map(read_ahp).transpose()?;
+    let (ahp_method, pca_keep) = args.weighting.parse()?;
+    let ahp = args.weighting.ahp.as_deref().map(read_ahp).transpose()?;
     let (weights, loaded) = match (&ahp, scheme, &args.input) {
         // AHP without an indicator input: the judgements alone (the data play no part in AHP).
         (Some(pm), Scheme::Ahp, None) => {
-            let w =
-                quota::weighting::ahp(pm, ahp_method, args.allow_inconsistent).map_err(weighting_failure)?;
+            let w = quota::weighting::ahp(pm, ahp_method, args.weighting.allow_inconsistent)
+                .map_err(weighting_failure)?;
             (w, None)
         }
         _ => {
@@ -87,7 +77,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 manual: loaded.manual.clone(),
                 ahp,
                 ahp_method,
-                allow_inconsistent: args.allow_inconsistent,
+                allow_inconsistent: args.weighting.allow_inconsistent,
                 pca_keep,
             };
             (derive(scheme, &loaded.matrix, &options).map_err(weighting_failure)?, Some(loaded))
@@ -98,7 +88,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let (source, units) = match &loaded {
         Some(l) => (l.source.clone(), Some(l.matrix.n_units())),
-        None => (args.ahp.as_deref().map(|p| p.display().to_string()).unwrap_or_default(), None),
+        None => (args.weighting.ahp.as_deref().map(|p| p.display().to_string()).unwrap_or_default(), None),
     };
     let text = render(&weights, &source, units, args.format)?;
     output::emit(args.output.as_deref(), text.as_bytes())
@@ -223,11 +213,7 @@ fn render(w: &Weights, source: &str, units: Option<usize>, format: Format) -> Re
                 .collect();
             let md = format == Format::Md;
             let mut out = if md { format!("**{heading}**\n\n") } else { format!("{heading}\n\n") };
-            out.push_str(&if md {
-                output::markdown_table(&header, &align, &rows)
-            } else {
-                output::text_table(&header, &align, &rows, false)
-            });
+            out.push_str(&output::table(md, &header, &align, &rows, false));
             if !summary.is_empty() {
                 out.push('\n');
                 for (k, v) in &summary {

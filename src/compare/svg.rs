@@ -9,9 +9,10 @@
 
 use std::fmt::Write;
 
+use crate::svg::{cjk_font_family, escape_with_apostrophe as esc, mix_rgb, open_tag};
+
 /// Font families, CJK first, for the chart's text.
-pub const FONT_FAMILY: &str =
-    "'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', sans-serif";
+pub const FONT_FAMILY: &str = cjk_font_family!("'");
 
 /// Colours: a neutral grey (for a baseline, or scenario A), then the Okabe–Ito
 /// colour-blind-safe palette (Okabe & Ito, *Color Universal Design*, 2008). [`colour`] cycles
@@ -41,10 +42,7 @@ pub fn tint(hex: &str, t: f64) -> String {
     let t = t.clamp(0.0, 1.0);
     let parse = |k: usize| hex.get(1 + 2 * k..3 + 2 * k).and_then(|h| u8::from_str_radix(h, 16).ok());
     match (hex.len() == 7 && hex.starts_with('#'), parse(0), parse(1), parse(2)) {
-        (true, Some(r), Some(g), Some(b)) => {
-            let mix = |c: u8| (c as f64 + (255.0 - c as f64) * t).round() as u8;
-            format!("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b))
-        }
+        (true, Some(r), Some(g), Some(b)) => mix_rgb([r as f64, g as f64, b as f64], [255.0; 3], t),
         _ => hex.to_string(),
     }
 }
@@ -82,22 +80,6 @@ fn is_wide(c: char) -> bool {
     ('\u{2E80}'..='\u{9FFF}').contains(&c)
         || ('\u{F900}'..='\u{FAFF}').contains(&c)
         || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-}
-
-/// Escapes text for SVG content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A "nice" tick step (1, 2 or 5 × 10^k) giving at most about `target` intervals up to `max`.
@@ -164,13 +146,8 @@ impl BarChart {
         let scale = PLOT_HEIGHT / top_value as f64;
 
         let mut o = String::new();
-        let _ = writeln!(
-            o,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="{f}" font-size="{FONT}">"#,
-            w = width.ceil(),
-            h = height.ceil(),
-            f = FONT_FAMILY.replace('\'', "&#39;"),
-        );
+        let (w, h) = (format!("{:.0}", width.ceil()), format!("{:.0}", height.ceil()));
+        let _ = writeln!(o, "{}", open_tag(&w, &h, FONT_FAMILY, &format!(r#" font-size="{FONT}""#)));
         let _ = writeln!(o, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
         let _ = writeln!(
             o,

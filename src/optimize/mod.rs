@@ -306,8 +306,7 @@ pub fn solve(
     constraints: &Constraints,
     names: &[String],
 ) -> Result<OptOutcome, OptimizeError> {
-    validate(ideal, lower, upper, total, constraints, names)?;
-    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
+    let inst = instance(ideal, lower, upper, total, constraints, names)?;
     let model = inst.full_model();
     let (status, path, slots) = run(&inst, &model, None)?;
     Ok(report(&inst, &model, &vec![true; inst.items.len()], status, path, slots))
@@ -325,22 +324,22 @@ pub fn solve_slots(
     names: &[String],
     out: &mut Vec<u64>,
 ) -> Result<Status, OptimizeError> {
-    validate(ideal, lower, upper, total, constraints, names)?;
-    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
+    let inst = instance(ideal, lower, upper, total, constraints, names)?;
     let model = inst.full_model();
     let (status, _, slots) = run(&inst, &model, None)?;
     *out = slots;
     Ok(status)
 }
 
-fn validate(
-    ideal: &[f64],
+/// Checks the inputs of [`solve`] against its requirements and builds the instance from them.
+fn instance<'a>(
+    ideal: &'a [f64],
     lower: &[u64],
     upper: &[u64],
     total: u64,
-    constraints: &Constraints,
-    names: &[String],
-) -> Result<(), OptimizeError> {
+    constraints: &'a Constraints,
+    names: &'a [String],
+) -> Result<Instance<'a>, OptimizeError> {
     let n = ideal.len();
     if n == 0 {
         return Err(OptimizeError::NoUnits);
@@ -361,7 +360,7 @@ fn validate(
         return Err(OptimizeError::IdealSum { sum, total });
     }
     constraints.validate(n)?;
-    Ok(())
+    Ok(Instance::new(ideal, lower, upper, total, constraints, names))
 }
 
 /// Chooses the path, runs the cheap checks and the solver. `model` is the model of the items

@@ -10,8 +10,8 @@
 
 use serde::Serialize;
 
-use super::model::{Instance, ItemKind, Target};
-use super::{at_bound, report, run, validate, Constraints, OptOutcome, OptimizeError};
+use super::model::{ItemKind, Target};
+use super::{at_bound, instance, report, run, Constraints, OptOutcome, OptimizeError};
 
 /// What a named constraint is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -126,11 +126,10 @@ pub fn constraints_at(
     names: &[String],
     slots: &[u64],
 ) -> Result<Vec<NamedConstraint>, OptimizeError> {
-    validate(ideal, lower, upper, total, constraints, names)?;
+    let inst = instance(ideal, lower, upper, total, constraints, names)?;
     if slots.len() != ideal.len() {
         return Err(OptimizeError::Length { what: "slots", got: slots.len(), expected: ideal.len() });
     }
-    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
     Ok(inst
         .items
         .iter()
@@ -165,8 +164,7 @@ pub fn solve_with(
     names: &[String],
     active: &[bool],
 ) -> Result<OptOutcome, OptimizeError> {
-    validate(ideal, lower, upper, total, constraints, names)?;
-    let inst = Instance::new(ideal, lower, upper, total, constraints, names);
+    let inst = instance(ideal, lower, upper, total, constraints, names)?;
     if active.len() != inst.items.len() {
         return Err(OptimizeError::Length {
             what: "active constraints",

@@ -11,9 +11,10 @@
 
 use std::fmt::Write;
 
+use crate::svg::{cjk_font_family, escape, mix_rgb, open_tag};
+
 /// Font list for CJK text, in order of preference.
-pub const FONT_FAMILY: &str =
-    "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif";
+pub const FONT_FAMILY: &str = cjk_font_family!("");
 
 /// Categorical colours (Tableau 10).
 pub const PALETTE: [&str; 10] = [
@@ -26,10 +27,6 @@ pub struct Svg {
     width: f64,
     height: f64,
     body: String,
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Text anchor.
@@ -98,18 +95,14 @@ impl Svg {
         let _ = writeln!(
             self.body,
             r#"<text x="{x:.2}" y="{y:.2}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight}>{}</text>"#,
-            esc(s)
+            escape(s)
         );
     }
 
     /// The document.
     pub fn finish(self) -> String {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">\n{}</svg>\n",
-            self.body,
-            w = self.width,
-            h = self.height
-        )
+        let open = open_tag(&self.width.to_string(), &self.height.to_string(), FONT_FAMILY, "");
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{open}\n{}</svg>\n", self.body)
     }
 }
 
@@ -312,19 +305,17 @@ pub fn oat_steps(
 
 /// Sequential colour for t in [0, 1] (viridis, 5 stops, linear between them).
 pub fn sequential(t: f64) -> String {
-    const STOPS: [(f64, f64, f64); 5] = [
-        (68.0, 1.0, 84.0),
-        (59.0, 82.0, 139.0),
-        (33.0, 145.0, 140.0),
-        (94.0, 201.0, 98.0),
-        (253.0, 231.0, 37.0),
+    const STOPS: [[f64; 3]; 5] = [
+        [68.0, 1.0, 84.0],
+        [59.0, 82.0, 139.0],
+        [33.0, 145.0, 140.0],
+        [94.0, 201.0, 98.0],
+        [253.0, 231.0, 37.0],
     ];
     let t = t.clamp(0.0, 1.0) * 4.0;
     let k = (t.floor() as usize).min(3);
     let f = t - k as f64;
-    let (a, b) = (STOPS[k], STOPS[k + 1]);
-    let c = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", c(a.0, b.0), c(a.1, b.1), c(a.2, b.2))
+    mix_rgb(STOPS[k], STOPS[k + 1], f)
 }
 
 /// Ternary map of one unit's slots over three weights (`points`: (w1, w2, w3, slots)), or a
