@@ -5,6 +5,8 @@
 //!   point — the same slots where the model is feasible, and "infeasible" exactly where
 //!   `allocate` reports the constraints cannot all hold.
 //! - Sobol's kept runs: every long-CSV row must be the allocation at the weights it prints.
+//! - Monte Carlo's driver evaluates each chunk in locality order: its tally must equal that of
+//!   evaluating every scenario in index order.
 //! - Paradox columns: the per-unit counts of a sweep equal the Alabama and quota-rule checks of
 //!   `quota explain` run on every grid point separately.
 
@@ -17,8 +19,11 @@ use quota::indicators::IndicatorTable;
 use quota::scenario::{Scenario, ScenarioFile};
 use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
+use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
+use quota::sweep::run::PointSource;
 use quota::sweep::run::{self, Hooks};
 use quota::sweep::sobol::{sobol, SobolOptions};
+use quota::sweep::Tally;
 use quota::sweep::{Space, UnitParadoxes};
 
 fn bundled(scenario_toml: &str) -> Scenario {
@@ -194,5 +199,27 @@ fn sweep_paradox_columns_count_what_explain_finds_at_each_point() {
             Method::Hamilton => assert!(alabama > 0),
             _ => assert_eq!(alabama, 0, "{method}"),
         }
+    }
+}
+
+#[test]
+fn monte_carlo_in_locality_order_tallies_exactly_as_in_index_order() {
+    let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
+    let space = Space::new(&s);
+    for method in [Method::Hamilton, Method::Webster] {
+        let rule = Rule::Apportion(method);
+        let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
+        let mc = MonteCarlo::new(&space, 10_000, 5, WeightDraw::Dirichlet(10.0), None).unwrap();
+        assert!(mc.scattered());
+        let driver = run::run(&ev, &space, &mc, Hooks::default()).unwrap();
+        let (lower, upper) = ev.bounds();
+        let mut by_index = Tally::new(lower, upper);
+        let mut ws = ev.workspace(&space.base);
+        for k in 0..mc.len() {
+            let cols = mc.fill(&mut (), k, &ev, &mut ws);
+            assert!(ev.evaluate(&mut ws, cols));
+            by_index.record(&ws.slots);
+        }
+        assert_eq!(driver, by_index, "{method}");
     }
 }

@@ -122,6 +122,10 @@ impl PointSource for MonteCarlo {
 
     fn start(&self, _index: u64) {}
 
+    fn scattered(&self) -> bool {
+        self.noise.is_none()
+    }
+
     fn fill<R: SlotRule + ?Sized>(
         &self,
         _: &mut (),

@@ -28,6 +28,14 @@ pub trait PointSource: Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Whether consecutive scenarios are unrelated draws that differ only in their parameters
+    /// (not in the indicator columns). The driver may then evaluate a chunk's scenarios in any
+    /// order — the tally does not depend on it — and sorts them so that similar weightings come
+    /// one after another, which lets the apportionment's warm start (the previous scenario's
+    /// bounded-quota regime) hit more often.
+    fn scattered(&self) -> bool {
+        false
+    }
     /// A cursor positioned at scenario `index`.
     fn start(&self, index: u64) -> Self::Cursor;
     /// Writes scenario `index` (the cursor's position) into `ws.params` (and, with noise, its
@@ -39,6 +47,42 @@ pub trait PointSource: Sync {
         ev: &Evaluator<R>,
         ws: &mut Workspace,
     ) -> Columns;
+}
+
+/// A chunk's scenario parameters, flat, with the order to evaluate them in.
+#[derive(Default)]
+struct Batch {
+    flat: Vec<f64>,
+    order: Vec<(u64, u32)>,
+    stride: usize,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.flat.clear();
+        self.order.clear();
+    }
+
+    fn push(&mut self, p: &Params) {
+        self.stride = p.weights.len() + 5;
+        self.order.push((p.locality_key(), self.order.len() as u32));
+        p.push_to(&mut self.flat);
+    }
+
+    /// Orders by locality key (then by position, so the order is fully determined).
+    fn sort(&mut self) {
+        self.order.sort_unstable();
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The parameters of the j-th scenario in evaluation order.
+    fn get(&self, j: usize) -> &[f64] {
+        let at = self.order[j].1 as usize * self.stride;
+        &self.flat[at..at + self.stride]
+    }
 }
 
 /// Optional outputs of a run.
@@ -122,30 +166,46 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
         let part = (0..chunks)
             .into_par_iter()
             .fold(
-                || (ev.workspace(&space.base), empty.clone(), probe.cloned(), Vec::new()),
-                |(mut ws, mut t, mut probe, mut marks), c| {
+                || (ev.workspace(&space.base), empty.clone(), probe.cloned(), Vec::new(), Batch::default()),
+                |(mut ws, mut t, mut probe, mut marks, mut batch), c| {
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
-                    for k in lo..hi {
-                        let cols = source.fill(&mut cursor, k, ev, &mut ws);
-                        if ev.evaluate(&mut ws, cols) {
+                    let mut one = |ws: &mut Workspace, cols: Columns| {
+                        if ev.evaluate(ws, cols) {
                             t.record(&ws.slots);
                             if let Some(probe) = probe.as_mut() {
-                                probe.unit_marks(ev.problem(&ws), &ws.slots, &mut marks);
+                                probe.unit_marks(ev.problem(ws), &ws.slots, &mut marks);
                                 t.record_marks(&marks);
                             }
                         } else {
                             t.infeasible += 1;
+                        }
+                    };
+                    if source.scattered() {
+                        batch.clear();
+                        for k in lo..hi {
+                            source.fill(&mut cursor, k, ev, &mut ws);
+                            batch.push(&ws.params);
+                        }
+                        batch.sort();
+                        for j in 0..batch.len() {
+                            ws.params.read_from(batch.get(j));
+                            one(&mut ws, Columns::Scenario);
+                        }
+                    } else {
+                        for k in lo..hi {
+                            let cols = source.fill(&mut cursor, k, ev, &mut ws);
+                            one(&mut ws, cols);
                         }
                     }
                     let now = done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo);
                     if let Some(p) = hooks.progress {
                         p(now, total);
                     }
-                    (ws, t, probe, marks)
+                    (ws, t, probe, marks, batch)
                 },
             )
-            .map(|(_, t, _, _)| t)
+            .map(|(_, t, _, _, _)| t)
             .reduce(
                 || empty.clone(),
                 |mut a, b| {

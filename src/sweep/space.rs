@@ -31,6 +31,31 @@ pub struct Params {
     pub multipliers: [f64; 4],
 }
 
+impl Params {
+    /// Appends the parameters to a flat buffer (weights, δ, multipliers).
+    pub fn push_to(&self, out: &mut Vec<f64>) {
+        out.extend_from_slice(&self.weights);
+        out.push(self.delta);
+        out.extend_from_slice(&self.multipliers);
+    }
+
+    /// Reads back what [`Params::push_to`] wrote (same number of weights).
+    pub fn read_from(&mut self, flat: &[f64]) {
+        let k = self.weights.len();
+        self.weights.copy_from_slice(&flat[..k]);
+        self.delta = flat[k];
+        self.multipliers.copy_from_slice(&flat[k + 1..k + 5]);
+    }
+
+    /// A key that puts scenarios with similar weights next to each other: the first two weights
+    /// (16 bits each) interleaved bit by bit (a Morton, or Z-order, curve).
+    pub fn locality_key(&self) -> u64 {
+        let q = |x: f64| (x.clamp(0.0, 1.0) * 65535.0) as u64;
+        let (a, b) = (q(self.weights[0]), q(self.weights.get(1).copied().unwrap_or(0.0)));
+        (0..16).rev().fold(0, |k, bit| k << 2 | (a >> bit & 1) << 1 | (b >> bit & 1))
+    }
+}
+
 /// A factor varied uniformly (or on a grid) over [lo, hi].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BoxFactor {
