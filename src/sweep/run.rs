@@ -140,6 +140,34 @@ pub fn write_rows<R: SlotRule + ?Sized>(
     }
 }
 
+/// One rayon worker's state: its workspace, its part of the tally, and its copy of the
+/// paradox probe (with `--paradoxes`).
+struct Worker {
+    ws: Workspace,
+    tally: Tally,
+    probe: Option<ParadoxProbe>,
+    marks: Vec<u8>,
+}
+
+impl Worker {
+    /// Evaluates `ws.params` and records the result (slots and paradox marks, or one more
+    /// infeasible scenario); true when feasible.
+    #[inline]
+    fn evaluate<R: SlotRule + ?Sized>(&mut self, ev: &Evaluator<R>, cols: Columns) -> bool {
+        let ok = ev.evaluate(&mut self.ws, cols);
+        if ok {
+            self.tally.record(&self.ws.slots);
+            if let Some(probe) = self.probe.as_mut() {
+                probe.unit_marks(ev.problem(&self.ws), &self.ws.slots, &mut self.marks);
+                self.tally.record_marks(&self.marks);
+            }
+        } else {
+            self.tally.infeasible += 1;
+        }
+        ok
+    }
+}
+
 /// Runs every scenario of `source` and returns the per-unit tally.
 pub fn run<S: PointSource, R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
@@ -160,52 +188,47 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
     }
     let keep = hooks.rows.is_some();
     let chunks = total.div_ceil(CHUNK);
+    let worker = || Worker {
+        ws: ev.workspace(&space.base),
+        tally: empty.clone(),
+        probe: probe.cloned(),
+        marks: Vec::new(),
+    };
     if !keep {
         // No rows to order: one work-stealing pass over all chunks; progress from the workers.
         let done = AtomicU64::new(0);
         let part = (0..chunks)
             .into_par_iter()
             .fold(
-                || (ev.workspace(&space.base), empty.clone(), probe.cloned(), Vec::new(), Batch::default()),
-                |(mut ws, mut t, mut probe, mut marks, mut batch), c| {
+                || (worker(), Batch::default()),
+                |(mut w, mut batch), c| {
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
-                    let mut one = |ws: &mut Workspace, cols: Columns| {
-                        if ev.evaluate(ws, cols) {
-                            t.record(&ws.slots);
-                            if let Some(probe) = probe.as_mut() {
-                                probe.unit_marks(ev.problem(ws), &ws.slots, &mut marks);
-                                t.record_marks(&marks);
-                            }
-                        } else {
-                            t.infeasible += 1;
-                        }
-                    };
                     if source.scattered() {
                         batch.clear();
                         for k in lo..hi {
-                            source.fill(&mut cursor, k, ev, &mut ws);
-                            batch.push(&ws.params);
+                            source.fill(&mut cursor, k, ev, &mut w.ws);
+                            batch.push(&w.ws.params);
                         }
                         batch.sort();
                         for j in 0..batch.len() {
-                            ws.params.read_from(batch.get(j));
-                            one(&mut ws, Columns::Scenario);
+                            w.ws.params.read_from(batch.get(j));
+                            w.evaluate(ev, Columns::Scenario);
                         }
                     } else {
                         for k in lo..hi {
-                            let cols = source.fill(&mut cursor, k, ev, &mut ws);
-                            one(&mut ws, cols);
+                            let cols = source.fill(&mut cursor, k, ev, &mut w.ws);
+                            w.evaluate(ev, cols);
                         }
                     }
                     let now = done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo);
                     if let Some(p) = hooks.progress {
                         p(now, total);
                     }
-                    (ws, t, probe, marks, batch)
+                    (w, batch)
                 },
             )
-            .map(|(_, t, _, _, _)| t)
+            .map(|(w, _)| w.tally)
             .reduce(
                 || empty.clone(),
                 |mut a, b| {
@@ -223,34 +246,21 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
         let (part, mut bufs) = (c0..c1)
             .into_par_iter()
             .fold(
-                || (ev.workspace(&space.base), empty.clone(), Vec::new(), probe.cloned(), Vec::new()),
-                |(mut ws, mut t, mut bufs, mut probe, mut marks), c| {
+                || (worker(), Vec::new()),
+                |(mut w, mut bufs), c| {
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
                     let mut buf = Vec::new();
                     for k in lo..hi {
-                        let cols = source.fill(&mut cursor, k, ev, &mut ws);
-                        let ok = ev.evaluate(&mut ws, cols);
-                        if ok {
-                            t.record(&ws.slots);
-                            if let Some(probe) = probe.as_mut() {
-                                probe.unit_marks(ev.problem(&ws), &ws.slots, &mut marks);
-                                t.record_marks(&marks);
-                            }
-                        } else {
-                            t.infeasible += 1;
-                        }
-                        if keep {
-                            write_rows(&mut buf, k, space, ev, &ws.params, ok.then_some(&ws.slots[..]));
-                        }
+                        let cols = source.fill(&mut cursor, k, ev, &mut w.ws);
+                        let ok = w.evaluate(ev, cols);
+                        write_rows(&mut buf, k, space, ev, &w.ws.params, ok.then_some(&w.ws.slots[..]));
                     }
-                    if keep {
-                        bufs.push((c, buf));
-                    }
-                    (ws, t, bufs, probe, marks)
+                    bufs.push((c, buf));
+                    (w, bufs)
                 },
             )
-            .map(|(_, t, b, _, _)| (t, b))
+            .map(|(w, b)| (w.tally, b))
             .reduce(
                 || (empty.clone(), Vec::new()),
                 |(mut a, mut ab), (b, bb)| {
