@@ -93,7 +93,7 @@ pub struct Args {
     #[arg(long)]
     keep_all: bool,
     /// Also check every scenario for paradoxes (Alabama at N±1, quota rule) and add per-unit
-    /// columns (grid and monte-carlo, apportionment methods; about 3× the work).
+    /// columns (grid and monte-carlo, apportionment methods; 3–4× the time).
     #[arg(long)]
     paradoxes: bool,
     /// Unit (code) shown in the grid's simplex map (default: the unit whose slots move most).
@@ -265,7 +265,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     let rule = Rule::of(&scenario);
-    let method = &rule;
     let mut space = Space::new(&scenario);
     for v in &args.vary {
         let (name, range) = v.split_once('=').ok_or_else(|| {
@@ -289,9 +288,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let started = Instant::now();
     let outcome =
-        pool.install(|| compute(&args, &scenario, method, &space, seed, staging.as_ref(), &stamp))?;
+        pool.install(|| compute(&args, &scenario, &rule, &space, seed, staging.as_ref(), &stamp))?;
     let elapsed = started.elapsed();
-    let header = header_line(&args, &scenario, method, &space, seed, &outcome);
+    let header = header_line(&args, &scenario, &rule, &space, seed, &outcome);
     match staging {
         None => {
             let text = render(args.format, &header, &stamp, &scenario, &space, &outcome)?;
@@ -306,7 +305,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ] {
                 st.write(name, render(f, &header, &stamp, &scenario, &space, &outcome)?.as_bytes())?;
             }
-            write_charts(&st, &args, &scenario, method, &stamp, &outcome)?;
+            write_charts(&st, &args, &scenario, &rule, &stamp, &outcome)?;
             let dir = st.dir.clone();
             let names = st.commit()?;
             eprintln!(
@@ -324,26 +323,22 @@ pub fn run(args: Args) -> Result<(), Failure> {
 fn compute(
     args: &Args,
     scenario: &Scenario,
-    method: &Rule,
+    rule: &Rule,
     space: &Space,
     seed: u64,
     staging: Option<&Staging>,
     stamp: &str,
 ) -> Result<Outcome, Failure> {
-    let probe = match (method, args.paradoxes) {
+    let ev = Evaluator::new(scenario, rule, &space.base).map_err(input)?;
+    let probe = match (rule, args.paradoxes) {
         (_, false) => None,
-        (Rule::Apportion(m), true) => {
-            let scores = quota::allocation::scenario_scores(scenario);
-            let problem = quota::allocation::scenario_problem(scenario, &scores).map_err(input)?;
-            Some(ParadoxProbe::for_scenario(scenario, &problem, *m))
-        }
+        (Rule::Apportion(m), true) => Some(ParadoxProbe::for_scenario(scenario, ev.template(), *m)),
         (Rule::Optimize(_), true) => {
             return Err(input(anyhow::anyhow!(
                 "--paradoxes: a sweep checks paradoxes by re-apportioning each scenario at N−1 and N+1 with an apportionment method; for the optimisation model use quota explain --paradoxes on one scenario, or sweep with --method"
             )))
         }
     };
-    let ev = Evaluator::new(scenario, method, &space.base).map_err(input)?;
     let probe = probe.as_ref();
     let tally_outcome = |t: Tally, details: serde_json::Value| Outcome {
         summary: t.summarise(scenario, &ev.baseline),
@@ -563,7 +558,7 @@ fn fmt_weights(w: &[f64]) -> String {
     w.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(", ")
 }
 
-fn header_line(args: &Args, s: &Scenario, method: &Rule, space: &Space, seed: u64, o: &Outcome) -> String {
+fn header_line(args: &Args, s: &Scenario, rule: &Rule, space: &Space, seed: u64, o: &Outcome) -> String {
     let design = match args.design {
         DesignArg::Grid => format!("grid, step {}", args.step),
         DesignArg::Oat => format!(
@@ -592,7 +587,7 @@ fn header_line(args: &Args, s: &Scenario, method: &Rule, space: &Space, seed: u6
     format!(
         "sweep of scenario {} — method {} — {} slots over {} units — {}{} — {} scenarios evaluated{}",
         s.name,
-        method,
+        rule,
         s.total,
         s.units.len(),
         design,
@@ -867,7 +862,7 @@ fn write_charts(
     st: &Staging,
     args: &Args,
     s: &Scenario,
-    method: &Rule,
+    rule: &Rule,
     stamp: &str,
     o: &Outcome,
 ) -> Result<(), Failure> {
@@ -894,7 +889,7 @@ fn write_charts(
         "tornado.svg",
         svg::tornado(
             "各单位名额的变化范围 · slot range per unit",
-            &format!("scenario {} — {} — {}", s.name, method, design),
+            &format!("scenario {} — {} — {}", s.name, rule, design),
             &rows,
         )
         .as_bytes(),
@@ -919,7 +914,7 @@ fn write_charts(
                 &format!("名额随 {} 变化 · slots against {}", r.factor, r.factor),
                 &format!(
                     "scenario {} — {} — other weights keep their proportions; units whose slots change",
-                    s.name, method
+                    s.name, rule
                 ),
                 &r.factor,
                 r.baseline,
@@ -959,7 +954,7 @@ fn write_charts(
                 "Sobol 敏感性指数 · Sobol indices of each unit's slots",
                 &format!(
                     "scenario {} — {} — N = {}, {} runs; raw weights uniform on their ranges",
-                    s.name, method, args.samples, r.evaluations
+                    s.name, rule, args.samples, r.evaluations
                 ),
                 &r.factors,
                 &rows,

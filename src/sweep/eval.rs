@@ -239,6 +239,11 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         self.region.len()
     }
 
+    /// The scenario's own problem (integer weights at its parameters, floors, caps, total).
+    pub fn template(&self) -> &Problem {
+        &self.template
+    }
+
     /// Floors and caps (caps never above the total).
     pub fn bounds(&self) -> (&[u64], &[u64]) {
         (self.template.lower(), self.template.upper())
