@@ -16,7 +16,8 @@
 //!   Hamilton never does).
 //!
 //! [`ParadoxProbe`] is the per-scenario version for sweep summaries: it keeps the problems at
-//! N−1 and N+1 and their buffers, so each call allocates nothing once warm.
+//! N−1 and N+1 and their buffers instead of rebuilding them per call (the quota-rule check
+//! still allocates for a scenario with a unit outside its quota).
 
 use serde::Serialize;
 
