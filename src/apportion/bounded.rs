@@ -270,35 +270,42 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64
 /// Checks a regime exactly: `(R, W_F)` if every free unit's share lies within its bounds and
 /// every unit held at a bound would have passed it.
 fn verify_regime(p: &Problem, state: &[u8]) -> Option<(u128, u128)> {
-    let (w, lo) = (p.weights(), p.lower());
-    let mut rest = p.total() as i128;
-    let mut free = 0u128;
-    for i in 0..p.len() {
-        match state[i] {
-            0 => free += w[i] as u128,
-            1 => rest -= lo[i] as i128,
-            _ => rest -= p.cap(i) as i128,
-        }
+    let (w, lo, up) = (p.weights(), p.lower(), p.upper());
+    let state = &state[..w.len()];
+    // These loops run for every scenario of a sweep: zipped slices and selects, no bounds
+    // checks or branches. A unit of weight 0 can only sit at its floor (its cap, see
+    // `Problem::cap`); any other state for it is refused, and the caller finds the regime
+    // afresh. Bounds are at most the total (≤ MAX_SEATS): their sum fits in 64 bits.
+    let (mut fixed, mut free, mut ok) = (0u64, 0u128, true);
+    for (((&s, &wi), &l), &u) in state.iter().zip(w).zip(lo).zip(up) {
+        ok &= (wi != 0) | (s == 1);
+        fixed += match s {
+            0 => 0,
+            1 => l,
+            _ => u,
+        };
+        free += if s == 0 { wi as u128 } else { 0 };
     }
-    if free == 0 || rest < 0 {
+    if !ok || free == 0 || fixed > p.total() {
         return None;
     }
-    let rest = rest as u128;
+    let rest = (p.total() - fixed) as u128;
     if free <= (u64::MAX / super::MAX_SEATS) as u128 {
         // Every product below fits in 64 bits (rest, bounds ≤ MAX_SEATS; w ≤ MAX_WEIGHT).
+        // Each state is an interval for the share rest·w_i, in units of 1/free: free units
+        // [l, c], units at the floor [0, l], at the cap [c, ∞) (∞·free = the largest u64).
         let (rest, free) = (rest as u64, free as u64);
-        for i in 0..p.len() {
-            let (share, l, c) = (rest * w[i], lo[i] * free, p.cap(i) * free);
-            let ok = match state[i] {
-                0 => l <= share && share <= c,
-                1 => share <= l,
-                _ => share >= c,
+        let unbounded = u64::MAX / free;
+        for (((&s, &wi), &l), &u) in state.iter().zip(w).zip(lo).zip(up) {
+            let (a, b) = match s {
+                0 => (l, u),
+                1 => (0, l),
+                _ => (u, unbounded),
             };
-            if !ok {
-                return None;
-            }
+            let share = rest * wi;
+            ok &= (a * free <= share) & (share <= b * free);
         }
-        return Some((rest as u128, free as u128));
+        return ok.then_some((rest as u128, free as u128));
     }
     for i in 0..p.len() {
         let (share, l, c) = (rest * w[i] as u128, lo[i] as u128 * free, p.cap(i) as u128 * free);

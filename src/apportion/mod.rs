@@ -260,27 +260,26 @@ impl Problem {
     /// it infeasible.
     pub fn set_weights(&mut self, weights: &[u64]) -> Result<(), ApportionError> {
         assert_eq!(weights.len(), self.weights.len(), "one weight per unit");
-        let mut sum = 0u128;
-        let mut room = 0u128;
+        // One branch-free pass (sweeps call this for every scenario); the errors are rare.
+        let (mut sum, mut room, mut max) = (0u128, 0u64, 0u64);
         for (i, &w) in weights.iter().enumerate() {
-            if w > MAX_WEIGHT {
-                return Err(ApportionError::OutOfRange {
-                    what: "weight",
-                    value: w as u128,
-                    max: MAX_WEIGHT as u128,
-                });
-            }
+            max = max.max(w);
             sum += w as u128;
-            room += if w > 0 { self.upper[i] } else { self.lower[i] } as u128;
+            // Caps and floors are at most the total (≤ MAX_SEATS): the room fits in 64 bits.
+            room += if w > 0 { self.upper[i] } else { self.lower[i] };
         }
-        let floors: u128 = self.lower.iter().map(|&l| l as u128).sum();
-        if sum == 0 && floors < self.total as u128 {
+        if max > MAX_WEIGHT {
+            return Err(ApportionError::OutOfRange {
+                what: "weight",
+                value: max as u128,
+                max: MAX_WEIGHT as u128,
+            });
+        }
+        if sum == 0 && self.lower.iter().sum::<u64>() < self.total {
             return Err(ApportionError::AllWeightsZero { total: self.total });
         }
-        if room < self.total as u128 {
-            return Err(ApportionError::ZeroWeightUnitsWouldFill {
-                missing: (self.total as u128 - room) as u64,
-            });
+        if room < self.total {
+            return Err(ApportionError::ZeroWeightUnitsWouldFill { missing: self.total - room });
         }
         self.weights.copy_from_slice(weights);
         self.weight_sum = sum;
@@ -366,6 +365,7 @@ pub struct Scratch {
     nums: Vec<u128>,
     regime: Vec<u8>,
     mu: f64,
+    cut: f64,
     scale: f64,
 }
 

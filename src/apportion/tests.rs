@@ -252,3 +252,34 @@ proptest! {
         }
     }
 }
+
+/// Weight vectors for one problem shape, re-apportioned through one [`Scratch`] as a sweep
+/// does: small weights make equal remainders (ties at the cut), large ones the 64-bit path.
+fn weight_sequence() -> impl Strategy<Value = (Problem, Vec<Vec<u64>>)> {
+    (small_problem(), prop::bool::ANY).prop_flat_map(|(p, large)| {
+        let n = p.len();
+        let hi = if large { MAX_WEIGHT } else { 5 };
+        (Just(p), prop::collection::vec(prop::collection::vec(0u64..=hi, n), 1..40))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The warm state a sweep carries between calls (regime, cut, divisor scale) changes
+    /// only the speed: every call equals a fresh full apportionment.
+    #[test]
+    fn reused_scratch_gives_fresh_results((mut p, seq) in weight_sequence()) {
+        let mut scratch: Vec<Scratch> = Method::ALL.iter().map(|_| Scratch::default()).collect();
+        let mut out = Vec::new();
+        for w in &seq {
+            if p.set_weights(w).is_err() {
+                continue;
+            }
+            for (m, s) in Method::ALL.into_iter().zip(scratch.iter_mut()) {
+                apportion_seats(&p, m, s, &mut out);
+                prop_assert_eq!(&out, &apportion(&p, m).seats, "{} at {:?}", m, w);
+            }
+        }
+    }
+}
