@@ -19,7 +19,10 @@
 //! Speed: a floating-point divisor estimate gives a starting allocation within a few slots of
 //! the answer; an exact fix-up then adds, removes and exchanges slots until no unclaimed
 //! priority exceeds a served one — the defining condition of the method — so the estimate
-//! affects only the running time, never the result.
+//! affects only the running time, never the result. Sweeps skip the fix-up when the estimate
+//! carries a certificate: every quota at least 2^-30 (relative) away from its rounding
+//! thresholds, which floating-point error cannot bridge, so the exact condition holds with no
+//! tie (see [`estimate`]).
 
 use super::ratio::Ratio;
 use super::{Apportionment, Cutoff, Method, Problem, Tie};
@@ -91,60 +94,121 @@ fn worst_last(m: Method, p: &Problem, k: &[u64]) -> Option<(usize, Ratio)> {
     worst
 }
 
-/// d(k) in floating point, for the estimate only (never for a decision).
-#[inline]
-fn divisor_f64(m: Method, k: u64) -> f64 {
-    let k = k as f64;
+/// Relative margin of the certificate in [`estimate`]: far above the few roundings (each at
+/// most 2^-53 relative) that separate the floating-point quotas and divisors from the exact
+/// ones.
+const MARGIN: f64 = 1.0 / (1u64 << 30) as f64;
+
+/// Roundings tried by [`estimate`] before it gives up (the exact fix-up then finishes).
+const PASSES: usize = 4;
+
+/// Fills `k` with a floating-point estimate of the allocation, clamped to the bounds, and
+/// returns true when the estimate is *certified* to be the method's allocation.
+///
+/// `hint` is the scale s (= 1/λ) that ended the previous call, if any (sweeps re-apportion
+/// similar weights); it is replaced by the last scale tried. Each unit gets the smallest k
+/// with `d(k) > q_i`, `q_i = w_i·s`, within its bounds. The certificate: the slots sum to the
+/// total, and every unit below its cap has `q_i ≤ d(k_i)·(1 − 2^-30)` and every unit above its
+/// floor `q_i ≥ d(k_i − 1)·(1 + 2^-30)`, all in floating point. The computed q_i and bounds
+/// d(k)·(1 ± 2^-30) are each within two roundings (relative 2^-52) of their exact values
+/// (w_i and s are exact doubles; k(k+1) is exact below 2^26), far inside the margin, so exactly `w_i / d(k_i) < 1/s < w_i / d(k_i − 1)` for every such unit: every
+/// unserved priority lies strictly below every served one. That is the method's defining
+/// condition with no tie at the cut, so the allocation is the method's, whatever tie-break
+/// rule applies — the same answer the exact fix-up would reach. An estimate that misses the
+/// margin anywhere is not certified and goes to the exact fix-up.
+fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>, hint: &mut f64, t: &mut Vec<f64>) -> bool {
+    k.clear();
+    k.extend_from_slice(p.lower());
+    let w_sum: f64 = p.weights().iter().map(|&w| w as i64 as f64).sum();
+    if w_sum == 0.0 {
+        return false;
+    }
+    // d(k) in floating point, one closure per method so that each loop is compiled with its
+    // own divisor; every value is within one rounding of the exact d(k) for k < 2^26.
     match m {
-        Method::Jefferson | Method::Quota => k + 1.0,
-        Method::Webster => k + 0.5,
-        Method::ModifiedWebster if k == 0.0 => 0.7,
-        Method::ModifiedWebster => k + 0.5,
-        Method::Adams => k,
-        Method::Dean => k * (k + 1.0) / (k + 0.5),
-        Method::HuntingtonHill => (k * (k + 1.0)).sqrt(),
-        Method::Hamilton => f64::NAN,
+        Method::Jefferson | Method::Quota => estimate_with(|k| k + 1.0, p, k, hint, t, w_sum),
+        Method::Webster => estimate_with(|k| k + 0.5, p, k, hint, t, w_sum),
+        Method::ModifiedWebster => {
+            estimate_with(|k| if k == 0.0 { 0.7 } else { k + 0.5 }, p, k, hint, t, w_sum)
+        }
+        Method::Adams => estimate_with(|k| k, p, k, hint, t, w_sum),
+        Method::Dean => estimate_with(|k| k * (k + 1.0) / (k + 0.5), p, k, hint, t, w_sum),
+        Method::HuntingtonHill => estimate_with(|k| (k * (k + 1.0)).sqrt(), p, k, hint, t, w_sum),
+        Method::Hamilton => false,
     }
 }
 
-/// Fills `k` with a floating-point estimate of the allocation, clamped to the bounds.
-/// `hint` is the scale (1/λ) that ended the previous call, if any (sweeps re-apportion similar
-/// weights); it is replaced by the last scale tried. The estimate affects only the speed.
-fn estimate(m: Method, p: &Problem, k: &mut Vec<u64>, hint: &mut f64) {
-    let n = p.len();
-    k.clear();
-    k.extend_from_slice(p.lower());
-    let w_sum: f64 = p.weights().iter().map(|&w| w as f64).sum();
-    if w_sum == 0.0 {
-        return;
-    }
+fn estimate_with(
+    d: impl Fn(f64) -> f64,
+    p: &Problem,
+    k: &mut [u64],
+    hint: &mut f64,
+    t: &mut Vec<f64>,
+    w_sum: f64,
+) -> bool {
+    let (w, lo, up) = (p.weights(), p.lower(), p.upper());
+    let k = &mut k[..w.len()];
     let total = p.total();
     let mut scale = if hint.is_finite() && *hint > 0.0 { *hint } else { total as f64 / w_sum };
-    for _ in 0..4 {
+    for _ in 0..PASSES {
         *hint = scale;
-        let (mut sum, mut free_sum, mut clamped) = (0u64, 0u64, 0u64);
-        for i in 0..n {
-            let q = p.weights()[i] as f64 * scale;
-            let mut s = q as u64; // ⌊q⌋ for q ≥ 0 (a cast, not a libm call)
-            if divisor_f64(m, s) <= q {
+        let (mut sum, mut free_sum, mut clamped, mut sure) = (0u64, 0u64, 0u64, true);
+        for (((x, &wi), &l), &u) in k.iter_mut().zip(w).zip(lo).zip(up) {
+            let c = if wi == 0 { l } else { u };
+            let q = wi as i64 as f64 * scale;
+            // ⌊q⌋ by a cast through i64 (saturating; q ≥ 0), then past d(⌊q⌋) if q reaches it.
+            let mut s = q as i64 as u64;
+            let ds = d(s as i64 as f64);
+            if ds <= q {
                 s += 1;
             }
-            let (lo, hi) = (p.lower()[i], p.cap(i));
-            k[i] = s.clamp(lo, hi);
-            sum += k[i];
-            if k[i] == s && lo < hi {
+            *x = s.clamp(l, c);
+            sum += *x;
+            if *x == s && l < c {
                 free_sum += s;
             } else {
-                clamped += k[i];
+                clamped += *x;
+            }
+            let xf = *x as i64 as f64;
+            sure &= (*x >= c) | (q <= d(xf) * (1.0 - MARGIN));
+            sure &= (*x <= l) | (q >= d(xf - 1.0) * (1.0 + MARGIN));
+        }
+        if sum == total {
+            return sure;
+        }
+        // Move the scale to where the missing slots change hands: between the r-th and
+        // (r+1)-th nearest thresholds d(k)/w_i of the units that can gain (or lose) one slot.
+        let adding = sum < total;
+        let r = total.abs_diff(sum) as usize;
+        t.clear();
+        for ((&x, &wi), (&l, &u)) in k.iter().zip(w).zip(lo.iter().zip(up)) {
+            // Units of weight 0 sit at their floor, which is also their cap.
+            if wi > 0 && if adding { x < u } else { x > l } {
+                let xf = x as i64 as f64;
+                t.push(if adding { d(xf) } else { -d(xf - 1.0) } / wi as i64 as f64);
             }
         }
-        if sum == total || sum == 0 {
-            return;
+        if t.len() <= r {
+            // Far off (several slots per unit): shift the divisor by the average miss of the
+            // units that are not held at a bound.
+            // Every unit at a bound: scale in proportion.
+            let target = total.saturating_sub(clamped) as f64;
+            scale *= match free_sum {
+                0 => total as f64 / sum.max(1) as f64,
+                _ => (target + 0.5) / (free_sum as f64 + 0.5),
+            };
+            continue;
         }
-        // Shift the divisor by the average miss of the units that are not held at a bound.
-        let target = total.saturating_sub(clamped) as f64;
-        scale *= (target + 0.5) / (free_sum as f64 + 0.5);
+        t.select_nth_unstable_by(r - 1, f64::total_cmp);
+        let nth = t[r - 1];
+        let next = t[r..].iter().copied().fold(f64::INFINITY, f64::min);
+        let cut = if next.is_finite() { 0.5 * (nth + next) } else { nth * (1.0 - MARGIN) };
+        scale = if adding { cut } else { -cut };
+        if !(scale.is_finite() && scale > 0.0) {
+            return false;
+        }
     }
+    false
 }
 
 /// Exact fix-up from any allocation within the bounds to the divisor method's allocation.
@@ -173,7 +237,7 @@ fn fix_up(m: Method, p: &Problem, k: &mut [u64]) {
 
 pub(super) fn divisor_method(p: &Problem, m: Method, quotas: Vec<Ratio>) -> Apportionment {
     let mut seats = Vec::with_capacity(p.len());
-    estimate(m, p, &mut seats, &mut 0.0);
+    estimate(m, p, &mut seats, &mut 0.0, &mut Vec::new());
     fix_up(m, p, &mut seats);
     // The cut-off: weakest served claim vs strongest unserved one, by priority alone.
     let last_in = (0..p.len())
@@ -199,8 +263,53 @@ pub(super) fn divisor_method(p: &Problem, m: Method, quotas: Vec<Ratio>) -> Appo
     Apportionment { method: m, seats, quotas, ties, cutoff: Cutoff::Priority { last_in, first_out } }
 }
 
-/// Seats only, for sweeps; `hint` carries the scale between calls.
-pub(super) fn divisor_seats(p: &Problem, m: Method, out: &mut Vec<u64>, hint: &mut f64) {
-    estimate(m, p, out, hint);
-    fix_up(m, p, out);
+/// Seats only, for sweeps; `hint` carries the scale between calls. A certified estimate is
+/// the answer; any other goes through the exact fix-up.
+pub(super) fn divisor_seats(p: &Problem, m: Method, out: &mut Vec<u64>, hint: &mut f64, t: &mut Vec<f64>) {
+    if !estimate(m, p, out, hint, t) {
+        fix_up(m, p, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Webster, total 2: A's second claim w_A/1.5 = 2M + 2/3 against B's first w_B/0.5 = 2M.
+    /// A takes both slots; the gap is 1/(3M) relative.
+    fn near_tie(m: u64) -> Problem {
+        Problem::new(vec![3 * m + 1, m], 2).unwrap()
+    }
+
+    #[test]
+    fn the_certificate_refuses_a_quota_within_its_margin_of_a_threshold() {
+        let (mut k, mut t) = (Vec::new(), Vec::new());
+        // Gap 3·10^-12, inside the 2^-30 margin: not certified, the exact fix-up decides.
+        let p = near_tie(100_000_000_000);
+        assert!(!estimate(Method::Webster, &p, &mut k, &mut 0.0, &mut t));
+        let mut out = Vec::new();
+        divisor_seats(&p, Method::Webster, &mut out, &mut 0.0, &mut t);
+        assert_eq!(out, [2, 0]);
+        // Gap 3·10^-4: certified, same answer.
+        let p = near_tie(1000);
+        assert!(estimate(Method::Webster, &p, &mut k, &mut 0.0, &mut t));
+        assert_eq!(k, [2, 0]);
+    }
+
+    #[test]
+    fn a_missed_total_moves_the_scale_between_the_next_thresholds() {
+        // At the hint 0.0215 the quotas 10.75, 6.45, 3.225, 1.075 round to 21 slots. The unit
+        // to lose one is the one whose threshold d(k−1)/w is highest: 10.5/500 = 0.021, next
+        // 5.5/300 ≈ 0.01833; the midpoint rounds to the total and certifies.
+        let p = Problem::new(vec![500, 300, 150, 50], 20).unwrap();
+        let (mut k, mut t) = (Vec::new(), Vec::new());
+        let mut hint = 0.0215;
+        assert!(estimate(Method::Webster, &p, &mut k, &mut hint, &mut t));
+        assert_eq!(k, [10, 6, 3, 1]);
+        assert!((hint - 0.5 * (0.021 + 5.5 / 300.0)).abs() < 1e-15, "{hint}");
+        // Far off, every unit held at its cap (20): proportional steps first.
+        let mut hint = 1.0;
+        assert!(estimate(Method::Webster, &p, &mut k, &mut hint, &mut t));
+        assert_eq!(k, [10, 6, 3, 1]);
+    }
 }

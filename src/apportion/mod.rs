@@ -352,7 +352,7 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
             out.clear();
             out.extend_from_slice(&a.seats);
         }
-        m => divisor::divisor_seats(problem, m, out, &mut scratch.scale),
+        m => divisor::divisor_seats(problem, m, out, &mut scratch.scale, &mut scratch.thresholds),
     }
 }
 
@@ -367,6 +367,7 @@ pub struct Scratch {
     mu: f64,
     cut: f64,
     scale: f64,
+    thresholds: Vec<f64>,
 }
 
 pub use bounded::bounded_quotas;
