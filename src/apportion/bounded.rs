@@ -192,6 +192,64 @@ fn breakpoint_search(p: &Problem) -> (Vec<u128>, u128) {
     (nums, free_weight)
 }
 
+/// Which units sit at a bound in the bounded quotas — `state[i]`: 0 free, 1 at floor, 2 at
+/// cap — with the list of units held at a bound cached, so that a sweep re-checks a regime
+/// under new weights by summing over the held units only. (The list depends on the states
+/// alone, so the regime can be reused with another problem of the same size.)
+#[derive(Debug, Default, Clone)]
+pub(super) struct Regime {
+    state: Vec<u8>,
+    /// Units with `state != 0` (valid when `fresh`).
+    held: Vec<usize>,
+    fresh: bool,
+}
+
+impl Regime {
+    /// Each unit's state (empty before the first regime).
+    pub(super) fn state(&self) -> &[u8] {
+        &self.state
+    }
+
+    /// The states, to be rewritten (the cache is rebuilt on the next [`Regime::sums`]).
+    fn state_mut(&mut self) -> &mut Vec<u8> {
+        self.fresh = false;
+        &mut self.state
+    }
+
+    /// Every unit free (no bound binds).
+    pub(super) fn set_all_free(&mut self, n: usize) {
+        let state = self.state_mut();
+        state.clear();
+        state.resize(n, 0);
+    }
+
+    /// `(R, W_F)` of this regime under `p`'s weights: the slots left to the free units and
+    /// their total weight. `None` when the regime cannot hold whatever the check of the
+    /// shares: no free weight, bounds above the total, or a unit of weight 0 anywhere but at
+    /// its floor (its cap, see `Problem::cap`; the caller then finds the regime afresh).
+    pub(super) fn sums(&mut self, p: &Problem) -> Option<(u128, u128)> {
+        let (w, lo, up) = (p.weights(), p.lower(), p.upper());
+        if self.state.len() != w.len() {
+            return None;
+        }
+        if !self.fresh {
+            self.held.clear();
+            self.held.extend((0..w.len()).filter(|&i| self.state[i] != 0));
+            self.fresh = true;
+        }
+        // Bounds are at most the total (≤ MAX_SEATS): their sum fits in 64 bits.
+        let (mut fixed, mut held_w, mut ok) = (0u64, 0u128, true);
+        for &i in &self.held {
+            let at_floor = self.state[i] == 1;
+            fixed += if at_floor { lo[i] } else { up[i] };
+            held_w += w[i] as u128;
+            ok &= (w[i] != 0) | at_floor;
+        }
+        let free = p.weight_sum() - held_w;
+        (ok && free > 0 && fixed <= p.total()).then(|| ((p.total() - fixed) as u128, free))
+    }
+}
+
 /// The quotas as numerators over one common denominator, without allocating: a
 /// floating-point guess of which units sit at a bound, verified exactly. Writes each unit's
 /// regime into `state` (0 free, 1 at floor, 2 at cap) and returns `(R, W_F)`: free units have
@@ -199,13 +257,14 @@ fn breakpoint_search(p: &Problem) -> (Vec<u128>, u128) {
 /// caller then uses [`bounded_quota_numerators`]); a verified regime gives exactly the same
 /// quotas because `q*` is unique. `mu` carries the scale μ of the previous call as the first
 /// guess (sweeps re-apportion similar weights; 0 for none): the guess affects only the speed.
-pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64) -> Option<(u128, u128)> {
+pub(super) fn bounded_regime(p: &Problem, regime: &mut Regime, mu_hint: &mut f64) -> Option<(u128, u128)> {
     let n = p.len();
     let (w, lo) = (p.weights(), p.lower());
-    if state.len() != n {
+    if regime.state.len() != n {
+        let state = regime.state_mut();
         state.clear();
         state.resize(n, 3);
-    } else if let Some(r) = verify_regime(p, state) {
+    } else if let Some(r) = verify_regime(p, regime) {
         // The previous call's regime still holds (the common case in a sweep).
         return Some(r);
     }
@@ -221,6 +280,7 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64
     let mut mu = if mu_hint.is_finite() && *mu_hint > 0.0 { *mu_hint } else { total / w_all };
     for _ in 0..64 {
         let (mut g, mut rest, mut free, mut changed) = (0.0f64, total, 0.0f64, false);
+        let state = regime.state_mut();
         for i in 0..n {
             let share = mu * w[i] as f64;
             let (l, c) = (lo[i] as f64, p.cap(i) as f64);
@@ -248,7 +308,7 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64
         let step = if free > 0.0 { rest / free } else { f64::NAN };
         let converged = (step - mu).abs() <= 1e-12 * mu;
         if !changed || converged {
-            if let Some(r) = verify_regime(p, state) {
+            if let Some(r) = verify_regime(p, regime) {
                 *mu_hint = step;
                 return Some(r);
             }
@@ -269,33 +329,19 @@ pub(super) fn bounded_regime(p: &Problem, state: &mut Vec<u8>, mu_hint: &mut f64
 
 /// Checks a regime exactly: `(R, W_F)` if every free unit's share lies within its bounds and
 /// every unit held at a bound would have passed it.
-fn verify_regime(p: &Problem, state: &[u8]) -> Option<(u128, u128)> {
+fn verify_regime(p: &Problem, regime: &mut Regime) -> Option<(u128, u128)> {
+    let (rest, free) = regime.sums(p)?;
     let (w, lo, up) = (p.weights(), p.lower(), p.upper());
-    let state = &state[..w.len()];
-    // These loops run for every scenario of a sweep: zipped slices and selects, no bounds
-    // checks or branches. A unit of weight 0 can only sit at its floor (its cap, see
-    // `Problem::cap`); any other state for it is refused, and the caller finds the regime
-    // afresh. Bounds are at most the total (≤ MAX_SEATS): their sum fits in 64 bits.
-    let (mut fixed, mut free, mut ok) = (0u64, 0u128, true);
-    for (((&s, &wi), &l), &u) in state.iter().zip(w).zip(lo).zip(up) {
-        ok &= (wi != 0) | (s == 1);
-        fixed += match s {
-            0 => 0,
-            1 => l,
-            _ => u,
-        };
-        free += if s == 0 { wi as u128 } else { 0 };
-    }
-    if !ok || free == 0 || fixed > p.total() {
-        return None;
-    }
-    let rest = (p.total() - fixed) as u128;
+    let state = &regime.state[..w.len()];
     if free <= (u64::MAX / super::MAX_SEATS) as u128 {
         // Every product below fits in 64 bits (rest, bounds ≤ MAX_SEATS; w ≤ MAX_WEIGHT).
         // Each state is an interval for the share rest·w_i, in units of 1/free: free units
-        // [l, c], units at the floor [0, l], at the cap [c, ∞) (∞·free = the largest u64).
+        // [l, u], units at the floor [0, l], at the cap [u, ∞) (∞·free = the largest u64).
+        // (A free unit of weight 0 has share 0 and passes only with l = 0, as with its cap l.)
+        // Zipped slices and selects, no bounds checks or branches: this runs for every
+        // scenario of a sweep.
         let (rest, free) = (rest as u64, free as u64);
-        let unbounded = u64::MAX / free;
+        let (unbounded, mut ok) = (u64::MAX / free, true);
         for (((&s, &wi), &l), &u) in state.iter().zip(w).zip(lo).zip(up) {
             let (a, b) = match s {
                 0 => (l, u),
@@ -360,8 +406,9 @@ mod tests {
         ];
         for p in &cases {
             let (nums, den) = bounded_quota_numerators(p);
-            let mut state = Vec::new();
-            let (rest, free) = bounded_regime(p, &mut state, &mut 0.0).expect("verified");
+            let mut regime = Regime::default();
+            let (rest, free) = bounded_regime(p, &mut regime, &mut 0.0).expect("verified");
+            let state = regime.state();
             for i in 0..p.len() {
                 let num = match state[i] {
                     0 => rest * p.weights()[i] as u128,

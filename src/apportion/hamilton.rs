@@ -67,13 +67,29 @@ const INDEX_BITS: u32 = 24;
 /// Hamilton seats only, reusing `scratch`; no allocation once the buffers have grown.
 ///
 /// The quotas come from the bounded-quota regime (free units `R·w_i / W_F`, the others their
-/// bound). When every numerator fits in 64 bits — always for weights from
-/// [`integer_weights`](crate::scoring::integer_weights) — [`seats_in_u64`] divides by a
-/// reciprocal (corrected to the exact quotient) and picks the largest remainders against the
-/// previous call's cut. Otherwise, or when equal remainders straddle the cut, the claims are
+/// bound). In a sweep the previous call's regime usually still holds: [`seats_in_u64`] checks
+/// it while it computes the seats, from the same quotients. Otherwise the regime is found
+/// afresh ([`bounded_regime`]). When every numerator fits in 64 bits — always for weights from
+/// [`integer_weights`](crate::scoring::integer_weights) — the seats come from
+/// [`seats_in_u64`]; otherwise, or when equal remainders straddle the cut, the claims are
 /// ranked by [`claim_order`] (remainder, weight, index) over 128-bit numerators.
 pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) {
     let n = p.len();
+    let small = |free: u128| {
+        // rest ≤ N ≤ MAX_SEATS, so every numerator fits in 64 bits; remainders fit in a key.
+        free <= (u64::MAX / MAX_SEATS) as u128
+            && free < 1 << (64 - INDEX_BITS)
+            && (n as u64) < 1 << INDEX_BITS
+    };
+    // The previous call's regime, checked on the way (the common case in a sweep).
+    if let Some((rest, free)) = scratch.regime.sums(p) {
+        if small(free) {
+            let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
+            if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
+                return;
+            }
+        }
+    }
     let total = p.total() as u128;
     let w_sum = p.weight_sum();
     // q_i = N·w_i/Σw within [l_i, c_i] for every unit ⇔ no bound binds (checked by products).
@@ -86,28 +102,18 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
             p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
         });
     let regime = if fits {
-        scratch.regime.clear();
-        scratch.regime.resize(n, 0);
+        scratch.regime.set_all_free(n);
         Some((total, w_sum))
     } else {
         bounded_regime(p, &mut scratch.regime, &mut scratch.mu)
     };
     if let Some((rest, free)) = regime {
-        // rest ≤ N ≤ MAX_SEATS, so every numerator below fits in 64 bits.
-        if free <= (u64::MAX / MAX_SEATS) as u128
-            && free < 1 << (64 - INDEX_BITS)
-            && (n as u64) < 1 << INDEX_BITS
-            && seats_in_u64(
-                p,
-                &scratch.regime,
-                rest as u64,
-                free as u64,
-                &mut scratch.keys,
-                &mut scratch.cut,
-                out,
-            )
-        {
-            return;
+        if small(free) {
+            let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
+            // The regime is verified: only a tie at the cut sends the claims on.
+            if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
+                return;
+            }
         }
     }
     // The general exact path (water-filling, then the breakpoint search) when the guess fails.
@@ -115,7 +121,7 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
         Some((_, free)) => free,
         None => bounded_quota_numerators_into(p, &mut scratch.state, &mut scratch.nums),
     };
-    let (state, nums) = (&scratch.regime, &scratch.nums);
+    let (state, nums) = (scratch.regime.state(), &scratch.nums);
     let numerator = |i: usize| -> u128 {
         match regime {
             Some((rest, free)) => match state[i] {
@@ -167,8 +173,25 @@ fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
     (q as u64, r as u64)
 }
 
-/// Hamilton's seats for a verified regime (`state`: 0 free, 1 at floor, 2 at cap; free units'
-/// quotas `rest·w_i / free`) when every numerator fits in 64 bits (`free` < 2^40).
+/// What [`seats_in_u64`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seats {
+    /// The seats are in `out`.
+    Done,
+    /// The regime does not hold at these weights.
+    NoRegime,
+    /// Equal remainders straddle the cut: the weight breaks the tie (the general path).
+    Tie,
+}
+
+/// Hamilton's seats under a regime (`state`: 0 free, 1 at floor, 2 at cap) with `rest` slots
+/// for the free units of total weight `free` < 2^40, checking the regime on the way.
+///
+/// Every unit's share `rest·w_i` (< 2^63) is divided by `free` once, by a reciprocal
+/// corrected to the exact quotient; the quotient and remainder decide both whether the unit's
+/// state holds (free: l ≤ share/free ≤ c; at the floor: share/free ≤ l; at the cap:
+/// share/free ≥ c — the checks of the regime, exact) and, for a free unit, its whole part and
+/// remainder; a held unit gets its bound and no remainder.
 ///
 /// The `left` slots after the whole parts go to the largest remainders. They are found by a
 /// threshold t with exactly `left` remainders above it: such a t exists unless equal
@@ -177,8 +200,7 @@ fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
 /// cut (`cut`, a fraction of the denominator) and moves by the expected count of remainders
 /// (about uniform) in a shrinking bracket; after a few misses a selection over one `u64` key per
 /// claim (remainder above the complement of the index, so all keys differ) finds the winners.
-/// Returns false, with `out` unspecified, when equal remainders straddle the cut: the weight
-/// then breaks the tie, which the caller's general path does.
+/// Unless `Done`, `out` is unspecified.
 fn seats_in_u64(
     p: &Problem,
     state: &[u8],
@@ -187,7 +209,7 @@ fn seats_in_u64(
     keys: &mut Vec<u64>,
     cut: &mut f64,
     out: &mut Vec<u64>,
-) -> bool {
+) -> Seats {
     const MASK: u64 = (1 << INDEX_BITS) - 1;
     /// Threshold steps tried before the selection.
     const PROBES: usize = 4;
@@ -198,24 +220,50 @@ fn seats_in_u64(
     out.resize(n, 0);
     keys.clear();
     keys.resize(n, 0);
-    let (mut given, mut claims) = (0u64, 0u64);
-    for (i, ((((x, k), &s), &wi), (&l, &u))) in
-        out.iter_mut().zip(keys.iter_mut()).zip(state).zip(w).zip(lo.iter().zip(up)).enumerate()
-    {
-        // At a bound: the floor (also for weight 0), else the cap; free: rest·w_i.
-        let bound = if s == 1 || wi == 0 { l } else { u };
-        let num = if s == 0 { rest * wi } else { bound * free };
-        let (whole, rem) = div_by_reciprocal(num, free, inv);
-        *x = whole;
-        given += whole;
+    let (mut given, mut claims, mut ok) = (0u64, 0u64, true);
+    let units = state[..n].iter().zip(w).zip(lo.iter().zip(up));
+    for (i, ((x, k), ((&s, &wi), (&l, &u)))) in out.iter_mut().zip(keys.iter_mut()).zip(units).enumerate() {
+        let (whole, rem) = div_by_reciprocal(rest * wi, free, inv);
+        // The state's interval for share/free: free [l, u], at the floor [0, l], at the cap
+        // [u, ∞). share ≥ a·free ⇔ whole ≥ a; share ≤ b·free ⇔ whole < b or (whole = b, rem = 0).
+        // Selects rather than a match, so that the loop has no branches.
+        let (is_free, at_floor) = (s == 0, s == 1);
+        let a = if is_free {
+            l
+        } else if at_floor {
+            0
+        } else {
+            u
+        };
+        let b = if is_free {
+            u
+        } else if at_floor {
+            l
+        } else {
+            u64::MAX
+        };
+        ok &= (whole >= a) & ((whole < b) | ((whole == b) & (rem == 0)));
+        *x = if is_free {
+            whole
+        } else if at_floor {
+            l
+        } else {
+            u
+        };
+        given += *x;
+        let rem = if is_free { rem } else { 0 };
         claims += u64::from(rem > 0);
         // A zero remainder ranks below every claim and never wins: the fractional parts sum
         // to `left`, so more than `left` of them are positive.
         *k = rem << INDEX_BITS | (MASK - i as u64);
     }
-    let left = p.total() - given;
+    // A regime that holds leaves 0 ≤ left < claims; anything else is not this problem's.
+    let left = match p.total().checked_sub(given) {
+        Some(left) if ok && (left == 0 || left < claims) => left,
+        _ => return Seats::NoRegime,
+    };
     if left == 0 {
-        return true;
+        return Seats::Done;
     }
     let above = |t: u64| -> u64 {
         let key = t << INDEX_BITS | MASK;
@@ -262,7 +310,7 @@ fn seats_in_u64(
             let last_in = keys[len - left..].iter().min().expect("left ≥ 1") >> INDEX_BITS;
             let first_out = keys[..len - left].iter().max().expect("left < len") >> INDEX_BITS;
             if last_in == first_out {
-                return false;
+                return Seats::Tie;
             }
             for &k in &keys[len - left..] {
                 out[(MASK - (k & MASK)) as usize] += 1;
@@ -272,5 +320,5 @@ fn seats_in_u64(
     };
     // Next time, start midway between the last winner and the first loser.
     *cut = (last_in + first_out) as f64 * 0.5 * inv;
-    true
+    Seats::Done
 }

@@ -363,7 +363,7 @@ pub struct Scratch {
     keys: Vec<u64>,
     state: Vec<u8>,
     nums: Vec<u128>,
-    regime: Vec<u8>,
+    regime: bounded::Regime,
     mu: f64,
     cut: f64,
     scale: f64,
