@@ -179,6 +179,8 @@ pub struct Evaluator<'a, R: SlotRule + ?Sized> {
 pub struct Workspace {
     scores: Vec<f64>,
     factor: Vec<f64>,
+    /// The region multipliers `factor` was built from (NaN before the first scenario).
+    factor_of: [f64; 4],
     weights: Vec<u64>,
     problem: Problem,
     scratch: Scratch,
@@ -255,6 +257,7 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         Workspace {
             scores: vec![0.0; n],
             factor: vec![1.0; n],
+            factor_of: [f64::NAN; 4],
             weights: vec![0; n],
             problem: self.template.clone(),
             scratch: Scratch::default(),
@@ -270,13 +273,17 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
     /// units left to fill, or the optimisation model's constraints cannot all hold).
     #[inline]
     pub fn evaluate(&self, ws: &mut Workspace, columns: Columns) -> bool {
-        let Workspace { scores, factor, weights, problem, scratch, slots, noisy, params, .. } = ws;
+        let Workspace { scores, factor, factor_of, weights, problem, scratch, slots, noisy, params, .. } = ws;
         let cols = match columns {
             Columns::Scenario => &self.columns,
             Columns::Noisy => &*noisy,
         };
-        for (f, &r) in factor.iter_mut().zip(&self.region) {
-            *f = params.multipliers[r];
+        // Per-unit multipliers change only when a design varies them.
+        if *factor_of != params.multipliers {
+            for (f, &r) in factor.iter_mut().zip(&self.region) {
+                *f = params.multipliers[r];
+            }
+            *factor_of = params.multipliers;
         }
         score(cols, self.development.as_deref(), &params.weights, params.delta, factor, scores);
         if !integer_weights(scores, weights) || problem.set_weights(weights).is_err() {

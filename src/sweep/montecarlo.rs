@@ -44,11 +44,11 @@ pub struct MonteCarlo {
     noise: Option<f64>,
 }
 
-/// The generator of scenario `index`: ChaCha8 seeded with `seed`, on stream `index`.
+/// The generator of scenario `index`: ChaCha8 with `base`'s seed, on stream `index`, from its
+/// first word. Built from the seed rather than cloned: a clone would copy `base`'s buffer.
 pub fn scenario_rng(base: &ChaCha8Rng, index: u64) -> ChaCha8Rng {
-    let mut r = base.clone();
+    let mut r = ChaCha8Rng::from_seed(base.get_seed());
     r.set_stream(index);
-    r.set_word_pos(0);
     r
 }
 

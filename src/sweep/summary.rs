@@ -74,8 +74,8 @@ impl Tally {
     /// Records one scenario's slots (each within its unit's bounds).
     #[inline]
     pub fn record(&mut self, slots: &[u64]) {
-        for (i, &x) in slots.iter().enumerate() {
-            self.counts[self.offset[i] + (x - self.lo[i]) as usize] += 1;
+        for ((&x, &at), &lo) in slots.iter().zip(&self.offset).zip(&self.lo) {
+            self.counts[at + (x - lo) as usize] += 1;
         }
         self.scenarios += 1;
     }
