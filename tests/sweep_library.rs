@@ -4,7 +4,8 @@
 //!   core must give exactly what `quota allocate` gives for the scenario re-weighted to that
 //!   point — the same slots where the model is feasible, and "infeasible" exactly where
 //!   `allocate` reports the constraints cannot all hold.
-//! - Sobol's kept runs: every long-CSV row must be the allocation at the weights it prints.
+//! - Sobol's and Monte Carlo's kept runs: every long-CSV row must be the allocation at the
+//!   parameters it prints (Monte Carlo also varying a region multiplier and the development weight).
 //! - Monte Carlo's driver evaluates each chunk in locality order: its tally must equal that of
 //!   evaluating every scenario in index order.
 //! - Paradox columns: the per-unit counts of a sweep equal the Alabama and quota-rule checks of
@@ -222,4 +223,49 @@ fn monte_carlo_in_locality_order_tallies_exactly_as_in_index_order() {
         }
         assert_eq!(driver, by_index, "{method}");
     }
+}
+
+/// Monte Carlo varying a region multiplier and the development weight along with the weights:
+/// every kept scenario, re-evaluated alone in a fresh workspace from the parameters its rows
+/// print, gives the slots the run recorded (the run's workspace keeps per-unit multipliers
+/// between scenarios and must rebuild them whenever a multiplier changes).
+#[test]
+fn every_kept_monte_carlo_scenario_is_the_allocation_at_its_printed_parameters() {
+    let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
+    let rule = Rule::of(&s);
+    let mut space = Space::new(&s);
+    space.vary(space.resolve("西部").unwrap(), 0.8, 1.6).unwrap();
+    space.vary(space.resolve("development_weight").unwrap(), 0.0, 0.4).unwrap();
+    let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
+    let mc = MonteCarlo::new(&space, 300, 11, WeightDraw::Dirichlet(20.0), None).unwrap();
+    let mut rows = Vec::new();
+    run::run(&ev, &space, &mc, Hooks { progress: None, rows: Some(&mut rows), paradoxes: None }).unwrap();
+    let text = String::from_utf8(rows).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,multiplier:西部,development_weight,code,slots,funding_wan")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let units = ev.units();
+    assert_eq!(rows.len(), 300 * units);
+    let (mut west, mut moved) = (Vec::new(), 0);
+    for (k, scenario) in rows.chunks(units).enumerate() {
+        let mut params = space.base.clone();
+        for (w, field) in params.weights.iter_mut().zip(&scenario[0][1..4]) {
+            *w = field.parse().unwrap();
+        }
+        for (b, field) in space.extra.iter().zip(&scenario[0][4..6]) {
+            space.set(&mut params, b.factor, field.parse().unwrap());
+        }
+        west.push(scenario[0][4].to_string());
+        let mut ws = ev.workspace(&params);
+        assert!(ev.evaluate(&mut ws, Columns::Scenario));
+        let printed: Vec<u64> = scenario.iter().map(|r| r[7].parse().unwrap()).collect();
+        assert_eq!(printed, ws.slots, "scenario {k}");
+        moved += usize::from(ws.slots != ev.baseline);
+    }
+    west.sort();
+    west.dedup();
+    assert!(west.len() > 250 && moved > 250, "{} multipliers, {moved} moved", west.len());
 }

@@ -179,8 +179,9 @@ pub struct Evaluator<'a, R: SlotRule + ?Sized> {
 pub struct Workspace {
     scores: Vec<f64>,
     factor: Vec<f64>,
-    /// The region multipliers `factor` was built from (NaN before the first scenario).
-    factor_of: [f64; 4],
+    /// The bits of the region multipliers `factor` was built from (none before the first
+    /// scenario: NaN bits).
+    factor_of: [u64; 4],
     weights: Vec<u64>,
     problem: Problem,
     scratch: Scratch,
@@ -257,7 +258,7 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         Workspace {
             scores: vec![0.0; n],
             factor: vec![1.0; n],
-            factor_of: [f64::NAN; 4],
+            factor_of: [f64::NAN.to_bits(); 4],
             weights: vec![0; n],
             problem: self.template.clone(),
             scratch: Scratch::default(),
@@ -279,11 +280,12 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
             Columns::Noisy => &*noisy,
         };
         // Per-unit multipliers change only when a design varies them.
-        if *factor_of != params.multipliers {
+        let bits = params.multipliers.map(f64::to_bits);
+        if *factor_of != bits {
             for (f, &r) in factor.iter_mut().zip(&self.region) {
                 *f = params.multipliers[r];
             }
-            *factor_of = params.multipliers;
+            *factor_of = bits;
         }
         score(cols, self.development.as_deref(), &params.weights, params.delta, factor, scores);
         if !integer_weights(scores, weights) || problem.set_weights(weights).is_err() {
