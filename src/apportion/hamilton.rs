@@ -155,13 +155,23 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     }
 }
 
-/// `(⌊a / b⌋, a mod b)` from `inv` = 1/b in floating point, corrected exactly: for
-/// a < 2^63 and a quotient below 2^32 the estimate is within one of the quotient. The
-/// conversions go through i64 (exact here), single instructions where u64 ↔ f64 is not.
+/// Quotients at or above this are only known to be that large (see [`div_by_reciprocal`]).
+const QUOTIENT_CLAMP: u64 = 1 << 22;
+const _: () = assert!(QUOTIENT_CLAMP > MAX_SEATS);
+
+/// `(⌊a / b⌋, a mod b)` for a < 2^63 and b < 2^40, from `inv` = 1/b in floating point:
+/// the estimate a·inv is within 2^-50 (relative) of a/b, so rounded to an integer it is within
+/// one of the quotient, which one step corrects exactly. The rounding adds 2^52, above which
+/// the spacing of doubles is 1, and reads the integer off the bits (no float-to-integer
+/// conversion). Quotients of 2^22 (> MAX_SEATS) or more are clamped: the result is then some
+/// q ≥ 2^22 with a ≥ q·b — enough to decide any comparison with a bound, the only use made
+/// of such a quotient (the clamp keeps q·b below 2^62).
 #[inline]
 fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
+    const TWO_52: f64 = (1u64 << 52) as f64;
+    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) + TWO_52;
+    let mut q = (estimate.to_bits() - TWO_52.to_bits()) as i64;
     let (a, b) = (a as i64, b as i64);
-    let mut q = (a as f64 * inv) as i64;
     let mut r = a - q * b;
     if r < 0 {
         q -= 1;
@@ -225,7 +235,9 @@ fn seats_in_u64(
     for (i, ((x, k), ((&s, &wi), (&l, &u)))) in out.iter_mut().zip(keys.iter_mut()).zip(units).enumerate() {
         let (whole, rem) = div_by_reciprocal(rest * wi, free, inv);
         // The state's interval for share/free: free [l, u], at the floor [0, l], at the cap
-        // [u, ∞). share ≥ a·free ⇔ whole ≥ a; share ≤ b·free ⇔ whole < b or (whole = b, rem = 0).
+        // [u, ∞). With h = 2·whole + (rem > 0), which orders share/free against integers,
+        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above;
+        // a unit at its cap has no upper limit).
         // Selects rather than a match, so that the loop has no branches.
         let (is_free, at_floor) = (s == 0, s == 1);
         let a = if is_free {
@@ -240,9 +252,10 @@ fn seats_in_u64(
         } else if at_floor {
             l
         } else {
-            u64::MAX
+            u64::MAX / 2
         };
-        ok &= (whole >= a) & ((whole < b) | ((whole == b) & (rem == 0)));
+        let h = 2 * whole + u64::from(rem > 0);
+        ok &= (h >= 2 * a) & (h <= 2 * b);
         *x = if is_free {
             whole
         } else if at_floor {

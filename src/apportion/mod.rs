@@ -261,12 +261,11 @@ impl Problem {
     pub fn set_weights(&mut self, weights: &[u64]) -> Result<(), ApportionError> {
         assert_eq!(weights.len(), self.weights.len(), "one weight per unit");
         // One branch-free pass (sweeps call this for every scenario); the errors are rare.
-        let (mut sum, mut room, mut max) = (0u128, 0u64, 0u64);
-        for (i, &w) in weights.iter().enumerate() {
+        let (mut sum, mut min, mut max) = (0u128, u64::MAX, 0u64);
+        for &w in weights {
+            min = min.min(w);
             max = max.max(w);
             sum += w as u128;
-            // Caps and floors are at most the total (≤ MAX_SEATS): the room fits in 64 bits.
-            room += if w > 0 { self.upper[i] } else { self.lower[i] };
         }
         if max > MAX_WEIGHT {
             return Err(ApportionError::OutOfRange {
@@ -278,8 +277,18 @@ impl Problem {
         if sum == 0 && self.lower.iter().sum::<u64>() < self.total {
             return Err(ApportionError::AllWeightsZero { total: self.total });
         }
-        if room < self.total {
-            return Err(ApportionError::ZeroWeightUnitsWouldFill { missing: self.total - room });
+        if min == 0 {
+            // Units of weight 0 take only their floor; the rest must fit in the weighted
+            // units' caps. (With every unit weighted the room is Σ caps ≥ the total, checked
+            // at construction.) Caps and floors are at most the total: the sum fits in 64 bits.
+            let room: u64 = weights
+                .iter()
+                .zip(self.lower.iter().zip(&self.upper))
+                .map(|(&w, (&l, &u))| if w > 0 { u } else { l })
+                .sum();
+            if room < self.total {
+                return Err(ApportionError::ZeroWeightUnitsWouldFill { missing: self.total - room });
+            }
         }
         self.weights.copy_from_slice(weights);
         self.weight_sum = sum;

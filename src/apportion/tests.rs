@@ -263,6 +263,20 @@ fn weight_sequence() -> impl Strategy<Value = (Problem, Vec<Vec<u64>>)> {
     })
 }
 
+/// A unit held at its cap whose weight dwarfs the free units' (its share is 10^12 times the
+/// free weight): the regime check re-run on the second call must still see it at its cap.
+#[test]
+fn a_cap_far_below_a_huge_share_holds_on_reuse() {
+    let p = Problem::with_bounds(vec![MAX_WEIGHT, 3, 2], vec![0; 3], vec![2, 10, 10], 5, &|i| i.to_string())
+        .unwrap();
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    for _ in 0..3 {
+        apportion_seats(&p, Method::Hamilton, &mut scratch, &mut out);
+        assert_eq!(out, [2, 2, 1]);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

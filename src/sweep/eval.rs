@@ -346,13 +346,19 @@ pub fn integer_weights(scores: &[f64], out: &mut [u64]) -> bool {
     true
 }
 
-/// `x.round() as u64` for finite 0 ≤ x < 2^52, without a libm call: the fractional part
-/// `x − ⌊x⌋` is exact in this range, and halves round away from zero as `f64::round` does.
-/// Converts through i64 (exact here), a single instruction each way where u64 ↔ f64 is not.
+/// `x.round() as u64` for finite 0 ≤ x < 2^52, without a libm call or a float-to-integer
+/// conversion, so that the loop over units vectorises: `x + 2^52` lies in [2^52, 2^53), where
+/// the spacing of doubles is 1, so the addition rounds x to the nearest integer k (ties to
+/// even) and the bits of the sum are those of 2^52 plus k. `x − k` is then exact, and a half
+/// that went down to an even k goes up instead: halves round away from zero, as in
+/// `f64::round`.
 #[inline]
 fn round_half_away(x: f64) -> u64 {
-    let t = x as i64;
-    (t + i64::from(x - t as f64 >= 0.5)) as u64
+    const TWO_52: f64 = (1u64 << 52) as f64;
+    let sum = x + TWO_52;
+    let k = sum - TWO_52;
+    // Exactly a half (compared by bits: the difference is exact).
+    (sum.to_bits() - TWO_52.to_bits()) + u64::from((x - k).to_bits() == 0.5f64.to_bits())
 }
 
 /// [`crate::scoring::normalise`] into a buffer (the column must be valid; a degenerate
