@@ -216,8 +216,9 @@ fn monte_carlo_in_locality_order_tallies_exactly_as_in_index_order() {
         let (lower, upper) = ev.bounds();
         let mut by_index = Tally::new(lower, upper);
         let mut ws = ev.workspace(&space.base);
+        let mut cursor = mc.start(0);
         for k in 0..mc.len() {
-            let cols = mc.fill(&mut (), k, &ev, &mut ws);
+            let cols = mc.fill(&mut cursor, k, &ev, &mut ws);
             assert!(ev.evaluate(&mut ws, cols));
             by_index.record(&ws.slots);
         }

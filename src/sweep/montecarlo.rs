@@ -52,6 +52,14 @@ pub fn scenario_rng(base: &ChaCha8Rng, index: u64) -> ChaCha8Rng {
     r
 }
 
+/// Turns a generator with the run's seed into [`scenario_rng`]`(base, index)`, in place (no
+/// new generator per scenario): back to the first word — which empties the buffer without
+/// computing a block — then on to stream `index`.
+fn rewind_to(rng: &mut ChaCha8Rng, index: u64) {
+    rng.set_word_pos(0);
+    rng.set_stream(index);
+}
+
 impl MonteCarlo {
     /// `n` scenarios; `noise` is x in ±x (0.1 = ±10%).
     pub fn new(
@@ -114,13 +122,16 @@ impl MonteCarlo {
 }
 
 impl PointSource for MonteCarlo {
-    type Cursor = ();
+    /// One generator per task, rewound to each scenario's stream.
+    type Cursor = ChaCha8Rng;
 
     fn len(&self) -> u64 {
         self.n
     }
 
-    fn start(&self, _index: u64) {}
+    fn start(&self, _index: u64) -> ChaCha8Rng {
+        self.base_rng.clone()
+    }
 
     fn scattered(&self) -> bool {
         self.noise.is_none()
@@ -128,19 +139,19 @@ impl PointSource for MonteCarlo {
 
     fn fill<R: SlotRule + ?Sized>(
         &self,
-        _: &mut (),
+        rng: &mut ChaCha8Rng,
         index: u64,
         ev: &Evaluator<R>,
         ws: &mut Workspace,
     ) -> Columns {
-        let mut rng = scenario_rng(&self.base_rng, index);
+        rewind_to(rng, index);
         let w = &mut ws.params.weights;
         if self.draw == WeightDraw::Fixed {
             w.copy_from_slice(&self.base);
         } else {
             let mut sum = 0.0;
             for (wj, g) in w.iter_mut().zip(&self.gammas) {
-                *wj = g.as_ref().map_or(0.0, |g| g.sample(&mut rng));
+                *wj = g.as_ref().map_or(0.0, |g| g.sample(rng));
                 sum += *wj;
             }
             if sum > 0.0 {
@@ -161,10 +172,32 @@ impl PointSource for MonteCarlo {
         }
         match self.noise {
             Some(x) => {
-                ev.perturb(ws, x, &mut rng);
+                ev.perturb(ws, x, rng);
                 Columns::Noisy
             }
             None => Columns::Scenario,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewound_generator_draws_what_a_fresh_one_does() {
+        let base = ChaCha8Rng::seed_from_u64(42);
+        let mut reused = base.clone();
+        for index in [0, 7, 3, u64::MAX, 7] {
+            // Leave the reused generator mid-buffer, then rewind it.
+            for _ in 0..(index % 5 + 3) {
+                reused.random::<u64>();
+            }
+            rewind_to(&mut reused, index);
+            let mut fresh = scenario_rng(&base, index);
+            for _ in 0..100 {
+                assert_eq!(reused.random::<u64>(), fresh.random::<u64>(), "stream {index}");
+            }
         }
     }
 }
