@@ -257,13 +257,22 @@ impl Regime {
 /// caller then uses [`bounded_quota_numerators`]); a verified regime gives exactly the same
 /// quotas because `q*` is unique. `mu` carries the scale μ of the previous call as the first
 /// guess (sweeps re-apportion similar weights; 0 for none): the guess affects only the speed.
-pub(super) fn bounded_regime(p: &Problem, regime: &mut Regime, mu_hint: &mut f64) -> Option<(u128, u128)> {
+/// `failed` says the caller has just found that the current regime does not hold (no need to
+/// check it again).
+pub(super) fn bounded_regime(
+    p: &Problem,
+    regime: &mut Regime,
+    mu_hint: &mut f64,
+    failed: bool,
+) -> Option<(u128, u128)> {
     let n = p.len();
     let (w, lo) = (p.weights(), p.lower());
     if regime.state.len() != n {
         let state = regime.state_mut();
         state.clear();
         state.resize(n, 3);
+    } else if failed {
+        // Straight to the search, which starts from this regime.
     } else if let Some(r) = verify_regime(p, regime) {
         // The previous call's regime still holds (the common case in a sweep).
         return Some(r);
@@ -407,7 +416,7 @@ mod tests {
         for p in &cases {
             let (nums, den) = bounded_quota_numerators(p);
             let mut regime = Regime::default();
-            let (rest, free) = bounded_regime(p, &mut regime, &mut 0.0).expect("verified");
+            let (rest, free) = bounded_regime(p, &mut regime, &mut 0.0, false).expect("verified");
             let state = regime.state();
             for i in 0..p.len() {
                 let num = match state[i] {

@@ -82,11 +82,14 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
             && (n as u64) < 1 << INDEX_BITS
     };
     // The previous call's regime, checked on the way (the common case in a sweep).
+    let mut failed = false;
     if let Some((rest, free)) = scratch.regime.sums(p) {
         if small(free) {
             let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
-            if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
-                return;
+            match seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) {
+                Seats::Done => return,
+                Seats::NoRegime => failed = true,
+                Seats::Tie => {}
             }
         }
     }
@@ -105,7 +108,7 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
         scratch.regime.set_all_free(n);
         Some((total, w_sum))
     } else {
-        bounded_regime(p, &mut scratch.regime, &mut scratch.mu)
+        bounded_regime(p, &mut scratch.regime, &mut scratch.mu, failed)
     };
     if let Some((rest, free)) = regime {
         if small(free) {
