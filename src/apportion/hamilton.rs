@@ -163,17 +163,19 @@ const QUOTIENT_CLAMP: u64 = 1 << 22;
 const _: () = assert!(QUOTIENT_CLAMP > MAX_SEATS);
 
 /// `(⌊a / b⌋, a mod b)` for a < 2^63 and b < 2^40, from `inv` = 1/b in floating point:
-/// the estimate a·inv is within 2^-50 (relative) of a/b, so rounded to an integer it is within
-/// one of the quotient, which one step corrects exactly. The rounding adds 2^52, above which
-/// the spacing of doubles is 1, and reads the integer off the bits (no float-to-integer
+/// the estimate a·inv is within 2^-50 (relative) of a/b, so rounded down to an integer it is
+/// within one of the quotient, which one step corrects exactly. The rounding adds 2^52, above
+/// which the spacing of doubles is 1, and reads the integer off the bits (no float-to-integer
 /// conversion). Quotients of 2^22 (> MAX_SEATS) or more are clamped: the result is then some
 /// q ≥ 2^22 with a ≥ q·b — enough to decide any comparison with a bound, the only use made
 /// of such a quotient (the clamp keeps q·b below 2^62).
 #[inline]
 fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
     const TWO_52: f64 = (1u64 << 52) as f64;
-    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) + TWO_52;
-    let mut q = (estimate.to_bits() - TWO_52.to_bits()) as i64;
+    // Rounding est − ½ to the nearest integer gives ⌊est⌋ (but at halves), so the corrections
+    // below are rare and their branches predictable. (−1 when est < ½: corrected to 0.)
+    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) - 0.5 + TWO_52;
+    let mut q = estimate.to_bits().wrapping_sub(TWO_52.to_bits()) as i64;
     let (a, b) = (a as i64, b as i64);
     let mut r = a - q * b;
     if r < 0 {
@@ -184,6 +186,13 @@ fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
         r -= b;
     }
     (q as u64, r as u64)
+}
+
+/// `if c { a } else { b }` by masks, for loops that must not branch on data.
+#[inline]
+fn pick(c: bool, a: u64, b: u64) -> u64 {
+    let m = u64::from(c).wrapping_neg();
+    (a & m) | (b & !m)
 }
 
 /// What [`seats_in_u64`] found.
@@ -241,33 +250,15 @@ fn seats_in_u64(
         // [u, ∞). With h = 2·whole + (rem > 0), which orders share/free against integers,
         // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above;
         // a unit at its cap has no upper limit).
-        // Selects rather than a match, so that the loop has no branches.
+        // Masks rather than a match or `if`, so that the loop has no branches to mispredict.
         let (is_free, at_floor) = (s == 0, s == 1);
-        let a = if is_free {
-            l
-        } else if at_floor {
-            0
-        } else {
-            u
-        };
-        let b = if is_free {
-            u
-        } else if at_floor {
-            l
-        } else {
-            u64::MAX / 2
-        };
+        let a = pick(is_free, l, pick(at_floor, 0, u));
+        let b = pick(is_free, u, pick(at_floor, l, u64::MAX / 2));
         let h = 2 * whole + u64::from(rem > 0);
         ok &= (h >= 2 * a) & (h <= 2 * b);
-        *x = if is_free {
-            whole
-        } else if at_floor {
-            l
-        } else {
-            u
-        };
+        *x = pick(is_free, whole, pick(at_floor, l, u));
         given += *x;
-        let rem = if is_free { rem } else { 0 };
+        let rem = pick(is_free, rem, 0);
         claims += u64::from(rem > 0);
         // A zero remainder ranks below every claim and never wins: the fractional parts sum
         // to `left`, so more than `left` of them are positive.
@@ -315,8 +306,8 @@ fn seats_in_u64(
             for (x, &k) in out.iter_mut().zip(keys.iter()) {
                 let win = k > key;
                 *x += u64::from(win);
-                last_in = if win { last_in.min(k) } else { last_in };
-                first_out = if win { first_out } else { first_out.max(k) };
+                last_in = last_in.min(pick(win, k, u64::MAX));
+                first_out = first_out.max(pick(win, 0, k));
             }
             (last_in >> INDEX_BITS, first_out >> INDEX_BITS)
         }
