@@ -105,6 +105,19 @@ fn infeasible_weightings_are_counted_not_guessed() {
     assert_eq!((tally.scenarios, tally.infeasible), (feasible as u64, infeasible as u64));
 }
 
+/// The long CSV of kept runs, split into fields, after checking its header and that the runs
+/// come in order, `units` rows each.
+fn kept_rows(csv: Vec<u8>, header: &str, units: usize) -> Vec<Vec<String>> {
+    let text = String::from_utf8(csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(header));
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(String::from).collect()).collect();
+    for (k, run) in rows.chunks(units).enumerate() {
+        assert!(run.iter().all(|r| r[0] == k.to_string()), "run {k}");
+    }
+    rows
+}
+
 #[test]
 fn every_kept_sobol_run_is_the_allocation_at_its_printed_weights() {
     let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
@@ -115,18 +128,12 @@ fn every_kept_sobol_run_is_the_allocation_at_its_printed_weights() {
     let mut rows = Vec::new();
     let result =
         sobol(&ev, &space, &opt, Hooks { progress: None, rows: Some(&mut rows), paradoxes: None }).unwrap();
-    let text = String::from_utf8(rows).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,code,slots,funding_wan")
-    );
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let header = "scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,code,slots,funding_wan";
     let units = ev.units();
+    let rows = kept_rows(rows, header, units);
     assert_eq!(rows.len() as u64, result.evaluations * units as u64);
     let mut ws = ev.workspace(&space.base);
     for (k, run) in rows.chunks(units).enumerate() {
-        assert_eq!(run[0][0], k.to_string());
         for (w, field) in ws.params.weights.iter_mut().zip(&run[0][1..4]) {
             *w = field.parse().unwrap();
         }
@@ -241,14 +248,10 @@ fn every_kept_monte_carlo_scenario_is_the_allocation_at_its_printed_parameters()
     let mc = MonteCarlo::new(&space, 300, 11, WeightDraw::Dirichlet(20.0), None).unwrap();
     let mut rows = Vec::new();
     run::run(&ev, &space, &mc, Hooks { progress: None, rows: Some(&mut rows), paradoxes: None }).unwrap();
-    let text = String::from_utf8(rows).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,multiplier:西部,development_weight,code,slots,funding_wan")
-    );
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let header = "scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,multiplier:西部,development_weight,\
+                  code,slots,funding_wan";
     let units = ev.units();
+    let rows = kept_rows(rows, header, units);
     assert_eq!(rows.len(), 300 * units);
     let (mut west, mut moved) = (Vec::new(), 0);
     for (k, scenario) in rows.chunks(units).enumerate() {

@@ -111,8 +111,9 @@ const PASSES: usize = 4;
 /// total, and every unit below its cap has `q_i ≤ d(k_i)·(1 − 2^-30)` and every unit above its
 /// floor `q_i ≥ d(k_i − 1)·(1 + 2^-30)`, all in floating point. The computed q_i and bounds
 /// d(k)·(1 ± 2^-30) are each within two roundings (relative 2^-52) of their exact values
-/// (w_i and s are exact doubles; k(k+1) is exact below 2^26), far inside the margin, so exactly `w_i / d(k_i) < 1/s < w_i / d(k_i − 1)` for every such unit: every
-/// unserved priority lies strictly below every served one. That is the method's defining
+/// (w_i and s are exact doubles; k(k+1) is exact below 2^26), far inside the margin, so
+/// exactly `w_i / d(k_i) < 1/s < w_i / d(k_i − 1)` for every such unit: every unserved
+/// priority lies strictly below every served one. That is the method's defining
 /// condition with no tie at the cut, so the allocation is the method's, whatever tie-break
 /// rule applies — the same answer the exact fix-up would reach. An estimate that misses the
 /// margin anywhere is not certified and goes to the exact fix-up.
@@ -190,8 +191,7 @@ fn estimate_with(
         }
         if t.len() <= r {
             // Far off (several slots per unit): shift the divisor by the average miss of the
-            // units that are not held at a bound.
-            // Every unit at a bound: scale in proportion.
+            // units that are not held at a bound (in proportion when every unit is held).
             let target = total.saturating_sub(clamped) as f64;
             scale *= match free_sum {
                 0 => total as f64 / sum.max(1) as f64,
@@ -199,10 +199,10 @@ fn estimate_with(
             };
             continue;
         }
+        // More candidates than slots to move: the (r+1)-th exists.
         t.select_nth_unstable_by(r - 1, f64::total_cmp);
-        let nth = t[r - 1];
         let next = t[r..].iter().copied().fold(f64::INFINITY, f64::min);
-        let cut = if next.is_finite() { 0.5 * (nth + next) } else { nth * (1.0 - MARGIN) };
+        let cut = 0.5 * (t[r - 1] + next);
         scale = if adding { cut } else { -cut };
         if !(scale.is_finite() && scale > 0.0) {
             return false;

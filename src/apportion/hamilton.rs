@@ -81,41 +81,47 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
             && free < 1 << (64 - INDEX_BITS)
             && (n as u64) < 1 << INDEX_BITS
     };
-    // The previous call's regime, checked on the way (the common case in a sweep).
-    let mut failed = false;
+    // The previous call's regime, checked on the way (the common case in a sweep). If it holds
+    // but equal remainders straddle the cut, it goes straight to the full tie-break below.
+    let (mut regime, mut failed) = (None, false);
     if let Some((rest, free)) = scratch.regime.sums(p) {
         if small(free) {
             let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
-            match seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) {
-                Seats::Done => return,
-                Seats::NoRegime => failed = true,
-                Seats::Tie => {}
+            let seats = seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out);
+            // (Comparisons, not a `match`: this runs per scenario, and a jump table mispredicts.)
+            if seats == Seats::Done {
+                return;
+            } else if seats == Seats::Tie {
+                regime = Some((rest, free));
+            } else {
+                failed = true;
             }
         }
     }
-    let total = p.total() as u128;
-    let w_sum = p.weight_sum();
-    // q_i = N·w_i/Σw within [l_i, c_i] for every unit ⇔ no bound binds (checked by products).
-    // When the previous call needed the bounded regime, go straight to it (it also covers the
-    // case where no bound binds: every unit is then free).
-    let fits = w_sum > 0
-        && scratch.mu <= 0.0
-        && (0..n).all(|i| {
-            let nw = total * p.weights()[i] as u128;
-            p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
-        });
-    let regime = if fits {
-        scratch.regime.set_all_free(n);
-        Some((total, w_sum))
-    } else {
-        bounded_regime(p, &mut scratch.regime, &mut scratch.mu, failed)
-    };
-    if let Some((rest, free)) = regime {
-        if small(free) {
-            let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
-            // The regime is verified: only a tie at the cut sends the claims on.
-            if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
-                return;
+    if regime.is_none() {
+        let total = p.total() as u128;
+        let w_sum = p.weight_sum();
+        // q_i = N·w_i/Σw within [l_i, c_i] for every unit ⇔ no bound binds (checked by
+        // products). Once a bounded regime has been found (μ > 0), straight to the search.
+        let fits = w_sum > 0
+            && scratch.mu <= 0.0
+            && (0..n).all(|i| {
+                let nw = total * p.weights()[i] as u128;
+                p.lower()[i] as u128 * w_sum <= nw && nw <= p.cap(i) as u128 * w_sum
+            });
+        regime = if fits {
+            scratch.regime.set_all_free(n);
+            Some((total, w_sum))
+        } else {
+            bounded_regime(p, &mut scratch.regime, &mut scratch.mu, failed)
+        };
+        if let Some((rest, free)) = regime {
+            if small(free) {
+                let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
+                // The regime is verified: only a tie at the cut sends the claims on.
+                if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
+                    return;
+                }
             }
         }
     }
