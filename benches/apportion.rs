@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use quota::allocation::{scenario_problem, scenario_scores};
+use quota::allocate::{scenario_problem, scenario_scores};
 use quota::apportion::{apportion, apportion_seats, Method, Scratch};
 use quota::error::Location;
 use quota::indicators::IndicatorTable;

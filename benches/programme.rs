@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use quota::allocation::allocate;
+use quota::allocate::allocate;
 use quota::eligibility::{screen, Registry, FIRST_BATCH_APPLICATION_DATE};
 use quota::error::Location;
 use quota::indicators::IndicatorTable;

@@ -6,9 +6,9 @@
 //! line, the Alabama check and margins are checked against re-allocating at other totals and
 //! other indicator values.
 
-use quota::allocation::{allocate, Allocation};
+use quota::allocate::{allocate, Allocation};
 use quota::error::Location;
-use quota::explain::optimizer::OptTrail;
+use quota::explain::optimize_trail::OptTrail;
 use quota::explain::{explain, ExplainOptions, Explanation, NextInLine};
 use quota::indicators::IndicatorTable;
 use quota::optimize::{exact_decimal, Combine, ConstraintKind, Constraints, Objective, Op, Scope};

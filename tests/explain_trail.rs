@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 
-use quota::allocation::{allocate, scenario_problem, scenario_scores};
+use quota::allocate::{allocate, scenario_problem, scenario_scores};
 use quota::apportion::{apportion, bounded_quotas, priority, Method, Problem, Ratio};
 use quota::error::Location;
 use quota::explain::next::{next_in_line, queue_position, NextInLine};

@@ -11,7 +11,7 @@
 //! - Paradox columns: the per-unit counts of a sweep equal the Alabama and quota-rule checks of
 //!   `quota explain` run on every grid point separately.
 
-use quota::allocation::{allocate, AllocateError};
+use quota::allocate::{allocate, AllocateError};
 use quota::apportion::Method;
 use quota::error::Location;
 use quota::explain::paradox::{alabama, quota_violations, QuotaSide};
@@ -192,8 +192,7 @@ fn sweep_paradox_columns_count_what_explain_finds_at_each_point() {
     for method in [Method::Hamilton, Method::Jefferson, Method::Webster] {
         let rule = Rule::Apportion(method);
         let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
-        let problem =
-            quota::allocation::scenario_problem(&s, &quota::allocation::scenario_scores(&s)).unwrap();
+        let problem = quota::allocate::scenario_problem(&s, &quota::allocate::scenario_scores(&s)).unwrap();
         let probe = ParadoxProbe::for_scenario(&s, &problem, method);
         let hooks = Hooks { progress: None, rows: None, paradoxes: Some(&probe) };
         let tally = run::run(&ev, &space, &grid, hooks).unwrap();

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use quota::allocation::{allocate, Allocation};
+use quota::allocate::{allocate, Allocation};
 use quota::scenario::Scenario;
 use serde_json::json;
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use quota::allocation::{allocate, Allocation};
+use quota::allocate::{allocate, Allocation};
 use quota::apportion::Method;
 use quota::compare::svg::{self, BarChart, Series, PALETTE};
 use quota::compare::{

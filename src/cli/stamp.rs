@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use quota::allocation::Allocation;
+use quota::allocate::Allocation;
 use quota::scenario::{Scenario, ScenarioFile};
 use quota::stamp::Stamp;
 

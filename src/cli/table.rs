@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use quota::allocation::allocate;
+use quota::allocate::allocate;
 use quota::report::{self, Lang};
 
 use super::load::{self, Overrides};

@@ -44,7 +44,7 @@
 // Input errors carry their full location; they are built once, on the cold path.
 #![allow(clippy::result_large_err)]
 
-pub mod allocation;
+pub mod allocate;
 pub mod apportion;
 pub mod check;
 pub mod compare;

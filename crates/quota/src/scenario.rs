@@ -275,8 +275,6 @@ pub struct Scenario {
     pub caps: Vec<u64>,
     /// Funding rules.
     pub funding: FundingRules,
-    /// The raw `[optimize]` table, if any.
-    pub optimize: Option<toml::Table>,
     /// The optimisation model's constraints, resolved against the units (when the scenario has
     /// an `[optimize]` table or uses `method = "optimize"`).
     pub constraints: Option<crate::optimize::Constraints>,
@@ -527,7 +525,6 @@ impl Scenario {
                 floors,
                 caps,
                 funding: file.funding,
-                optimize: file.optimize.clone(),
                 constraints,
                 seed: file.seed,
                 model,

@@ -1,9 +1,9 @@
 //! The optimiser's audit trail, laid out: the model and its result, the asked unit's view,
 //! every unit against its bounds, the groups and custom rows, and what each binding side
-//! constraint does when it is dropped ([`quota::explain::optimizer`] computes it all).
+//! constraint does when it is dropped ([`quota::explain::optimize_trail`] computes it all).
 
 use quota::explain::next::SlotChange;
-use quota::explain::optimizer::{OptFocus, OptTrail, OptUnit, Relaxation};
+use quota::explain::optimize_trail::{OptFocus, OptTrail, OptUnit, Relaxation};
 use quota::optimize::{ConstraintKind, NamedConstraint, Scope};
 use quota::scenario::Scenario;
 

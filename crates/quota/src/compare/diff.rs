@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::allocation::Allocation;
+use crate::allocate::Allocation;
 use crate::units::Region;
 
 /// One side of a unit's line: slots and money.
@@ -95,8 +95,7 @@ impl ScenarioDiff {
 
 /// The difference from allocation `a` to allocation `b`.
 pub fn diff(a: &Allocation, b: &Allocation) -> ScenarioDiff {
-    let side =
-        |u: &crate::allocation::UnitAllocation| Side { slots: u.slots, money_wan: u.funding.total_wan };
+    let side = |u: &crate::allocate::UnitAllocation| Side { slots: u.slots, money_wan: u.funding.total_wan };
     let mut units: Vec<UnitChange> = a
         .units
         .iter()
@@ -129,7 +128,7 @@ pub fn diff(a: &Allocation, b: &Allocation) -> ScenarioDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::allocation::UnitAllocation;
+    use crate::allocate::UnitAllocation;
     use crate::apportion::Problem;
     use crate::funding::FundingRules;
 

@@ -51,7 +51,7 @@
 use serde::Serialize;
 
 use super::CompareError;
-use crate::allocation::Allocation;
+use crate::allocate::Allocation;
 use crate::apportion::{apportion, Method, Problem, Ratio};
 use crate::check;
 use crate::scenario::Scenario;

@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
-use crate::allocation::{allocate, AllocateError, Allocation};
+use crate::allocate::{allocate, AllocateError, Allocation};
 use crate::apportion::{Method, UnknownMethod};
 use crate::check::CheckError;
 use crate::error::ApportionError;

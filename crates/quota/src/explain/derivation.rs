@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::trail::bound_states;
 use super::{BoundState, Exact};
-use crate::allocation::scenario_scores;
+use crate::allocate::scenario_scores;
 use crate::apportion::{bounded_quotas, Problem};
 use crate::scenario::Scenario;
 use crate::scoring::Normalisation;

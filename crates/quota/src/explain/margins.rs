@@ -44,7 +44,7 @@
 
 use serde::Serialize;
 
-use crate::allocation::{ideal_quotas, scenario_problem, unit_labels};
+use crate::allocate::{ideal_quotas, scenario_problem, unit_labels};
 use crate::apportion::{apportion_seats, Method, Problem, Scratch};
 use crate::optimize::{solve_slots, Constraints, Status};
 use crate::scenario::Scenario;
@@ -237,7 +237,7 @@ fn margins_by(s: &Scenario, engine: Engine<'_>, u: usize) -> Vec<Margin> {
     // Proven monotone (indicator values under share / log-share, development) only for divisor
     // methods.
     let divisor = matches!(engine, Engine::Method(m) if m.is_divisor());
-    let scores0 = crate::allocation::scenario_scores(s);
+    let scores0 = crate::allocate::scenario_scores(s);
     let Ok(problem) = scenario_problem(s, &scores0) else { return Vec::new() };
     let n = s.units.len();
     let mut ev = Evaluator {

@@ -23,14 +23,14 @@
 pub mod derivation;
 pub mod margins;
 pub mod next;
-pub mod optimizer;
+pub mod optimize_trail;
 pub mod paradox;
 pub mod trail;
 
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::allocation::{self, AllocateError};
+use crate::allocate::{self, AllocateError};
 use crate::apportion::{Problem, Ratio};
 use crate::error::ApportionError;
 use crate::optimize::OptimizeError;
@@ -39,7 +39,7 @@ use crate::scenario::{MethodChoice, Scenario};
 pub use derivation::Derivation;
 pub use margins::Margin;
 pub use next::NextInLine;
-pub use optimizer::OptTrail;
+pub use optimize_trail::OptTrail;
 pub use paradox::{ParadoxFlags, ParadoxProbe, ParadoxReport};
 pub use trail::Trail;
 
@@ -243,8 +243,8 @@ pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, Expla
         MethodChoice::Apportion(m) => m,
         MethodChoice::Optimize => return explain_optimized(s, opts),
     };
-    let scores = allocation::scenario_scores(s);
-    let problem = allocation::scenario_problem(s, &scores)?;
+    let scores = allocate::scenario_scores(s);
+    let problem = allocate::scenario_problem(s, &scores)?;
     let base = Base::from_scenario(s, &problem);
     let trail = trail::trail(&problem, method);
     let next_in_line = next::next_in_line(&base, method, opts.next)?;
@@ -270,23 +270,23 @@ pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, Expla
 }
 
 fn explain_optimized(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
-    let alloc = allocation::allocate(s)?;
+    let alloc = allocate::allocate(s)?;
     let out = alloc.optimized.as_ref().expect("method optimize runs the optimisation model");
     let problem = &alloc.problem;
-    let opt = optimizer::trail(s, problem, out, opts.unit)?;
+    let opt = optimize_trail::trail(s, problem, out, opts.unit)?;
     let derivation = opts.unit.map(|u| derivation::derive(s, problem, u));
     let margins = match opts.unit {
         Some(u) if opts.margins => margins::margins_optimized(s, u),
         _ => Vec::new(),
     };
-    let paradoxes = opts.paradoxes.then(|| optimizer::paradoxes(s, problem, &out.slots));
+    let paradoxes = opts.paradoxes.then(|| optimize_trail::paradoxes(s, problem, &out.slots));
     Ok(Explanation {
         scenario: s.name.clone(),
         method: s.method,
         total: s.total,
         derivation,
         trail: None,
-        next_in_line: optimizer::next_in_line(s, problem, opts.next),
+        next_in_line: optimize_trail::next_in_line(s, problem, opts.next),
         optimizer: Some(opt),
         position: None,
         margins,

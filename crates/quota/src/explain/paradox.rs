@@ -22,7 +22,7 @@
 use serde::Serialize;
 
 use super::{Base, Exact, ExplainError};
-use crate::allocation::{scenario_problem, scenario_scores};
+use crate::allocate::{scenario_problem, scenario_scores};
 use crate::apportion::{apportion_seats, bounded_quotas, Method, Problem, Ratio, Scratch};
 use crate::error::ApportionError;
 use crate::scenario::Scenario;
@@ -294,8 +294,8 @@ pub fn population_paradox_allocated(
     after: &Scenario,
 ) -> Result<PopulationReport, ExplainError> {
     same_units(before, after)?;
-    let slots = |a: &crate::allocation::Allocation| a.units.iter().map(|u| u.slots).collect::<Vec<_>>();
-    let (ab, aa) = (crate::allocation::allocate(before)?, crate::allocation::allocate(after)?);
+    let slots = |a: &crate::allocate::Allocation| a.units.iter().map(|u| u.slots).collect::<Vec<_>>();
+    let (ab, aa) = (crate::allocate::allocate(before)?, crate::allocate::allocate(after)?);
     Ok(population_paradox(&ab.problem, &slots(&ab), &aa.problem, &slots(&aa)))
 }
 

@@ -54,7 +54,7 @@
 //! [`constraints_at`] lists every named constraint of a solve in the scenario's words, with
 //! whether it binds at given slots; [`solve_with`] re-solves the same instance with some of them
 //! switched off (same paths, objective and tie-break). `quota explain` uses them to show what
-//! each binding constraint does to the result (`crate::explain::optimizer`).
+//! each binding constraint does to the result (`crate::explain::optimize_trail`).
 //!
 //! # Numerical policy
 //!
@@ -76,7 +76,7 @@
 //! total 1039`, `group 西部 needs ≥ 300 but its caps sum to 281`. On the fast path's structure
 //! these checks are exact. Otherwise, if the solver reports infeasible, a deletion filter over
 //! the scenario's named constraints returns a minimal conflicting set. Either way the result is
-//! [`Status::Infeasible`] with an [`Explanation`] in the scenario's own words.
+//! [`Status::Infeasible`] with an [`Infeasibility`] in the scenario's own words.
 //!
 //! # Scenario TOML: the `[optimize]` table
 //!
@@ -133,9 +133,9 @@
 
 mod check;
 mod constraints;
-mod explain;
 mod fast;
 mod general;
+mod infeasibility;
 mod lp;
 mod model;
 mod objective;
@@ -153,7 +153,7 @@ pub use constraints::{
     exact_decimal, ChangeLimit, Combine, Constraints, Custom, Group, Op, PathChoice, Solver,
     DEFAULT_TIME_LIMIT, MAX_DECIMALS,
 };
-pub use explain::Explanation;
+pub use infeasibility::Infeasibility;
 pub use objective::{
     chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL,
     TIE_BREAK_RULE,
@@ -214,7 +214,7 @@ pub enum Status {
     /// No allocation satisfies the constraints; `slots` is empty.
     Infeasible {
         /// What contradicts what.
-        explanation: Explanation,
+        explanation: Infeasibility,
     },
 }
 
@@ -383,17 +383,17 @@ fn run(
     if path == Path::Lp && !constraints.solver.available() {
         return Err(OptimizeError::SolverUnavailable(constraints.solver));
     }
-    let infeasible = |explanation: Explanation| (Status::Infeasible { explanation }, path, Vec::new());
+    let infeasible = |explanation: Infeasibility| (Status::Infeasible { explanation }, path, Vec::new());
     // Cheap checks: exact on a group tree, partial otherwise.
     let (mut l, mut h) = (Vec::new(), Vec::new());
     match &tree {
         Ok(t) => {
             if let Err(v) = t.ranges(&model.lo, &model.hi, &mut l, &mut h) {
-                return Ok(infeasible(explain::tree_failure(inst, model, t, v, &l, &h)));
+                return Ok(infeasible(infeasibility::tree_failure(inst, model, t, v, &l, &h)));
             }
         }
         Err(_) => {
-            if let Some(e) = explain::precheck(inst, model) {
+            if let Some(e) = infeasibility::precheck(inst, model) {
                 return Ok(infeasible(e));
             }
         }
@@ -416,7 +416,7 @@ fn run(
                 Answer::TimedOut => (Status::TimeLimit, Vec::new()),
                 Answer::Infeasible => {
                     let budget = Budget::new(constraints.solver, constraints.time_limit);
-                    return match explain::deletion_filter(inst, active, &budget)? {
+                    return match infeasibility::deletion_filter(inst, active, &budget)? {
                         Some(e) => Ok(infeasible(e)),
                         None => Err(OptimizeError::Solver(
                             "the solver reported infeasible, but the constraints have a solution".into(),

@@ -397,7 +397,7 @@ proptest! {
 
 // ---- infeasibility: each kind names the contradiction ----
 
-fn explain(case: &Case) -> Explanation {
+fn explain(case: &Case) -> Infeasibility {
     let get = |path| match case.solve(path).status {
         Status::Infeasible { explanation } => explanation,
         other => panic!("{path:?}: expected infeasible, got {other:?}"),

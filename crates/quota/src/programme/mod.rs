@@ -26,7 +26,7 @@ pub mod pool;
 
 use thiserror::Error;
 
-use crate::allocation::{allocate, AllocateError, Allocation};
+use crate::allocate::{allocate, AllocateError, Allocation};
 use crate::apportion::{apportion, Method, Problem};
 use crate::check::{check_apportionment, CheckError};
 use crate::eligibility::{merge_counts, screen, Registry};

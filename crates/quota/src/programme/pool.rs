@@ -4,7 +4,7 @@
 
 use thiserror::Error;
 
-use crate::allocation::scenario_scores;
+use crate::allocate::scenario_scores;
 use crate::error::Location;
 use crate::scenario::{BoundsEntry, Scenario};
 

@@ -13,7 +13,7 @@ mod xlsx;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::allocation::Allocation;
+use crate::allocate::Allocation;
 use crate::scenario::Scenario;
 
 pub use xlsx::{xlsx, XlsxError};

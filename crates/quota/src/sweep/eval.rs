@@ -63,7 +63,7 @@ impl SlotRule for Method {
 }
 
 /// The optimisation model as a slot rule: each scenario's ideal quotas come from its integer
-/// weights exactly as in `quota allocate` ([`crate::allocation::ideal_quotas`]), and the
+/// weights exactly as in `quota allocate` ([`crate::allocate::ideal_quotas`]), and the
 /// scenario's floors, caps and `[optimize]` constraints (groups, change limits, custom rows)
 /// stay fixed. A scenario whose constraints cannot all hold counts as infeasible; so does one
 /// on which the solver's time limit struck (the allocation would not be proven optimal).
@@ -93,7 +93,7 @@ impl SlotRule for OptimizeRule {
     }
     fn slots(&self, problem: &Problem, _: &mut Scratch, out: &mut Vec<u64>) -> bool {
         let mut ideal = Vec::new();
-        crate::allocation::ideal_quotas(problem, &mut ideal);
+        crate::allocate::ideal_quotas(problem, &mut ideal);
         matches!(
             optimize::solve_slots(
                 &ideal,
@@ -206,9 +206,8 @@ pub enum Columns {
 impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
     /// Prepares the scenario; fails if it cannot be allocated at its own parameters.
     pub fn new(scenario: &'a Scenario, rule: &'a R, base: &Params) -> Result<Self, SweepError> {
-        let scores = crate::allocation::scenario_scores(scenario);
-        let template =
-            crate::allocation::scenario_problem(scenario, &scores).map_err(SweepError::Baseline)?;
+        let scores = crate::allocate::scenario_scores(scenario);
+        let template = crate::allocate::scenario_problem(scenario, &scores).map_err(SweepError::Baseline)?;
         let mut e = Evaluator {
             scenario,
             rule,
@@ -223,9 +222,9 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         if !e.evaluate(&mut ws, Columns::Scenario) {
             // Say why, in `quota allocate`'s words (e.g. the optimiser's infeasibility
             // explanation) when the scenario's own rule fails at its own parameters.
-            let why = match crate::allocation::allocate(scenario) {
+            let why = match crate::allocate::allocate(scenario) {
                 Err(e) => e,
-                Ok(_) => crate::allocation::AllocateError::Optimize(format!(
+                Ok(_) => crate::allocate::AllocateError::Optimize(format!(
                     "{}: no allocation under {} at the sweep's baseline parameters",
                     scenario.at,
                     rule.label()

@@ -38,7 +38,7 @@ pub mod svg;
 
 use thiserror::Error;
 
-use crate::allocation::AllocateError;
+use crate::allocate::AllocateError;
 
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use space::{Factor, Params, Space};

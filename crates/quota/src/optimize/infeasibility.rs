@@ -22,14 +22,14 @@ use super::OptimizeError;
 /// Why no allocation satisfies the constraints: a one-line message with the numbers, and the
 /// conflicting constraints in the scenario's own words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Explanation {
+pub struct Infeasibility {
     /// The contradiction, e.g. "group 西部 needs ≥ 300 but its caps sum to 281".
     pub message: String,
     /// The constraints involved (each names its scenario key and unit or group).
     pub conflict: Vec<String>,
 }
 
-impl fmt::Display for Explanation {
+impl fmt::Display for Infeasibility {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.message)?;
         for c in &self.conflict {
@@ -112,13 +112,13 @@ pub(crate) fn tree_failure(
     v: usize,
     l: &[u64],
     h: &[u64],
-) -> Explanation {
+) -> Infeasibility {
     let total = model.total;
     if tree.is_leaf(v) {
         let who = &inst.names[v];
         let src = |item: Option<usize>| item.map_or("the total".to_string(), |k| inst.name(k));
         let items: Vec<usize> = model.lo_item[v].into_iter().chain(model.hi_item[v]).collect();
-        return Explanation {
+        return Infeasibility {
             message: format!(
                 "{who} must get ≥ {} ({}) but ≤ {} ({})",
                 model.lo[v],
@@ -136,7 +136,7 @@ pub(crate) fn tree_failure(
     let group = row.map(|r| inst.constraints.groups[r.group].name.as_str());
     if let (Some(r), true) = (row, own_lo > own_hi) {
         let items: Vec<usize> = r.lo_item.into_iter().chain(r.hi_item).collect();
-        return Explanation {
+        return Infeasibility {
             message: format!("group {} needs ≥ {own_lo} but allows ≤ {own_hi}", group.unwrap_or_default()),
             conflict: names(inst, &items),
         };
@@ -154,7 +154,7 @@ pub(crate) fn tree_failure(
             }
             _ => format!("{what} sum to {sh} < total {total}"),
         };
-        Explanation { message, conflict: names(inst, &items) }
+        Infeasibility { message, conflict: names(inst, &items) }
     } else {
         for &c in kids {
             trace(tree, model, c, false, l, h, &mut items);
@@ -167,13 +167,13 @@ pub(crate) fn tree_failure(
             }
             _ => format!("{what} sum to {sl} > total {total}"),
         };
-        Explanation { message, conflict: names(inst, &items) }
+        Infeasibility { message, conflict: names(inst, &items) }
     }
 }
 
 /// Cheap checks on a model that is not laminar: the boxes and the total, each group on its
 /// own, each custom row against the boxes.
-pub(crate) fn precheck(inst: &Instance, model: &Model) -> Option<Explanation> {
+pub(crate) fn precheck(inst: &Instance, model: &Model) -> Option<Infeasibility> {
     let mut single = model.clone();
     single.customs.clear();
     single.rows.clear();
@@ -228,7 +228,7 @@ pub(crate) fn precheck(inst: &Instance, model: &Model) -> Option<Explanation> {
         };
         if fails {
             items.push(c.item);
-            return Some(Explanation { message, conflict: names(inst, &items) });
+            return Some(Infeasibility { message, conflict: names(inst, &items) });
         }
     }
     None
@@ -270,7 +270,7 @@ pub(crate) fn deletion_filter(
     inst: &Instance,
     start: Option<&[bool]>,
     budget: &Budget,
-) -> Result<Option<Explanation>, OptimizeError> {
+) -> Result<Option<Infeasibility>, OptimizeError> {
     let mut active = start.map_or_else(|| vec![true; inst.items.len()], <[bool]>::to_vec);
     if feasible(inst, &active, budget)? != Some(false) {
         return Ok(None);
@@ -297,5 +297,5 @@ pub(crate) fn deletion_filter(
     } else {
         "no allocation satisfies these constraints together (time limit reached: the set may not be minimal)"
     };
-    Ok(Some(Explanation { message: message.to_string(), conflict: names(inst, &items) }))
+    Ok(Some(Infeasibility { message: message.to_string(), conflict: names(inst, &items) }))
 }

@@ -31,7 +31,7 @@ use serde::Serialize;
 use super::next::{changes_by, NextInLine, SlotChange};
 use super::paradox::{alabama_by, quota_violations, ParadoxReport};
 use super::{Base, Exact, ExplainError};
-use crate::allocation::{ideal_quotas, unit_labels};
+use crate::allocate::{ideal_quotas, unit_labels};
 use crate::apportion::{apportion, Method, Problem, Ratio};
 use crate::optimize::{
     self, constraints_at, objective_value, solve_slots, solve_with, ConstraintKind, Constraints,
@@ -269,7 +269,7 @@ fn custom_sum(terms: &[(usize, i64)], x: &[u64]) -> i128 {
 }
 
 /// The optimiser's audit trail of scenario `s` (its problem `problem`, its result `out` as
-/// returned by [`crate::allocation::allocate`]), with the view of unit `unit` if asked.
+/// returned by [`crate::allocate::allocate`]), with the view of unit `unit` if asked.
 pub fn trail(
     s: &Scenario,
     problem: &Problem,
