@@ -9,7 +9,7 @@ use quota::eligibility::{screen, Registry, FIRST_BATCH_APPLICATION_DATE};
 use quota::error::Location;
 use quota::indicators::IndicatorTable;
 use quota::programme::{self, cash_flow, BatchOutcome, Pool, Programme};
-use quota::report::{self, Lang};
+use quota::render::announcement::{self, Lang};
 use quota::scenario::{Scenario, ScenarioFile};
 use quota::units::parse_units;
 
@@ -54,9 +54,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| cash_flow(&scenario.funding, 3, black_box(&outcomes), 37))
     });
     let alloc = allocate(&scenario).unwrap();
-    let table = report::announcement(&scenario, &alloc, Lang::Zh, None, &[]);
+    let table = announcement::announcement(&scenario, &alloc, Lang::Zh, None, &[]);
     c.bench_function("xlsx announcement table 37 units", |b| {
-        b.iter(|| report::xlsx(black_box(&table)).unwrap())
+        b.iter(|| announcement::xlsx(black_box(&table)).unwrap())
     });
 }
 

@@ -1,11 +1,11 @@
 //! `quota table`: the quota table of a batch as it would be published (Markdown, CSV, xlsx),
-//! in Chinese or English. Rendering is done by `quota::report`; this file loads and writes.
+//! in Chinese or English. Rendering is done by `quota::render::announcement`; this file loads and writes.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use quota::allocate::allocate;
-use quota::report::{self, Lang};
+use quota::render::announcement::{self, Lang};
 
 use super::load::{self, Overrides};
 use super::output;
@@ -139,20 +139,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
         if lang == Lang::Zh { "复现标记" } else { "Reproducibility stamp" }.to_string(),
         stamp.line(),
     ));
-    let mut table = report::announcement(&scenario, &allocation, lang, args.title.as_deref(), &provenance);
+    let mut table =
+        announcement::announcement(&scenario, &allocation, lang, args.title.as_deref(), &provenance);
     if args.format == TableFormat::Md {
         // Markdown carries the stamp under the notes; CSV stays pure data for spreadsheets, and
         // the xlsx has it on its parameters sheet.
         table.notes.push(stamp.line());
     }
     let bytes = match args.format {
-        TableFormat::Md => report::markdown(&table).into_bytes(),
+        TableFormat::Md => announcement::markdown(&table).into_bytes(),
         TableFormat::Csv => {
             let bom = if args.bom { "\u{feff}" } else { "" };
             let comment = if args.stamp { format!("# {}\n", stamp.line()) } else { String::new() };
-            format!("{bom}{comment}{}", report::csv(&table)).into_bytes()
+            format!("{bom}{comment}{}", announcement::csv(&table)).into_bytes()
         }
-        TableFormat::Xlsx => report::xlsx(&table).map_err(internal)?,
+        TableFormat::Xlsx => announcement::xlsx(&table).map_err(internal)?,
     };
     output::emit(args.output.as_deref(), &bytes)
 }

@@ -57,7 +57,7 @@ pub mod indicators;
 pub mod input;
 pub mod optimize;
 pub mod programme;
-pub mod report;
+pub mod render;
 pub mod scenario;
 pub mod scoring;
 pub mod stamp;

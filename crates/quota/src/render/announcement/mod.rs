@@ -8,14 +8,13 @@
 //! then a 合计 / Total row. Money in 万元 (10,000 yuan), integers, from
 //! [`crate::funding::FundingRules::funding`] (148号 四（一）–四（三）).
 
-mod xlsx;
-
 use std::fmt;
 use std::str::FromStr;
 
 use crate::allocate::Allocation;
 use crate::scenario::Scenario;
 
+mod xlsx;
 pub use xlsx::{xlsx, XlsxError};
 
 /// Language of a published table.

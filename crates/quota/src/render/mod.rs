@@ -1,0 +1,58 @@
+//! Presentation: every output format the tool writes, as pure functions from library results
+//! to text or bytes. The caller (the `quota` command, the web page, the Python package)
+//! decides where the bytes go.
+//!
+//! - [`layout`]: aligned text tables (CJK-aware widths), Markdown tables, CSV.
+//! - [`json`]: the JSON documents — the `serde` serialisation of a library result with a
+//!   `schema` field first (see [`SCHEMA_VERSION`]).
+//! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
+
+pub mod announcement;
+pub mod layout;
+
+pub use layout::{csv_text, markdown_table, table, text_table, Align};
+
+use serde::Serialize;
+
+/// Version of every JSON document's layout. Bumped when a field is removed or changes
+/// meaning; adding a field keeps the version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The `schema` value of a document of `kind` (e.g. `"quota.allocate/1"`).
+pub fn schema(kind: &str) -> String {
+    format!("quota.{kind}/{SCHEMA_VERSION}")
+}
+
+/// A result as its published JSON document: `{"schema": "quota.<kind>/1", …fields of value}`,
+/// pretty-printed with a final newline. A value that does not serialise to an object is put
+/// under `"result"`.
+pub fn json<T: Serialize + ?Sized>(kind: &str, value: &T) -> Result<String, serde_json::Error> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("schema".into(), serde_json::Value::String(schema(kind)));
+    match serde_json::to_value(value)? {
+        serde_json::Value::Object(fields) => doc.extend(fields),
+        other => {
+            doc.insert("result".into(), other);
+        }
+    }
+    Ok(serde_json::to_string_pretty(&serde_json::Value::Object(doc))? + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Two {
+        b: u32,
+        a: &'static str,
+    }
+
+    #[test]
+    fn json_puts_the_schema_first_and_keeps_field_order() {
+        let text = json("allocate", &Two { b: 2, a: "x" }).unwrap();
+        assert_eq!(text, "{\n  \"schema\": \"quota.allocate/1\",\n  \"b\": 2,\n  \"a\": \"x\"\n}\n");
+        let list = json("list", &[1, 2]).unwrap();
+        assert!(list.contains("\"result\": ["), "{list}");
+    }
+}
