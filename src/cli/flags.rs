@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use quota::scenario::MethodChoice;
 use quota::weighting::{AhpMethod, PcaKeep};
 
 use super::load::Overrides;
@@ -15,10 +16,10 @@ pub struct OverrideFlags {
     /// Apportionment method (overrides the scenario): hamilton, jefferson, webster,
     /// huntington-hill, adams, dean, modified-webster, quota, or optimize; aliases such as
     /// dhondt, sainte-lague, hill, largest-remainder are accepted.
-    #[arg(long, short)]
-    pub method: Option<String>,
+    #[arg(long, short, value_parser = method_flag)]
+    pub method: Option<MethodChoice>,
     /// National total (overrides the scenario).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = total_flag)]
     pub total: Option<u64>,
     /// Merge the five 计划单列市 into their provinces (32 units).
     #[arg(long)]
@@ -28,7 +29,21 @@ pub struct OverrideFlags {
 impl OverrideFlags {
     /// The overrides to apply when loading the scenario.
     pub fn overrides(&self) -> Overrides {
-        Overrides { method: self.method.clone(), total: self.total, merge_cities: self.merge_cities }
+        Overrides { method: self.method, total: self.total, merge_cities: self.merge_cities }
+    }
+}
+
+/// Parses `--method`: the error names the flag and lists the methods (clap adds the flag).
+pub fn method_flag(text: &str) -> Result<MethodChoice, String> {
+    quota::scenario::parse_method(text)
+}
+
+/// Parses `--total`: a whole number of slots, at least 1.
+pub fn total_flag(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("the total must be at least 1 slot".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{text}' is not a whole number of slots")),
     }
 }
 

@@ -47,8 +47,8 @@ pub struct Args {
     #[arg(long)]
     title: Option<String>,
     /// Apportionment method (overrides the scenario).
-    #[arg(long, short, conflicts_with = "programme")]
-    method: Option<String>,
+    #[arg(long, short, conflicts_with = "programme", value_parser = super::flags::method_flag)]
+    method: Option<quota::scenario::MethodChoice>,
     /// Merge the five 计划单列市 into their provinces (32 units).
     #[arg(long, conflicts_with = "programme")]
     merge_cities: bool,
@@ -113,8 +113,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             (b.scenario, b.allocation, prov, stamp)
         }
         _ => {
-            let overrides =
-                Overrides { method: args.method.clone(), total: None, merge_cities: args.merge_cities };
+            let overrides = Overrides { method: args.method, total: None, merge_cities: args.merge_cities };
             let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
             let zh = lang == Lang::Zh;
             let mut prov = input_files(&inputs, zh);

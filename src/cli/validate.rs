@@ -8,7 +8,7 @@ use quota::input::CsvTable;
 use quota::scenario::{Scenario, ScenarioFile};
 use quota::units::{parse_units, Units};
 
-use super::load::{self, read_text, Source};
+use super::load::{self, read_text};
 use super::{input, Failure};
 
 /// Check a scenario (.toml) or data file (.csv) and report every problem found.
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 }
 
 fn check_scenario(args: &Args) -> Result<Vec<String>, Failure> {
-    let source = Source::file(&args.file)?;
+    let source = load::source(&args.file)?;
     let file = match ScenarioFile::parse(&source.text, source.location()) {
         Ok(f) => f,
         Err(e) => return Ok(vec![e.to_string()]),

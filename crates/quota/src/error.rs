@@ -49,6 +49,9 @@ impl std::fmt::Display for Location {
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DataError {
+    /// The file could not be read (missing, a directory, no permission, …).
+    #[error("{at}: cannot read the file: {message}")]
+    Unreadable { at: Location, message: String },
     /// The file has no header row or no data rows.
     #[error("{0}: the file is empty (expected a header row and at least one data row)")]
     Empty(Location),

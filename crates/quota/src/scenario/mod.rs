@@ -49,6 +49,14 @@ use crate::indicators::IndicatorTable;
 use crate::scoring::{self, Normalisation, ScoreModel};
 use crate::units::{Region, Units};
 
+mod edit;
+mod source;
+
+pub use source::{
+    load, parse_method, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS, BUNDLED_INDICATORS_LABEL,
+    BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,
+};
+
 /// How slots are decided: an apportionment method or the optimisation model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MethodChoice {
@@ -284,6 +292,8 @@ pub struct Scenario {
     pub model: ScoreModel,
     /// Where the scenario came from.
     pub at: Location,
+    /// The parsed file and the tables it was validated against (for the `with_*` edits).
+    origin: std::sync::Arc<edit::Origin>,
 }
 
 /// Collects problems so that `quota validate` can report all of them.
@@ -530,6 +540,7 @@ impl Scenario {
                 model,
                 units: out_units,
                 at,
+                origin: edit::Origin::new(file, units, indicators),
             }
         })
     }

@@ -1,0 +1,123 @@
+//! Changing a validated scenario: every `with_*` method edits the scenario's parsed file and
+//! validates it again against the same unit and indicator tables, so a [`Scenario`] never
+//! holds a value that disagrees with another (the scoring model, the bounds and the
+//! optimiser's constraints are rebuilt with the change).
+
+use std::sync::Arc;
+
+use super::{join_problems, MethodChoice, Scenario, ScenarioFile};
+use crate::error::ScenarioError;
+use crate::indicators::IndicatorTable;
+use crate::units::{Region, Units};
+
+/// What a validated scenario was built from.
+#[derive(Debug)]
+pub(crate) struct Origin {
+    pub(crate) file: ScenarioFile,
+    pub(crate) units: Units,
+    pub(crate) indicators: IndicatorTable,
+}
+
+impl Origin {
+    pub(crate) fn new(file: &ScenarioFile, units: &Units, indicators: &IndicatorTable) -> Arc<Origin> {
+        Arc::new(Origin { file: file.clone(), units: units.clone(), indicators: indicators.clone() })
+    }
+}
+
+impl Scenario {
+    /// The scenario file as parsed (before validation), with any edits applied.
+    pub fn file(&self) -> &ScenarioFile {
+        &self.origin.file
+    }
+
+    /// The scenario with `edit` applied to its file, validated again.
+    pub fn edited(&self, edit: impl FnOnce(&mut ScenarioFile)) -> Result<Scenario, ScenarioError> {
+        let mut file = self.origin.file.clone();
+        edit(&mut file);
+        Scenario::build(&file, &self.origin.units, &self.origin.indicators, self.at.clone())
+            .map_err(join_problems)
+    }
+
+    /// The scenario with another national total.
+    pub fn with_total(&self, total: u64) -> Result<Scenario, ScenarioError> {
+        self.edited(|f| f.total = total)
+    }
+
+    /// The scenario with another apportionment method (or the optimisation model).
+    pub fn with_method(&self, method: MethodChoice) -> Result<Scenario, ScenarioError> {
+        self.edited(|f| f.method = method.name().to_string())
+    }
+
+    /// The scenario with the five 计划单列市 merged into their provinces (or not).
+    pub fn with_merged_cities(&self, merge: bool) -> Result<Scenario, ScenarioError> {
+        self.edited(|f| f.merge_cities = merge)
+    }
+
+    /// The scenario with the raw weight of indicator `column` changed (the weights are
+    /// normalised again to sum to 1).
+    pub fn with_weight(&self, column: &str, weight: f64) -> Result<Scenario, ScenarioError> {
+        let k = self.indicator_index(column)?;
+        self.edited(|f| f.indicator[k].weight = weight)
+    }
+
+    /// The scenario with every indicator weight replaced, in the scenario's indicator order.
+    pub fn with_weights(&self, weights: &[f64]) -> Result<Scenario, ScenarioError> {
+        let n = self.origin.file.indicator.len();
+        if weights.len() != n {
+            return Err(
+                self.invalid("indicator", format!("{} weights given for {n} indicators", weights.len()))
+            );
+        }
+        self.edited(|f| f.indicator.iter_mut().zip(weights).for_each(|(e, &w)| e.weight = w))
+    }
+
+    /// The scenario with the development weight δ of the disparity term changed.
+    pub fn with_development_weight(&self, delta: f64) -> Result<Scenario, ScenarioError> {
+        if self.origin.file.disparity.as_ref().is_none_or(|d| !d.enabled) {
+            return Err(self.invalid("disparity", "the scenario's disparity term is off".into()));
+        }
+        self.edited(|f| {
+            if let Some(d) = f.disparity.as_mut() {
+                d.development_weight = delta;
+            }
+        })
+    }
+
+    /// The scenario with the multiplier of one region of the disparity term changed.
+    pub fn with_region_multiplier(&self, region: Region, multiplier: f64) -> Result<Scenario, ScenarioError> {
+        if self.origin.file.disparity.as_ref().is_none_or(|d| !d.enabled) {
+            return Err(self.invalid("disparity", "the scenario's disparity term is off".into()));
+        }
+        self.edited(|f| {
+            if let Some(d) = f.disparity.as_mut() {
+                d.region_multipliers.retain(|key, _| key.parse::<Region>().ok() != Some(region));
+                d.region_multipliers.insert(region.name_zh().to_string(), multiplier);
+            }
+        })
+    }
+
+    /// The scenario with another seed for its random draws.
+    pub fn with_seed(&self, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
+        self.edited(|f| f.seed = seed)
+    }
+
+    fn indicator_index(&self, column: &str) -> Result<usize, ScenarioError> {
+        let columns: Vec<String> = self.origin.file.indicator.iter().map(|e| e.column.clone()).collect();
+        columns.iter().position(|c| c == column).ok_or_else(|| {
+            let hint = crate::input::closest(column, &columns)
+                .map(|c| format!("; did you mean '{c}'?"))
+                .unwrap_or_default();
+            self.invalid(
+                "indicator",
+                format!(
+                    "'{column}' is not an indicator of this scenario{hint} (it has: {})",
+                    columns.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn invalid(&self, key: &str, message: String) -> ScenarioError {
+        ScenarioError::Invalid { at: self.at.at_column(key), message }
+    }
+}
