@@ -60,8 +60,8 @@ fn compare_on_grid(s: &Scenario, m: u32) -> (usize, usize) {
                     assert_eq!(alloc.units.iter().map(|u| u.slots).collect::<Vec<_>>(), slots, "{w:?}");
                     feasible += 1;
                 }
-                (Err(AllocateError::Optimize(msg)), None) => {
-                    assert!(msg.contains("infeasible"), "{w:?}: {msg}");
+                (Err(e @ AllocateError::Infeasible { .. }), None) => {
+                    assert!(e.to_string().contains("infeasible"), "{w:?}: {e}");
                     infeasible += 1;
                 }
                 (a, g) => panic!("{w:?}: allocate {:?} vs sweep {g:?}", a.map(|x| x.units.len())),

@@ -102,12 +102,39 @@ impl Failure {
     }
 }
 
-/// Shorthand: wrap any error as bad input.
+/// Shorthand: wrap an error of the input as bad input — except a checker's rejection of a
+/// result, which is an internal fault whatever the call site (exit 1, not 2).
 pub fn input<E: Into<anyhow::Error>>(e: E) -> Failure {
-    Failure::Input(e.into())
+    let e = e.into();
+    let internal = e.chain().any(|c| {
+        c.downcast_ref::<quota::allocate::AllocateError>().is_some_and(|a| a.is_internal())
+            || c.downcast_ref::<quota::check::CheckError>().is_some()
+            || c.downcast_ref::<quota::optimize::OptCheckError>().is_some()
+    });
+    if internal {
+        Failure::Internal(e)
+    } else {
+        Failure::Input(e)
+    }
 }
 
 /// Shorthand: wrap any error as an internal fault.
 pub fn internal<E: Into<anyhow::Error>>(e: E) -> Failure {
     Failure::Internal(e.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quota::allocate::AllocateError;
+    use quota::check::CheckError;
+
+    #[test]
+    fn a_checker_rejection_is_an_internal_fault_and_bad_input_is_not() {
+        let rejected = AllocateError::Check(CheckError::Sum { sum: 1038, total: 1039 });
+        assert_eq!(input(rejected).exit_code(), 1);
+        let bad = AllocateError::Apportion(quota::error::ApportionError::NoUnits);
+        assert_eq!(input(bad).exit_code(), 2);
+        assert_eq!(input(anyhow::anyhow!("a file is missing")).exit_code(), 2);
+    }
 }

@@ -7,8 +7,9 @@ use thiserror::Error;
 use crate::apportion::{self, Apportionment, Problem};
 use crate::check::{self, CheckError};
 use crate::error::ApportionError;
+use crate::error::Location;
 use crate::funding::Funding;
-use crate::optimize::{self, OptOutcome, Status};
+use crate::optimize::{Infeasibility, OptCheckError, OptOutcome, OptProblem, OptimizeError, Status};
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::{self, ScoringError};
 use crate::units::Region;
@@ -23,12 +24,35 @@ pub enum AllocateError {
     /// No allocation satisfies the bounds.
     #[error(transparent)]
     Apportion(#[from] ApportionError),
-    /// The optimisation model failed or is infeasible.
-    #[error("{0}")]
-    Optimize(String),
+    /// The optimisation model cannot take the problem as given (not infeasibility).
+    #[error(transparent)]
+    Optimize(#[from] OptimizeError),
+    /// No allocation satisfies the optimisation model's constraints; the explanation names
+    /// the conflicting constraints in the scenario's words.
+    #[error("{at}: infeasible: {explanation}")]
+    Infeasible { at: Location, explanation: Infeasibility },
+    /// The solver's time limit struck before any allocation was found.
+    #[error(
+        "{at}: the solver's time limit struck before any allocation was found; raise optimize.time_limit_ms"
+    )]
+    TimeLimit { at: Location },
+    /// The scenario's slot rule finds no allocation at the given parameters.
+    #[error("{at}: no allocation under {rule} at the sweep's baseline parameters")]
+    NoAllocation { at: Location, rule: String },
     /// The independent checker rejected a result (an internal fault).
     #[error("the independent checker rejected the result: {0}")]
     Check(#[from] CheckError),
+    /// The optimiser's independent checker rejected its result (an internal fault).
+    #[error("the independent checker rejected the optimiser's result: {0}")]
+    OptCheck(#[from] OptCheckError),
+}
+
+impl AllocateError {
+    /// Whether this is an internal fault (a checker rejected a result) rather than a problem
+    /// with the input.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, AllocateError::Check(_) | AllocateError::OptCheck(_))
+    }
 }
 
 /// One unit's line of an allocation.
@@ -201,26 +225,26 @@ pub fn unit_labels(s: &Scenario) -> Vec<String> {
 /// floors, caps) and constraints, and re-checks the result from the integers with the
 /// optimiser's independent checker.
 pub fn optimize_problem(s: &Scenario, problem: &Problem) -> Result<OptOutcome, AllocateError> {
-    let mut ideal = Vec::new();
-    ideal_quotas(problem, &mut ideal);
-    let names = unit_labels(s);
-    let constraints = s.constraints.clone().unwrap_or_default();
-    let out = optimize::solve(&ideal, &s.floors, &s.caps, s.total, &constraints, &names)
-        .map_err(|e| AllocateError::Optimize(e.to_string()))?;
+    let opt = opt_problem(s, problem)?;
+    let out = opt.solve()?;
     match &out.status {
         Status::Infeasible { explanation } => {
-            return Err(AllocateError::Optimize(format!("{}: infeasible: {explanation}", s.at)))
+            return Err(AllocateError::Infeasible { at: s.at.clone(), explanation: explanation.clone() })
         }
         Status::TimeLimit if out.slots.is_empty() => {
-            return Err(AllocateError::Optimize(format!(
-                "{}: the solver's time limit struck before any allocation was found; raise optimize.time_limit_ms",
-                s.at
-            )))
+            return Err(AllocateError::TimeLimit { at: s.at.clone() })
         }
         _ => {}
     }
-    optimize::check(&out, &ideal, &s.floors, &s.caps, s.total, &constraints).map_err(|e| {
-        AllocateError::Optimize(format!("the independent checker rejected the optimiser's result: {e}"))
-    })?;
+    opt.check(&out)?;
     Ok(out)
+}
+
+/// The optimisation model of a scenario's problem: ideal quotas from its integer weights,
+/// its floors, caps, total and constraints, units named "44 广东省".
+pub fn opt_problem(s: &Scenario, problem: &Problem) -> Result<OptProblem, AllocateError> {
+    let mut ideal = Vec::new();
+    ideal_quotas(problem, &mut ideal);
+    let constraints = s.constraints.clone().unwrap_or_default();
+    Ok(OptProblem::new(ideal, s.floors.clone(), s.caps.clone(), s.total, constraints, unit_labels(s))?)
 }

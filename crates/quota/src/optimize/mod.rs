@@ -139,6 +139,7 @@ mod infeasibility;
 mod lp;
 mod model;
 mod objective;
+mod problem;
 mod relax;
 mod spec;
 #[cfg(test)]
@@ -158,6 +159,7 @@ pub use objective::{
     chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL,
     TIE_BREAK_RULE,
 };
+pub use problem::OptProblem;
 pub use relax::{constraints_at, solve_with, ConstraintKind, NamedConstraint, Scope};
 pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec};
 

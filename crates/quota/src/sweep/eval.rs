@@ -224,11 +224,10 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
             // explanation) when the scenario's own rule fails at its own parameters.
             let why = match crate::allocate::allocate(scenario) {
                 Err(e) => e,
-                Ok(_) => crate::allocate::AllocateError::Optimize(format!(
-                    "{}: no allocation under {} at the sweep's baseline parameters",
-                    scenario.at,
-                    rule.label()
-                )),
+                Ok(_) => crate::allocate::AllocateError::NoAllocation {
+                    at: scenario.at.clone(),
+                    rule: rule.label().to_string(),
+                },
             };
             return Err(SweepError::Baseline(why));
         }
