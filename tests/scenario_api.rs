@@ -72,3 +72,29 @@ fn method_names_parse_with_a_suggestion() {
     let e = quota::scenario::parse_method("webstr").unwrap_err();
     assert!(e.contains("did you mean 'webster'") && e.contains("optimize"), "{e}");
 }
+
+#[test]
+fn a_regional_guarantee_in_code_moves_slots_west() {
+    let base = Scenario::bundled();
+    let west = |s: &Scenario| -> u64 {
+        let a = allocate(s).unwrap();
+        a.units.iter().filter(|u| u.region == quota::units::Region::West).map(|u| u.slots).sum()
+    };
+    let before = west(&base);
+    let min = before + 40;
+    let share = min as f64 / 1039.0;
+    let group = quota::optimize::GroupSpec {
+        region: Some("西部".into()),
+        min_share: Some(share),
+        ..Default::default()
+    };
+    let guaranteed = base.with_group(&group).unwrap();
+    assert_eq!(guaranteed.method, MethodChoice::Optimize);
+    assert!(west(&guaranteed) >= (share * 1039.0).ceil() as u64, "{} < {min}", west(&guaranteed));
+    let bad = quota::optimize::GroupSpec {
+        region: Some("北方".into()),
+        min_share: Some(0.3),
+        ..Default::default()
+    };
+    assert!(base.with_group(&bad).is_err());
+}

@@ -45,24 +45,32 @@ pub struct OptimizeSpec {
 
 /// One `[[optimize.group]]`: members by `units`, `region` or `regions` (exactly one), and any of
 /// the four bounds.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupSpec {
     /// Name in messages and reports; defaults to the region names joined by `+`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Member units by code (or name).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<Vec<String>>,
     /// Every unit of one NBS region (东部, 中部, 西部, 东北 or East, Central, West, Northeast).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Every unit of several regions.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
     /// Minimum share of the total, a decimal in [0, 1].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_share: Option<f64>,
     /// Maximum share of the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_share: Option<f64>,
     /// Minimum number of slots.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_count: Option<u64>,
     /// Maximum number of slots.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_count: Option<u64>,
 }
 

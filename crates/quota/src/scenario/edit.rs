@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::{join_problems, MethodChoice, Scenario, ScenarioFile};
 use crate::error::ScenarioError;
 use crate::indicators::IndicatorTable;
+use crate::optimize::GroupSpec;
 use crate::units::{Region, Units};
 
 /// What a validated scenario was built from.
@@ -92,6 +93,22 @@ impl Scenario {
             if let Some(d) = f.disparity.as_mut() {
                 d.region_multipliers.retain(|key, _| key.parse::<Region>().ok() != Some(region));
                 d.region_multipliers.insert(region.name_zh().to_string(), multiplier);
+            }
+        })
+    }
+
+    /// The scenario solved by the optimisation model with one more group constraint — e.g. a
+    /// regional guarantee: `GroupSpec { region: Some("西部".into()), min_share: Some(0.27), .. }`.
+    /// The group is validated with the rest of the `[optimize]` table.
+    pub fn with_group(&self, group: &GroupSpec) -> Result<Scenario, ScenarioError> {
+        let value = toml::Value::try_from(group)
+            .map_err(|e| self.invalid("optimize.group", format!("cannot express the group: {e}")))?;
+        self.edited(|f| {
+            f.method = MethodChoice::Optimize.name().to_string();
+            let table = f.optimize.get_or_insert_with(toml::Table::new);
+            let groups = table.entry("group").or_insert_with(|| toml::Value::Array(Vec::new()));
+            if let toml::Value::Array(list) = groups {
+                list.push(value);
             }
         })
     }
