@@ -72,12 +72,18 @@ pub fn shown(value: &str) -> String {
 pub fn check_factor(value: f64, zero_allowed: bool) -> Result<(), String> {
     let ok = value.is_finite()
         && ((zero_allowed && value == 0.0) || (MIN_FACTOR..=MAX_FACTOR).contains(&value));
+    // Far from 1 the value is shown in exponent form (1e308, not 309 digits).
+    let shown = if value != 0.0 && !(1e-4..1e7).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    };
     if ok {
         Ok(())
     } else if zero_allowed {
-        Err(format!("{value} is outside the accepted range: 0 or a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"))
+        Err(format!("{shown} is outside the accepted range: 0 or a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"))
     } else {
-        Err(format!("{value} is outside the accepted range: a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"))
+        Err(format!("{shown} is outside the accepted range: a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"))
     }
 }
 
@@ -98,7 +104,10 @@ mod tests {
         assert!(check_factor(0.35, true).is_ok());
         assert!(check_factor(0.0, true).is_ok());
         assert!(check_factor(0.0, false).is_err());
-        assert!(check_factor(1e308, true).unwrap_err().contains("0 or a number from 1e-6 to 1e6"));
+        assert_eq!(
+            check_factor(1e308, true).unwrap_err(),
+            "1e308 is outside the accepted range: 0 or a number from 1e-6 to 1e6"
+        );
         assert!(check_factor(f64::NAN, true).is_err());
         assert!(check_factor(1e-300, false).is_err());
     }

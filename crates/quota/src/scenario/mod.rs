@@ -391,7 +391,8 @@ impl Scenario {
         let weights: Vec<f64> =
             file.indicator.iter().map(|e| if in_domain(e.weight) { e.weight } else { 0.0 }).collect();
         let names: Vec<String> = file.indicator.iter().map(|e| e.column.clone()).collect();
-        let norm_weights = if file.indicator.is_empty() {
+        let refused = file.indicator.iter().any(|e| !in_domain(e.weight));
+        let norm_weights = if file.indicator.is_empty() || refused {
             None
         } else {
             match scoring::normalise_weights(&weights, &names) {
