@@ -112,7 +112,8 @@ pub fn check_output_file(path: &Path) -> Result<(), Failure> {
         )));
     }
     if !kind.is_file() {
-        let what = if kind.is_dir() { "a directory" } else { "not a regular file (a FIFO, socket or device)" };
+        let what =
+            if kind.is_dir() { "a directory" } else { "not a regular file (a FIFO, socket or device)" };
         return Err(input(anyhow::anyhow!(
             "{}: is {what}; -o replaces only regular files: choose a file name",
             path.display()

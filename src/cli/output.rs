@@ -40,11 +40,10 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Failure> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = guard::create_temporary(&tmp, || {
-        std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)
-    })
-    .and_then(|mut f| f.write_all(content))
-    .and_then(|_| std::fs::rename(&tmp, path));
+    let result =
+        guard::create_temporary(&tmp, || std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp))
+            .and_then(|mut f| f.write_all(content))
+            .and_then(|_| std::fs::rename(&tmp, path));
     match result {
         Ok(()) => {
             guard::forget_temporary(&tmp);

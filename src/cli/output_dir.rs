@@ -47,7 +47,9 @@ fn beside(dir: &Path, suffix: &str) -> PathBuf {
 
 /// Whether process `pid` is known to be gone (Linux: no /proc entry). Elsewhere: unknown.
 fn process_gone(pid: u32) -> bool {
-    cfg!(target_os = "linux") && Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
+    cfg!(target_os = "linux")
+        && Path::new("/proc/self").exists()
+        && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Takes the lock of `dir`, or says who holds it.
@@ -68,7 +70,9 @@ fn lock(dir: &Path) -> Result<PathBuf, Failure> {
                         let _ = std::fs::remove_file(&path);
                     }
                     _ => {
-                        let who = holder.map_or("another quota run".to_string(), |p| format!("another quota run (process {p})"));
+                        let who = holder.map_or("another quota run".to_string(), |p| {
+                            format!("another quota run (process {p})")
+                        });
                         return Err(input(anyhow::anyhow!(
                             "{}: {who} is writing this directory (lock {}); wait for it to finish, or remove the lock if no such run exists",
                             dir.display(),
@@ -78,7 +82,11 @@ fn lock(dir: &Path) -> Result<PathBuf, Failure> {
                 }
             }
             Err(e) => {
-                return Err(input(anyhow::anyhow!("{}: cannot create the lock {}: {e}", dir.display(), path.display())))
+                return Err(input(anyhow::anyhow!(
+                    "{}: cannot create the lock {}: {e}",
+                    dir.display(),
+                    path.display()
+                )))
             }
         }
     }

@@ -306,7 +306,8 @@ fn compute(
                 (None, true) => WeightDraw::Uniform,
                 (None, false) => WeightDraw::Fixed,
             };
-            let noise = args.noise.map(quota::sweep::montecarlo::noise_from_percent).transpose().map_err(input)?;
+            let noise =
+                args.noise.map(quota::sweep::montecarlo::noise_from_percent).transpose().map_err(input)?;
             let mc = MonteCarlo::new(space, args.scenarios, seed, draw, noise).map_err(input)?;
             let progress = Progress::new(args.scenarios);
             let cb = |done: u64, _: u64| progress.update(done);

@@ -56,9 +56,9 @@ pub fn too_large(at: &Location) -> DataError {
 pub fn parse_number(raw: &str) -> Result<f64, &'static str> {
     match raw.parse::<f64>() {
         Ok(v) => Ok(v),
-        Err(_) if raw.contains(',') => Err(
-            "a number written with a decimal point and no thousands separators (e.g. 95.0 or 1250)",
-        ),
+        Err(_) if raw.contains(',') => {
+            Err("a number written with a decimal point and no thousands separators (e.g. 95.0 or 1250)")
+        }
         Err(_) => Err("a number"),
     }
 }
@@ -119,7 +119,9 @@ impl CsvTable {
                     if rows.len() == max_rows {
                         return Err(DataError::Malformed {
                             at: at.at_line(line),
-                            message: format!("more than {max_rows} data rows, the most accepted for this file"),
+                            message: format!(
+                                "more than {max_rows} data rows, the most accepted for this file"
+                            ),
                         });
                     }
                     rows.push(fields);
@@ -261,8 +263,11 @@ mod tests {
 
     #[test]
     fn numbers_parse_strictly_and_within_the_domain() {
-        let t = CsvTable::parse("code,v,n\nA,\"95,0\",\"1,250\"\nB,1e16,1000000000000001\nC,1e-10,7\n", Location::file("f.csv"))
-            .unwrap();
+        let t = CsvTable::parse(
+            "code,v,n\nA,\"95,0\",\"1,250\"\nB,1e16,1000000000000001\nC,1e-10,7\n",
+            Location::file("f.csv"),
+        )
+        .unwrap();
         let e = t.non_negative(0, 1).unwrap_err().to_string();
         assert_eq!(
             e,

@@ -70,8 +70,8 @@ pub fn shown(value: &str) -> String {
 /// Checks that a scenario-level factor (an indicator weight, or a region multiplier when
 /// `zero_allowed` is false) is in its domain; the message says what is expected.
 pub fn check_factor(value: f64, zero_allowed: bool) -> Result<(), String> {
-    let ok = value.is_finite()
-        && ((zero_allowed && value == 0.0) || (MIN_FACTOR..=MAX_FACTOR).contains(&value));
+    let ok =
+        value.is_finite() && ((zero_allowed && value == 0.0) || (MIN_FACTOR..=MAX_FACTOR).contains(&value));
     // Far from 1 the value is shown in exponent form (1e308, not 309 digits).
     let shown = if value != 0.0 && !(1e-4..1e7).contains(&value.abs()) {
         format!("{value:e}")
@@ -81,7 +81,9 @@ pub fn check_factor(value: f64, zero_allowed: bool) -> Result<(), String> {
     if ok {
         Ok(())
     } else if zero_allowed {
-        Err(format!("{shown} is outside the accepted range: 0 or a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"))
+        Err(format!(
+            "{shown} is outside the accepted range: 0 or a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"
+        ))
     } else {
         Err(format!("{shown} is outside the accepted range: a number from {MIN_FACTOR:e} to {MAX_FACTOR:e}"))
     }

@@ -108,10 +108,12 @@ impl WeightTable {
             let c = c?;
             Some(
                 (0..t.rows.len())
-                    .map(|r| int_or_empty(&t, r, c, empty).unwrap_or_else(|e| {
-                        problems.push(e);
-                        0
-                    }))
+                    .map(|r| {
+                        int_or_empty(&t, r, c, empty).unwrap_or_else(|e| {
+                            problems.push(e);
+                            0
+                        })
+                    })
                     .collect(),
             )
         };
@@ -150,8 +152,9 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_in_line_order() {
-        let p = WeightTable::parse_all("name,weight,min\nA,1,x\nA,\"1,5\",0\nC,-2,0\n", Location::file("w.csv"))
-            .unwrap_err();
+        let p =
+            WeightTable::parse_all("name,weight,min\nA,1,x\nA,\"1,5\",0\nC,-2,0\n", Location::file("w.csv"))
+                .unwrap_err();
         let lines: Vec<String> = p.iter().map(|e| e.to_string()).collect();
         assert_eq!(lines.len(), 4, "{lines:?}");
         assert!(lines[0].contains("line 2, column 'min'"), "{lines:?}");

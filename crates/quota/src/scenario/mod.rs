@@ -338,7 +338,11 @@ impl Scenario {
         if file.total > crate::apportion::MAX_SEATS {
             problems.push(invalid(
                 "total",
-                format!("{} is above the largest total accepted, {}", file.total, crate::apportion::MAX_SEATS),
+                format!(
+                    "{} is above the largest total accepted, {}",
+                    file.total,
+                    crate::apportion::MAX_SEATS
+                ),
             ));
         }
         if let Err(e) = file.funding.validate() {
@@ -481,7 +485,9 @@ impl Scenario {
         let too_big = |what: &str, v: u64| format!("{what} {v} is above the largest count accepted, 10^15");
         for (code, &c) in &file.bounds.caps {
             match out_units.position(code) {
-                Some(_) if c > max_count => problems.push(invalid(&format!("bounds.caps.{code}"), too_big("cap", c))),
+                Some(_) if c > max_count => {
+                    problems.push(invalid(&format!("bounds.caps.{code}"), too_big("cap", c)))
+                }
                 Some(i) => caps[i] = c,
                 None => {
                     problems.push(invalid(&format!("bounds.caps.{code}"), unknown_code(code, &out_units)))

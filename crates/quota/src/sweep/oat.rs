@@ -337,7 +337,17 @@ mod tests {
         };
         let (a, b) = (1e8, 1e8 + 1e-6);
         let (mut points, mut evals) = (Vec::new(), 0);
-        refine(&mut eval, a, vec![a.to_bits()], b, vec![b.to_bits()], 1, Certificate::Divisor, &mut points, &mut evals);
+        refine(
+            &mut eval,
+            a,
+            vec![a.to_bits()],
+            b,
+            vec![b.to_bits()],
+            1,
+            Certificate::Divisor,
+            &mut points,
+            &mut evals,
+        );
         // Every float strictly between a and b, once, in order.
         assert!(points.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(points.len() as u64, (b.to_bits() - a.to_bits() - 1));

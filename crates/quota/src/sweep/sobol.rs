@@ -432,7 +432,9 @@ pub fn check_memory(n: u64, d: usize, units: usize, boot: u32) -> Result<(), Swe
     let needed = memory_estimate(n, d, units, boot);
     if needed > super::MEMORY_BUDGET_BYTES as u128 {
         return Err(SweepError::TooMuchMemory {
-            design: format!("sobol with {n} base samples, {d} factors, {units} units and {boot} bootstrap resamples"),
+            design: format!(
+                "sobol with {n} base samples, {d} factors, {units} units and {boot} bootstrap resamples"
+            ),
             needed_mib: u64::try_from(needed >> 20).unwrap_or(u64::MAX),
             budget_mib: super::MEMORY_BUDGET_BYTES >> 20,
             advice: "use fewer --samples or --bootstrap resamples",

@@ -218,7 +218,10 @@ mod tests {
         assert_eq!(e.to_string(), "unit 'v' has 1 values, expected one per indicator (2)");
         let e =
             IndicatorMatrix::new(names(&["a"]), names(&["u", "v"]), vec![vec![1.0], vec![-1.0]]).unwrap_err();
-        assert!(e.to_string().starts_with("unit 'v', indicator 'a': -1 is not a finite non-negative number"), "{e}");
+        assert!(
+            e.to_string().starts_with("unit 'v', indicator 'a': -1 is not a finite non-negative number"),
+            "{e}"
+        );
         let e = IndicatorMatrix::new(names(&["a"]), names(&["u", "v"]), vec![vec![f64::NAN], vec![1.0]])
             .unwrap_err();
         assert!(matches!(e, WeightingError::BadValue { .. }));

@@ -282,7 +282,13 @@ pub fn manual(names: &[String], given: &[(String, f64)]) -> Result<Weights, Weig
     if raw.iter().all(|&v| v <= 0.0) {
         return Err(WeightingError::ManualAllZero);
     }
-    Weights::normalised(Scheme::Manual, names.to_vec(), raw.clone(), Diagnostics::Manual { given: raw }, vec![])
+    Weights::normalised(
+        Scheme::Manual,
+        names.to_vec(),
+        raw.clone(),
+        Diagnostics::Manual { given: raw },
+        vec![],
+    )
 }
 
 /// Derived weights: one per indicator, summing to 1, with the method's diagnostics.

@@ -33,21 +33,92 @@ const SCENARIO: &str = include_str!("../data/scenarios/2024-batch1.toml");
 const GUARANTEES: &str = include_str!("../data/scenarios/2024-batch1-guarantees.toml");
 const AHP_CSV: &str = include_str!("../data/ahp/scenario-indicators.csv");
 const AHP_TOML: &str = include_str!("../data/ahp/scenario-indicators.toml");
-const APPORTION: &str = "# parties\nname,weight,min,max\nA,100000,0,\nB,80000,1,5\nC,30000,,\nD,20000.5,0,3\nE,0,0,0\n";
+const APPORTION: &str =
+    "# parties\nname,weight,min,max\nA,100000,0,\nB,80000,1,5\nC,30000,,\nD,20000.5,0,3\nE,0,0,0\n";
 
 /// Pieces of hostile text the mutations insert: separators, quotes, signs, exponents, numbers
 /// at and beyond every limit, locale forms, BOM, CR, NUL, CJK, TOML syntax.
 const TOKENS: &[&str] = &[
-    "", ",", "\"", "\n", "\r\n", "#", "-", "+", "0", "1", "9", ".", "e", "E", "e308", "1e308", "-1e308",
-    "1e-320", "1e-200", "1e155", "1e15", "1000000000000001", "0.000000001", "0.0000000001", "NaN", "inf",
-    "-1", "-0", "18446744073709551615", "18446744073709551616", "9223372036854775808",
-    "340282366920938463463374607431768211456", "95,0", "1,250", "1_000", "0x10", "\u{FEFF}", "\u{0}",
-    "\t", " ", "东部", "西部", "XX", "北京市", "=", "[", "]", "{", "}", "'", "\"\"\"", "total", "weight",
-    "floor", "caps", "per_firm_wan = 10000000000000000", "total = 1000000000", "method = \"quota\"",
-    "method = \"optimize\"", "[[indicator]]", "[bounds]\nfloor = 1000000", "merge_cities = true",
-    "normalise = \"z-score\"", "normalise = \"min-max\"", "normalise = \"log-share\"", "weight = 1e308",
-    "development_weight = 0.999999", "region_multipliers = { 西部 = 1e308 }", "11", "XPCC", "2102",
-    "separately_planned_city", "yes", "no", "2024-07-31", "9999-99-99", "1/9", "9", "0.5", "1/0",
+    "",
+    ",",
+    "\"",
+    "\n",
+    "\r\n",
+    "#",
+    "-",
+    "+",
+    "0",
+    "1",
+    "9",
+    ".",
+    "e",
+    "E",
+    "e308",
+    "1e308",
+    "-1e308",
+    "1e-320",
+    "1e-200",
+    "1e155",
+    "1e15",
+    "1000000000000001",
+    "0.000000001",
+    "0.0000000001",
+    "NaN",
+    "inf",
+    "-1",
+    "-0",
+    "18446744073709551615",
+    "18446744073709551616",
+    "9223372036854775808",
+    "340282366920938463463374607431768211456",
+    "95,0",
+    "1,250",
+    "1_000",
+    "0x10",
+    "\u{FEFF}",
+    "\u{0}",
+    "\t",
+    " ",
+    "东部",
+    "西部",
+    "XX",
+    "北京市",
+    "=",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    "\"\"\"",
+    "total",
+    "weight",
+    "floor",
+    "caps",
+    "per_firm_wan = 10000000000000000",
+    "total = 1000000000",
+    "method = \"quota\"",
+    "method = \"optimize\"",
+    "[[indicator]]",
+    "[bounds]\nfloor = 1000000",
+    "merge_cities = true",
+    "normalise = \"z-score\"",
+    "normalise = \"min-max\"",
+    "normalise = \"log-share\"",
+    "weight = 1e308",
+    "development_weight = 0.999999",
+    "region_multipliers = { 西部 = 1e308 }",
+    "11",
+    "XPCC",
+    "2102",
+    "separately_planned_city",
+    "yes",
+    "no",
+    "2024-07-31",
+    "9999-99-99",
+    "1/9",
+    "9",
+    "0.5",
+    "1/0",
 ];
 
 /// One edit of a text: at a position (as a fraction of its length), delete some characters and
@@ -124,7 +195,11 @@ fn pipeline(units: &str, indicators: &str, scenario: &str) -> Result<(), TestCas
     if let Ok(m) = IndicatorMatrix::new(names, codes, rows) {
         for scheme in [Scheme::Entropy, Scheme::Critic, Scheme::Cv, Scheme::Pca] {
             if let Ok(w) = derive(scheme, &m, &DeriveOptions::default()) {
-                prop_assert!(w.weights.iter().all(|x| x.is_finite() && *x >= 0.0), "{scheme}: {:?}", w.weights);
+                prop_assert!(
+                    w.weights.iter().all(|x| x.is_finite() && *x >= 0.0),
+                    "{scheme}: {:?}",
+                    w.weights
+                );
                 prop_assert!((w.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
             }
         }
@@ -175,7 +250,8 @@ fn fuzz_apportion_csv() {
             return Ok(());
         }
         let upper = t.upper.clone().unwrap_or_else(|| vec![seats; t.names.len()]);
-        let Ok(p) = Problem::with_bounds(t.weights.clone(), t.lower.clone(), upper, seats, &|i| i.to_string())
+        let Ok(p) =
+            Problem::with_bounds(t.weights.clone(), t.lower.clone(), upper, seats, &|i| i.to_string())
         else {
             return Ok(());
         };
@@ -197,7 +273,9 @@ fn fuzz_ahp_matrices() {
             parse_ahp_csv(&apply(AHP_CSV, &ms), at("a.csv"))
         };
         if let Ok(m) = parsed {
-            for method in [quota::weighting::AhpMethod::Eigenvector, quota::weighting::AhpMethod::GeometricMean] {
+            for method in
+                [quota::weighting::AhpMethod::Eigenvector, quota::weighting::AhpMethod::GeometricMean]
+            {
                 if let Ok(w) = quota::weighting::ahp(&m, method, true) {
                     prop_assert!(w.weights.iter().all(|x| x.is_finite() && *x >= 0.0));
                 }
@@ -210,8 +288,12 @@ fn fuzz_ahp_matrices() {
 
 #[test]
 fn fuzz_registry_csv() {
-    let registry: String =
-        std::fs::read_to_string(common::data_dir().join("registry/firms.csv")).unwrap().lines().take(120).collect::<Vec<_>>().join("\n");
+    let registry: String = std::fs::read_to_string(common::data_dir().join("registry/firms.csv"))
+        .unwrap()
+        .lines()
+        .take(120)
+        .collect::<Vec<_>>()
+        .join("\n");
     let units = parse_units(UNITS, at("units.csv")).unwrap();
     let mut r = runner(500, 18_006);
     r.run(&mutations(), |ms| {
@@ -228,12 +310,27 @@ fn fuzz_registry_csv() {
 
 /// Flags per subcommand, each with the values it is tried with (None: a switch).
 fn surface() -> Vec<(&'static str, Vec<(&'static str, Option<Vec<&'static str>>)>)> {
-    let num = vec!["0", "1", "-1", "1039", "1000000", "1000001", "1e308", "nan", "18446744073709551616", "", "abc"];
+    let num =
+        vec!["0", "1", "-1", "1039", "1000000", "1000001", "1e308", "nan", "18446744073709551616", "", "abc"];
     let method = vec!["hamilton", "webster", "dhondt", "quota", "optimize", "huntington-hill", "bogus", ""];
     let sweep_method = vec!["hamilton", "webster", "adams", "optimize", "bogus"];
     let format = vec!["table", "csv", "json", "md", "xlsx", "bogus"];
-    let out = vec!["out.txt", "data/indicators.csv", "data/scenarios/2024-batch1.toml", ".", "data", "/dev/null", "new/dir/out.txt"];
-    let scenario = vec!["data/scenarios/2024-batch1.toml", "data/scenarios/2024-batch1-guarantees.toml", "data/indicators.csv", "missing.toml", "/dev/null"];
+    let out = vec![
+        "out.txt",
+        "data/indicators.csv",
+        "data/scenarios/2024-batch1.toml",
+        ".",
+        "data",
+        "/dev/null",
+        "new/dir/out.txt",
+    ];
+    let scenario = vec![
+        "data/scenarios/2024-batch1.toml",
+        "data/scenarios/2024-batch1-guarantees.toml",
+        "data/indicators.csv",
+        "missing.toml",
+        "/dev/null",
+    ];
     let common = |extra: Vec<(&'static str, Option<Vec<&'static str>>)>| {
         let mut v = vec![
             ("", Some(scenario.clone())),
@@ -247,62 +344,143 @@ fn surface() -> Vec<(&'static str, Vec<(&'static str, Option<Vec<&'static str>>)
         v
     };
     vec![
-        ("allocate", common(vec![("--verify", None), ("--caps-from", Some(vec!["data/registry/firms.csv", "data/units.csv"])), ("--as-of", Some(vec!["2024-07-31", "2024-02-30", "x"]))])),
-        ("explain", common(vec![("--unit", Some(vec!["11", "广东省", "XX", ""])), ("--next", Some(num.clone())), ("--paradoxes", None)])),
-        ("compare", common(vec![("--schemes", Some(vec!["equal,entropy", "cv,pca", "bogus", "ahp", ""])), ("--methods", Some(vec!["hamilton,jefferson", "quota", "x"])), ("--show", Some(vec!["metrics", "units", "weights", "x"]))])),
-        ("weights", vec![
-            ("", Some(vec!["data/indicators.csv", "data/scenarios/2024-batch1.toml", "data/units.csv", "/dev/null"])),
-            ("--method", Some(vec!["entropy", "critic", "cv", "pca", "ahp", "manual", "equal", "bogus"])),
-            ("--indicators", Some(vec!["xiaojuren,cultivation", "code", "x", ""])),
-            ("--pca-components", Some(vec!["kaiser", "2", "0", "variance:0.85", "variance:2"])),
-            ("--ahp", Some(vec!["data/ahp/scenario-indicators.csv", "data/ahp/saaty1990-house.csv", "data/units.csv"])),
-            ("--format", Some(format.clone())),
-            ("-o", Some(out.clone())),
-        ]),
-        ("sweep", vec![
-            ("", Some(scenario.clone())),
-            ("--design", Some(vec!["grid", "oat", "monte-carlo", "sobol", "bogus"])),
-            ("--method", Some(sweep_method)),
-            ("--step", Some(vec!["0.25", "0.1", "0.3", "0", "-1", "1e-300", "nan"])),
-            ("--weight", Some(vec!["xiaojuren", "西部", "development_weight", "x"])),
-            ("--range", Some(vec!["0:0.6", "0.5:2", "0.5:1e8", "1:0", "a:b", "0:1e-300"])),
-            ("--scenarios", Some(vec!["0", "1", "500"])),
-            ("--dirichlet", Some(vec!["50", "0", "1e-300", "1e300", "nan"])),
-            ("--uniform", None),
-            ("--noise", Some(vec!["5", "150", "-1", "nan"])),
-            ("--samples", Some(vec!["0", "1", "64", "100000000"])),
-            ("--bootstrap", Some(vec!["0", "1", "10"])),
-            ("--vary", Some(vec!["development_weight=0:0.3", "西部=0.5:1e9", "x=1:2", "bad"])),
-            ("--threads", Some(vec!["0", "1", "2", "257", "100000"])),
-            ("--paradoxes", None),
-            ("--limit", Some(vec!["0", "10", "1000"])),
-            ("--format", Some(format.clone())),
-            ("-o", Some(vec!["outdir", "data", "data/indicators.csv", "/dev/null"])),
-            ("--force", None),
-        ]),
-        ("apportion", vec![
-            ("", Some(vec!["w.csv", "data/indicators.csv", "/dev/null", "missing.csv"])),
-            ("--method", Some(method.clone())),
-            ("--seats", Some(num.clone())),
-            ("--format", Some(format.clone())),
-            ("-o", Some(vec!["out.csv", "w.csv", "/dev/null"])),
-        ]),
-        ("validate", vec![("", Some(vec!["data/scenarios/2024-batch1.toml", "data/units.csv", "data/indicators.csv", "w.csv", "data/registry/firms.csv", "/dev/null", "."]))]),
-        ("table", common(vec![("--lang", Some(vec!["zh", "en", "fr"])), ("--programme", Some(vec!["data/programme/148-2024-2026.toml", "x.toml"])), ("--batch", Some(vec!["2025", "2", "0", "99999"])), ("--bom", None), ("--stamp", None)])),
-        ("plan", vec![
-            ("", Some(vec!["data/programme/148-2024-2026.toml", "data/scenarios/2024-batch1.toml", "/dev/null"])),
-            ("--per-unit", None),
-            ("--format", Some(format.clone())),
-            ("-o", Some(out.clone())),
-        ]),
-        ("eligible", vec![
-            ("", Some(vec!["data/registry/firms.csv", "data/indicators.csv", "/dev/null"])),
-            ("--as-of", Some(vec!["2024-07-31", "2030-01-01", "1900-01-01", "2024-13-01"])),
-            ("--merge-cities", None),
-            ("--excluded", None),
-            ("--format", Some(format)),
-            ("-o", Some(out)),
-        ]),
+        (
+            "allocate",
+            common(vec![
+                ("--verify", None),
+                ("--caps-from", Some(vec!["data/registry/firms.csv", "data/units.csv"])),
+                ("--as-of", Some(vec!["2024-07-31", "2024-02-30", "x"])),
+            ]),
+        ),
+        (
+            "explain",
+            common(vec![
+                ("--unit", Some(vec!["11", "广东省", "XX", ""])),
+                ("--next", Some(num.clone())),
+                ("--paradoxes", None),
+            ]),
+        ),
+        (
+            "compare",
+            common(vec![
+                ("--schemes", Some(vec!["equal,entropy", "cv,pca", "bogus", "ahp", ""])),
+                ("--methods", Some(vec!["hamilton,jefferson", "quota", "x"])),
+                ("--show", Some(vec!["metrics", "units", "weights", "x"])),
+            ]),
+        ),
+        (
+            "weights",
+            vec![
+                (
+                    "",
+                    Some(vec![
+                        "data/indicators.csv",
+                        "data/scenarios/2024-batch1.toml",
+                        "data/units.csv",
+                        "/dev/null",
+                    ]),
+                ),
+                ("--method", Some(vec!["entropy", "critic", "cv", "pca", "ahp", "manual", "equal", "bogus"])),
+                ("--indicators", Some(vec!["xiaojuren,cultivation", "code", "x", ""])),
+                ("--pca-components", Some(vec!["kaiser", "2", "0", "variance:0.85", "variance:2"])),
+                (
+                    "--ahp",
+                    Some(vec![
+                        "data/ahp/scenario-indicators.csv",
+                        "data/ahp/saaty1990-house.csv",
+                        "data/units.csv",
+                    ]),
+                ),
+                ("--format", Some(format.clone())),
+                ("-o", Some(out.clone())),
+            ],
+        ),
+        (
+            "sweep",
+            vec![
+                ("", Some(scenario.clone())),
+                ("--design", Some(vec!["grid", "oat", "monte-carlo", "sobol", "bogus"])),
+                ("--method", Some(sweep_method)),
+                ("--step", Some(vec!["0.25", "0.1", "0.3", "0", "-1", "1e-300", "nan"])),
+                ("--weight", Some(vec!["xiaojuren", "西部", "development_weight", "x"])),
+                ("--range", Some(vec!["0:0.6", "0.5:2", "0.5:1e8", "1:0", "a:b", "0:1e-300"])),
+                ("--scenarios", Some(vec!["0", "1", "500"])),
+                ("--dirichlet", Some(vec!["50", "0", "1e-300", "1e300", "nan"])),
+                ("--uniform", None),
+                ("--noise", Some(vec!["5", "150", "-1", "nan"])),
+                ("--samples", Some(vec!["0", "1", "64", "100000000"])),
+                ("--bootstrap", Some(vec!["0", "1", "10"])),
+                ("--vary", Some(vec!["development_weight=0:0.3", "西部=0.5:1e9", "x=1:2", "bad"])),
+                ("--threads", Some(vec!["0", "1", "2", "257", "100000"])),
+                ("--paradoxes", None),
+                ("--limit", Some(vec!["0", "10", "1000"])),
+                ("--format", Some(format.clone())),
+                ("-o", Some(vec!["outdir", "data", "data/indicators.csv", "/dev/null"])),
+                ("--force", None),
+            ],
+        ),
+        (
+            "apportion",
+            vec![
+                ("", Some(vec!["w.csv", "data/indicators.csv", "/dev/null", "missing.csv"])),
+                ("--method", Some(method.clone())),
+                ("--seats", Some(num.clone())),
+                ("--format", Some(format.clone())),
+                ("-o", Some(vec!["out.csv", "w.csv", "/dev/null"])),
+            ],
+        ),
+        (
+            "validate",
+            vec![(
+                "",
+                Some(vec![
+                    "data/scenarios/2024-batch1.toml",
+                    "data/units.csv",
+                    "data/indicators.csv",
+                    "w.csv",
+                    "data/registry/firms.csv",
+                    "/dev/null",
+                    ".",
+                ]),
+            )],
+        ),
+        (
+            "table",
+            common(vec![
+                ("--lang", Some(vec!["zh", "en", "fr"])),
+                ("--programme", Some(vec!["data/programme/148-2024-2026.toml", "x.toml"])),
+                ("--batch", Some(vec!["2025", "2", "0", "99999"])),
+                ("--bom", None),
+                ("--stamp", None),
+            ]),
+        ),
+        (
+            "plan",
+            vec![
+                (
+                    "",
+                    Some(vec![
+                        "data/programme/148-2024-2026.toml",
+                        "data/scenarios/2024-batch1.toml",
+                        "/dev/null",
+                    ]),
+                ),
+                ("--per-unit", None),
+                ("--format", Some(format.clone())),
+                ("-o", Some(out.clone())),
+            ],
+        ),
+        (
+            "eligible",
+            vec![
+                ("", Some(vec!["data/registry/firms.csv", "data/indicators.csv", "/dev/null"])),
+                ("--as-of", Some(vec!["2024-07-31", "2030-01-01", "1900-01-01", "2024-13-01"])),
+                ("--merge-cities", None),
+                ("--excluded", None),
+                ("--format", Some(format)),
+                ("-o", Some(out)),
+            ],
+        ),
     ]
 }
 
@@ -368,7 +546,10 @@ fn fuzz_command_line() {
     let dir = workdir();
     let protected = ["data/indicators.csv", "data/scenarios/2024-batch1.toml", "w.csv"]
         .map(|p| (p, std::fs::read(dir.path().join(p)).unwrap()));
-    let command = (0..surface.len(), proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..5));
+    let command = (
+        0..surface.len(),
+        proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..5),
+    );
     let mut r = runner(300, 18_007);
     r.run(&command, |(c, picks)| {
         let (name, flags) = &surface[c];

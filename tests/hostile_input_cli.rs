@@ -82,7 +82,10 @@ fn weights_beyond_the_domain_are_refused() {
     let o = f.allocate(&[]);
     assert_bad_input(
         &o,
-        &["indicator[1].weight", "weight 1e308 is outside the accepted range: 0 or a number from 1e-6 to 1e6"],
+        &[
+            "indicator[1].weight",
+            "weight 1e308 is outside the accepted range: 0 or a number from 1e-6 to 1e6",
+        ],
         Some(&f.path("out.csv")),
     );
     assert!(!stderr(&o).contains("all indicator weights are zero"), "{}", stderr(&o));
@@ -95,14 +98,20 @@ fn numbers_with_commas_are_errors_that_say_what_is_expected() {
     f.edit_indicators(|t| set_cell(&t, "11", CULTIVATION, "\"95,0\""));
     assert_bad_input(
         &f.allocate(&[]),
-        &["line 11, column 'cultivation'", "'95,0' is not a number written with a decimal point and no thousands separators"],
+        &[
+            "line 11, column 'cultivation'",
+            "'95,0' is not a number written with a decimal point and no thousands separators",
+        ],
         Some(&f.path("out.csv")),
     );
     let f = Fixture::new(|t| t);
     f.edit_indicators(|t| set_cell(&t, "11", CAPS, "\"1,250\""));
     assert_bad_input(
         &f.allocate(&[]),
-        &["line 11, column 'eligible_firms'", "'1,250' is not a non-negative integer written without thousands separators"],
+        &[
+            "line 11, column 'eligible_firms'",
+            "'1,250' is not a non-negative integer written without thousands separators",
+        ],
         Some(&f.path("out.csv")),
     );
 }
@@ -116,13 +125,31 @@ fn sums_of_bounds_never_wrap_in_messages_or_totals() {
     std::fs::write(&p, "name,weight,min\nA,1,9223372036854775808\nB,1,9223372036854775808\n").unwrap();
     let o = quota_in(dir.path(), &["apportion", "-m", "hamilton", "-s", "10", "w.csv"]);
     assert_bad_input(&o, &["w.csv, line 2, column 'min'", "at most 10^15"], None);
-    std::fs::write(&p, "name,weight,min,max\nA,1,1000000000000000,1000000000000000\nB,1,1000000000000000,1000000000000000\n").unwrap();
+    std::fs::write(
+        &p,
+        "name,weight,min,max\nA,1,1000000000000000,1000000000000000\nB,1,1000000000000000,1000000000000000\n",
+    )
+    .unwrap();
     let o = quota_in(dir.path(), &["apportion", "-m", "hamilton", "-s", "10", "w.csv"]);
     assert_bad_input(&o, &["floors sum to 2000000000000000 > total 10"], None);
 
-    let f = Fixture::new(|t| t.replace("caps_column = \"eligible_firms\"", "caps_column = \"eligible_firms\"\ncaps = { \"11\" = 18446744073709551615 }"));
-    assert_bad_input(&f.allocate(&[]), &["bounds.caps.11", "cap 18446744073709551615 is above the largest count accepted, 10^15"], None);
-    let f = Fixture::new(|t| t.replace("floor = 1", "floor = 1\nfloors = { \"11\" = 9223372036854775808, \"12\" = 9223372036854775808 }"));
+    let f = Fixture::new(|t| {
+        t.replace(
+            "caps_column = \"eligible_firms\"",
+            "caps_column = \"eligible_firms\"\ncaps = { \"11\" = 18446744073709551615 }",
+        )
+    });
+    assert_bad_input(
+        &f.allocate(&[]),
+        &["bounds.caps.11", "cap 18446744073709551615 is above the largest count accepted, 10^15"],
+        None,
+    );
+    let f = Fixture::new(|t| {
+        t.replace(
+            "floor = 1",
+            "floor = 1\nfloors = { \"11\" = 9223372036854775808, \"12\" = 9223372036854775808 }",
+        )
+    });
     let o = f.allocate(&[]);
     assert_bad_input(&o, &["bounds.floors.11", "above the largest count accepted"], None);
     assert!(!stderr(&o).contains("sum to 0"), "{}", stderr(&o));
@@ -244,7 +271,19 @@ fn leftovers(dir: &Path) -> Vec<String> {
 #[cfg(unix)]
 fn start_long_sweep(dir: &Path) -> std::process::Child {
     let child = Command::new(env!("CARGO_BIN_EXE_quota"))
-        .args(["sweep", "--design", "monte-carlo", "--uniform", "--scenarios", "1000000000", "--keep-all", "--threads", "1", "-o", "out"])
+        .args([
+            "sweep",
+            "--design",
+            "monte-carlo",
+            "--uniform",
+            "--scenarios",
+            "1000000000",
+            "--keep-all",
+            "--threads",
+            "1",
+            "-o",
+            "out",
+        ])
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -282,7 +321,11 @@ fn a_second_sweep_into_the_same_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let first = start_long_sweep(dir.path());
     let o = quota_in(dir.path(), &["sweep", "--design", "grid", "--step", "0.25", "-o", "out"]);
-    assert_bad_input(&o, &[&format!("out: another quota run (process {}) is writing this directory", first.id())], None);
+    assert_bad_input(
+        &o,
+        &[&format!("out: another quota run (process {}) is writing this directory", first.id())],
+        None,
+    );
     assert!(Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap().success());
     first.wait_with_output().unwrap();
     // Once the first run is gone, the directory is free again.
@@ -320,9 +363,15 @@ fn apportion_limits_are_enforced() {
     std::fs::write(dir.path().join("max.csv"), ten_thousand).unwrap();
     let t = Instant::now();
     let o = quota_in(dir.path(), &["apportion", "-m", "quota", "-s", "1000000", "max.csv"]);
-    assert_bad_input(&o, &["the quota method decides seat by seat", "10000000000 steps", "1000000000 accepted"], None);
+    assert_bad_input(
+        &o,
+        &["the quota method decides seat by seat", "10000000000 steps", "1000000000 accepted"],
+        None,
+    );
     assert!(t.elapsed() < Duration::from_secs(30));
-    assert!(quota_in(dir.path(), &["apportion", "-m", "webster", "-s", "1000000", "max.csv"]).status.success());
+    assert!(quota_in(dir.path(), &["apportion", "-m", "webster", "-s", "1000000", "max.csv"])
+        .status
+        .success());
 }
 
 /// Already a usage error on the previous binary (clap's `requires`); kept as a regression.
@@ -340,7 +389,8 @@ fn table_batch_without_a_programme_is_an_error() {
 fn messages_name_the_place_and_say_it_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let units = std::fs::read_to_string(common::data_dir().join("units.csv")).unwrap().replacen(",东部", ",XX", 1);
+    let units =
+        std::fs::read_to_string(common::data_dir().join("units.csv")).unwrap().replacen(",东部", ",XX", 1);
     std::fs::write(d.join("units.csv"), units).unwrap();
     let o = quota_in(d, &["validate", "units.csv"]);
     let e = stderr(&o);
@@ -351,8 +401,13 @@ fn messages_name_the_place_and_say_it_once() {
     let bj = ind.lines().find(|l| l.starts_with("11,")).unwrap().to_string();
     ind.push_str(&format!("{bj}\n"));
     std::fs::write(d.join("dup.csv"), ind).unwrap();
-    let o = quota_in(d, &["weights", "--method", "entropy", "dup.csv", "--indicators", "xiaojuren,cultivation"]);
-    assert_bad_input(&o, &["dup.csv, line 48: duplicated unit ('code' column) '11' (first seen on line 11)"], None);
+    let o =
+        quota_in(d, &["weights", "--method", "entropy", "dup.csv", "--indicators", "xiaojuren,cultivation"]);
+    assert_bad_input(
+        &o,
+        &["dup.csv, line 48: duplicated unit ('code' column) '11' (first seen on line 11)"],
+        None,
+    );
 
     let o = quota(&["sweep", "--design", "monte-carlo", "--noise", "150"]);
     assert_bad_input(&o, &["--noise, in percent", "a percentage from 0 to below 100", "got 150"], None);
