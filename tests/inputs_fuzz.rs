@@ -308,8 +308,11 @@ fn fuzz_registry_csv() {
 
 // --- the command-line surface ---------------------------------------------------------------
 
-/// Flags per subcommand, each with the values it is tried with (None: a switch).
-fn surface() -> Vec<(&'static str, Vec<(&'static str, Option<Vec<&'static str>>)>)> {
+/// A flag and the values it is tried with (None: a switch; an empty flag: a positional).
+type Flag = (&'static str, Option<Vec<&'static str>>);
+
+/// Flags per subcommand.
+fn surface() -> Vec<(&'static str, Vec<Flag>)> {
     let num =
         vec!["0", "1", "-1", "1039", "1000000", "1000001", "1e308", "nan", "18446744073709551616", "", "abc"];
     let method = vec!["hamilton", "webster", "dhondt", "quota", "optimize", "huntington-hill", "bogus", ""];
@@ -331,7 +334,7 @@ fn surface() -> Vec<(&'static str, Vec<(&'static str, Option<Vec<&'static str>>)
         "missing.toml",
         "/dev/null",
     ];
-    let common = |extra: Vec<(&'static str, Option<Vec<&'static str>>)>| {
+    let common = |extra: Vec<Flag>| {
         let mut v = vec![
             ("", Some(scenario.clone())),
             ("--method", Some(method.clone())),
