@@ -242,7 +242,7 @@ fn bad_input_exits_2_and_writes_nothing() {
     );
     assert_bad(&["--design", "oat", "--weight", "cultivaton"], "did you mean 'cultivation'?");
     assert_bad(&["--design", "grid", "--vary", "moon=0:1"], "'moon' is not a weight");
-    assert_bad(&["--design", "sobol", "--samples", "0"], "must be at least 1");
+    assert_bad(&["--design", "sobol", "--samples", "0"], "must be at least 64");
     assert_bad(&["--design", "monte-carlo", "--uniform", "--scenarios", "0"], "must be at least 1");
     assert_bad(
         &["--design", "monte-carlo", "--uniform", "--seed", "abc"],

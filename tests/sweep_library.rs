@@ -124,7 +124,7 @@ fn every_kept_sobol_run_is_the_allocation_at_its_printed_weights() {
     let rule = Rule::of(&s);
     let space = Space::new(&s);
     let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
-    let opt = SobolOptions { samples: 40, bootstrap: 5, seed: 9, relative: (0.5, 1.5) };
+    let opt = SobolOptions { samples: 64, bootstrap: 5, seed: 9, relative: (0.5, 1.5) };
     let mut rows = Vec::new();
     let result =
         sobol(&ev, &space, &opt, Hooks { progress: None, rows: Some(&mut rows), paradoxes: None }).unwrap();

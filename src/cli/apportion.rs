@@ -90,6 +90,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let text = read_text(&args.input)?;
     let label = args.input.display().to_string();
     let table = WeightTable::parse(&text, Location::file(&label)).map_err(input)?;
+    quota::apportion::check_work(method, table.names.len(), args.seats)
+        .map_err(|e| input(anyhow::anyhow!("{label}: {e}")))?;
     let upper = table.upper.clone().unwrap_or_else(|| vec![args.seats; table.names.len()]);
     let names = table.names.clone();
     let problem = Problem::with_bounds(table.weights.clone(), table.lower.clone(), upper, args.seats, &|i| {

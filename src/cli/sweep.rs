@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use quota::explain::ParadoxProbe;
@@ -22,6 +22,7 @@ use serde_json::json;
 use super::flags::OverrideFlags;
 use super::load;
 use super::output::{self, Align, Format};
+use super::output_dir::{check_output_dir, Staging};
 use super::{input, internal, Failure};
 
 /// The design of a sweep.
@@ -122,80 +123,6 @@ fn parse_range(what: &str, s: &str) -> Result<(f64, f64), Failure> {
     Ok((a, b))
 }
 
-/// Refuses an output directory that exists and is not empty (unless --force).
-fn check_output_dir(dir: &Path, force: bool) -> Result<(), Failure> {
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(input(anyhow::anyhow!("{}: exists and is not a directory", dir.display())));
-        }
-        let non_empty = std::fs::read_dir(dir)
-            .map_err(|e| input(anyhow::anyhow!("{}: {e}", dir.display())))?
-            .next()
-            .is_some();
-        if non_empty && !force {
-            return Err(input(anyhow::anyhow!(
-                "{}: the output directory exists and is not empty; choose a new directory or pass --force",
-                dir.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Files are written into a temporary directory beside DIR and moved into place at the end,
-/// so a failed run leaves nothing half-written.
-struct Staging {
-    tmp: PathBuf,
-    dir: PathBuf,
-}
-
-impl Staging {
-    fn new(dir: &Path) -> Result<Staging, Failure> {
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "sweep".into());
-        let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
-        std::fs::create_dir_all(&tmp)
-            .map_err(|e| input(anyhow::anyhow!("{}: cannot create: {e}", tmp.display())))?;
-        Ok(Staging { tmp, dir: dir.to_path_buf() })
-    }
-    fn path(&self, file: &str) -> PathBuf {
-        self.tmp.join(file)
-    }
-    fn write(&self, file: &str, content: &[u8]) -> Result<(), Failure> {
-        std::fs::write(self.path(file), content)
-            .map_err(|e| input(anyhow::anyhow!("{}: cannot write: {e}", self.path(file).display())))
-    }
-    fn commit(self) -> Result<Vec<String>, Failure> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.tmp)
-            .map_err(internal)?
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
-            .collect();
-        names.sort();
-        let fail = |e: std::io::Error| input(anyhow::anyhow!("{}: cannot write: {e}", self.dir.display()));
-        if self.dir.exists() && std::fs::read_dir(&self.dir).map_err(fail)?.next().is_some() {
-            // --force: move each file over its namesake (each rename is atomic).
-            for n in &names {
-                std::fs::rename(self.tmp.join(n), self.dir.join(n)).map_err(fail)?;
-            }
-            let _ = std::fs::remove_dir(&self.tmp);
-        } else {
-            if self.dir.exists() {
-                std::fs::remove_dir(&self.dir).map_err(fail)?;
-            }
-            std::fs::rename(&self.tmp, &self.dir).map_err(fail)?;
-        }
-        Ok(names)
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if self.tmp.exists() {
-            let _ = std::fs::remove_dir_all(&self.tmp);
-        }
-    }
-}
-
 /// A progress bar on stderr, shown only when stderr is a terminal and the run has lasted
 /// more than a second.
 struct Progress {
@@ -260,9 +187,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
         )));
     }
-    if args.threads == Some(0) {
-        return Err(input(anyhow::anyhow!("--threads must be at least 1")));
-    }
+    quota::sweep::check_threads(args.threads).map_err(input)?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     let rule = Rule::of(&scenario);
     let mut space = Space::new(&scenario);
@@ -283,7 +208,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
     let staging = match &args.output {
-        Some(dir) => Some(Staging::new(dir)?),
+        Some(dir) => Some(Staging::new(dir, args.force)?),
         None => None,
     };
     let started = Instant::now();
@@ -381,7 +306,8 @@ fn compute(
                 (None, true) => WeightDraw::Uniform,
                 (None, false) => WeightDraw::Fixed,
             };
-            let noise = args.noise.map(|p| p / 100.0);
+            let noise =
+                args.noise.map(quota::sweep::montecarlo::noise_from_percent).transpose().map_err(input)?;
             let mc = MonteCarlo::new(space, args.scenarios, seed, draw, noise).map_err(input)?;
             let progress = Progress::new(args.scenarios);
             let cb = |done: u64, _: u64| progress.update(done);

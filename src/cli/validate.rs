@@ -38,7 +38,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
         if table.optional_column("region").is_some() {
             check_units(&table)
         } else if table.optional_column("weight").is_some() && table.optional_column("name").is_some() {
-            WeightTable::parse(&text, at).err().map(|e| e.to_string()).into_iter().collect()
+            WeightTable::parse_all(&text, at)
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.to_string())
+                .collect()
         } else if table.optional_column("code").is_some() {
             let units = match &args.units {
                 Some(p) => {

@@ -154,7 +154,7 @@ fn load_indicators(args: &Args) -> Result<Loaded, Failure> {
 }
 
 fn is_number(cell: &str) -> bool {
-    cell.replace(',', "").parse::<f64>().is_ok()
+    quota::input::parse_number(cell).is_ok()
 }
 
 fn read_ahp(path: &Path) -> Result<PairwiseMatrix, Failure> {

@@ -59,7 +59,7 @@ pub enum DataError {
     #[error("{at}: missing column '{column}' (the header has: {found}){hint}")]
     MissingColumn { at: Location, column: String, found: String, hint: String },
     /// A field could not be parsed as what the column holds.
-    #[error("{at}: '{value}' is not {expected}")]
+    #[error("{at}: '{}' is not {expected}", crate::limits::shown(value))]
     BadValue { at: Location, value: String, expected: String },
     /// A row does not fit the header or the CSV syntax.
     #[error("{at}: {message}")]
@@ -99,10 +99,10 @@ pub enum ApportionError {
     NoUnits,
     /// Floors need more slots than there are.
     #[error("floors sum to {floors} > total {total}")]
-    FloorsAboveTotal { floors: u64, total: u64 },
+    FloorsAboveTotal { floors: u128, total: u64 },
     /// Caps leave fewer slots than the total.
     #[error("caps sum to {caps} < total {total}")]
-    CapsBelowTotal { caps: u64, total: u64 },
+    CapsBelowTotal { caps: u128, total: u64 },
     /// A unit whose floor exceeds its cap.
     #[error("unit '{unit}': floor {floor} > cap {cap}")]
     FloorAboveCap { unit: String, floor: u64, cap: u64 },
@@ -112,6 +112,9 @@ pub enum ApportionError {
     /// The seats that must go to units with positive weight exceed what their caps allow.
     #[error("only units with zero weight could take the remaining {missing} slot(s); raise a cap of a weighted unit or lower the total")]
     ZeroWeightUnitsWouldFill { missing: u64 },
+    /// The quota method over more seats × units than [`crate::apportion::QUOTA_METHOD_MAX_STEPS`].
+    #[error("the quota method decides seat by seat: {seats} seats × {units} units = {steps} steps, more than the {max} accepted (about 10 s); use fewer seats or rows, or another method")]
+    TooMuchWork { units: usize, seats: u64, steps: u128, max: u128 },
     /// A weight or a total beyond the exactly supported range.
     #[error("{what} {value} is above the supported maximum {max}")]
     OutOfRange { what: &'static str, value: u128, max: u128 },

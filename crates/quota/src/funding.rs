@@ -61,6 +61,12 @@ pub enum FundingError {
     /// Money per firm of zero.
     #[error("money per firm must be positive")]
     ZeroPerFirm,
+    /// Money per firm above [`crate::limits::MAX_PER_FIRM_WAN`].
+    #[error("money per firm {0} 万元 is above the largest amount accepted, {max} 万元", max = crate::limits::MAX_PER_FIRM_WAN)]
+    PerFirmTooLarge(u64),
+    /// An amount that does not fit in 64 bits (only outside the validated domain).
+    #[error("the money for {slots} slots at {per_firm} 万元 each does not fit in 64 bits")]
+    Overflow { slots: u64, per_firm: u64 },
 }
 
 impl FundingRules {
@@ -75,7 +81,28 @@ impl FundingRules {
         if self.per_firm_wan == 0 {
             return Err(FundingError::ZeroPerFirm);
         }
+        if self.per_firm_wan > crate::limits::MAX_PER_FIRM_WAN {
+            return Err(FundingError::PerFirmTooLarge(self.per_firm_wan));
+        }
         Ok(())
+    }
+
+    /// The money for `slots` firms, every step checked: an error instead of a wrapped amount.
+    /// Never fails for rules that pass [`FundingRules::validate`] and `slots` ≤
+    /// [`crate::apportion::MAX_SEATS`] (then every amount is at most 10^12 万元 and every
+    /// intermediate at most 10^16; see [`crate::limits`]).
+    pub fn try_funding(&self, slots: u64) -> Result<Funding, FundingError> {
+        let overflow = || FundingError::Overflow { slots, per_firm: self.per_firm_wan };
+        let total = slots.checked_mul(self.per_firm_wan).ok_or_else(overflow)?;
+        let first = total.checked_mul(self.first_tranche_percent).ok_or_else(overflow)? / 100;
+        let services = total.checked_mul(self.services_bp).ok_or_else(overflow)? / 10_000;
+        Ok(Funding {
+            total_wan: total,
+            first_tranche_wan: first,
+            remainder_wan: total.checked_sub(first).ok_or_else(overflow)?,
+            to_firms_wan: total.checked_sub(services).ok_or_else(overflow)?,
+            services_wan: services,
+        })
     }
 
     /// The money for `slots` firms.
@@ -83,16 +110,15 @@ impl FundingRules {
     /// Rounding (only when the percentages do not divide evenly): the first tranche and the
     /// services share are rounded down, so the remainder and the firms' part absorb the odd
     /// 万元 — the firms never get less than 95%.
+    ///
+    /// Domain: rules that pass [`FundingRules::validate`] (every scenario's do) and at most
+    /// [`crate::apportion::MAX_SEATS`] slots, where it cannot overflow; outside it, use
+    /// [`FundingRules::try_funding`] (this function stops with a message rather than return a
+    /// wrapped amount).
     pub fn funding(&self, slots: u64) -> Funding {
-        let total = slots * self.per_firm_wan;
-        let first = total * self.first_tranche_percent / 100;
-        let services = total * self.services_bp / 10_000;
-        Funding {
-            total_wan: total,
-            first_tranche_wan: first,
-            remainder_wan: total - first,
-            to_firms_wan: total - services,
-            services_wan: services,
+        match self.try_funding(slots) {
+            Ok(f) => f,
+            Err(e) => panic!("funding outside the validated domain: {e}"),
         }
     }
 }
@@ -112,15 +138,28 @@ pub struct Funding {
     pub services_wan: u64,
 }
 
+impl Funding {
+    /// The sum of two amounts, or None if one would not fit in 64 bits.
+    pub fn checked_add(self, o: Funding) -> Option<Funding> {
+        Some(Funding {
+            total_wan: self.total_wan.checked_add(o.total_wan)?,
+            first_tranche_wan: self.first_tranche_wan.checked_add(o.first_tranche_wan)?,
+            remainder_wan: self.remainder_wan.checked_add(o.remainder_wan)?,
+            to_firms_wan: self.to_firms_wan.checked_add(o.to_firms_wan)?,
+            services_wan: self.services_wan.checked_add(o.services_wan)?,
+        })
+    }
+}
+
+/// Checked: sums of validated amounts (each at most 10^12 万元) over the at most 10^4 units of
+/// a table, or the batches of a programme file (at most 64 MiB), stay below 10^19 < 2^64; a
+/// sum that would wrap stops with a message instead.
 impl std::ops::Add for Funding {
     type Output = Funding;
     fn add(self, o: Funding) -> Funding {
-        Funding {
-            total_wan: self.total_wan + o.total_wan,
-            first_tranche_wan: self.first_tranche_wan + o.first_tranche_wan,
-            remainder_wan: self.remainder_wan + o.remainder_wan,
-            to_firms_wan: self.to_firms_wan + o.to_firms_wan,
-            services_wan: self.services_wan + o.services_wan,
+        match self.checked_add(o) {
+            Some(f) => f,
+            None => panic!("a sum of money does not fit in 64 bits (outside the validated domain)"),
         }
     }
 }
@@ -149,6 +188,21 @@ mod tests {
     fn services_above_five_percent_is_refused() {
         let r = FundingRules { services_bp: 501, ..FundingRules::default() };
         assert!(r.validate().unwrap_err().to_string().contains("above the 5%"));
+    }
+
+    #[test]
+    fn amounts_beyond_the_domain_are_refused_not_wrapped() {
+        let r = FundingRules { per_firm_wan: 10_000_000_000_000_000, ..FundingRules::default() };
+        assert_eq!(r.validate().unwrap_err(), FundingError::PerFirmTooLarge(10_000_000_000_000_000));
+        assert_eq!(
+            r.try_funding(33).unwrap_err(),
+            FundingError::Overflow { slots: 33, per_firm: 10_000_000_000_000_000 }
+        );
+        let max = FundingRules { per_firm_wan: crate::limits::MAX_PER_FIRM_WAN, ..FundingRules::default() };
+        assert!(max.validate().is_ok());
+        let f = max.try_funding(crate::apportion::MAX_SEATS).unwrap();
+        assert_eq!(f.total_wan, 1_000_000_000_000);
+        assert_eq!(f.services_wan, 50_000_000_000);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! when a column is missing or misspelled. Pure functions over bytes: no file access.
 
 use crate::error::{DataError, Location};
+use crate::limits::{MAX_COUNT, MAX_INPUT_BYTES, MAX_ROWS, MAX_VALUE, MIN_POSITIVE_VALUE};
 
 /// The text encoding an input was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,7 +17,11 @@ pub enum Encoding {
 }
 
 /// Decodes `bytes` as UTF-8 (stripping a BOM) or, failing that, as GB18030.
+/// Input longer than [`MAX_INPUT_BYTES`] is refused.
 pub fn decode_text(bytes: &[u8], at: &Location) -> Result<(String, Encoding), DataError> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(at));
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest).map(|s| (s.to_string(), Encoding::Utf8Bom)).map_err(|e| {
             DataError::Malformed {
@@ -38,6 +43,26 @@ pub fn decode_text(bytes: &[u8], at: &Location) -> Result<(String, Encoding), Da
     Ok((text.into_owned(), Encoding::Gb18030))
 }
 
+/// The error for an input above [`MAX_INPUT_BYTES`].
+pub fn too_large(at: &Location) -> DataError {
+    DataError::Malformed {
+        at: at.clone(),
+        message: format!("the input is larger than the {} MiB accepted for one file", MAX_INPUT_BYTES >> 20),
+    }
+}
+
+/// Parses a decimal number strictly: what Rust's `f64` parser accepts (`1250`, `0.25`,
+/// `1e5`), with no thousands separators and no decimal comma. The error says what is expected.
+pub fn parse_number(raw: &str) -> Result<f64, &'static str> {
+    match raw.parse::<f64>() {
+        Ok(v) => Ok(v),
+        Err(_) if raw.contains(',') => {
+            Err("a number written with a decimal point and no thousands separators (e.g. 95.0 or 1250)")
+        }
+        Err(_) => Err("a number"),
+    }
+}
+
 /// A parsed CSV table: header, rows, and each row's 1-based line number in the source.
 #[derive(Debug, Clone)]
 pub struct CsvTable {
@@ -52,8 +77,14 @@ pub struct CsvTable {
 }
 
 impl CsvTable {
-    /// Parses CSV text. Lines starting with `#` are comments; blank lines are skipped.
+    /// Parses CSV text. Lines starting with `#` are comments; blank lines are skipped. At most
+    /// [`MAX_ROWS`] data rows.
     pub fn parse(text: &str, at: Location) -> Result<Self, DataError> {
+        CsvTable::parse_limited(text, at, MAX_ROWS)
+    }
+
+    /// [`CsvTable::parse`] with another row limit (firm registries).
+    pub fn parse_limited(text: &str, at: Location, max_rows: usize) -> Result<Self, DataError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .comment(Some(b'#'))
@@ -83,6 +114,14 @@ impl CsvTable {
                         return Err(DataError::Malformed {
                             at: at.at_line(line),
                             message: format!("{} fields, but the header has {}", fields.len(), h.len()),
+                        });
+                    }
+                    if rows.len() == max_rows {
+                        return Err(DataError::Malformed {
+                            at: at.at_line(line),
+                            message: format!(
+                                "more than {max_rows} data rows, the most accepted for this file"
+                            ),
                         });
                     }
                     rows.push(fields);
@@ -122,7 +161,8 @@ impl CsvTable {
         self.at.at_line(self.lines[row]).at_column(self.header[col].clone())
     }
 
-    /// Parses a cell as a finite, non-negative number.
+    /// Parses a cell as a finite, non-negative number in the engine's domain: 0 or from
+    /// [`MIN_POSITIVE_VALUE`] to [`MAX_VALUE`] (see [`crate::limits`]).
     pub fn non_negative(&self, row: usize, col: usize) -> Result<f64, DataError> {
         let raw = &self.rows[row][col];
         let bad = |expected: &str| DataError::BadValue {
@@ -130,24 +170,41 @@ impl CsvTable {
             value: raw.clone(),
             expected: expected.to_string(),
         };
-        let v: f64 = raw.replace(',', "").parse().map_err(|_| bad("a number"))?;
+        let v: f64 = parse_number(raw).map_err(bad)?;
         if !v.is_finite() {
             return Err(bad("a finite number"));
         }
         if v < 0.0 {
             return Err(bad("a non-negative number"));
         }
+        if v > MAX_VALUE {
+            return Err(bad("a number of at most 1e15 (the largest value accepted)"));
+        }
+        if v > 0.0 && v < MIN_POSITIVE_VALUE {
+            return Err(bad("0 or a number of at least 1e-9 (the smallest non-zero value accepted)"));
+        }
         Ok(v)
     }
 
-    /// Parses a cell as a non-negative integer.
+    /// Parses a cell as a non-negative integer of at most [`MAX_COUNT`].
     pub fn integer(&self, row: usize, col: usize) -> Result<u64, DataError> {
         let raw = &self.rows[row][col];
-        raw.parse::<u64>().map_err(|_| DataError::BadValue {
+        let bad = |expected: &str| DataError::BadValue {
             at: self.cell_at(row, col),
             value: raw.clone(),
-            expected: "a non-negative integer".into(),
-        })
+            expected: expected.into(),
+        };
+        match raw.parse::<u64>() {
+            Ok(v) if v <= MAX_COUNT => Ok(v),
+            Ok(_) => Err(bad("an integer of at most 10^15 (the largest count accepted)")),
+            Err(_) if raw.bytes().all(|b| b.is_ascii_digit()) && !raw.is_empty() => {
+                Err(bad("an integer of at most 10^15 (the largest count accepted)"))
+            }
+            Err(_) if raw.contains(',') => {
+                Err(bad("a non-negative integer written without thousands separators (e.g. 1250)"))
+            }
+            Err(_) => Err(bad("a non-negative integer")),
+        }
     }
 }
 
@@ -202,6 +259,39 @@ mod tests {
         let t = CsvTable::parse("name,wieght\nA,1\n", Location::file("f.csv")).unwrap();
         let e = t.column("weight").unwrap_err().to_string();
         assert!(e.contains("missing column 'weight'") && e.contains("did you mean 'wieght'"), "{e}");
+    }
+
+    #[test]
+    fn numbers_parse_strictly_and_within_the_domain() {
+        let t = CsvTable::parse(
+            "code,v,n\nA,\"95,0\",\"1,250\"\nB,1e16,1000000000000001\nC,1e-10,7\n",
+            Location::file("f.csv"),
+        )
+        .unwrap();
+        let e = t.non_negative(0, 1).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "f.csv, line 2, column 'v': '95,0' is not a number written with a decimal point and no thousands separators (e.g. 95.0 or 1250)"
+        );
+        assert!(t.integer(0, 2).unwrap_err().to_string().contains("without thousands separators"));
+        assert!(t.non_negative(1, 1).unwrap_err().to_string().contains("at most 1e15"));
+        assert!(t.integer(1, 2).unwrap_err().to_string().contains("at most 10^15"));
+        assert!(t.non_negative(2, 1).unwrap_err().to_string().contains("at least 1e-9"));
+        assert_eq!(t.integer(2, 2).unwrap(), 7);
+    }
+
+    #[test]
+    fn row_and_size_limits() {
+        let mut text = String::from("name,weight\n");
+        for i in 0..=MAX_ROWS {
+            text.push_str(&format!("r{i},1\n"));
+        }
+        let e = CsvTable::parse(&text, Location::file("big.csv")).unwrap_err().to_string();
+        assert_eq!(e, "big.csv, line 10002: more than 10000 data rows, the most accepted for this file");
+        assert!(CsvTable::parse_limited(&text, Location::file("big.csv"), MAX_ROWS + 1).is_ok());
+        let huge = vec![b'a'; MAX_INPUT_BYTES as usize + 1];
+        let e = decode_text(&huge, &Location::file("z")).unwrap_err().to_string();
+        assert!(e.contains("larger than the 64 MiB"), "{e}");
     }
 
     #[test]

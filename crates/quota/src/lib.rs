@@ -55,6 +55,7 @@ pub mod explain;
 pub mod funding;
 pub mod indicators;
 pub mod input;
+pub mod limits;
 pub mod optimize;
 pub mod programme;
 pub mod render;

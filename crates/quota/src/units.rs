@@ -66,6 +66,13 @@ impl FromStr for Region {
     }
 }
 
+/// What a region cell may hold (for messages).
+const REGIONS: &str = "a region (东部, 中部, 西部, 东北 or East, Central, West, Northeast)";
+
+/// What a unit-type cell may hold (for messages).
+const UNIT_TYPES: &str =
+    "a unit type (municipality, province, autonomous_region, corps or separately_planned_city)";
+
 /// The kind of unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -166,8 +173,9 @@ impl Units {
                 value: row[col].clone(),
                 expected: msg,
             };
-            let kind = row[c_type].parse::<UnitType>().map_err(|m| bad(c_type, m))?;
-            let region = row[c_region].parse::<Region>().map_err(|m| bad(c_region, m))?;
+            // The cell is echoed by the error itself: `expected` says only what was expected.
+            let kind = row[c_type].parse::<UnitType>().map_err(|_| bad(c_type, UNIT_TYPES.into()))?;
+            let region = row[c_region].parse::<Region>().map_err(|_| bad(c_region, REGIONS.into()))?;
             let parent = Some(row[c_parent].clone()).filter(|p| !p.is_empty());
             index.insert(code.clone(), units.len());
             units.push(Unit {
@@ -280,6 +288,12 @@ mod tests {
         assert_eq!(e, "u.csv, line 5: duplicated unit code '21' (first seen on line 2)");
         let bad = SAMPLE.replace("东部", "华东");
         let e = parse_units(&bad, Location::file("u.csv")).unwrap_err().to_string();
-        assert!(e.contains("line 3, column 'region'") && e.contains("华东"), "{e}");
+        assert_eq!(
+            e,
+            "u.csv, line 3, column 'region': '华东' is not a region (东部, 中部, 西部, 东北 or East, Central, West, Northeast)"
+        );
+        let bad = SAMPLE.replace("province,,东部", "state,,东部");
+        let e = parse_units(&bad, Location::file("u.csv")).unwrap_err().to_string();
+        assert!(e.ends_with("'state' is not a unit type (municipality, province, autonomous_region, corps or separately_planned_city)"), "{e}");
     }
 }

@@ -38,18 +38,25 @@ fn split_decimal(s: &str) -> Option<(&str, &str)> {
 }
 
 impl WeightTable {
-    /// Parses the CSV text.
+    /// Parses the CSV text (the first problem found is the error).
     pub fn parse(text: &str, at: Location) -> Result<Self, DataError> {
-        let t = CsvTable::parse(text, at)?;
-        let c_name = t.column("name")?;
-        let c_weight = t.column("weight")?;
+        WeightTable::parse_all(text, at).map_err(|mut p| p.swap_remove(0))
+    }
+
+    /// Parses the CSV text; on failure, every problem found, in line order (for
+    /// `quota validate`). Never an empty list.
+    pub fn parse_all(text: &str, at: Location) -> Result<Self, Vec<DataError>> {
+        let t = CsvTable::parse(text, at).map_err(|e| vec![e])?;
+        let c_name = t.column("name").map_err(|e| vec![e])?;
+        let c_weight = t.column("weight").map_err(|e| vec![e])?;
         let c_min = t.optional_column("min");
         let c_max = t.optional_column("max");
+        let mut problems = Vec::new();
         let mut parts = Vec::with_capacity(t.rows.len());
         let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
         for (r, row) in t.rows.iter().enumerate() {
             if let Some(first) = seen.insert(&row[c_name], t.lines[r]) {
-                return Err(DataError::Duplicate {
+                problems.push(DataError::Duplicate {
                     at: t.at.at_line(t.lines[r]),
                     what: "name".into(),
                     key: row[c_name].clone(),
@@ -63,14 +70,20 @@ impl WeightTable {
                 expected: expected.into(),
             };
             let Some((int, frac)) = split_decimal(raw) else {
-                return Err(bad(if raw.starts_with('-') {
+                problems.push(bad(if raw.starts_with('-') {
                     "a non-negative number"
+                } else if raw.contains(',') {
+                    "a plain decimal number with a decimal point and no thousands separators (e.g. 1234 or 0.25)"
                 } else {
                     "a plain decimal number (e.g. 1234 or 0.25)"
                 }));
+                parts.push(("0".to_string(), String::new()));
+                continue;
             };
             if frac.len() as u32 > MAX_DECIMALS {
-                return Err(bad("a number with at most 12 decimal places"));
+                problems.push(bad("a number with at most 12 decimal places"));
+                parts.push(("0".to_string(), String::new()));
+                continue;
             }
             parts.push((int.to_string(), frac.to_string()));
         }
@@ -81,7 +94,7 @@ impl WeightTable {
             let digits = digits.trim_start_matches('0');
             let v: u128 = if digits.is_empty() { 0 } else { digits.parse().unwrap_or(u128::MAX) };
             if digits.len() > 20 || v > super::MAX_WEIGHT as u128 {
-                return Err(DataError::BadValue {
+                problems.push(DataError::BadValue {
                     at: t.cell_at(r, c_weight),
                     value: t.rows[r][c_weight].clone(),
                     expected: format!(
@@ -89,18 +102,30 @@ impl WeightTable {
                     ),
                 });
             }
-            weights.push(v as u64);
+            weights.push(v.min(super::MAX_WEIGHT as u128) as u64);
         }
-        let lower = match c_min {
-            Some(c) => (0..t.rows.len()).map(|r| int_or_empty(&t, r, c, 0)).collect::<Result<_, _>>()?,
-            None => vec![0; t.rows.len()],
+        let mut column = |c: Option<usize>, empty: u64| -> Option<Vec<u64>> {
+            let c = c?;
+            Some(
+                (0..t.rows.len())
+                    .map(|r| {
+                        int_or_empty(&t, r, c, empty).unwrap_or_else(|e| {
+                            problems.push(e);
+                            0
+                        })
+                    })
+                    .collect(),
+            )
         };
-        let upper = match c_max {
-            Some(c) => {
-                Some((0..t.rows.len()).map(|r| int_or_empty(&t, r, c, u64::MAX)).collect::<Result<_, _>>()?)
-            }
-            None => None,
-        };
+        let lower = column(c_min, 0).unwrap_or_else(|| vec![0; t.rows.len()]);
+        let upper = column(c_max, u64::MAX);
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| match p {
+                DataError::BadValue { at, .. } | DataError::Duplicate { at, .. } => at.line.unwrap_or(0),
+                _ => 0,
+            });
+            return Err(problems);
+        }
         Ok(WeightTable {
             names: t.rows.iter().map(|r| r[c_name].clone()).collect(),
             written: t.rows.iter().map(|r| r[c_weight].clone()).collect(),
@@ -124,6 +149,19 @@ fn int_or_empty(t: &CsvTable, r: usize, c: usize, empty: u64) -> Result<u64, Dat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_problem_is_reported_in_line_order() {
+        let p =
+            WeightTable::parse_all("name,weight,min\nA,1,x\nA,\"1,5\",0\nC,-2,0\n", Location::file("w.csv"))
+                .unwrap_err();
+        let lines: Vec<String> = p.iter().map(|e| e.to_string()).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(lines[0].contains("line 2, column 'min'"), "{lines:?}");
+        assert!(lines[1].contains("line 3: duplicated name 'A'"), "{lines:?}");
+        assert!(lines[2].contains("'1,5' is not a plain decimal number with a decimal point"), "{lines:?}");
+        assert!(lines[3].contains("line 4, column 'weight': '-2' is not a non-negative number"), "{lines:?}");
+    }
 
     #[test]
     fn decimals_are_scaled_exactly() {

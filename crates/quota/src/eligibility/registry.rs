@@ -309,9 +309,10 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Parses a non-negative amount in 万元 with at most four decimals into yuan, exactly.
+/// Parses a non-negative amount in 万元 with at most four decimals into yuan, exactly. Strict:
+/// no thousands separators (`1,234.5` could as well be a decimal comma, and is refused).
 pub fn parse_wan_to_yuan(s: &str) -> Option<u64> {
-    let s = s.trim().replace(',', "");
+    let s = s.trim().to_string();
     let (whole, frac) = match s.split_once('.') {
         Some((w, f)) => (w.to_string(), f.to_string()),
         None => (s.clone(), String::new()),
@@ -403,7 +404,7 @@ impl Registry {
                 .ok_or_else(|| {
                     problems.push(bad(
                         c_inv,
-                        "an amount in 万元 (a non-negative number, at most 4 decimals)".into(),
+                        "an amount in 万元 (a non-negative number, at most 4 decimals, no thousands separators)".into(),
                     ))
                 })
                 .ok();
@@ -437,7 +438,8 @@ impl Registry {
 
     /// Parses CSV text (any header order; `#` comment lines) and validates it.
     pub fn parse(text: &str, at: Location, units: &Units) -> Result<Registry, RegistryError> {
-        let t = CsvTable::parse(text, at).map_err(RegistryError::File)?;
+        let t = CsvTable::parse_limited(text, at, crate::limits::MAX_REGISTRY_ROWS)
+            .map_err(RegistryError::File)?;
         Registry::from_table(&t, units)
     }
 
@@ -522,7 +524,9 @@ mod tests {
     fn amounts_in_wan_are_exact() {
         assert_eq!(parse_wan_to_yuan("2000"), Some(20_000_000));
         assert_eq!(parse_wan_to_yuan("2000.0001"), Some(20_000_001));
-        assert_eq!(parse_wan_to_yuan("1,234.5"), Some(12_345_000));
+        assert_eq!(parse_wan_to_yuan("1234.5"), Some(12_345_000));
+        assert_eq!(parse_wan_to_yuan("1,234.5"), None);
+        assert_eq!(parse_wan_to_yuan("95,0"), None);
         for bad in ["-1", "1e3", "2000.00001", "", ".5", "abc", "NaN"] {
             assert_eq!(parse_wan_to_yuan(bad), None, "{bad}");
         }

@@ -335,6 +335,16 @@ impl Scenario {
         if file.total == 0 {
             problems.push(invalid("total", "the total must be at least 1 slot".into()));
         }
+        if file.total > crate::apportion::MAX_SEATS {
+            problems.push(invalid(
+                "total",
+                format!(
+                    "{} is above the largest total accepted, {}",
+                    file.total,
+                    crate::apportion::MAX_SEATS
+                ),
+            ));
+        }
         if let Err(e) = file.funding.validate() {
             problems.push(invalid("funding", e.to_string()));
         }
@@ -372,14 +382,21 @@ impl Scenario {
                 problems.push(invalid(&key, format!("weight {} must be finite and non-negative", e.weight)));
                 continue;
             }
+            if let Err(m) = crate::limits::check_factor(e.weight, true) {
+                problems.push(invalid(&key, format!("weight {m}")));
+                continue;
+            }
             match indicators.column(&e.column) {
                 Ok(v) => chosen.push((e, merge(&v, e.merge))),
                 Err(err) => problems.push(err),
             }
         }
-        let weights: Vec<f64> = file.indicator.iter().map(|e| e.weight.max(0.0)).collect();
+        let in_domain = |w: f64| crate::limits::check_factor(w, true).is_ok();
+        let weights: Vec<f64> =
+            file.indicator.iter().map(|e| if in_domain(e.weight) { e.weight } else { 0.0 }).collect();
         let names: Vec<String> = file.indicator.iter().map(|e| e.column.clone()).collect();
-        let norm_weights = if file.indicator.is_empty() {
+        let refused = file.indicator.iter().any(|e| !in_domain(e.weight));
+        let norm_weights = if file.indicator.is_empty() || refused {
             None
         } else {
             match scoring::normalise_weights(&weights, &names) {
@@ -406,7 +423,11 @@ impl Scenario {
             let mut multipliers = Vec::new();
             for (key, &m) in &d.region_multipliers {
                 match key.parse::<Region>() {
-                    Ok(r) if m.is_finite() && m > 0.0 => multipliers.push((r, m)),
+                    Ok(r) if crate::limits::check_factor(m, false).is_ok() => multipliers.push((r, m)),
+                    Ok(_) if m.is_finite() && m > 0.0 => problems.push(invalid(
+                        &format!("disparity.region_multipliers.{key}"),
+                        format!("multiplier {}", crate::limits::check_factor(m, false).unwrap_err()),
+                    )),
                     Ok(_) => problems.push(invalid(
                         &format!("disparity.region_multipliers.{key}"),
                         format!("multiplier {m} must be a positive number"),
@@ -449,14 +470,24 @@ impl Scenario {
         if let Some(col) = &file.bounds.caps_column {
             match indicators.integer_column(col) {
                 Ok(v) => {
-                    let v = merge(&v.iter().map(|&x| x as f64).collect::<Vec<_>>(), MergeRule::Sum);
-                    caps = v.iter().map(|&x| x as u64).collect();
+                    // Integers summed as integers: each is at most 10^15 and there are at most
+                    // 10^4 of them, so the sum fits in u64 (see crate::limits).
+                    let mut merged = vec![0u64; out_units.len()];
+                    for (i, &x) in v.iter().enumerate() {
+                        merged[map[i]] = merged[map[i]].saturating_add(x);
+                    }
+                    caps = merged;
                 }
                 Err(e) => problems.push(e),
             }
         }
+        let max_count = crate::limits::MAX_COUNT;
+        let too_big = |what: &str, v: u64| format!("{what} {v} is above the largest count accepted, 10^15");
         for (code, &c) in &file.bounds.caps {
             match out_units.position(code) {
+                Some(_) if c > max_count => {
+                    problems.push(invalid(&format!("bounds.caps.{code}"), too_big("cap", c)))
+                }
                 Some(i) => caps[i] = c,
                 None => {
                     problems.push(invalid(&format!("bounds.caps.{code}"), unknown_code(code, &out_units)))
@@ -464,8 +495,14 @@ impl Scenario {
             }
         }
         let mut floors: Vec<u64> = caps.iter().map(|&c| file.bounds.floor.min(c)).collect();
+        if file.bounds.floor > max_count {
+            problems.push(invalid("bounds.floor", too_big("floor", file.bounds.floor)));
+        }
         for (code, &f) in &file.bounds.floors {
             match out_units.position(code) {
+                Some(_) if f > max_count => {
+                    problems.push(invalid(&format!("bounds.floors.{code}"), too_big("floor", f)))
+                }
                 Some(i) => floors[i] = f,
                 None => {
                     problems.push(invalid(&format!("bounds.floors.{code}"), unknown_code(code, &out_units)))
@@ -481,13 +518,20 @@ impl Scenario {
                 ));
             }
         }
-        let floor_sum: u64 = floors.iter().sum();
-        let cap_sum: u64 = caps.iter().map(|&c| c.min(total)).sum();
-        if total > 0 && floor_sum > total {
+        // u128: per-unit floors and caps come from TOML as any u64.
+        let floor_sum: u128 = floors.iter().map(|&f| f as u128).sum();
+        let cap_sum: u128 = caps.iter().map(|&c| c.min(total) as u128).sum();
+        if total > 0 && floor_sum > total as u128 {
             problems.push(invalid("bounds", format!("floors sum to {floor_sum} > total {total}")));
         }
-        if cap_sum < total {
+        if cap_sum < total as u128 {
             problems.push(invalid("bounds", format!("caps sum to {cap_sum} < total {total}")));
+        }
+
+        if let Some(MethodChoice::Apportion(m)) = method {
+            if let Err(e) = crate::apportion::check_work(m, n, total) {
+                problems.push(invalid("method", e.to_string()));
+            }
         }
 
         // The optimisation model's constraints, by the scenario's own names.

@@ -12,6 +12,7 @@ use crate::apportion::Method;
 use crate::error::{DataError, Location, ScenarioError};
 use crate::indicators::IndicatorTable;
 use crate::input::decode_text;
+use crate::limits::MAX_INPUT_BYTES;
 use crate::units::{parse_units, Units};
 
 use super::MethodChoice;
@@ -29,11 +30,22 @@ pub const BUNDLED_INDICATORS: &str = include_str!("../../../../data/indicators.c
 /// Label of the bundled indicators.
 pub const BUNDLED_INDICATORS_LABEL: &str = "<bundled>/data/indicators.csv";
 
-/// Reads a text file, decoding UTF-8 (with or without BOM) or GB18030.
+/// Reads a text file, decoding UTF-8 (with or without BOM) or GB18030. At most
+/// [`MAX_INPUT_BYTES`] are read: a larger file, or one that never ends (`/dev/zero`, a FIFO), is
+/// an error instead of a read until memory runs out.
 pub fn read_text(path: &Path) -> Result<String, DataError> {
+    use std::io::Read;
     let at = Location::file(path.display().to_string());
-    let bytes =
-        std::fs::read(path).map_err(|e| DataError::Unreadable { at: at.clone(), message: e.to_string() })?;
+    let unreadable = |e: std::io::Error| DataError::Unreadable { at: at.clone(), message: e.to_string() };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    if file.metadata().map_err(unreadable)?.is_dir() {
+        return Err(DataError::Unreadable { at: at.clone(), message: "is a directory, not a file".into() });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(crate::input::too_large(&at));
+    }
     let (text, _) = decode_text(&bytes, &at)?;
     Ok(text)
 }

@@ -44,6 +44,29 @@ pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use space::{Factor, Params, Space};
 pub use summary::{Tally, UnitParadoxes, UnitSummary};
 
+/// Most worker threads a sweep accepts (`--threads`): far more than any machine this runs on
+/// has cores; above it the threads only cost memory and start-up time (100,000 threads took
+/// minutes to start).
+pub const MAX_THREADS: usize = 256;
+
+/// Most memory a sweep may plan to hold at once (the Sobol output matrix and its estimator
+/// copies): 2 GiB. Designs that would need more are refused before anything is allocated,
+/// with the estimate.
+pub const MEMORY_BUDGET_BYTES: u64 = 2 << 30;
+
+/// Checks a worker-thread count: at least 1, at most [`MAX_THREADS`] (None: one per core).
+pub fn check_threads(threads: Option<usize>) -> Result<(), SweepError> {
+    match threads {
+        Some(0) => Err(SweepError::ZeroCount { what: "--threads" }),
+        Some(t) if t > MAX_THREADS => Err(SweepError::BadParameter {
+            what: "--threads".into(),
+            expected: "at most 256 (the output does not depend on the thread count)",
+            value: t as f64,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A sweep that cannot be run as asked (bad options) or could not be evaluated.
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -73,6 +96,11 @@ pub enum SweepError {
         "the design has {count} scenarios, more than the limit {limit}; use a coarser step or fewer factors"
     )]
     TooLarge { count: u128, limit: u64 },
+    /// A design whose memory estimate exceeds [`MEMORY_BUDGET_BYTES`].
+    #[error(
+        "{design} would hold about {needed_mib} MiB in memory, more than the {budget_mib} MiB a sweep may use; {advice}"
+    )]
+    TooMuchMemory { design: String, needed_mib: u64, budget_mib: u64, advice: &'static str },
     /// The scenario cannot be evaluated at its own (baseline) parameters.
     #[error("the baseline scenario cannot be allocated: {0}")]
     Baseline(#[source] AllocateError),

@@ -60,6 +60,25 @@ fn rewind_to(rng: &mut ChaCha8Rng, index: u64) {
     rng.set_stream(index);
 }
 
+/// Smallest Dirichlet concentration accepted.
+pub const MIN_CONCENTRATION: f64 = 1e-3;
+/// Largest Dirichlet concentration accepted.
+pub const MAX_CONCENTRATION: f64 = 1e9;
+
+/// The indicator noise as the command takes it, ±`percent`%, checked and turned into the
+/// fraction [`MonteCarlo::new`] takes; the message speaks in percent.
+pub fn noise_from_percent(percent: f64) -> Result<f64, SweepError> {
+    if percent.is_finite() && (0.0..100.0).contains(&percent) {
+        Ok(percent / 100.0)
+    } else {
+        Err(SweepError::BadParameter {
+            what: "the indicator noise (--noise, in percent)".into(),
+            expected: "a percentage from 0 to below 100 (e.g. 5 for ±5%)",
+            value: percent,
+        })
+    }
+}
+
 impl MonteCarlo {
     /// `n` scenarios; `noise` is x in ±x (0.1 = ±10%).
     pub fn new(
@@ -74,10 +93,12 @@ impl MonteCarlo {
         }
         let gammas = match draw {
             WeightDraw::Dirichlet(c) => {
-                if !(c.is_finite() && c > 0.0) {
+                // Bounded so that c·w never underflows to a zero Gamma shape (weights are at
+                // least 10^-12 / K of the total when positive: see crate::limits).
+                if !(c.is_finite() && (MIN_CONCENTRATION..=MAX_CONCENTRATION).contains(&c)) {
                     return Err(SweepError::BadParameter {
-                        what: "the Dirichlet concentration".into(),
-                        expected: "a positive number",
+                        what: "the Dirichlet concentration (--dirichlet)".into(),
+                        expected: "a number from 0.001 to 1e9",
                         value: c,
                     });
                 }
@@ -96,7 +117,7 @@ impl MonteCarlo {
         if let Some(x) = noise {
             if !(x.is_finite() && (0.0..1.0).contains(&x)) {
                 return Err(SweepError::BadParameter {
-                    what: "the indicator noise".into(),
+                    what: "the indicator noise (as a fraction)".into(),
                     expected: "a fraction in [0, 1) (e.g. 0.1 for ±10%)",
                     value: x,
                 });
@@ -183,6 +204,16 @@ impl PointSource for MonteCarlo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn noise_is_checked_in_percent() {
+        assert!((noise_from_percent(5.0).unwrap() - 0.05).abs() < 1e-15);
+        let e = noise_from_percent(150.0).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "the indicator noise (--noise, in percent) must be a percentage from 0 to below 100 (e.g. 5 for ±5%), got 150"
+        );
+    }
 
     #[test]
     fn a_rewound_generator_draws_what_a_fresh_one_does() {

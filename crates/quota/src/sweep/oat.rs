@@ -275,8 +275,10 @@ pub fn oat<R: SlotRule + ?Sized>(
     })
 }
 
-/// Bisects (a, b) until the ends have equal states (proven constant) or the width is below the
-/// tolerance; pushes the inner points in order.
+/// Bisects (a, b) until the ends have equal states (proven constant), the width is below the
+/// tolerance, or no float lies strictly between the ends (far from 0 the spacing of f64 exceeds
+/// the tolerance: at 10^8 it is 1.5·10^-8); pushes the inner points in order. Iterative, with an
+/// explicit stack, so the depth of the search never touches the thread's stack.
 #[allow(clippy::too_many_arguments)]
 fn refine(
     eval: &mut dyn FnMut(f64, &mut Vec<u64>),
@@ -289,19 +291,81 @@ fn refine(
     points: &mut Vec<Point>,
     evals: &mut u64,
 ) {
-    let same = match cert {
-        // Without a proof only the slots are compared.
-        Certificate::None => sa.get(..n.min(sa.len())) == sb.get(..n.min(sb.len())),
-        _ => sa == sb,
-    };
-    if same || b - a <= TOLERANCE {
-        return;
+    enum Job {
+        Search(f64, Vec<u64>, f64, Vec<u64>),
+        Emit(f64, Vec<u64>),
     }
-    let m = 0.5 * (a + b);
-    let mut sm = Vec::new();
-    eval(m, &mut sm);
-    *evals += 1;
-    refine(eval, a, sa, m, sm.clone(), n, cert, points, evals);
-    points.push((m, sm.clone()));
-    refine(eval, m, sm, b, sb, n, cert, points, evals);
+    let mut stack = vec![Job::Search(a, sa, b, sb)];
+    while let Some(job) = stack.pop() {
+        let (a, sa, b, sb) = match job {
+            Job::Emit(t, s) => {
+                points.push((t, s));
+                continue;
+            }
+            Job::Search(a, sa, b, sb) => (a, sa, b, sb),
+        };
+        let same = match cert {
+            // Without a proof only the slots are compared.
+            Certificate::None => sa.get(..n.min(sa.len())) == sb.get(..n.min(sb.len())),
+            _ => sa == sb,
+        };
+        let m = 0.5 * (a + b);
+        if same || b - a <= TOLERANCE || !(a < m && m < b) {
+            continue;
+        }
+        let mut sm = Vec::new();
+        eval(m, &mut sm);
+        *evals += 1;
+        // Popped in order: the left half, then m, then the right half.
+        stack.push(Job::Search(m, sm.clone(), b, sb));
+        stack.push(Job::Emit(m, sm.clone()));
+        stack.push(Job::Search(a, sa, m, sm));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state that changes at every float: the search must still stop, once no float lies
+    /// between two points (before, it recursed until the stack overflowed).
+    #[test]
+    fn the_search_stops_at_the_float_spacing_far_from_zero() {
+        let mut eval = |t: f64, s: &mut Vec<u64>| {
+            s.clear();
+            s.push(t.to_bits());
+        };
+        let (a, b) = (1e8, 1e8 + 1e-6);
+        let (mut points, mut evals) = (Vec::new(), 0);
+        refine(
+            &mut eval,
+            a,
+            vec![a.to_bits()],
+            b,
+            vec![b.to_bits()],
+            1,
+            Certificate::Divisor,
+            &mut points,
+            &mut evals,
+        );
+        // Every float strictly between a and b, once, in order.
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(points.len() as u64, (b.to_bits() - a.to_bits() - 1));
+        assert_eq!(evals, points.len() as u64);
+    }
+
+    #[test]
+    fn points_come_out_in_order_for_a_step_function() {
+        let mut eval = |t: f64, s: &mut Vec<u64>| {
+            s.clear();
+            s.push(u64::from(t > 0.3) + u64::from(t > 0.7));
+        };
+        let (mut points, mut evals) = (Vec::new(), 0);
+        refine(&mut eval, 0.0, vec![0], 1.0, vec![2], 1, Certificate::Divisor, &mut points, &mut evals);
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0));
+        let jumps: Vec<f64> =
+            points.windows(2).filter(|w| w[0].1 != w[1].1).map(|w| 0.5 * (w[0].0 + w[1].0)).collect();
+        assert_eq!(jumps.len(), 2);
+        assert!((jumps[0] - 0.3).abs() < TOLERANCE && (jumps[1] - 0.7).abs() < TOLERANCE);
+    }
 }

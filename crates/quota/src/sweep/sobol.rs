@@ -299,8 +299,12 @@ pub fn sobol<R: SlotRule + ?Sized>(
     opt: &SobolOptions,
     mut hooks: Hooks<'_>,
 ) -> Result<SobolResult, SweepError> {
-    if opt.samples == 0 {
-        return Err(SweepError::ZeroCount { what: "the number of base samples (--samples)" });
+    if opt.samples < MIN_SAMPLES {
+        return Err(SweepError::BadParameter {
+            what: "the number of base samples (--samples)".into(),
+            expected: "at least 64 (fewer give indices outside [0, 1] with no meaningful interval)",
+            value: opt.samples as f64,
+        });
     }
     let (rl, rh) = opt.relative;
     if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
@@ -333,8 +337,9 @@ pub fn sobol<R: SlotRule + ?Sized>(
         ranges.push((b.lo, b.hi));
     }
     let d = factors.len();
-    let n = opt.samples as usize;
     let units = ev.units();
+    check_memory(opt.samples, d, units, opt.bootstrap)?;
+    let n = opt.samples as usize;
     let base = ChaCha8Rng::seed_from_u64(opt.seed);
     // slots[(j·(d+2) + r)·units + u], r = 0 for A, 1 for B, 2+i for AB_i.
     let mut slots = vec![0u32; n * (d + 2) * units];
@@ -406,6 +411,36 @@ pub fn sobol<R: SlotRule + ?Sized>(
         evaluations: (n * (d + 2)) as u64,
         tally,
     })
+}
+
+/// Fewest base samples accepted: below this the estimators are noise (one sample gave S1 = 1.6
+/// with a zero-width interval).
+pub const MIN_SAMPLES: u64 = 64;
+
+/// Bytes the design holds at its peak for `n` base samples, `d` factors, `units` outputs and
+/// `boot` resamples: the slot matrix (4 bytes per run and unit), the per-unit output vectors
+/// and their row-interleaved copies (8 + 8 bytes), and the bootstrap estimates (2·d values per
+/// unit and resample). In u128, so that no request can overflow the estimate itself.
+pub fn memory_estimate(n: u64, d: usize, units: usize, boot: u32) -> u128 {
+    let runs = (n as u128).saturating_mul(d as u128 + 2).saturating_mul(units as u128);
+    let boot = (boot as u128 * 16).saturating_mul(units as u128).saturating_mul(d as u128);
+    runs.saturating_mul(20).saturating_add(boot).saturating_add(n as u128 * 4)
+}
+
+/// Refuses a design above [`super::MEMORY_BUDGET_BYTES`], before anything is allocated.
+pub fn check_memory(n: u64, d: usize, units: usize, boot: u32) -> Result<(), SweepError> {
+    let needed = memory_estimate(n, d, units, boot);
+    if needed > super::MEMORY_BUDGET_BYTES as u128 {
+        return Err(SweepError::TooMuchMemory {
+            design: format!(
+                "sobol with {n} base samples, {d} factors, {units} units and {boot} bootstrap resamples"
+            ),
+            needed_mib: u64::try_from(needed >> 20).unwrap_or(u64::MAX),
+            budget_mib: super::MEMORY_BUDGET_BYTES >> 20,
+            advice: "use fewer --samples or --bootstrap resamples",
+        });
+    }
+    Ok(())
 }
 
 /// Row r of base sample j's design: A (r = 0), B (r = 1), or A with column i from B (AB_i,
@@ -520,6 +555,18 @@ mod tests {
             assert!((r.s1[i].unwrap() - want).abs() <= r.s1_conf[i].unwrap(), "S1[{i}]");
             assert!((r.st[i].unwrap() - want).abs() <= r.st_conf[i].unwrap(), "ST[{i}]");
         }
+    }
+
+    #[test]
+    fn memory_is_estimated_before_allocating() {
+        // The default design: 4096 samples, 3 weights + δ, 37 units, 100 resamples: a few MB.
+        assert!(check_memory(4096, 4, 37, 100).is_ok());
+        let e = check_memory(100_000_000, 4, 37, 100).unwrap_err().to_string();
+        let want = memory_estimate(100_000_000, 4, 37, 100) >> 20;
+        assert!(want > 400_000, "{want}");
+        assert!(e.starts_with(&format!("sobol with 100000000 base samples, 4 factors, 37 units and 100 bootstrap resamples would hold about {want} MiB")), "{e}");
+        assert!(e.contains("more than the 2048 MiB"), "{e}");
+        assert!(check_memory(u64::MAX, usize::MAX, usize::MAX, u32::MAX).is_err());
     }
 
     #[test]

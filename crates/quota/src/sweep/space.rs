@@ -174,7 +174,10 @@ impl Space {
         let (ok, allowed) = match f {
             Factor::Weight(_) => (lo >= 0.0 && hi <= 1.0, "[0, 1] (a weight)"),
             Factor::DevelopmentWeight => (lo >= 0.0 && hi < 1.0, "[0, 1) (the development weight)"),
-            Factor::RegionMultiplier(_) => (lo > 0.0, "(0, ∞) (a multiplier)"),
+            Factor::RegionMultiplier(_) => (
+                lo >= crate::limits::MIN_FACTOR && hi <= crate::limits::MAX_FACTOR,
+                "[1e-6, 1e6] (a multiplier)",
+            ),
         };
         if !ok {
             return Err(SweepError::RangeOutside { what, lo, hi, allowed });

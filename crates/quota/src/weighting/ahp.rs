@@ -501,7 +501,7 @@ pub fn ahp(
         consistent,
         eigenvector,
     };
-    Ok(Weights::normalised(Scheme::Ahp, matrix.names.clone(), raw, Diagnostics::Ahp(diagnostics), warnings))
+    Weights::normalised(Scheme::Ahp, matrix.names.clone(), raw, Diagnostics::Ahp(diagnostics), warnings)
 }
 
 /// Row geometric means, normalised to sum 1 (computed through logarithms, which keeps the

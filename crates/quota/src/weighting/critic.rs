@@ -56,11 +56,11 @@ pub(crate) fn critic(m: &IndicatorMatrix) -> Result<Weights, WeightingError> {
     } else {
         information.clone()
     };
-    Ok(Weights::normalised(
+    Weights::normalised(
         Scheme::Critic,
         m.names().to_vec(),
         raw,
         Diagnostics::Critic { sd, conflict, information, correlation },
         vec![],
-    ))
+    )
 }

@@ -30,11 +30,11 @@ pub(crate) fn cv(m: &IndicatorMatrix) -> Result<Weights, WeightingError> {
     let means: Vec<f64> = cols.iter().map(|c| mean(c)).collect();
     let sds: Vec<f64> = cols.iter().map(|c| population_sd(c)).collect();
     let cvs: Vec<f64> = sds.iter().zip(&means).map(|(s, x)| s / x).collect();
-    Ok(Weights::normalised(
+    Weights::normalised(
         Scheme::Cv,
         m.names().to_vec(),
         cvs.clone(),
         Diagnostics::Cv { mean: means, sd: sds, cv: cvs },
         vec![],
-    ))
+    )
 }

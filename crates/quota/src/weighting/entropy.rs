@@ -52,11 +52,11 @@ pub(crate) fn entropy(m: &IndicatorMatrix) -> Result<Weights, WeightingError> {
             scheme: Scheme::Entropy,
         });
     }
-    Ok(Weights::normalised(
+    Weights::normalised(
         Scheme::Entropy,
         m.names().to_vec(),
         divergences.clone(),
         Diagnostics::Entropy { entropy: entropies, divergence: divergences },
         vec![],
-    ))
+    )
 }

@@ -23,14 +23,17 @@ pub enum WeightingError {
     /// The same indicator name twice.
     #[error("indicator '{0}' is listed twice")]
     DuplicateIndicator(String),
-    /// The same unit twice.
+    /// The same unit twice (from a file: [`WeightingError::Data`] with the lines instead).
     #[error("unit '{0}' is listed twice")]
     DuplicateUnit(String),
     /// A unit row with the wrong number of values.
     #[error("unit '{unit}' has {found} values, expected one per indicator ({expected})")]
     RaggedRow { unit: String, found: usize, expected: usize },
     /// A value that is negative, NaN or infinite.
-    #[error("unit '{unit}', indicator '{indicator}': {value} is not a finite non-negative number")]
+    #[error(
+        "unit '{unit}', indicator '{indicator}': {value} is not a finite non-negative number in the \
+         accepted range (0, or from 1e-9 to 1e19)"
+    )]
     BadValue { unit: String, indicator: String, value: f64 },
 
     /// A data-driven method met an indicator with (numerically) no variance.
@@ -78,7 +81,7 @@ pub enum WeightingError {
     #[error("{at}: row {row} is '{found}', but column {row} is '{expected}' (rows and columns must list the criteria in the same order)")]
     NameOrder { at: Location, row: usize, found: String, expected: String },
     /// AHP: an entry that is not a number, is zero or negative, or is off Saaty's 1/9 … 9 scale.
-    #[error("{at}: '{value}' is not {expected}")]
+    #[error("{at}: '{}' is not {expected}", crate::limits::shown(value))]
     BadEntry { at: Location, value: String, expected: &'static str },
     /// AHP: a diagonal entry other than 1.
     #[error("{at}: the diagonal entry of '{name}' is {value}, expected 1 (a criterion is equally important as itself)")]
@@ -104,6 +107,14 @@ pub enum WeightingError {
     )]
     Inconsistent { cr: f64, ci: f64, ri: f64, lambda_max: f64, n: usize, threshold: f64 },
 
+    /// The method's raw weights are not finite (values at the edge of floating point that the
+    /// input domain should have refused: see `crate::limits`).
+    #[error(
+        "the {scheme} weights cannot be computed from these values (raw weights: {raw}); the \
+         indicator values are outside what floating point can represent in this method"
+    )]
+    Degenerate { scheme: Scheme, raw: String },
+
     /// Internal: the power iteration for the principal eigenvector did not converge. Cannot
     /// happen for a positive matrix (Perron–Frobenius); reported rather than looping forever.
     #[error("internal error: the AHP power iteration did not converge in {iterations} iterations (change {change:e})")]
@@ -120,5 +131,5 @@ impl WeightingError {
 
 /// An unknown scheme name; the message lists the valid ones.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown weighting scheme '{0}'; valid schemes: {list}", list = Scheme::valid_names())]
+#[error("unknown weighting scheme '{}'; valid schemes: {list}", crate::limits::shown(&self.0), list = Scheme::valid_names())]
 pub struct UnknownScheme(pub String);

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use nalgebra::DMatrix;
 
 use super::{Scheme, WeightingError, CONSTANT_RELATIVE_SPREAD};
+use crate::error::DataError;
 use crate::input::CsvTable;
+use crate::limits::{MAX_ROWS, MAX_VALUE, MIN_POSITIVE_VALUE};
 
 /// Indicator values per unit: `values[i][j]` is unit `i`'s value of indicator `j`.
 ///
@@ -61,7 +63,7 @@ impl IndicatorMatrix {
                 });
             }
             for (name, &v) in names.iter().zip(row) {
-                if !v.is_finite() || v < 0.0 {
+                if !in_domain(v) {
                     return Err(WeightingError::BadValue {
                         unit: unit.clone(),
                         indicator: name.clone(),
@@ -81,7 +83,16 @@ impl IndicatorMatrix {
         let cols = indicators.iter().map(|name| t.column(name)).collect::<Result<Vec<_>, _>>()?;
         let mut units = Vec::with_capacity(t.rows.len());
         let mut values = Vec::with_capacity(t.rows.len());
+        let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
         for (r, row) in t.rows.iter().enumerate() {
+            if let Some(first) = seen.insert(&row[c_unit], t.lines[r]) {
+                return Err(WeightingError::Data(DataError::Duplicate {
+                    at: t.at.at_line(t.lines[r]),
+                    what: format!("unit ('{}' column)", t.header[c_unit]),
+                    key: row[c_unit].clone(),
+                    first_line: first,
+                }));
+            }
             units.push(row[c_unit].clone());
             values.push(cols.iter().map(|&c| t.non_negative(r, c)).collect::<Result<Vec<_>, _>>()?);
         }
@@ -143,6 +154,14 @@ impl IndicatorMatrix {
     }
 }
 
+/// The values the data-driven methods accept: 0, or from [`MIN_POSITIVE_VALUE`] to
+/// [`MAX_VALUE`] × [`MAX_ROWS`] (a file's values, and sums of them when 计划单列市 are merged):
+/// every sum, square and ratio of the methods then stays finite and no spread underflows to 0
+/// (see `crate::limits`).
+fn in_domain(v: f64) -> bool {
+    v == 0.0 || (MIN_POSITIVE_VALUE..=MAX_VALUE * MAX_ROWS as f64).contains(&v)
+}
+
 /// Smallest and largest value of a non-empty slice.
 pub(crate) fn min_max(x: &[f64]) -> (f64, f64) {
     x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
@@ -199,7 +218,10 @@ mod tests {
         assert_eq!(e.to_string(), "unit 'v' has 1 values, expected one per indicator (2)");
         let e =
             IndicatorMatrix::new(names(&["a"]), names(&["u", "v"]), vec![vec![1.0], vec![-1.0]]).unwrap_err();
-        assert_eq!(e.to_string(), "unit 'v', indicator 'a': -1 is not a finite non-negative number");
+        assert!(
+            e.to_string().starts_with("unit 'v', indicator 'a': -1 is not a finite non-negative number"),
+            "{e}"
+        );
         let e = IndicatorMatrix::new(names(&["a"]), names(&["u", "v"]), vec![vec![f64::NAN], vec![1.0]])
             .unwrap_err();
         assert!(matches!(e, WeightingError::BadValue { .. }));
@@ -219,6 +241,21 @@ mod tests {
         let m = IndicatorMatrix::from_table(&t, "code", &["a"]).unwrap();
         assert_eq!(m.names(), ["A"]);
         assert_eq!(m.column(0), vec![1.0, 3.0]);
+    }
+
+    #[test]
+    fn a_duplicated_unit_in_a_file_is_named_with_its_lines() {
+        let t = CsvTable::parse("code,a\n11,1\n12,3\n11,4\n", Location::file("i.csv")).unwrap();
+        let e = IndicatorMatrix::from_table(&t, "code", &["a"]).unwrap_err().to_string();
+        assert_eq!(e, "i.csv, line 4: duplicated unit ('code' column) '11' (first seen on line 2)");
+    }
+
+    #[test]
+    fn values_outside_the_domain_are_refused() {
+        for v in [1e-200, 1e155, 1e308] {
+            let e = IndicatorMatrix::new(names(&["a"]), names(&["u", "v"]), vec![vec![1.0], vec![v]]);
+            assert!(matches!(e, Err(WeightingError::BadValue { .. })), "{v}");
+        }
     }
 
     #[test]

@@ -248,7 +248,14 @@ pub fn derive(
 
 /// Equal weights, 1/n each.
 pub fn equal(names: &[String]) -> Weights {
-    Weights::normalised(Scheme::Equal, names.to_vec(), vec![1.0; names.len()], Diagnostics::Equal, vec![])
+    let n = names.len().max(1) as f64;
+    Weights {
+        scheme: Scheme::Equal,
+        names: names.to_vec(),
+        weights: vec![1.0 / n; names.len()],
+        diagnostics: Diagnostics::Equal,
+        warnings: vec![],
+    }
 }
 
 /// The planner's weights, matched to `names` case-insensitively and normalised to sum 1.
@@ -275,13 +282,13 @@ pub fn manual(names: &[String], given: &[(String, f64)]) -> Result<Weights, Weig
     if raw.iter().all(|&v| v <= 0.0) {
         return Err(WeightingError::ManualAllZero);
     }
-    Ok(Weights::normalised(
+    Weights::normalised(
         Scheme::Manual,
         names.to_vec(),
         raw.clone(),
         Diagnostics::Manual { given: raw },
         vec![],
-    ))
+    )
 }
 
 /// Derived weights: one per indicator, summing to 1, with the method's diagnostics.
@@ -302,17 +309,26 @@ pub struct Weights {
 }
 
 impl Weights {
-    /// Normalises `raw` (≥ 0, positive sum) to sum 1.
+    /// Normalises `raw` to sum 1. Raw weights that are not all finite and non-negative with a
+    /// positive finite sum (data at the edge of floating point: a spread that underflows, a
+    /// sum that overflows) are an error naming the method, never a panic or a NaN weight.
     pub(crate) fn normalised(
         scheme: Scheme,
         names: Vec<String>,
         raw: Vec<f64>,
         diagnostics: Diagnostics,
         warnings: Vec<Warning>,
-    ) -> Self {
+    ) -> Result<Self, WeightingError> {
         let sum: f64 = raw.iter().sum();
-        assert!(sum > 0.0 && sum.is_finite(), "raw weights have a positive finite sum: {raw:?}");
-        Weights { scheme, names, weights: raw.iter().map(|w| w / sum).collect(), diagnostics, warnings }
+        let valid = raw.iter().all(|w| w.is_finite() && *w >= 0.0) && sum > 0.0 && sum.is_finite();
+        if !valid {
+            return Err(WeightingError::Degenerate {
+                scheme,
+                raw: raw.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", "),
+            });
+        }
+        let weights = raw.iter().map(|w| w / sum).collect();
+        Ok(Weights { scheme, names, weights, diagnostics, warnings })
     }
 
     /// The weight of an indicator by name (case-insensitive).

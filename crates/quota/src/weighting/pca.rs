@@ -182,11 +182,11 @@ pub(crate) fn pca(m: &IndicatorMatrix, keep: PcaKeep) -> Result<Weights, Weighti
         }
     }
 
-    Ok(Weights::normalised(
+    Weights::normalised(
         Scheme::Pca,
         m.names().to_vec(),
         raw,
         Diagnostics::Pca { eigenvalues, explained, kept, rule: keep, loadings },
         warnings,
-    ))
+    )
 }
