@@ -34,7 +34,8 @@ fn slots(a: &Allocation) -> Vec<u64> {
 }
 
 fn explained(s: &Scenario, unit: Option<usize>) -> Explanation {
-    explain(s, &ExplainOptions { unit: unit.map(UnitRef::Index), margins: false, ..Default::default() }).unwrap()
+    explain(s, &ExplainOptions { unit: unit.map(UnitRef::Index), margins: false, ..Default::default() })
+        .unwrap()
 }
 
 fn opt(ex: &Explanation) -> &OptTrail {

@@ -76,7 +76,10 @@ fn the_explanation_lists_the_units_it_refers_to_and_the_allocated_slots() {
         assert_eq!(ex.units.len(), s.units.len());
         for (i, u) in ex.units.iter().enumerate() {
             let unit = s.units.get(i);
-            assert_eq!((u.index, &u.code, &u.name, &u.name_en), (i, &unit.code, &unit.name_zh, &unit.name_en));
+            assert_eq!(
+                (u.index, &u.code, &u.name, &u.name_en),
+                (i, &unit.code, &unit.name_zh, &unit.name_en)
+            );
         }
         let slots: Vec<u64> = allocate(&s).unwrap().units.iter().map(|u| u.slots).collect();
         assert_eq!(ex.slots(), slots, "{method}");
@@ -123,7 +126,8 @@ fn quota_violations_name_their_cause_for_the_apportionment_methods() {
     // Jefferson favours large units: at 200 slots on the 小巨人-heavy scenario some are beyond
     // even their quota after floors and caps (the method's own); on the bundled scenario at
     // 1039 the caps force every violation.
-    let heavy = || scenario_on("data/scenarios/2024-batch1-xiaojuren-heavy.toml", &read("data/indicators.csv"));
+    let heavy =
+        || scenario_on("data/scenarios/2024-batch1-xiaojuren-heavy.toml", &read("data/indicators.csv"));
     let mut causes = Vec::new();
     for (mut s, m, total) in [
         (heavy(), Method::Jefferson, 200),
@@ -174,7 +178,9 @@ fn the_optimisers_verdicts_follow_from_its_trail() {
         assert_eq!(v.cause, want, "unit {}", v.unit);
         causes.push(v.cause);
     }
-    assert!(causes.contains(&ViolationCause::SideConstraints) && causes.contains(&ViolationCause::FloorsAndCaps));
+    assert!(
+        causes.contains(&ViolationCause::SideConstraints) && causes.contains(&ViolationCause::FloorsAndCaps)
+    );
     // Hamilton against the l1 model without side constraints: other slots, farther from q.
     let h = o.hamilton.as_ref().unwrap();
     let v = o.without_side.objective_value.unwrap();
@@ -242,11 +248,14 @@ fn a_second_data_set_adds_the_population_paradox_check_and_its_label() {
             .collect();
         assert_eq!(pop.cases.iter().map(|c| c.unit).collect::<Vec<_>>(), expected, "{method}");
         // 广东's share grew and it gained slots: not a case.
-        assert!(a1.units[s.units.position("44").unwrap()].slots > a0.units[s.units.position("44").unwrap()].slots);
+        assert!(
+            a1.units[s.units.position("44").unwrap()].slots > a0.units[s.units.position("44").unwrap()].slots
+        );
     }
     // The other data set must describe the same units.
     let s = bundled(MethodChoice::Apportion(Method::Webster));
-    let mut merged = ScenarioFile::parse(&read("data/scenarios/2024-batch1.toml"), Location::file("s")).unwrap();
+    let mut merged =
+        ScenarioFile::parse(&read("data/scenarios/2024-batch1.toml"), Location::file("s")).unwrap();
     merged.merge_cities = true;
     let units = parse_units(&read("data/units.csv"), Location::file("u")).unwrap();
     let ind = IndicatorTable::parse(&read("data/indicators.csv"), Location::file("i"), &units).unwrap();

@@ -188,9 +188,10 @@ impl UnitRef {
     pub fn resolve(&self, s: &Scenario) -> Result<usize, ExplainError> {
         match self {
             UnitRef::Index(i) if *i < s.units.len() => Ok(*i),
-            UnitRef::Index(i) => {
-                Err(ExplainError::UnknownUnit { key: format!("#{i}"), hint: format!("; {} units", s.units.len()) })
-            }
+            UnitRef::Index(i) => Err(ExplainError::UnknownUnit {
+                key: format!("#{i}"),
+                hint: format!("; {} units", s.units.len()),
+            }),
             UnitRef::Key(k) => find_unit(s, k),
         }
     }

@@ -411,7 +411,9 @@ fn cause_text(cause: ViolationCause, without_side: Option<u64>, bounded_quota: &
         ViolationCause::Bounds => {
             format!("forced by its floor or cap (quota after bounds {})", dec(bounded_quota.0, 4))
         }
-        ViolationCause::Method => format!("the method's own (quota after bounds {})", dec(bounded_quota.0, 4)),
+        ViolationCause::Method => {
+            format!("the method's own (quota after bounds {})", dec(bounded_quota.0, 4))
+        }
     }
 }
 
