@@ -9,7 +9,7 @@
 use quota::allocate::{allocate, Allocation};
 use quota::error::Location;
 use quota::explain::optimize_trail::OptTrail;
-use quota::explain::{explain, ExplainOptions, Explanation, NextInLine};
+use quota::explain::{explain, ExplainOptions, Explanation, NextInLine, UnitRef};
 use quota::indicators::IndicatorTable;
 use quota::optimize::{exact_decimal, Combine, ConstraintKind, Constraints, Objective, Op, Scope};
 use quota::scenario::{Scenario, ScenarioFile};
@@ -34,7 +34,8 @@ fn slots(a: &Allocation) -> Vec<u64> {
 }
 
 fn explained(s: &Scenario, unit: Option<usize>) -> Explanation {
-    explain(s, &ExplainOptions { unit, margins: false, ..Default::default() }).unwrap()
+    explain(s, &ExplainOptions { unit: unit.map(UnitRef::Index), margins: false, ..Default::default() })
+        .unwrap()
 }
 
 fn opt(ex: &Explanation) -> &OptTrail {

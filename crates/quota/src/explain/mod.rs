@@ -13,12 +13,14 @@
 //! - [`paradox`]: Alabama paradox (N−1, N, N+1), population paradox between two data sets,
 //!   quota-rule violations; plus [`paradox::ParadoxProbe`], the cheap per-scenario version for
 //!   sweep summaries.
-//! - [`optimizer`]: the same for the optimisation model (`method = "optimize"`): each unit's
+//! - [`optimize_trail`]: the same for the optimisation model (`method = "optimize"`): each unit's
 //!   ideal quota, slots and term in the objective, every constraint and whether it binds, the
 //!   model re-solved without its side constraints and with each binding one dropped; next in
 //!   line, margins and paradoxes by re-solving.
 //!
-//! Everything here returns structured data; the command line (`quota explain`) lays it out.
+//! [`explain`] runs them all for one scenario and returns one [`Explanation`]: typed,
+//! serialisable, every verdict a field. [`crate::render::explain`] lays it out (text,
+//! Markdown, JSON); the command line (`quota explain`) only reads the inputs and writes.
 
 pub mod derivation;
 pub mod margins;
@@ -31,10 +33,11 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::allocate::{self, AllocateError};
-use crate::apportion::{Problem, Ratio};
+use crate::apportion::{Method, Problem, Ratio};
 use crate::error::ApportionError;
 use crate::optimize::OptimizeError;
 use crate::scenario::{MethodChoice, Scenario};
+use crate::stamp::Stamp;
 
 pub use derivation::Derivation;
 pub use margins::Margin;
@@ -67,6 +70,14 @@ pub enum ExplainError {
     /// Two scenarios that must describe the same units do not.
     #[error("the compared data sets do not have the same units: {0}")]
     DifferentUnits(String),
+}
+
+impl ExplainError {
+    /// Whether this is an internal fault (the independent checker rejected a result) rather
+    /// than a problem with the input.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, ExplainError::Allocate(AllocateError::Check(_)))
+    }
 }
 
 /// An exact value: the fraction that decided something and its decimal approximation
@@ -162,28 +173,103 @@ pub(crate) fn effective_cap(p: &Problem, i: usize) -> u64 {
     }
 }
 
+/// A unit as a caller names it: by index, or by a key — its code (`44`), Chinese name
+/// (`广东省`), short name (`广东`) or English name (`Guangdong`, any case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitRef {
+    /// Position in the scenario's unit table.
+    Index(usize),
+    /// Code or name, resolved by [`find_unit`].
+    Key(String),
+}
+
+impl UnitRef {
+    /// The unit's index in `s`, or [`ExplainError::UnknownUnit`].
+    pub fn resolve(&self, s: &Scenario) -> Result<usize, ExplainError> {
+        match self {
+            UnitRef::Index(i) if *i < s.units.len() => Ok(*i),
+            UnitRef::Index(i) => Err(ExplainError::UnknownUnit {
+                key: format!("#{i}"),
+                hint: format!("; {} units", s.units.len()),
+            }),
+            UnitRef::Key(k) => find_unit(s, k),
+        }
+    }
+}
+
+impl From<usize> for UnitRef {
+    fn from(i: usize) -> Self {
+        UnitRef::Index(i)
+    }
+}
+
+impl From<&str> for UnitRef {
+    fn from(key: &str) -> Self {
+        UnitRef::Key(key.to_string())
+    }
+}
+
+impl From<String> for UnitRef {
+    fn from(key: String) -> Self {
+        UnitRef::Key(key)
+    }
+}
+
+/// A second data set for the population-paradox check: the same scenario (same units, in the
+/// same order, same method and total) built on other indicator values — the "after" of an
+/// indicator update; the explained scenario is "before".
+#[derive(Debug, Clone)]
+pub struct OtherData {
+    /// How to name it in the output (the indicators file as given).
+    pub label: String,
+    /// The scenario on the other data.
+    pub scenario: Scenario,
+}
+
 /// What to explain.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ExplainOptions {
-    /// The unit to derive and give margins for (index), if any.
-    pub unit: Option<usize>,
+    /// The unit to derive and give margins for, if any.
+    pub unit: Option<UnitRef>,
     /// How many slots ahead and behind to list (next in line / last in).
     pub next: usize,
     /// Whether to compute margins for the unit (needs `unit`).
     pub margins: bool,
-    /// Whether to run the paradox checks.
+    /// Whether to run the paradox checks (implied by `compare_data`).
     pub paradoxes: bool,
+    /// A second data set for the population-paradox check.
+    pub compare_data: Option<OtherData>,
 }
 
 impl Default for ExplainOptions {
     fn default() -> Self {
-        ExplainOptions { unit: None, next: 5, margins: true, paradoxes: false }
+        ExplainOptions { unit: None, next: 5, margins: true, paradoxes: false, compare_data: None }
     }
 }
 
-/// The explanation of one scenario's allocation.
+/// A unit of the explained scenario, as the explanation's indices refer to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitLabel {
+    /// Its index (what `unit` fields elsewhere in the explanation hold).
+    pub index: usize,
+    /// Code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// The explanation of one scenario's allocation: everything `quota explain` prints, in every
+/// format ([`crate::render::explain`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
+    /// The reproducibility stamp of the inputs. The library does not read the inputs, so the
+    /// caller that did sets it (`quota explain` does); text outputs end with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// The scenario's units (unit indices below refer to this list).
+    pub units: Vec<UnitLabel>,
     /// Scenario name.
     pub scenario: String,
     /// Method (an apportionment method or `optimize`).
@@ -207,6 +293,9 @@ pub struct Explanation {
     pub margins: Vec<Margin>,
     /// Paradox checks, if asked.
     pub paradoxes: Option<ParadoxReport>,
+    /// The second data set's label, when the population paradox was checked against one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_data: Option<String>,
 }
 
 impl Explanation {
@@ -218,13 +307,18 @@ impl Explanation {
             (None, None) => Vec::new(),
         }
     }
+
+    /// The asked unit's index, if one was asked.
+    pub fn unit(&self) -> Option<usize> {
+        self.derivation.as_ref().map(|d| d.unit)
+    }
 }
 
 fn method_name<S: serde::Serializer, M: std::fmt::Display>(m: &M, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(m)
 }
 
-/// Looks a unit up by code or name.
+/// Looks a unit up by code or name (Chinese, short or English).
 pub fn find_unit(s: &Scenario, key: &str) -> Result<usize, ExplainError> {
     s.units.find(key.trim()).ok_or_else(|| {
         let codes: Vec<String> = s.units.as_slice().iter().map(|u| u.code.clone()).collect();
@@ -234,28 +328,74 @@ pub fn find_unit(s: &Scenario, key: &str) -> Result<usize, ExplainError> {
     })
 }
 
-/// Explains a scenario's allocation (see the module documentation). The population-paradox
-/// check needs a second data set and is run separately ([`paradox::population_paradox`]).
-/// For method `optimize` the model is run as `quota allocate` runs it (and re-checked by the
-/// optimiser's checker); every further number comes from re-solving the same model.
+/// Whether a method is house monotone (no unit can lose a slot when the total grows): the
+/// divisor methods and the quota method; not Hamilton.
+pub fn house_monotone(m: Method) -> bool {
+    m.is_divisor() || m == Method::Quota
+}
+
+/// Explains a scenario's allocation (see the module documentation): the derivation, margins
+/// and queue position of `opts.unit`, the trail, next in line, and with `opts.paradoxes` (or a
+/// second data set) the paradox checks. For method `optimize` the model is run as
+/// `quota allocate` runs it (and re-checked by the optimiser's checker); every further number
+/// comes from re-solving the same model. The result has no stamp (see
+/// [`Explanation::stamp`]).
 pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
-    let method = match s.method {
-        MethodChoice::Apportion(m) => m,
-        MethodChoice::Optimize => return explain_optimized(s, opts),
+    let unit = opts.unit.as_ref().map(|u| u.resolve(s)).transpose()?;
+    let paradoxes = opts.paradoxes || opts.compare_data.is_some();
+    let mut ex = match s.method {
+        MethodChoice::Apportion(m) => explain_apportioned(s, m, unit, opts, paradoxes)?,
+        MethodChoice::Optimize => explain_optimized(s, unit, opts, paradoxes)?,
     };
+    if let Some(other) = &opts.compare_data {
+        let report = match s.method {
+            MethodChoice::Apportion(m) => paradox::population_paradox_scenarios(s, &other.scenario, m),
+            MethodChoice::Optimize => paradox::population_paradox_allocated(s, &other.scenario),
+        }?;
+        if let Some(p) = ex.paradoxes.as_mut() {
+            p.population = Some(report);
+        }
+        ex.compare_data = Some(other.label.clone());
+    }
+    Ok(ex)
+}
+
+fn unit_labels(s: &Scenario) -> Vec<UnitLabel> {
+    s.units
+        .as_slice()
+        .iter()
+        .enumerate()
+        .map(|(i, u)| UnitLabel {
+            index: i,
+            code: u.code.clone(),
+            name: u.name_zh.clone(),
+            name_en: u.name_en.clone(),
+        })
+        .collect()
+}
+
+fn explain_apportioned(
+    s: &Scenario,
+    method: Method,
+    unit: Option<usize>,
+    opts: &ExplainOptions,
+    paradoxes: bool,
+) -> Result<Explanation, ExplainError> {
     let scores = allocate::scenario_scores(s);
     let problem = allocate::scenario_problem(s, &scores)?;
     let base = Base::from_scenario(s, &problem);
     let trail = trail::trail(&problem, method);
     let next_in_line = next::next_in_line(&base, method, opts.next)?;
-    let derivation = opts.unit.map(|u| derivation::derive(s, &problem, u));
-    let margins = match opts.unit {
+    let derivation = unit.map(|u| derivation::derive(s, &problem, u));
+    let margins = match unit {
         Some(u) if opts.margins => margins::margins(s, method, u),
         _ => Vec::new(),
     };
-    let position = opts.unit.and_then(|u| next::queue_position(&base, method, &trail.seats(), u));
-    let paradoxes = if opts.paradoxes { Some(paradox::report(&base, method, &trail.seats())?) } else { None };
+    let position = unit.and_then(|u| next::queue_position(&base, method, &trail.seats(), u));
+    let paradoxes = if paradoxes { Some(paradox::report(&base, method, &trail.seats())?) } else { None };
     Ok(Explanation {
+        stamp: None,
+        units: unit_labels(s),
         scenario: s.name.clone(),
         method: s.method,
         total: s.total,
@@ -266,30 +406,40 @@ pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, Expla
         position,
         margins,
         paradoxes,
+        compare_data: None,
     })
 }
 
-fn explain_optimized(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
-    let alloc = allocate::allocate(s)?;
-    let out = alloc.optimized.as_ref().expect("method optimize runs the optimisation model");
-    let problem = &alloc.problem;
-    let opt = optimize_trail::trail(s, problem, out, opts.unit)?;
-    let derivation = opts.unit.map(|u| derivation::derive(s, problem, u));
-    let margins = match opts.unit {
+fn explain_optimized(
+    s: &Scenario,
+    unit: Option<usize>,
+    opts: &ExplainOptions,
+    paradoxes: bool,
+) -> Result<Explanation, ExplainError> {
+    // As `allocate::allocate` runs the model (and its checker).
+    let scores = allocate::scenario_scores(s);
+    let problem = allocate::scenario_problem(s, &scores)?;
+    let out = allocate::optimize_problem(s, &problem)?;
+    let opt = optimize_trail::trail(s, &problem, &out, unit)?;
+    let derivation = unit.map(|u| derivation::derive(s, &problem, u));
+    let margins = match unit {
         Some(u) if opts.margins => margins::margins_optimized(s, u),
         _ => Vec::new(),
     };
-    let paradoxes = opts.paradoxes.then(|| optimize_trail::paradoxes(s, problem, &out.slots));
+    let paradoxes = paradoxes.then(|| optimize_trail::paradoxes(s, &problem, &opt));
     Ok(Explanation {
+        stamp: None,
+        units: unit_labels(s),
         scenario: s.name.clone(),
         method: s.method,
         total: s.total,
         derivation,
         trail: None,
-        next_in_line: optimize_trail::next_in_line(s, problem, opts.next),
+        next_in_line: optimize_trail::next_in_line(s, &problem, opts.next),
         optimizer: Some(opt),
         position: None,
         margins,
         paradoxes,
+        compare_data: None,
     })
 }

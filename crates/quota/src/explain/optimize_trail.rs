@@ -29,7 +29,7 @@
 use serde::Serialize;
 
 use super::next::{changes_by, NextInLine, SlotChange};
-use super::paradox::{alabama_by, quota_violations, ParadoxReport};
+use super::paradox::{alabama_by, quota_violations, ParadoxReport, ViolationCause};
 use super::{Base, Exact, ExplainError};
 use crate::allocate::{ideal_quotas, unit_labels};
 use crate::apportion::{apportion, Method, Problem, Ratio};
@@ -148,6 +148,22 @@ pub struct HamiltonComparison {
     pub l1: f64,
     /// Units whose slots differ (empty: the same allocation).
     pub differs: Vec<usize>,
+    /// How the two compare.
+    pub verdict: HamiltonVerdict,
+}
+
+/// How Hamilton's allocation compares with the l1 model without side constraints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HamiltonVerdict {
+    /// The same slots.
+    Same,
+    /// Other slots at the same L1 distance (to 1e-9, relative): equal optima picked by
+    /// different tie-breaks.
+    EqualOptima,
+    /// Other slots farther from q: Hamilton rounds the quotas after floors and caps (q*), the
+    /// model measures from q itself.
+    Farther,
 }
 
 /// The asked unit's view of the model.
@@ -166,6 +182,9 @@ pub struct OptFocus {
     /// Its slots under each relaxation of [`OptTrail::relaxations`], in order (`null`: no
     /// allocation).
     pub relaxed: Vec<Option<u64>>,
+    /// For the minimax objective, whether its term is the objective (the largest term, to
+    /// 1e-12 relative); `null` for the other objectives.
+    pub attains_objective: Option<bool>,
 }
 
 /// The optimiser's audit trail (see the module documentation).
@@ -352,14 +371,22 @@ pub fn trail(
             without_side: if free.is_empty() { 0 } else { custom_sum(&row.terms, free) },
         })
         .collect();
-    let hamilton = (out.objective_kind == Objective::L1 && !free.is_empty()).then(|| {
-        let h = apportion(problem, Method::Hamilton).seats;
-        HamiltonComparison {
-            l1: objective_value(Objective::L1, &inp.ideal, &h),
-            differs: (0..h.len()).filter(|&i| h[i] != free[i]).collect(),
-            slots: h,
+    let hamilton = match without_side.objective_value {
+        Some(v) if out.objective_kind == Objective::L1 && !free.is_empty() => {
+            let h = apportion(problem, Method::Hamilton).seats;
+            let l1 = objective_value(Objective::L1, &inp.ideal, &h);
+            let differs: Vec<usize> = (0..h.len()).filter(|&i| h[i] != free[i]).collect();
+            let verdict = if differs.is_empty() {
+                HamiltonVerdict::Same
+            } else if (l1 - v).abs() <= 1e-9 * v.max(1.0) {
+                HamiltonVerdict::EqualOptima
+            } else {
+                HamiltonVerdict::Farther
+            };
+            Some(HamiltonComparison { l1, differs, slots: h, verdict })
         }
-    });
+        _ => None,
+    };
     let focus = unit.map(|u| OptFocus {
         unit: u,
         constraints: (0..list.len()).filter(|&k| list[k].involves(c, u)).collect(),
@@ -367,6 +394,10 @@ pub fn trail(
         groups: (0..c.groups.len()).filter(|&g| c.groups[g].members.binary_search(&u).is_ok()).collect(),
         custom: (0..c.custom.len()).filter(|&k| c.custom[k].terms.iter().any(|t| t.0 == u)).collect(),
         relaxed: relaxations.iter().map(|r| r.slots.get(u).copied()).collect(),
+        attains_objective: (out.objective_kind == Objective::Minimax).then(|| {
+            let term = objective_value(out.objective_kind, &[inp.ideal[u]], &[x[u]]);
+            (term - out.objective).abs() <= 1e-12 * out.objective.max(1.0)
+        }),
     });
     Ok(OptTrail {
         status: out.status.to_string(),
@@ -416,17 +447,28 @@ pub fn next_in_line(s: &Scenario, problem: &Problem, k: usize) -> NextInLine {
 }
 
 /// The Alabama check for the optimiser (the model re-solved at N−1, N, N+1) and the quota rule
-/// at N for its slots `x`.
-pub fn paradoxes(s: &Scenario, problem: &Problem, x: &[u64]) -> ParadoxReport {
+/// at N for the slots of its trail `o`, each violation judged against the unit's slots without
+/// side constraints.
+pub fn paradoxes(s: &Scenario, problem: &Problem, o: &OptTrail) -> ParadoxReport {
+    let x: Vec<u64> = o.units.iter().map(|u| u.slots).collect();
     let n = s.total;
     let totals: Vec<u64> =
         [n.checked_sub(1).filter(|&t| t > 0), Some(n), Some(n + 1)].into_iter().flatten().collect();
     let (ran, alabama, notes) = alabama_by(&totals, |t| slots_at(s, problem, t));
+    let mut violations = quota_violations(problem, &x);
+    for v in &mut violations {
+        let free = o.units[v.unit].without_side;
+        let q = v.quota.0;
+        let within = q.floor() <= free as u128 && free as u128 <= q.num.div_ceil(q.den);
+        v.cause = if within { ViolationCause::SideConstraints } else { ViolationCause::FloorsAndCaps };
+        v.without_side = Some(free);
+    }
     ParadoxReport {
         totals: ran,
         alabama,
-        quota_violations: quota_violations(problem, x),
+        quota_violations: violations,
         population: None,
         notes,
+        house_monotone: false,
     }
 }

@@ -67,6 +67,28 @@ pub struct QuotaViolation {
     pub side: QuotaSide,
     /// Whether the slots are within `[⌊q*⌋, ⌈q*⌉]`, so the floors or caps forced it.
     pub forced_by_bounds: bool,
+    /// What put the unit outside its quota.
+    pub cause: ViolationCause,
+    /// The optimiser: the unit's slots in the model without side constraints (`null` for an
+    /// apportionment method).
+    pub without_side: Option<u64>,
+}
+
+/// What put a unit outside its quota (the verdict of a [`QuotaViolation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViolationCause {
+    /// An apportionment method, within its quota after floors and caps: forced by its floor
+    /// or cap.
+    Bounds,
+    /// An apportionment method, outside even its quota after floors and caps: the method's own.
+    Method,
+    /// The optimiser: within quota in the model without side constraints, so the side
+    /// constraints move it out.
+    SideConstraints,
+    /// The optimiser: outside its quota even without side constraints, so the floors and caps
+    /// already do.
+    FloorsAndCaps,
 }
 
 /// A unit whose share and slots moved in opposite directions between two data sets.
@@ -120,6 +142,9 @@ pub struct ParadoxReport {
     pub population: Option<PopulationReport>,
     /// Totals that could not be run, and why.
     pub notes: Vec<String>,
+    /// Whether the method is house monotone, so no total can show the Alabama paradox
+    /// ([`super::house_monotone`]; the optimiser is not claimed to be).
+    pub house_monotone: bool,
 }
 
 /// Runs `method` at each total in `totals` (ascending) and reports every unit that holds
@@ -200,6 +225,8 @@ pub fn quota_violations(p: &Problem, seats: &[u64]) -> Vec<QuotaViolation> {
             bounded_quota: Exact(bq),
             side,
             forced_by_bounds: fl <= x && x <= ce,
+            cause: if fl <= x && x <= ce { ViolationCause::Bounds } else { ViolationCause::Method },
+            without_side: None,
         });
     }
     out
@@ -218,6 +245,7 @@ pub fn report(base: &Base, method: Method, seats: &[u64]) -> Result<ParadoxRepor
         quota_violations: quota_violations(&p, seats),
         population: None,
         notes,
+        house_monotone: super::house_monotone(method),
     })
 }
 

@@ -6,8 +6,12 @@
 //! - [`json`]: the JSON documents — the `serde` serialisation of a library result with a
 //!   `schema` field first (see [`SCHEMA_VERSION`]).
 //! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
+//! - [`document`]: headings, paragraphs and tables rendered as text or Markdown.
+//! - [`explain`]: `quota explain` (text, Markdown, JSON of [`crate::explain::Explanation`]).
 
 pub mod announcement;
+pub mod document;
+pub mod explain;
 pub mod layout;
 
 pub use layout::{csv_text, markdown_table, table, text_table, Align};

@@ -1,13 +1,12 @@
-//! The optimiser's audit trail, laid out: the model and its result, the asked unit's view,
+//! Section 2 for the optimisation model: the model and its result, the asked unit's view,
 //! every unit against its bounds, the groups and custom rows, and what each binding side
-//! constraint does when it is dropped ([`quota::explain::optimize_trail`] computes it all).
+//! constraint does when it is dropped ([`crate::explain::optimize_trail`] computes it all).
 
-use quota::explain::next::SlotChange;
-use quota::explain::optimize_trail::{OptFocus, OptTrail, OptUnit, Relaxation};
-use quota::optimize::{ConstraintKind, NamedConstraint, Scope};
-use quota::scenario::Scenario;
-
-use super::{dec, label, mark, Doc, L, R};
+use super::{dec, label, mark, Document, L, R};
+use crate::explain::next::SlotChange;
+use crate::explain::optimize_trail::{HamiltonVerdict, OptFocus, OptTrail, OptUnit, Relaxation};
+use crate::explain::Explanation;
+use crate::optimize::{ConstraintKind, NamedConstraint, Scope};
 
 fn objective_formula(kind: &str) -> &'static str {
     match kind {
@@ -66,11 +65,11 @@ fn tag(k: &NamedConstraint, slots: u64) -> String {
     }
 }
 
-fn changes(s: &Scenario, v: &[SlotChange]) -> String {
+fn changes(ex: &Explanation, v: &[SlotChange]) -> String {
     if v.is_empty() {
         return "no unit's slots change".into();
     }
-    v.iter().map(|c| format!("{} {}→{}", label(s, c.unit), c.from, c.to)).collect::<Vec<_>>().join(", ")
+    v.iter().map(|c| format!("{} {}→{}", label(ex, c.unit), c.from, c.to)).collect::<Vec<_>>().join(", ")
 }
 
 fn objective_cell(r: &Relaxation) -> String {
@@ -81,7 +80,7 @@ fn objective_cell(r: &Relaxation) -> String {
 }
 
 /// Section 2 for the optimiser.
-pub(super) fn trail(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usize>) {
+pub(super) fn section(doc: &mut Document, ex: &Explanation, o: &OptTrail, asked: Option<usize>) {
     doc.heading(&format!("2. Audit trail — optimisation model (objective {})", o.objective));
     let mut sides = vec![];
     if !o.groups.is_empty() {
@@ -127,36 +126,30 @@ pub(super) fn trail(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usi
         None => lines.push(format!("Without its side constraints: {} (no allocation).", free.status)),
     }
     if let (Some(h), Some(v)) = (&o.hamilton, free.objective_value) {
-        let who = h.differs.iter().map(|&i| label(s, i)).collect::<Vec<_>>().join(", ");
-        lines.push(if h.differs.is_empty() {
-            "Hamilton (largest remainder) on the same problem gives exactly the slots of the model without side constraints.".into()
-        } else if (h.l1 - v).abs() <= 1e-9 * v.max(1.0) {
-            format!("Hamilton (largest remainder) on the same problem has the same L1 distance {v:.6} but other slots for {who}: equal optima, picked by different tie-breaks.")
-        } else {
-            format!("Hamilton (largest remainder) on the same problem gives other slots to {who}: its L1 distance from q is {:.6} > {v:.6}, because it rounds the quotas after floors and caps (q*), while the model measures from q itself.", h.l1)
+        let who = h.differs.iter().map(|&i| label(ex, i)).collect::<Vec<_>>().join(", ");
+        lines.push(match h.verdict {
+            HamiltonVerdict::Same => "Hamilton (largest remainder) on the same problem gives exactly the slots of the model without side constraints.".into(),
+            HamiltonVerdict::EqualOptima => format!("Hamilton (largest remainder) on the same problem has the same L1 distance {v:.6} but other slots for {who}: equal optima, picked by different tie-breaks."),
+            HamiltonVerdict::Farther => format!("Hamilton (largest remainder) on the same problem gives other slots to {who}: its L1 distance from q is {:.6} > {v:.6}, because it rounds the quotas after floors and caps (q*), while the model measures from q itself.", h.l1),
         });
     }
     doc.para(&lines.join("\n"));
     if let Some(f) = &o.focus {
-        focus(doc, s, o, f);
+        focus(doc, ex, o, f);
     }
-    units_table(doc, s, o, asked);
+    units_table(doc, ex, o, asked);
     groups(doc, o);
-    relaxations(doc, s, o, asked);
+    relaxations(doc, ex, o, asked);
 }
 
-fn focus(doc: &mut Doc, s: &Scenario, o: &OptTrail, f: &OptFocus) {
+fn focus(doc: &mut Document, ex: &Explanation, o: &OptTrail, f: &OptFocus) {
     let u: &OptUnit = &o.units[f.unit];
-    let mut lines = vec![format!("▶ {} in the model", label(s, f.unit))];
+    let mut lines = vec![format!("▶ {} in the model", label(ex, f.unit))];
     lines.push(format!("ideal quota      q = {} ≈ {}", u.ideal, dec(u.ideal.0, 6)));
-    let attains = if o.objective == "minimax" {
-        if (u.term - o.objective_value).abs() <= 1e-12 * o.objective_value.max(1.0) {
-            "; it attains the objective (the largest term)"
-        } else {
-            "; the objective is the largest such term"
-        }
-    } else {
-        ""
+    let attains = match f.attains_objective {
+        Some(true) => "; it attains the objective (the largest term)",
+        Some(false) => "; the objective is the largest such term",
+        None => "",
     };
     lines.push(format!(
         "slots            x = {}; x − q = {}; its term {} = {:.6} of the objective {:.6}{attains}",
@@ -276,7 +269,7 @@ fn focus(doc: &mut Doc, s: &Scenario, o: &OptTrail, f: &OptFocus) {
     doc.table(&["dropped alone", "its slots", "change"], &[L, R, R], rows);
 }
 
-fn units_table(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usize>) {
+fn units_table(doc: &mut Document, ex: &Explanation, o: &OptTrail, asked: Option<usize>) {
     let rows = o
         .units
         .iter()
@@ -290,7 +283,7 @@ fn units_table(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usize>) 
                 .collect();
             vec![
                 mark(u.unit, asked),
-                label(s, u.unit),
+                label(ex, u.unit),
                 dec(u.ideal.0, 4),
                 u.floor.to_string(),
                 u.cap.to_string(),
@@ -315,7 +308,7 @@ fn units_table(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usize>) 
     );
 }
 
-fn groups(doc: &mut Doc, o: &OptTrail) {
+fn groups(doc: &mut Document, o: &OptTrail) {
     if !o.groups.is_empty() {
         let rows = o
             .groups
@@ -374,7 +367,7 @@ fn groups(doc: &mut Doc, o: &OptTrail) {
     }
 }
 
-fn relaxations(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usize>) {
+fn relaxations(doc: &mut Document, ex: &Explanation, o: &OptTrail, asked: Option<usize>) {
     let side = o.constraints.iter().filter(|k| k.kind.is_side()).count();
     if o.relaxations.is_empty() {
         doc.para(&if side == 0 {
@@ -402,7 +395,7 @@ fn relaxations(doc: &mut Doc, s: &Scenario, o: &OptTrail, asked: Option<usize>) 
                 objective_cell(r),
                 r.objective_value.map(|v| difference(v - o.objective_value)).unwrap_or_default(),
                 r.tie_break.map(|v| format!("{v:.6}")).unwrap_or_default(),
-                changes(s, &r.changes),
+                changes(ex, &r.changes),
             ]
         })
         .collect();
