@@ -20,6 +20,17 @@ pub enum Format {
     Md,
 }
 
+impl From<Format> for quota::render::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => quota::render::Format::Table,
+            Format::Csv => quota::render::Format::Csv,
+            Format::Json => quota::render::Format::Json,
+            Format::Md => quota::render::Format::Md,
+        }
+    }
+}
+
 /// Writes `content` to `path` atomically (temp file + rename), or to stdout.
 pub fn emit(path: Option<&Path>, content: &[u8]) -> Result<(), Failure> {
     match path {

@@ -6,10 +6,25 @@
 //! - [`json`]: the JSON documents — the `serde` serialisation of a library result with a
 //!   `schema` field first (see [`SCHEMA_VERSION`]).
 //! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
+//! - One module per command for what it writes: [`allocate`], [`apportion`], [`eligible`],
+//!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
+//!   report).
 
+pub mod allocate;
 pub mod announcement;
+pub mod apportion;
+pub mod eligible;
+mod error;
+mod format;
 pub mod layout;
+pub mod plan;
+pub mod stamp;
+pub mod table;
+pub mod validate;
+pub mod weights;
 
+pub use error::RenderError;
+pub use format::Format;
 pub use layout::{csv_text, markdown_table, table, text_table, Align};
 
 use serde::Serialize;
