@@ -37,7 +37,7 @@ pub struct Args {
 pub fn load_and_run(path: &Path) -> Result<(Plan, ScenarioInputs), Failure> {
     let text = read_text(path)?;
     let at = Location::file(path.display().to_string());
-    let programme = Programme::parse(&text, at.clone()).map_err(input)?;
+    let programme = Programme::parse(&text, at).map_err(input)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let scenario_path = programme.scenario.as_ref().map(|p| tidy(&dir.join(p)));
     let (base, inputs) = load::scenario(scenario_path.as_deref(), &Overrides::default())?;

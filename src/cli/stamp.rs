@@ -50,10 +50,12 @@ pub fn check(
     fresh: impl FnOnce(PublishedFormat) -> Result<String, RenderError>,
 ) -> Result<(), Failure> {
     let published = read_text(path)?;
-    let check = StampCheck::run(&path.display().to_string(), &published, now, inputs, fresh).map_err(|e| match e {
-        StampCheckError::Render(e) => internal(e),
-        e => input(e),
-    })?;
+    let check = StampCheck::run(&path.display().to_string(), &published, now, inputs, fresh).map_err(
+        |e| match e {
+            StampCheckError::Render(e) => internal(e),
+            e => input(e),
+        },
+    )?;
     output::emit(None, render::stamp::check_report(&check).as_bytes())?;
     if check.matches() {
         Ok(())

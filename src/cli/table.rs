@@ -86,14 +86,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let k = plan.batch_index(which).map_err(|e| input(anyhow::anyhow!("{}: {e}", path.display())))?;
             let stamp = stamp_of(&plan.batches[k].scenario, &inputs)?;
             let programme = path.display().to_string();
-            let origin =
-                Origin::Batch { programme: &programme, batch: &plan.batches[k], registry: plan.inputs.registry.as_deref() };
+            let origin = Origin::Batch {
+                programme: &programme,
+                batch: &plan.batches[k],
+                registry: plan.inputs.registry.as_deref(),
+            };
             let lines = provenance(args.lang, origin, &labels(&inputs), &stamp);
             let b = plan.batches.swap_remove(k);
             (b.scenario, b.allocation, lines, stamp)
         }
         _ => {
-            let overrides = Overrides { method: args.method.clone(), total: None, merge_cities: args.merge_cities };
+            let overrides =
+                Overrides { method: args.method.clone(), total: None, merge_cities: args.merge_cities };
             let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
             if let Some(registry) = &args.caps_from {
                 super::eligible::replace_caps(&mut scenario, &inputs, registry, None)?;

@@ -37,7 +37,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let table = CsvTable::parse(&text, Location::file(&label)).map_err(input)?;
         validate::csv(&text, &table, || match &args.units {
             Some(p) => parse_units(&read_text(p)?, Location::file(p.display().to_string())).map_err(input),
-            None => parse_units(load::BUNDLED_UNITS, Location::file("<bundled>/data/units.csv")).map_err(input),
+            None => {
+                parse_units(load::BUNDLED_UNITS, Location::file("<bundled>/data/units.csv")).map_err(input)
+            }
         })?
     };
     let report = render::validate::render(&validation);

@@ -59,8 +59,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let scheme: Scheme = args.method.parse().map_err(input)?;
     let (ahp_method, pca_keep) = args.weighting.parse()?;
     let ahp = args.weighting.ahp.as_deref().map(read_ahp).transpose()?;
-    let mut options =
-        DeriveOptions { manual: None, ahp, ahp_method, allow_inconsistent: args.weighting.allow_inconsistent, pca_keep };
+    let mut options = DeriveOptions {
+        manual: None,
+        ahp,
+        ahp_method,
+        allow_inconsistent: args.weighting.allow_inconsistent,
+        pca_keep,
+    };
     let source = match (&options.ahp, scheme, &args.input) {
         // AHP without an indicator input: the judgements alone (the data play no part in AHP).
         (Some(_), Scheme::Ahp, None) => WeightsInput::Judgements {
@@ -99,8 +104,8 @@ fn load_indicators(args: &Args, options: &mut DeriveOptions) -> Result<WeightsIn
             }
             let label = path.display().to_string();
             let table = CsvTable::parse(&read_text(path)?, Location::file(&label)).map_err(input)?;
-            let matrix =
-                IndicatorMatrix::from_csv(&table, &args.unit_column, &args.indicators).map_err(weighting_failure)?;
+            let matrix = IndicatorMatrix::from_csv(&table, &args.unit_column, &args.indicators)
+                .map_err(weighting_failure)?;
             Ok(WeightsInput::Indicators { matrix, source: label })
         }
         scenario_path => {
@@ -113,7 +118,8 @@ fn load_indicators(args: &Args, options: &mut DeriveOptions) -> Result<WeightsIn
             let (s, inputs) = load::scenario(scenario_path.as_deref(), &overrides)?;
             let matrix = IndicatorMatrix::of_scenario(&s).map_err(weighting_failure)?;
             options.manual = Some(scenario_weights(&s));
-            let source = format!("{} (indicators: {})", inputs.scenario.label, inputs.indicators_source.label);
+            let source =
+                format!("{} (indicators: {})", inputs.scenario.label, inputs.indicators_source.label);
             Ok(WeightsInput::Indicators { matrix, source })
         }
     }

@@ -101,7 +101,8 @@ pub fn unreadable(file: &str, problem: String) -> Validation {
 fn units_problems(table: &CsvTable) -> Vec<String> {
     let mut problems = Vec::new();
     for r in 0..table.rows.len() {
-        let one = CsvTable { rows: vec![table.rows[r].clone()], lines: vec![table.lines[r]], ..table.clone() };
+        let one =
+            CsvTable { rows: vec![table.rows[r].clone()], lines: vec![table.lines[r]], ..table.clone() };
         if let Err(e) = Units::from_table(&one) {
             if !matches!(e, DataError::UnknownUnit { .. }) {
                 problems.push(e.to_string());
@@ -128,7 +129,8 @@ fn indicators_problems(table: &CsvTable, units: &Units) -> Vec<String> {
     for (r, row) in table.rows.iter().enumerate() {
         let code = row[c_code].as_str();
         if units.position(code).is_none() {
-            problems.push(DataError::UnknownUnit { at: table.cell_at(r, c_code), code: code.into() }.to_string());
+            problems
+                .push(DataError::UnknownUnit { at: table.cell_at(r, c_code), code: code.into() }.to_string());
         }
         if let Some(first) = seen.insert(code, table.lines[r]) {
             problems.push(
@@ -145,12 +147,17 @@ fn indicators_problems(table: &CsvTable, units: &Units) -> Vec<String> {
     for u in units.as_slice() {
         if !seen.contains_key(u.code.as_str()) {
             problems.push(
-                DataError::MissingUnit { at: table.at.clone(), code: u.code.clone(), name: u.name_zh.clone() }
-                    .to_string(),
+                DataError::MissingUnit {
+                    at: table.at.clone(),
+                    code: u.code.clone(),
+                    name: u.name_zh.clone(),
+                }
+                .to_string(),
             );
         }
     }
-    let text_columns = ["code", "name", "name_zh", "name_en", "region", "type", "parent_code", "note", "source"];
+    let text_columns =
+        ["code", "name", "name_zh", "name_en", "region", "type", "parent_code", "note", "source"];
     for (c, h) in table.header.iter().enumerate() {
         if text_columns.contains(&h.to_ascii_lowercase().as_str()) || h.ends_with("_note") {
             continue;
@@ -181,7 +188,13 @@ mod tests {
         let v = check("code,a\n11,x\n11,-1\n99,2\n");
         assert_eq!(v.file, "f.csv");
         let joined = v.problems.join("\n");
-        for needle in ["unknown unit code '99'", "duplicated unit code '11'", "'12'", "line 2, column 'a'", "line 3, column 'a'"] {
+        for needle in [
+            "unknown unit code '99'",
+            "duplicated unit code '11'",
+            "'12'",
+            "line 2, column 'a'",
+            "line 3, column 'a'",
+        ] {
             assert!(joined.contains(needle), "{needle}: {joined}");
         }
         assert_eq!(v.problems.len(), 5, "{joined}");

@@ -137,7 +137,11 @@ pub fn verify(s: &Scenario, a: &Allocation) -> Result<Verification, CheckError> 
     let apportionment = match &a.apportionment {
         Some(ap) => {
             check_apportionment(&a.problem, ap)?;
-            Some(ApportionmentChecked { slots: ap.seats.iter().sum(), units: s.units.len(), method: ap.method })
+            Some(ApportionmentChecked {
+                slots: ap.seats.iter().sum(),
+                units: s.units.len(),
+                method: ap.method,
+            })
         }
         None => None,
     };

@@ -138,14 +138,20 @@ mod tests {
         let seats: Vec<u64> = r.allocation.iter().map(|row| row.seats).collect();
         assert_eq!(seats, [4, 2, 2]);
         assert!((r.allocation[0].quota - 4.24).abs() < 1e-12);
-        assert_eq!(r.stamp, Stamp::compute_for_table("name,weight\nA,53\nB,24\nC,23\n", "webster", 8).unwrap());
+        assert_eq!(
+            r.stamp,
+            Stamp::compute_for_table("name,weight\nA,53\nB,24\nC,23\n", "webster", 8).unwrap()
+        );
         assert!(r.ties.is_empty());
     }
 
     #[test]
     fn ties_name_the_rows_and_bad_bounds_name_the_file() {
         let r = apportion_table("name,weight\nX,1\nY,1\n", "t.csv", Method::Webster, 1).unwrap();
-        assert_eq!((r.ties[0].winners.clone(), r.ties[0].losers.clone()), (vec!["X".into()], vec!["Y".into()]));
+        assert_eq!(
+            (r.ties[0].winners.clone(), r.ties[0].losers.clone()),
+            (vec!["X".into()], vec!["Y".into()])
+        );
         let e = apportion_table("name,weight,min\nA,1,2\nB,1,2\n", "f.csv", Method::Webster, 3).unwrap_err();
         assert_eq!(e.to_string(), "f.csv: floors sum to 4 > total 3");
         assert!(!e.is_internal());

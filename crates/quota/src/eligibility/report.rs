@@ -153,7 +153,11 @@ impl ScreeningReport {
                     unit_name: u.name_zh.clone(),
                     reasons: r
                         .iter()
-                        .map(|x| Exclusion { code: x.code(), rule: x.rule_zh(), explanation: x.explain(f, s.as_of) })
+                        .map(|x| Exclusion {
+                            code: x.code(),
+                            rule: x.rule_zh(),
+                            explanation: x.explain(f, s.as_of),
+                        })
                         .collect(),
                 }
             })

@@ -255,7 +255,11 @@ impl Serialize for Plan {
         let units = (0..self.units.len())
             .map(|i| {
                 let u = self.units.get(i);
-                UnitFlowsView { code: &u.code, name: &u.name_zh, flows: FlowView::years(&cf.years, &cf.units[i]) }
+                UnitFlowsView {
+                    code: &u.code,
+                    name: &u.name_zh,
+                    flows: FlowView::years(&cf.years, &cf.units[i]),
+                }
             })
             .collect();
         PlanView {

@@ -15,7 +15,9 @@ pub fn render(r: &TableApportionment, format: Format) -> Result<String, RenderEr
     let rows: Vec<Vec<String>> = r
         .allocation
         .iter()
-        .map(|row| vec![row.name.clone(), row.written.clone(), format!("{:.6}", row.quota), row.seats.to_string()])
+        .map(|row| {
+            vec![row.name.clone(), row.written.clone(), format!("{:.6}", row.quota), row.seats.to_string()]
+        })
         .collect();
     if format == Format::Csv {
         return Ok(format!("# {}\n{}", r.stamp.line(), csv_text(&header, &rows)?));

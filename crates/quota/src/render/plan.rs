@@ -5,7 +5,8 @@
 use super::{csv_text, json, table, Align, Format, RenderError};
 use crate::programme::{Flow, Plan};
 
-const FLOW_HEADER: [&str; 6] = ["first_tranche_paid", "remainder_paid", "paid", "withheld", "recovered", "net"];
+const FLOW_HEADER: [&str; 6] =
+    ["first_tranche_paid", "remainder_paid", "paid", "withheld", "recovered", "net"];
 
 /// Renders a run programme in `format`; `per_unit` adds the per-unit table to text and
 /// Markdown.
@@ -35,9 +36,14 @@ fn text(plan: &Plan, md: bool, per_unit: bool) -> String {
         None => format!("caps of {} shrunk by each batch", plan.inputs.scenario),
     };
     let heading = |s: &str| if md { format!("\n**{s}**\n\n") } else { format!("\n{s}\n\n") };
-    let (name, end) = if md { (format!("**{}**", plan.name), "\n\n") } else { (format!("programme {}", plan.name), "\n") };
-    let mut out =
-        format!("{name} — {} batches, {} firms, {} 万元{end}", plan.batches.len(), plan.firms_total(), f.total_wan);
+    let (name, end) =
+        if md { (format!("**{}**", plan.name), "\n\n") } else { (format!("programme {}", plan.name), "\n") };
+    let mut out = format!(
+        "{name} — {} batches, {} firms, {} 万元{end}",
+        plan.batches.len(),
+        plan.firms_total(),
+        f.total_wan
+    );
     out.push_str(&format!(
         "rules: scenario {} (method {}); pool: {pool_source}\n",
         plan.inputs.scenario,

@@ -48,7 +48,12 @@ pub enum Origin<'a> {
 }
 
 /// The provenance lines of a table, in its language.
-pub fn provenance(lang: Lang, origin: Origin<'_>, inputs: &InputLabels, stamp: &Stamp) -> Vec<(String, String)> {
+pub fn provenance(
+    lang: Lang,
+    origin: Origin<'_>,
+    inputs: &InputLabels,
+    stamp: &Stamp,
+) -> Vec<(String, String)> {
     let zh = lang == Lang::Zh;
     let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
     let files = [

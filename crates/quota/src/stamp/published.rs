@@ -163,8 +163,8 @@ impl StampCheck {
         inputs: InputsText,
         fresh: impl FnOnce(PublishedFormat) -> Result<String, E>,
     ) -> Result<StampCheck, StampCheckError<E>> {
-        let found =
-            Stamp::find(published).map_err(|problem| StampCheckError::Stamp { file: file.to_string(), problem })?;
+        let found = Stamp::find(published)
+            .map_err(|problem| StampCheckError::Stamp { file: file.to_string(), problem })?;
         let format = PublishedFormat::detect(published);
         let fresh = fresh(format).map_err(StampCheckError::Render)?;
         let (old, new) = if format == PublishedFormat::Json {
@@ -265,8 +265,10 @@ mod tests {
         })
         .unwrap();
         assert!(same.matches(), "{same:?}");
-        let moved = StampCheck::run("f", &text(&now, "a\nc"), &now, TABLE_INPUTS, |_| Ok::<_, String>(text(&now, "a\nb")))
-            .unwrap();
+        let moved = StampCheck::run("f", &text(&now, "a\nc"), &now, TABLE_INPUTS, |_| {
+            Ok::<_, String>(text(&now, "a\nb"))
+        })
+        .unwrap();
         assert_eq!(
             moved.content,
             Some(LineDiff { line: 2, published: Some("c".into()), fresh: Some("b".into()) })
@@ -304,8 +306,10 @@ mod tests {
 
     #[test]
     fn a_file_without_a_stamp_is_named_in_the_error() {
-        let e = StampCheck::run("x.txt", "hello\n", &stamp("adams"), TABLE_INPUTS, |_| Ok::<_, String>(String::new()))
-            .unwrap_err();
+        let e = StampCheck::run("x.txt", "hello\n", &stamp("adams"), TABLE_INPUTS, |_| {
+            Ok::<_, String>(String::new())
+        })
+        .unwrap_err();
         assert!(e.to_string().starts_with("x.txt: no reproducibility stamp found"), "{e}");
     }
 }

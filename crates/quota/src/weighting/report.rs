@@ -9,7 +9,7 @@
 
 use serde::ser::{Serialize, Serializer};
 
-use super::{ahp, derive, DeriveOptions, IndicatorMatrix, Scheme, Weights, WeightingError};
+use super::{ahp, derive, DeriveOptions, IndicatorMatrix, Scheme, WeightingError, Weights};
 use crate::input::CsvTable;
 use crate::scenario::Scenario;
 
@@ -43,7 +43,11 @@ pub struct WeightsReport {
 }
 
 /// Derives weights by `scheme` from `input`; see [`derive()`] and [`ahp()`].
-pub fn weigh(scheme: Scheme, input: WeightsInput, options: &DeriveOptions) -> Result<WeightsReport, WeightingError> {
+pub fn weigh(
+    scheme: Scheme,
+    input: WeightsInput,
+    options: &DeriveOptions,
+) -> Result<WeightsReport, WeightingError> {
     match input {
         WeightsInput::Indicators { matrix, source } => {
             let weights = derive(scheme, &matrix, options)?;
@@ -58,7 +62,12 @@ pub fn weigh(scheme: Scheme, input: WeightsInput, options: &DeriveOptions) -> Re
                         what: "a pairwise-comparison matrix (CSV or TOML) over the indicators",
                     })
                 }
-                _ => return Err(WeightingError::MissingInput { scheme, what: "an indicator table or a scenario" }),
+                _ => {
+                    return Err(WeightingError::MissingInput {
+                        scheme,
+                        what: "an indicator table or a scenario",
+                    })
+                }
             };
             let weights = ahp(pm, options.ahp_method, options.allow_inconsistent)?;
             Ok(WeightsReport { weights, source, units: None })
@@ -77,7 +86,11 @@ impl IndicatorMatrix {
 
     /// Columns `indicators` of a CSV table — every numeric column but `unit_column` when
     /// `indicators` is empty — one row per unit, labelled by `unit_column`.
-    pub fn from_csv(t: &CsvTable, unit_column: &str, indicators: &[String]) -> Result<IndicatorMatrix, WeightingError> {
+    pub fn from_csv(
+        t: &CsvTable,
+        unit_column: &str,
+        indicators: &[String],
+    ) -> Result<IndicatorMatrix, WeightingError> {
         let c_unit = t.column(unit_column)?;
         let columns: Vec<&str> = if indicators.is_empty() {
             (0..t.header.len())
