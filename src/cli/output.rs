@@ -22,6 +22,17 @@ pub enum Format {
     Md,
 }
 
+impl From<Format> for quota::render::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => quota::render::Format::Table,
+            Format::Csv => quota::render::Format::Csv,
+            Format::Json => quota::render::Format::Json,
+            Format::Md => quota::render::Format::Md,
+        }
+    }
+}
+
 /// Writes `content` to `path` atomically (temp file + rename), or to stdout.
 pub fn emit(path: Option<&Path>, content: &[u8]) -> Result<(), Failure> {
     match path {
@@ -56,7 +67,7 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Failure> {
     }
 }
 
-pub use quota::render::{markdown_table, table, text_table, Align};
+pub use quota::render::{table, Align};
 
 /// Renders CSV: one header line, then the rows.
 pub fn csv_text(header: &[String], rows: &[Vec<String>]) -> Result<String, Failure> {

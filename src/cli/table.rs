@@ -1,14 +1,18 @@
 //! `quota table`: the quota table of a batch as it would be published (Markdown, CSV, xlsx),
-//! in Chinese or English. Rendering is done by `quota::render::announcement`; this file loads and writes.
+//! in Chinese or English. Rendering (the table and its provenance lines) is done by
+//! `quota::render::table`; this file loads, allocates (or runs the programme) and writes.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use quota::allocate::allocate;
-use quota::render::announcement::{self, Lang};
+use quota::eligibility::FIRST_BATCH_APPLICATION_DATE;
+use quota::render::announcement::Lang;
+use quota::render::table::{provenance, render, Origin, TableOutput};
 
 use super::load::{self, Overrides};
 use super::output;
+use super::stamp::{labels, stamp_of};
 use super::{input, internal, Failure};
 
 /// Format of a published table.
@@ -71,97 +75,43 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.format == TableFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
         return Err(input(anyhow::anyhow!("xlsx is a binary format: write it to a file with -o FILE.xlsx")));
     }
-    let lang = args.lang;
+    let output = match args.format {
+        TableFormat::Md => TableOutput::Md,
+        TableFormat::Csv => TableOutput::Csv { bom: args.bom, stamp: args.stamp },
+        TableFormat::Xlsx => TableOutput::Xlsx,
+    };
     let (scenario, allocation, provenance, stamp) = match (&args.programme, args.batch) {
         (Some(path), Some(which)) => {
-            let (mut plan, pi) = super::plan::load_and_run(path)?;
-            let n = plan.batches.len();
-            let k = plan
-                .batches
-                .iter()
-                .position(|b| b.batch.year == which)
-                .or_else(|| (1..=n).contains(&(which as usize)).then(|| which as usize - 1))
-                .ok_or_else(|| {
-                    let years: Vec<String> = plan.batches.iter().map(|b| b.batch.year.to_string()).collect();
-                    input(anyhow::anyhow!(
-                        "{}: no batch {which} (batches: {}, or 1-{n})",
-                        path.display(),
-                        years.join(", ")
-                    ))
-                })?;
+            let (mut plan, inputs) = super::plan::load_and_run(path)?;
+            let k = plan.batch_index(which).map_err(|e| input(anyhow::anyhow!("{}: {e}", path.display())))?;
+            let stamp = stamp_of(&plan.batches[k].scenario, &inputs)?;
+            let programme = path.display().to_string();
+            let origin = Origin::Batch {
+                programme: &programme,
+                batch: &plan.batches[k],
+                registry: plan.inputs.registry.as_deref(),
+            };
+            let lines = provenance(args.lang, origin, &labels(&inputs), &stamp);
             let b = plan.batches.swap_remove(k);
-            let zh = lang == Lang::Zh;
-            let mut prov = vec![
-                (if zh { "规划文件" } else { "Programme file" }.to_string(), path.display().to_string()),
-                (if zh { "批次" } else { "Batch" }.to_string(), b.batch.label.clone()),
-                (if zh { "资格审查日期" } else { "Screening date" }.to_string(), b.batch.as_of.to_string()),
-                (
-                    if zh {
-                        "剩余符合条件企业（上限来源）"
-                    } else {
-                        "Eligible firms left (caps)"
-                    }
-                    .to_string(),
-                    match &pi.registry_label {
-                        Some(r) => format!("{} ({r})", b.pool.iter().sum::<u64>()),
-                        None => b.pool.iter().sum::<u64>().to_string(),
-                    },
-                ),
-            ];
-            prov.extend(input_files(&pi.inputs, zh));
-            let stamp = super::stamp::stamp_of(&b.scenario, &pi.inputs)?;
-            (b.scenario, b.allocation, prov, stamp)
+            (b.scenario, b.allocation, lines, stamp)
         }
         _ => {
             let overrides = Overrides { method: args.method, total: None, merge_cities: args.merge_cities };
             let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
-            let zh = lang == Lang::Zh;
-            let mut prov = input_files(&inputs, zh);
             if let Some(registry) = &args.caps_from {
                 super::eligible::replace_caps(&mut scenario, &inputs, registry, None)?;
-                prov.push((
-                    if zh { "上限来源（企业名录）" } else { "Caps from registry" }.to_string(),
-                    format!("{} (2024-07-31)", registry.display()),
-                ));
             }
             let allocation = allocate(&scenario).map_err(input)?;
-            let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
-            (scenario, allocation, prov, stamp)
+            let stamp = stamp_of(&scenario, &inputs)?;
+            let registry = args.caps_from.as_ref().map(|r| r.display().to_string());
+            let origin = Origin::Scenario {
+                caps_from: registry.as_deref().map(|r| (r, FIRST_BATCH_APPLICATION_DATE)),
+            };
+            let lines = provenance(args.lang, origin, &labels(&inputs), &stamp);
+            (scenario, allocation, lines, stamp)
         }
     };
-    let mut provenance = provenance;
-    provenance.push((
-        if lang == Lang::Zh { "生成工具" } else { "Generated by" }.to_string(),
-        format!("quota {}", env!("CARGO_PKG_VERSION")),
-    ));
-    provenance.push((
-        if lang == Lang::Zh { "复现标记" } else { "Reproducibility stamp" }.to_string(),
-        stamp.line(),
-    ));
-    let mut table =
-        announcement::announcement(&scenario, &allocation, lang, args.title.as_deref(), &provenance);
-    if args.format == TableFormat::Md {
-        // Markdown carries the stamp under the notes; CSV stays pure data for spreadsheets, and
-        // the xlsx has it on its parameters sheet.
-        table.notes.push(stamp.line());
-    }
-    let bytes = match args.format {
-        TableFormat::Md => announcement::markdown(&table).into_bytes(),
-        TableFormat::Csv => {
-            let bom = if args.bom { "\u{feff}" } else { "" };
-            let comment = if args.stamp { format!("# {}\n", stamp.line()) } else { String::new() };
-            format!("{bom}{comment}{}", announcement::csv(&table)).into_bytes()
-        }
-        TableFormat::Xlsx => announcement::xlsx(&table).map_err(internal)?,
-    };
+    let bytes = render(&scenario, &allocation, args.lang, args.title.as_deref(), &provenance, &stamp, output)
+        .map_err(internal)?;
     output::emit(args.output.as_deref(), &bytes)
-}
-
-fn input_files(inputs: &load::ScenarioInputs, zh: bool) -> Vec<(String, String)> {
-    let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
-    vec![
-        (t("方案文件", "Scenario file"), inputs.scenario.label.clone()),
-        (t("单位表", "Units file"), inputs.units_source.label.clone()),
-        (t("指标表", "Indicators file"), inputs.indicators_source.label.clone()),
-    ]
 }

@@ -1,15 +1,19 @@
-//! `quota validate`: checks a scenario or data file and reports every problem found.
+//! `quota validate`: checks a scenario or data file and reports every problem found. The
+//! checks are `quota::validate`; this file reads the file (and the data files a scenario
+//! names) and prints `quota::render::validate` of the result: on stdout when the file is
+//! valid, as the error (exit 2) when not.
 
 use std::path::PathBuf;
 
-use quota::apportion::table::WeightTable;
-use quota::error::{DataError, Location};
+use quota::error::Location;
 use quota::input::CsvTable;
-use quota::scenario::{Scenario, ScenarioFile};
-use quota::units::{parse_units, Units};
+use quota::render;
+use quota::scenario::ScenarioFile;
+use quota::units::parse_units;
+use quota::validate::{self, Validation};
 
 use super::load::{self, read_text};
-use super::{input, Failure};
+use super::{input, output, Failure};
 
 /// Check a scenario (.toml) or data file (.csv) and report every problem found.
 #[derive(Debug, clap::Args)]
@@ -26,56 +30,31 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let label = args.file.display().to_string();
-    let at = Location::file(&label);
-    let problems: Vec<String> = if label.ends_with(".toml") {
+    let validation = if label.ends_with(".toml") {
         check_scenario(&args)?
     } else {
         let text = read_text(&args.file)?;
-        let table = match CsvTable::parse(&text, at.clone()) {
-            Ok(t) => t,
-            Err(e) => return Err(input(e)),
-        };
-        if table.optional_column("region").is_some() {
-            check_units(&table)
-        } else if table.optional_column("weight").is_some() && table.optional_column("name").is_some() {
-            WeightTable::parse_all(&text, at)
-                .err()
-                .unwrap_or_default()
-                .iter()
-                .map(|e| e.to_string())
-                .collect()
-        } else if table.optional_column("code").is_some() {
-            let units = match &args.units {
-                Some(p) => {
-                    parse_units(&read_text(p)?, Location::file(p.display().to_string())).map_err(input)?
-                }
-                None => parse_units(load::BUNDLED_UNITS, Location::file("<bundled>/data/units.csv"))
-                    .map_err(input)?,
-            };
-            check_indicators(&table, &units)
-        } else {
-            vec![format!(
-                "{label}: not a recognised file (expected a scenario .toml, or a CSV with a 'code' column (units or indicators) or 'name,weight' columns)"
-            )]
-        }
+        let table = CsvTable::parse(&text, Location::file(&label)).map_err(input)?;
+        validate::csv(&text, &table, || match &args.units {
+            Some(p) => parse_units(&read_text(p)?, Location::file(p.display().to_string())).map_err(input),
+            None => {
+                parse_units(load::BUNDLED_UNITS, Location::file("<bundled>/data/units.csv")).map_err(input)
+            }
+        })?
     };
-    if problems.is_empty() {
-        println!("{label}: OK");
-        Ok(())
+    let report = render::validate::render(&validation);
+    if validation.is_ok() {
+        output::emit(None, format!("{report}\n").as_bytes())
     } else {
-        let mut msg = format!("{label}: {} problem(s)", problems.len());
-        for p in &problems {
-            msg.push_str(&format!("\n  - {p}"));
-        }
-        Err(input(anyhow::anyhow!(msg)))
+        Err(input(anyhow::anyhow!(report)))
     }
 }
 
-fn check_scenario(args: &Args) -> Result<Vec<String>, Failure> {
+fn check_scenario(args: &Args) -> Result<Validation, Failure> {
     let source = load::source(&args.file)?;
     let file = match ScenarioFile::parse(&source.text, source.location()) {
         Ok(f) => f,
-        Err(e) => return Ok(vec![e.to_string()]),
+        Err(e) => return Ok(validate::unreadable(&source.label, e.to_string())),
     };
     // Data files named by the scenario: report their problems too.
     let (units, indicators) = match load::scenario(Some(&args.file), &Default::default()) {
@@ -101,83 +80,8 @@ fn check_scenario(args: &Args) -> Result<Vec<String>, Failure> {
             .map_err(input)?;
             (units, indicators)
         }
-        Err(Failure::Input(e)) => return Ok(vec![format!("{e:#}")]),
+        Err(Failure::Input(e)) => return Ok(validate::unreadable(&source.label, format!("{e:#}"))),
         Err(f) => return Err(f),
     };
-    Ok(match Scenario::build(&file, &units, &indicators, source.location()) {
-        Ok(_) => vec![],
-        Err(problems) => problems.iter().map(|p| p.to_string()).collect(),
-    })
-}
-
-fn check_units(table: &CsvTable) -> Vec<String> {
-    let mut problems = Vec::new();
-    // Row by row, so that every bad row is reported.
-    for r in 0..table.rows.len() {
-        let one =
-            CsvTable { rows: vec![table.rows[r].clone()], lines: vec![table.lines[r]], ..table.clone() };
-        if let Err(e) = Units::from_table(&one) {
-            if !matches!(e, DataError::UnknownUnit { .. }) {
-                problems.push(e.to_string());
-            }
-        }
-    }
-    if problems.is_empty() {
-        if let Err(e) = Units::from_table(table) {
-            problems.push(e.to_string());
-        }
-    }
-    problems
-}
-
-fn check_indicators(table: &CsvTable, units: &Units) -> Vec<String> {
-    let mut problems = Vec::new();
-    let c_code = match table.column("code") {
-        Ok(c) => c,
-        Err(e) => return vec![e.to_string()],
-    };
-    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    for (r, row) in table.rows.iter().enumerate() {
-        let code = row[c_code].as_str();
-        if units.position(code).is_none() {
-            problems
-                .push(DataError::UnknownUnit { at: table.cell_at(r, c_code), code: code.into() }.to_string());
-        }
-        if let Some(first) = seen.insert(code, table.lines[r]) {
-            problems.push(
-                DataError::Duplicate {
-                    at: table.at.at_line(table.lines[r]),
-                    what: "unit code".into(),
-                    key: code.into(),
-                    first_line: first,
-                }
-                .to_string(),
-            );
-        }
-    }
-    for u in units.as_slice() {
-        if !seen.contains_key(u.code.as_str()) {
-            problems.push(
-                DataError::MissingUnit {
-                    at: table.at.clone(),
-                    code: u.code.clone(),
-                    name: u.name_zh.clone(),
-                }
-                .to_string(),
-            );
-        }
-    }
-    let text_columns =
-        ["code", "name", "name_zh", "name_en", "region", "type", "parent_code", "note", "source"];
-    for (c, h) in table.header.iter().enumerate() {
-        if text_columns.contains(&h.to_ascii_lowercase().as_str()) || h.ends_with("_note") {
-            continue;
-        }
-        for r in 0..table.rows.len() {
-            if let Err(e) = table.non_negative(r, c) {
-                problems.push(e.to_string());
-            }
-        }
-    }
-    problems
+    Ok(validate::scenario(&file, &units, &indicators, source.location()))
 }

@@ -1,19 +1,21 @@
 //! `quota weights`: derive indicator weights by a multi-criteria method (equal, manual,
-//! entropy, CRITIC, CV, AHP, PCA) and show them with the method's diagnostics.
+//! entropy, CRITIC, CV, AHP, PCA) and show them with the method's diagnostics. Loads the
+//! indicators (or only the AHP judgements), calls `quota::weighting::weigh`, and writes
+//! `quota::render::weights` of the report.
 
 use std::path::{Path, PathBuf};
 
 use quota::error::Location;
 use quota::input::CsvTable;
+use quota::render;
 use quota::weighting::{
-    derive, parse_ahp_csv, parse_ahp_toml, DeriveOptions, IndicatorMatrix, PairwiseMatrix, Scheme,
-    WeightingError, Weights,
+    parse_ahp_csv, parse_ahp_toml, scenario_weights, weigh, DeriveOptions, IndicatorMatrix, PairwiseMatrix,
+    Scheme, WeightingError, WeightsInput,
 };
-use serde_json::json;
 
 use super::flags::WeightingFlags;
 use super::load::{self, read_text, Overrides};
-use super::output::{self, Align, Format};
+use super::output::{self, Format};
 use super::{input, internal, Failure};
 
 /// Derive indicator weights by a multi-criteria method, with its diagnostics.
@@ -53,44 +55,29 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// What the weights were derived from, for the heading and the JSON.
-struct Loaded {
-    matrix: IndicatorMatrix,
-    source: String,
-    manual: Option<Vec<(String, f64)>>,
-}
-
 pub fn run(args: Args) -> Result<(), Failure> {
     let scheme: Scheme = args.method.parse().map_err(input)?;
     let (ahp_method, pca_keep) = args.weighting.parse()?;
     let ahp = args.weighting.ahp.as_deref().map(read_ahp).transpose()?;
-    let (weights, loaded) = match (&ahp, scheme, &args.input) {
-        // AHP without an indicator input: the judgements alone (the data play no part in AHP).
-        (Some(pm), Scheme::Ahp, None) => {
-            let w = quota::weighting::ahp(pm, ahp_method, args.weighting.allow_inconsistent)
-                .map_err(weighting_failure)?;
-            (w, None)
-        }
-        _ => {
-            let loaded = load_indicators(&args)?;
-            let options = DeriveOptions {
-                manual: loaded.manual.clone(),
-                ahp,
-                ahp_method,
-                allow_inconsistent: args.weighting.allow_inconsistent,
-                pca_keep,
-            };
-            (derive(scheme, &loaded.matrix, &options).map_err(weighting_failure)?, Some(loaded))
-        }
+    let mut options = DeriveOptions {
+        manual: None,
+        ahp,
+        ahp_method,
+        allow_inconsistent: args.weighting.allow_inconsistent,
+        pca_keep,
     };
-    for w in &weights.warnings {
+    let source = match (&options.ahp, scheme, &args.input) {
+        // AHP without an indicator input: the judgements alone (the data play no part in AHP).
+        (Some(_), Scheme::Ahp, None) => WeightsInput::Judgements {
+            source: args.weighting.ahp.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+        },
+        _ => load_indicators(&args, &mut options)?,
+    };
+    let report = weigh(scheme, source, &options).map_err(weighting_failure)?;
+    for w in &report.weights.warnings {
         eprintln!("warning: {w}");
     }
-    let (source, units) = match &loaded {
-        Some(l) => (l.source.clone(), Some(l.matrix.n_units())),
-        None => (args.weighting.ahp.as_deref().map(|p| p.display().to_string()).unwrap_or_default(), None),
-    };
-    let text = render(&weights, &source, units, args.format)?;
+    let text = render::weights::render(&report, args.format.into()).map_err(internal)?;
     output::emit(args.output.as_deref(), text.as_bytes())
 }
 
@@ -107,28 +94,19 @@ fn is_toml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
-fn load_indicators(args: &Args) -> Result<Loaded, Failure> {
+/// The indicator matrix of a CSV or scenario input (a scenario's weights become the `manual`
+/// weights in `options`).
+fn load_indicators(args: &Args, options: &mut DeriveOptions) -> Result<WeightsInput, Failure> {
     match &args.input {
         Some(path) if !is_toml(path) => {
             if args.merge_cities {
                 return Err(input(anyhow::anyhow!("--merge-cities needs a scenario (TOML) input")));
             }
             let label = path.display().to_string();
-            let text = read_text(path)?;
-            let table = CsvTable::parse(&text, Location::file(&label)).map_err(input)?;
-            let unit_column = table.column(&args.unit_column).map_err(input)?;
-            let columns: Vec<String> = if args.indicators.is_empty() {
-                (0..table.header.len())
-                    .filter(|&c| c != unit_column && table.rows.iter().all(|r| is_number(&r[c])))
-                    .map(|c| table.header[c].clone())
-                    .collect()
-            } else {
-                args.indicators.iter().map(|s| s.trim().to_string()).collect()
-            };
-            let names: Vec<&str> = columns.iter().map(String::as_str).collect();
-            let matrix =
-                IndicatorMatrix::from_table(&table, &args.unit_column, &names).map_err(weighting_failure)?;
-            Ok(Loaded { matrix, source: label, manual: None })
+            let table = CsvTable::parse(&read_text(path)?, Location::file(&label)).map_err(input)?;
+            let matrix = IndicatorMatrix::from_csv(&table, &args.unit_column, &args.indicators)
+                .map_err(weighting_failure)?;
+            Ok(WeightsInput::Indicators { matrix, source: label })
         }
         scenario_path => {
             if !args.indicators.is_empty() {
@@ -138,23 +116,13 @@ fn load_indicators(args: &Args) -> Result<Loaded, Failure> {
             }
             let overrides = Overrides { merge_cities: args.merge_cities, ..Default::default() };
             let (s, inputs) = load::scenario(scenario_path.as_deref(), &overrides)?;
-            let names = s.indicators.iter().map(|i| i.column.clone()).collect();
-            let units = s.units.as_slice().iter().map(|u| u.code.clone()).collect();
-            let rows =
-                (0..s.units.len()).map(|u| s.indicators.iter().map(|i| i.values[u]).collect()).collect();
-            let matrix = IndicatorMatrix::new(names, units, rows).map_err(weighting_failure)?;
-            let manual = Some(s.indicators.iter().map(|i| (i.column.clone(), i.weight)).collect());
-            Ok(Loaded {
-                matrix,
-                source: format!("{} (indicators: {})", inputs.scenario.label, inputs.indicators_source.label),
-                manual,
-            })
+            let matrix = IndicatorMatrix::of_scenario(&s).map_err(weighting_failure)?;
+            options.manual = Some(scenario_weights(&s));
+            let source =
+                format!("{} (indicators: {})", inputs.scenario.label, inputs.indicators_source.label);
+            Ok(WeightsInput::Indicators { matrix, source })
         }
     }
-}
-
-fn is_number(cell: &str) -> bool {
-    quota::input::parse_number(cell).is_ok()
 }
 
 fn read_ahp(path: &Path) -> Result<PairwiseMatrix, Failure> {
@@ -162,68 +130,4 @@ fn read_ahp(path: &Path) -> Result<PairwiseMatrix, Failure> {
     let at = Location::file(path.display().to_string());
     if is_toml(path) { parse_ahp_toml(&text, at) } else { parse_ahp_csv(&text, at) }
         .map_err(weighting_failure)
-}
-
-/// Renders weights and diagnostics in `format`.
-fn render(w: &Weights, source: &str, units: Option<usize>, format: Format) -> Result<String, Failure> {
-    let t = w.table();
-    let mut header = vec!["indicator".to_string()];
-    header.extend(t.columns.iter().cloned());
-    let mut align = vec![Align::Left];
-    align.resize(header.len(), Align::Right);
-    let heading = match units {
-        Some(m) => {
-            format!("weights by {} — {} indicators over {m} units — {source}", w.scheme, w.names.len())
-        }
-        None => format!("weights by {} — {} criteria — {source}", w.scheme, w.names.len()),
-    };
-    let summary: Vec<&(String, String)> = t.summary.iter().filter(|(k, _)| k != "scheme").collect();
-    Ok(match format {
-        Format::Json => {
-            let mut doc = serde_json::to_value(w).map_err(internal)?;
-            doc["source"] = json!(source);
-            doc["units"] = json!(units);
-            doc["warning_messages"] = json!(w.warnings.iter().map(|x| x.to_string()).collect::<Vec<_>>());
-            output::json_text(&doc)?
-        }
-        Format::Csv => {
-            // One row per indicator, full precision; scalar diagnostics repeated as columns.
-            let mut header = vec!["scheme".to_string()];
-            header.extend(["indicator".to_string()].into_iter().chain(t.columns.iter().cloned()));
-            header.extend(summary.iter().map(|(k, _)| k.clone()));
-            let rows: Vec<Vec<String>> = t
-                .rows
-                .iter()
-                .map(|(name, values)| {
-                    let mut r = vec![w.scheme.to_string(), name.clone()];
-                    r.extend(values.iter().map(|v| v.to_string()));
-                    r.extend(summary.iter().map(|(_, v)| v.clone()));
-                    r
-                })
-                .collect();
-            output::csv_text(&header, &rows)?
-        }
-        Format::Table | Format::Md => {
-            let rows: Vec<Vec<String>> = t
-                .rows
-                .iter()
-                .map(|(name, values)| {
-                    std::iter::once(name.clone()).chain(values.iter().map(|v| format!("{v:.6}"))).collect()
-                })
-                .collect();
-            let md = format == Format::Md;
-            let mut out = if md { format!("**{heading}**\n\n") } else { format!("{heading}\n\n") };
-            out.push_str(&output::table(md, &header, &align, &rows, false));
-            if !summary.is_empty() {
-                out.push('\n');
-                for (k, v) in &summary {
-                    out.push_str(&if md { format!("- {k}: {v}\n") } else { format!("{k}: {v}\n") });
-                }
-            }
-            for warning in &w.warnings {
-                out.push_str(&format!("\nwarning: {warning}\n"));
-            }
-            out
-        }
-    })
 }

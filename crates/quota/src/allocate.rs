@@ -1,6 +1,8 @@
 //! The pipeline for one scenario: score → ideal quota → integer slots → money. The result
 //! carries everything a report or an audit needs.
 
+pub mod report;
+
 use serde::Serialize;
 use thiserror::Error;
 
@@ -13,6 +15,8 @@ use crate::optimize::{Infeasibility, OptCheckError, OptOutcome, OptProblem, Opti
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::{self, ScoringError};
 use crate::units::Region;
+
+pub use report::{verify, AllocationReport, InputLabels, Totals, Verification};
 
 /// Why a scenario could not be allocated.
 #[derive(Debug, Error, Clone, PartialEq)]

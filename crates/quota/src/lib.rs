@@ -65,4 +65,5 @@ pub mod stamp;
 mod svg;
 pub mod sweep;
 pub mod units;
+pub mod validate;
 pub mod weighting;

@@ -30,6 +30,8 @@
 //! weight table's canonical CSV (as above) with the run's method and number of seats, under a
 //! form tag of its own, so a weight-table hash never equals a scenario hash.
 
+pub mod published;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +41,11 @@ use thiserror::Error;
 use crate::error::{DataError, Location};
 use crate::input::CsvTable;
 use crate::scenario::{MethodChoice, Scenario, ScenarioFile};
+
+pub use published::{
+    InputsText, LineDiff, PublishedFormat, RunStampError, StampCheck, StampCheckError, SCENARIO_INPUTS,
+    TABLE_INPUTS,
+};
 
 /// The version of quota that makes a stamp.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

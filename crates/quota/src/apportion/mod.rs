@@ -20,6 +20,7 @@ mod hamilton;
 mod quota_method;
 pub mod ratio;
 pub mod table;
+pub mod tool;
 
 use std::fmt;
 use std::str::FromStr;

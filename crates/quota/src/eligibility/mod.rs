@@ -17,11 +17,13 @@
 
 pub mod date;
 pub mod registry;
+pub mod report;
 
 use serde::Serialize;
 
 pub use date::{Date, DateError};
 pub use registry::{Firm, Listing, PlanArea, PlanAreas, Registry, RegistryError};
+pub use report::{eligible_per_unit, ScreeningReport};
 
 /// Plan investment must be strictly above this, in yuan: 2000万元 (148号: 投资总额需超过2000万元).
 pub const MIN_INVESTMENT_YUAN_EXCLUSIVE: u64 = 20_000_000;

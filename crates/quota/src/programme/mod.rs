@@ -23,6 +23,7 @@
 pub mod cashflow;
 pub mod file;
 pub mod pool;
+pub mod report;
 
 use thiserror::Error;
 
@@ -38,6 +39,7 @@ use crate::units::Units;
 pub use cashflow::{cash_flow, BatchOutcome, CashFlow, Flow, UnitOutcome};
 pub use file::{Batch, Outcomes, Programme, Shares, BP};
 pub use pool::{apply_caps, PoolError, UnitShortfall};
+pub use report::{run_from, NoSuchBatch, PlanInputs};
 
 /// A programme that cannot be run as written.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -130,6 +132,8 @@ pub struct BatchResult {
     /// Registry indices of the firms supported in this batch (registry pools only), in
     /// registry order.
     pub firms: Vec<usize>,
+    /// Their ids (the registry's `id` column), in the same order.
+    pub firm_ids: Vec<String>,
 }
 
 impl BatchResult {
@@ -163,6 +167,8 @@ pub struct Plan {
     pub cash_flow: CashFlow,
     /// Whether the pool came from a registry.
     pub from_registry: bool,
+    /// The labels of the programme, scenario and registry it was run from.
+    pub inputs: PlanInputs,
 }
 
 impl Plan {
@@ -290,6 +296,10 @@ pub fn run(
                 slots.iter().map(|&s| UnitOutcome { slots: s, ..UnitOutcome::default() }).collect()
             }
         };
+        let firm_ids = match pool {
+            Pool::Registry { registry, .. } => firms.iter().map(|&f| registry.firms[f].id.clone()).collect(),
+            Pool::Counts(_) => vec![],
+        };
         results.push(BatchResult {
             batch: batch.clone(),
             pool: pool_before,
@@ -297,6 +307,7 @@ pub fn run(
             allocation,
             outcomes,
             firms,
+            firm_ids,
         });
     }
 
@@ -353,6 +364,14 @@ pub fn run(
         batches: results,
         cash_flow,
         from_registry: matches!(pool, Pool::Registry { .. }),
+        inputs: PlanInputs {
+            programme: programme.at.source.clone(),
+            scenario: base.at.source.clone(),
+            registry: match pool {
+                Pool::Registry { registry, .. } => Some(registry.at.source.clone()),
+                Pool::Counts(_) => None,
+            },
+        },
     })
 }
 

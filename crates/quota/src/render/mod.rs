@@ -8,12 +8,27 @@
 //! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
 //! - [`document`]: headings, paragraphs and tables rendered as text or Markdown.
 //! - [`explain`]: `quota explain` (text, Markdown, JSON of [`crate::explain::Explanation`]).
+//! - One module per command for what it writes: [`allocate`], [`apportion`], [`eligible`],
+//!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
+//!   report).
 
+pub mod allocate;
 pub mod announcement;
+pub mod apportion;
 pub mod document;
+pub mod eligible;
+mod error;
 pub mod explain;
+mod format;
 pub mod layout;
+pub mod plan;
+pub mod stamp;
+pub mod table;
+pub mod validate;
+pub mod weights;
 
+pub use error::RenderError;
+pub use format::Format;
 pub use layout::{csv_text, markdown_table, table, text_table, Align};
 
 use serde::Serialize;

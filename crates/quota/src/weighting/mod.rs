@@ -50,6 +50,7 @@ mod entropy;
 mod error;
 mod matrix;
 mod pca;
+pub mod report;
 
 use std::fmt;
 use std::str::FromStr;
@@ -63,6 +64,7 @@ pub use ahp::{
 pub use error::{UnknownScheme, WeightingError};
 pub use matrix::IndicatorMatrix;
 pub use pca::PcaKeep;
+pub use report::{scenario_weights, weigh, WeightsInput, WeightsReport};
 
 /// An indicator counts as having no variance when `max − min ≤ CONSTANT_RELATIVE_SPREAD ·
 /// max|x|`. Guards the data-driven methods against dividing by a spread that is only rounding

@@ -1,0 +1,39 @@
+//! `quota apportion`: a [`TableApportionment`] as CSV (a `# stamp:` comment line, then
+//! `name,weight,quota,seats`), aligned text (heading, table, ties, stamp line) or JSON
+//! ([`super::json`] of the result). The tool writes no Markdown: [`Format::Md`] renders as
+//! text (what `--check-stamp` compares a Markdown file with).
+
+use super::{csv_text, json, text_table, Align, Format, RenderError};
+use crate::apportion::tool::TableApportionment;
+
+/// Renders an apportioned weight table in `format`, with its stamp.
+pub fn render(r: &TableApportionment, format: Format) -> Result<String, RenderError> {
+    if format == Format::Json {
+        return Ok(json("apportion", r)?);
+    }
+    let header: Vec<String> = ["name", "weight", "quota", "seats"].map(String::from).to_vec();
+    let rows: Vec<Vec<String>> = r
+        .allocation
+        .iter()
+        .map(|row| {
+            vec![row.name.clone(), row.written.clone(), format!("{:.6}", row.quota), row.seats.to_string()]
+        })
+        .collect();
+    if format == Format::Csv {
+        return Ok(format!("# {}\n{}", r.stamp.line(), csv_text(&header, &rows)?));
+    }
+    let align = [Align::Left, Align::Right, Align::Right, Align::Right];
+    let mut s = format!("method {} — {} seats\n\n", r.method.name(), r.seats);
+    s.push_str(&text_table(&header, &align, &rows, false));
+    for t in &r.ties {
+        s.push_str(&format!(
+            "tie at priority {}: won by {}; lost by {} ({})\n",
+            t.priority,
+            t.winners.join(", "),
+            t.losers.join(", "),
+            t.rule
+        ));
+    }
+    s.push_str(&format!("\n{}\n", r.stamp.line()));
+    Ok(s)
+}

@@ -1,0 +1,215 @@
+//! `quota validate`: every problem of a scenario or data file, not just the first
+//! ([`Validation`]). A CSV is recognised by its header ([`CsvKind`]): a unit table (`region`
+//! column), an apportion weight table (`name` and `weight`), or an indicator table (`code`);
+//! each row of a unit table and each cell of an indicator table is checked on its own, so
+//! all bad rows and cells are reported. A scenario's problems are those of
+//! [`Scenario::build`], which collects them all.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::apportion::table::WeightTable;
+use crate::error::{DataError, Location};
+use crate::indicators::IndicatorTable;
+use crate::input::CsvTable;
+use crate::scenario::{Scenario, ScenarioFile};
+use crate::units::Units;
+
+/// The problems found in one file (none: the file is valid).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    /// The file, as named.
+    pub file: String,
+    /// Every problem found, each naming its file, line and column where it can.
+    pub problems: Vec<String>,
+}
+
+impl Validation {
+    /// Whether no problem was found.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// What a CSV file is, from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvKind {
+    /// A unit table (a `region` column).
+    Units,
+    /// An apportion weight table (`name` and `weight` columns).
+    WeightTable,
+    /// An indicator table (a `code` column).
+    Indicators,
+    /// None of these.
+    Unknown,
+}
+
+impl CsvKind {
+    /// Recognises a table by its header.
+    pub fn of(t: &CsvTable) -> CsvKind {
+        if t.optional_column("region").is_some() {
+            CsvKind::Units
+        } else if t.optional_column("weight").is_some() && t.optional_column("name").is_some() {
+            CsvKind::WeightTable
+        } else if t.optional_column("code").is_some() {
+            CsvKind::Indicators
+        } else {
+            CsvKind::Unknown
+        }
+    }
+}
+
+/// Validates the CSV `text`, parsed as `table`. An indicator table is checked against the
+/// unit table `units()` returns (called only for an indicator table; its error is returned
+/// as is).
+pub fn csv<E>(
+    text: &str,
+    table: &CsvTable,
+    units: impl FnOnce() -> Result<Units, E>,
+) -> Result<Validation, E> {
+    let problems = match CsvKind::of(table) {
+        CsvKind::Units => units_problems(table),
+        CsvKind::WeightTable => WeightTable::parse_all(text, table.at.clone())
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
+        CsvKind::Indicators => indicators_problems(table, &units()?),
+        CsvKind::Unknown => vec![format!(
+            "{}: not a recognised file (expected a scenario .toml, or a CSV with a 'code' column (units or indicators) or 'name,weight' columns)",
+            table.at.source
+        )],
+    };
+    Ok(Validation { file: table.at.source.clone(), problems })
+}
+
+/// Validates a scenario file against its unit and indicator tables: every problem
+/// [`Scenario::build`] finds.
+pub fn scenario(file: &ScenarioFile, units: &Units, indicators: &IndicatorTable, at: Location) -> Validation {
+    let problems = match Scenario::build(file, units, indicators, at.clone()) {
+        Ok(_) => vec![],
+        Err(problems) => problems.iter().map(|p| p.to_string()).collect(),
+    };
+    Validation { file: at.source, problems }
+}
+
+/// One problem that stops a file from being read at all (its syntax, a data file it names).
+pub fn unreadable(file: &str, problem: String) -> Validation {
+    Validation { file: file.to_string(), problems: vec![problem] }
+}
+
+/// Every bad row of a unit table (unknown parents are left to the whole-table check).
+fn units_problems(table: &CsvTable) -> Vec<String> {
+    let mut problems = Vec::new();
+    for r in 0..table.rows.len() {
+        let one =
+            CsvTable { rows: vec![table.rows[r].clone()], lines: vec![table.lines[r]], ..table.clone() };
+        if let Err(e) = Units::from_table(&one) {
+            if !matches!(e, DataError::UnknownUnit { .. }) {
+                problems.push(e.to_string());
+            }
+        }
+    }
+    if problems.is_empty() {
+        if let Err(e) = Units::from_table(table) {
+            problems.push(e.to_string());
+        }
+    }
+    problems
+}
+
+/// Unknown, duplicated and missing unit codes, and every value that is not a non-negative
+/// number, of an indicator table.
+fn indicators_problems(table: &CsvTable, units: &Units) -> Vec<String> {
+    let mut problems = Vec::new();
+    let c_code = match table.column("code") {
+        Ok(c) => c,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut seen: HashMap<&str, u64> = HashMap::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let code = row[c_code].as_str();
+        if units.position(code).is_none() {
+            problems
+                .push(DataError::UnknownUnit { at: table.cell_at(r, c_code), code: code.into() }.to_string());
+        }
+        if let Some(first) = seen.insert(code, table.lines[r]) {
+            problems.push(
+                DataError::Duplicate {
+                    at: table.at.at_line(table.lines[r]),
+                    what: "unit code".into(),
+                    key: code.into(),
+                    first_line: first,
+                }
+                .to_string(),
+            );
+        }
+    }
+    for u in units.as_slice() {
+        if !seen.contains_key(u.code.as_str()) {
+            problems.push(
+                DataError::MissingUnit {
+                    at: table.at.clone(),
+                    code: u.code.clone(),
+                    name: u.name_zh.clone(),
+                }
+                .to_string(),
+            );
+        }
+    }
+    let text_columns =
+        ["code", "name", "name_zh", "name_en", "region", "type", "parent_code", "note", "source"];
+    for (c, h) in table.header.iter().enumerate() {
+        if text_columns.contains(&h.to_ascii_lowercase().as_str()) || h.ends_with("_note") {
+            continue;
+        }
+        for r in 0..table.rows.len() {
+            if let Err(e) = table.non_negative(r, c) {
+                problems.push(e.to_string());
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::parse_units;
+
+    const UNITS: &str = "code,name_zh,name_en,type,parent_code,region\n11,北京市,Beijing,municipality,,东部\n12,天津市,Tianjin,municipality,,东部\n";
+
+    fn check(text: &str) -> Validation {
+        let t = CsvTable::parse(text, Location::file("f.csv")).unwrap();
+        csv(text, &t, || parse_units(UNITS, Location::file("u.csv"))).unwrap()
+    }
+
+    #[test]
+    fn every_bad_cell_and_code_of_an_indicator_table_is_reported() {
+        let v = check("code,a\n11,x\n11,-1\n99,2\n");
+        assert_eq!(v.file, "f.csv");
+        let joined = v.problems.join("\n");
+        for needle in [
+            "unknown unit code '99'",
+            "duplicated unit code '11'",
+            "'12'",
+            "line 2, column 'a'",
+            "line 3, column 'a'",
+        ] {
+            assert!(joined.contains(needle), "{needle}: {joined}");
+        }
+        assert_eq!(v.problems.len(), 5, "{joined}");
+        assert!(check("code,a\n11,1\n12,2\n").is_ok());
+    }
+
+    #[test]
+    fn tables_are_recognised_by_their_header() {
+        assert!(check("name,weight\nA,1\n").is_ok());
+        assert_eq!(check("name,weight\nA,-1\n").problems.len(), 1);
+        let v = check("foo,bar\n1,2\n");
+        assert!(v.problems[0].starts_with("f.csv: not a recognised file"), "{v:?}");
+        assert!(check(UNITS).is_ok());
+    }
+}
