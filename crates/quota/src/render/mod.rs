@@ -8,11 +8,13 @@
 //! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
 //! - [`document`]: headings, paragraphs and tables rendered as text or Markdown.
 //! - [`explain`]: `quota explain` (text, Markdown, JSON of [`crate::explain::Explanation`]).
+//! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
 
 pub mod announcement;
 pub mod document;
 pub mod explain;
 pub mod layout;
+pub mod sweep;
 
 pub use layout::{csv_text, markdown_table, table, text_table, Align};
 
