@@ -11,8 +11,9 @@ use quota::scenario::{Scenario, ScenarioFile};
 use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
 use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
-use quota::sweep::run::{run, Hooks};
+use quota::sweep::run::run;
 use quota::sweep::sobol::{sobol, SobolOptions};
+use quota::sweep::Hooks;
 use quota::sweep::Space;
 
 fn bundled(scenario_toml: &str) -> Scenario {
@@ -86,12 +87,12 @@ fn designs(c: &mut Criterion) {
         let grid = Grid::new(&space, 0.005, u64::MAX).unwrap();
         g.throughput(Throughput::Elements(20301));
         g.bench_function(BenchmarkId::new("grid step 0.005 (20301 scenarios)", m.name()), |b| {
-            b.iter(|| run(&ev, &space, black_box(&grid), Hooks::default()).unwrap())
+            b.iter(|| run(&ev, &space, black_box(&grid), Hooks::default(), None).unwrap())
         });
         let mc = MonteCarlo::new(&space, 100_000, 7, WeightDraw::Dirichlet(50.0), None).unwrap();
         g.throughput(Throughput::Elements(100_000));
         g.bench_function(BenchmarkId::new("monte-carlo dirichlet(50), 100000 scenarios", m.name()), |b| {
-            b.iter(|| run(&ev, &space, black_box(&mc), Hooks::default()).unwrap())
+            b.iter(|| run(&ev, &space, black_box(&mc), Hooks::default(), None).unwrap())
         });
     }
     // Sobol with 4 factors (3 weights and the development weight), N = 2^14, 100 resamples.

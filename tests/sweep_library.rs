@@ -21,9 +21,10 @@ use quota::scenario::{Scenario, ScenarioFile};
 use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
 use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
+use quota::sweep::run;
 use quota::sweep::run::PointSource;
-use quota::sweep::run::{self, Hooks};
 use quota::sweep::sobol::{sobol, SobolOptions};
+use quota::sweep::Hooks;
 use quota::sweep::Tally;
 use quota::sweep::{Space, UnitParadoxes};
 
@@ -101,7 +102,7 @@ fn infeasible_weightings_are_counted_not_guessed() {
     let space = Space::new(&s);
     let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
     let grid = Grid::new(&space, 0.1, u64::MAX).unwrap();
-    let tally = run::run(&ev, &space, &grid, Hooks::default()).unwrap();
+    let tally = run::run(&ev, &space, &grid, Hooks::default(), None).unwrap();
     assert_eq!((tally.scenarios, tally.infeasible), (feasible as u64, infeasible as u64));
 }
 
@@ -126,8 +127,7 @@ fn every_kept_sobol_run_is_the_allocation_at_its_printed_weights() {
     let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
     let opt = SobolOptions { samples: 64, bootstrap: 5, seed: 9, relative: (0.5, 1.5) };
     let mut rows = Vec::new();
-    let result =
-        sobol(&ev, &space, &opt, Hooks { progress: None, rows: Some(&mut rows), paradoxes: None }).unwrap();
+    let result = sobol(&ev, &space, &opt, Hooks { rows: Some(&mut rows), ..Hooks::default() }).unwrap();
     let header = "scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,code,slots,funding_wan";
     let units = ev.units();
     let rows = kept_rows(rows, header, units);
@@ -194,8 +194,7 @@ fn sweep_paradox_columns_count_what_explain_finds_at_each_point() {
         let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
         let problem = quota::allocate::scenario_problem(&s, &quota::allocate::scenario_scores(&s)).unwrap();
         let probe = ParadoxProbe::for_scenario(&s, &problem, method);
-        let hooks = Hooks { progress: None, rows: None, paradoxes: Some(&probe) };
-        let tally = run::run(&ev, &space, &grid, hooks).unwrap();
+        let tally = run::run(&ev, &space, &grid, Hooks::default(), Some(&probe)).unwrap();
         let got: Vec<UnitParadoxes> =
             tally.summarise(&s, &ev.baseline).iter().map(|u| u.paradoxes.unwrap()).collect();
         let want = paradoxes_point_by_point(&s, method, 25);
@@ -218,7 +217,7 @@ fn monte_carlo_in_locality_order_tallies_exactly_as_in_index_order() {
         let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
         let mc = MonteCarlo::new(&space, 10_000, 5, WeightDraw::Dirichlet(10.0), None).unwrap();
         assert!(mc.scattered());
-        let driver = run::run(&ev, &space, &mc, Hooks::default()).unwrap();
+        let driver = run::run(&ev, &space, &mc, Hooks::default(), None).unwrap();
         let (lower, upper) = ev.bounds();
         let mut by_index = Tally::new(lower, upper);
         let mut ws = ev.workspace(&space.base);
@@ -246,7 +245,7 @@ fn every_kept_monte_carlo_scenario_is_the_allocation_at_its_printed_parameters()
     let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
     let mc = MonteCarlo::new(&space, 300, 11, WeightDraw::Dirichlet(20.0), None).unwrap();
     let mut rows = Vec::new();
-    run::run(&ev, &space, &mc, Hooks { progress: None, rows: Some(&mut rows), paradoxes: None }).unwrap();
+    run::run(&ev, &space, &mc, Hooks { rows: Some(&mut rows), ..Hooks::default() }, None).unwrap();
     let header = "scenario,w_sme_above_scale,w_xiaojuren,w_cultivation,multiplier:西部,development_weight,\
                   code,slots,funding_wan";
     let units = ev.units();

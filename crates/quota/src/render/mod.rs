@@ -11,6 +11,7 @@
 //! - One module per command for what it writes: [`allocate`], [`apportion`], [`eligible`],
 //!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
 //!   report).
+//! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
 
 pub mod allocate;
 pub mod announcement;
@@ -23,6 +24,7 @@ mod format;
 pub mod layout;
 pub mod plan;
 pub mod stamp;
+pub mod sweep;
 pub mod table;
 pub mod validate;
 pub mod weights;

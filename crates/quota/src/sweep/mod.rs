@@ -23,16 +23,22 @@
 //! estimators, bootstrap) runs in a fixed order. `--threads 1` and `--threads 8` give the same
 //! bytes.
 //!
-//! The library never prints or touches files: long-CSV rows go to a `Write` sink and progress
-//! to a callback, both chosen by the caller.
+//! [`study`] is the one call for a whole sweep: a [`SweepSpec`] (one variant per design, with
+//! its defaults) in, a [`SweepStudy`] out (serialisable; rendered by
+//! [`render::sweep`](crate::render::sweep)). The library never prints or touches files:
+//! long-CSV rows go to a `Write` sink, progress to a callback and cancellation comes from a
+//! flag, all in the caller's [`Hooks`].
 
 pub mod eval;
 pub mod grid;
+pub mod hooks;
 pub mod montecarlo;
 pub mod oat;
 pub mod run;
 pub mod sobol;
 pub mod space;
+pub mod spec;
+pub mod study;
 pub mod summary;
 pub mod svg;
 
@@ -41,7 +47,13 @@ use thiserror::Error;
 use crate::allocate::AllocateError;
 
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
+pub use hooks::Hooks;
+pub use montecarlo::WeightDraw;
 pub use space::{Factor, Params, Space};
+pub use spec::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, DEFAULT_SEED};
+pub use study::{
+    study, DesignDetails, OatFactor, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces, VaryRange,
+};
 pub use summary::{Tally, UnitParadoxes, UnitSummary};
 
 /// Most worker threads a sweep accepts (`--threads`): far more than any machine this runs on
@@ -107,29 +119,20 @@ pub enum SweepError {
     /// Writing the long output failed.
     #[error("writing the scenario rows failed: {0}")]
     Write(#[from] std::io::Error),
-}
-
-/// The design of a sweep, for labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Design {
-    /// Full grid on the weight simplex.
-    Grid,
-    /// One at a time.
-    Oat,
-    /// Monte Carlo.
-    MonteCarlo,
-    /// Sobol indices.
-    Sobol,
-}
-
-impl Design {
-    /// Name as on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Design::Grid => "grid",
-            Design::Oat => "oat",
-            Design::MonteCarlo => "monte-carlo",
-            Design::Sobol => "sobol",
-        }
-    }
+    /// Paradox checks asked of a sweep of the optimisation model.
+    #[error(
+        "--paradoxes: a sweep checks paradoxes by re-apportioning each scenario at N−1 and N+1 with an apportionment method; for the optimisation model use quota explain --paradoxes on one scenario, or sweep with --method"
+    )]
+    ParadoxesNeedMethod,
+    /// A rows sink given to the one-at-a-time design, whose complete result is its pieces.
+    #[error(
+        "--keep-all applies to the grid, monte-carlo and sobol designs (oat writes its exact pieces to breakpoints.csv)"
+    )]
+    RowsNotKept,
+    /// A unit code that is not in the scenario.
+    #[error("--unit '{code}' is not a unit code of the scenario")]
+    UnknownUnit { code: String },
+    /// The caller's cancellation flag was set.
+    #[error("the sweep was cancelled")]
+    Cancelled,
 }

@@ -15,14 +15,16 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma};
+use serde::Serialize;
 
 use super::eval::{Columns, Evaluator, SlotRule, Workspace};
 use super::run::PointSource;
 use super::space::{region_index, BoxFactor, Space};
 use super::{Factor, SweepError};
 
-/// How the weights are drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How the weights are drawn (in JSON: `"fixed"`, `{"dirichlet": c}` or `"uniform"`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum WeightDraw {
     /// Keep the scenario's weights (noise only).
     Fixed,

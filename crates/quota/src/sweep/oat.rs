@@ -39,12 +39,15 @@
 //! any non-degenerate crossing — and can create flicker narrower than the tolerance, which is
 //! not reported (pieces narrower than [`TOLERANCE`] are merged into their neighbours).
 
+use std::sync::atomic::AtomicBool;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::apportion::{bounded_quotas, priority, Method, Problem};
 
 use super::eval::{Certificate, Columns, Evaluator, SlotRule, Workspace};
+use super::hooks::is_set;
 use super::space::{Factor, Space};
 use super::SweepError;
 
@@ -182,6 +185,19 @@ pub fn oat<R: SlotRule + ?Sized>(
     lo: f64,
     hi: f64,
 ) -> Result<OatResult, SweepError> {
+    oat_until(ev, space, factor, lo, hi, None)
+}
+
+/// [`oat`], stopping with [`SweepError::Cancelled`] once `cancel` is set (checked before every
+/// evaluation of the search).
+pub fn oat_until<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    factor: Factor,
+    lo: f64,
+    hi: f64,
+    cancel: Option<&AtomicBool>,
+) -> Result<OatResult, SweepError> {
     space.check_range(factor, lo, hi)?;
     space.check_oat_weight(factor)?;
     let cert = ev.rule.certificate();
@@ -210,6 +226,7 @@ pub fn oat<R: SlotRule + ?Sized>(
                 let mut evals = 2u64;
                 refine(
                     &mut |t, s: &mut Vec<u64>| eval_at(ws, t, s),
+                    &|| is_set(cancel),
                     a,
                     sa,
                     b,
@@ -224,6 +241,9 @@ pub fn oat<R: SlotRule + ?Sized>(
             },
         )
         .collect();
+    if is_set(cancel) {
+        return Err(SweepError::Cancelled);
+    }
     let n = ev.units();
     let mut points: Vec<Point> = Vec::new();
     let mut evaluations = 0;
@@ -276,12 +296,14 @@ pub fn oat<R: SlotRule + ?Sized>(
 }
 
 /// Bisects (a, b) until the ends have equal states (proven constant), the width is below the
-/// tolerance, or no float lies strictly between the ends (far from 0 the spacing of f64 exceeds
-/// the tolerance: at 10^8 it is 1.5·10^-8); pushes the inner points in order. Iterative, with an
-/// explicit stack, so the depth of the search never touches the thread's stack.
+/// tolerance, no float lies strictly between the ends (far from 0 the spacing of f64 exceeds
+/// the tolerance: at 10^8 it is 1.5·10^-8), or `stop` says so; pushes the inner points in
+/// order. Iterative, with an explicit stack, so the depth of the search never touches the
+/// thread's stack.
 #[allow(clippy::too_many_arguments)]
 fn refine(
     eval: &mut dyn FnMut(f64, &mut Vec<u64>),
+    stop: &dyn Fn() -> bool,
     a: f64,
     sa: Vec<u64>,
     b: f64,
@@ -310,7 +332,7 @@ fn refine(
             _ => sa == sb,
         };
         let m = 0.5 * (a + b);
-        if same || b - a <= TOLERANCE || !(a < m && m < b) {
+        if same || b - a <= TOLERANCE || !(a < m && m < b) || stop() {
             continue;
         }
         let mut sm = Vec::new();
@@ -339,6 +361,7 @@ mod tests {
         let (mut points, mut evals) = (Vec::new(), 0);
         refine(
             &mut eval,
+            &|| false,
             a,
             vec![a.to_bits()],
             b,
@@ -361,7 +384,18 @@ mod tests {
             s.push(u64::from(t > 0.3) + u64::from(t > 0.7));
         };
         let (mut points, mut evals) = (Vec::new(), 0);
-        refine(&mut eval, 0.0, vec![0], 1.0, vec![2], 1, Certificate::Divisor, &mut points, &mut evals);
+        refine(
+            &mut eval,
+            &|| false,
+            0.0,
+            vec![0],
+            1.0,
+            vec![2],
+            1,
+            Certificate::Divisor,
+            &mut points,
+            &mut evals,
+        );
         assert!(points.windows(2).all(|w| w[0].0 < w[1].0));
         let jumps: Vec<f64> =
             points.windows(2).filter(|w| w[0].1 != w[1].1).map(|w| 0.5 * (w[0].0 + w[1].0)).collect();

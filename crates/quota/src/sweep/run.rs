@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::eval::{Columns, Evaluator, SlotRule, Workspace};
+use super::hooks::{is_set, Hooks};
 use super::space::{Params, Space};
 use super::summary::Tally;
 use super::SweepError;
@@ -85,18 +86,6 @@ impl Batch {
     }
 }
 
-/// Optional outputs of a run.
-#[derive(Default)]
-pub struct Hooks<'a> {
-    /// Called with (done, total) as chunks finish (from worker threads when no rows are kept).
-    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
-    /// Receives every scenario as long CSV rows (header written first).
-    pub rows: Option<&'a mut dyn Write>,
-    /// Checks every feasible scenario for paradoxes (Alabama at N±1, quota rule) and counts
-    /// them per unit in the tally (each worker uses its own copy of the probe).
-    pub paradoxes: Option<&'a ParadoxProbe>,
-}
-
 /// The header of the long CSV: scenario index, every factor, then unit, slots and money.
 pub fn rows_header(space: &Space) -> String {
     let mut h = vec!["scenario".to_string()];
@@ -168,20 +157,24 @@ impl Worker {
     }
 }
 
-/// Runs every scenario of `source` and returns the per-unit tally.
+/// Runs every scenario of `source` and returns the per-unit tally. With `paradoxes`, every
+/// feasible scenario is also checked for paradoxes (Alabama at N±1, quota rule) and the marks
+/// are counted per unit in the tally (each worker uses its own copy of the probe).
 pub fn run<S: PointSource, R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     space: &Space,
     source: &S,
     mut hooks: Hooks<'_>,
+    paradoxes: Option<&ParadoxProbe>,
 ) -> Result<Tally, SweepError> {
     let total = source.len();
     let (lower, upper) = ev.bounds();
-    let empty = match hooks.paradoxes {
+    let empty = match paradoxes {
         Some(_) => Tally::new(lower, upper).with_paradoxes(),
         None => Tally::new(lower, upper),
     };
-    let probe = hooks.paradoxes;
+    let probe = paradoxes;
+    let (cancel, progress) = (hooks.cancel, hooks.progress);
     let mut tally = empty.clone();
     if let Some(w) = hooks.rows.as_mut() {
         w.write_all(rows_header(space).as_bytes())?;
@@ -202,6 +195,9 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
             .fold(
                 || (worker(), Batch::default()),
                 |(mut w, mut batch), c| {
+                    if is_set(cancel) {
+                        return (w, batch);
+                    }
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
                     if source.scattered() {
@@ -222,7 +218,7 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                         }
                     }
                     let now = done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo);
-                    if let Some(p) = hooks.progress {
+                    if let Some(p) = progress {
                         p(now, total);
                     }
                     (w, batch)
@@ -236,12 +232,18 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                     a
                 },
             );
+        if is_set(cancel) {
+            return Err(SweepError::Cancelled);
+        }
         tally.merge(&part);
         return Ok(tally);
     }
     let batch = (rayon::current_num_threads() as u64 * 4).max(1);
     let mut c0 = 0;
     while c0 < chunks {
+        if is_set(cancel) {
+            return Err(SweepError::Cancelled);
+        }
         let c1 = (c0 + batch).min(chunks);
         let (part, mut bufs) = (c0..c1)
             .into_par_iter()
@@ -276,7 +278,7 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                 w.write_all(&b)?;
             }
         }
-        if let Some(p) = hooks.progress {
+        if let Some(p) = progress {
             p((c1 * CHUNK).min(total), total);
         }
         c0 = c1;

@@ -44,8 +44,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::eval::{Columns, Evaluator, SlotRule};
+use super::hooks::{is_set, Hooks};
 use super::montecarlo::scenario_rng;
-use super::run::{rows_header, write_rows, Hooks};
+use super::run::{rows_header, write_rows};
 use super::space::{region_index, Space};
 use super::summary::Tally;
 use super::{Factor, SweepError};
@@ -344,12 +345,16 @@ pub fn sobol<R: SlotRule + ?Sized>(
     // slots[(j·(d+2) + r)·units + u], r = 0 for A, 1 for B, 2+i for AB_i.
     let mut slots = vec![0u32; n * (d + 2) * units];
     let done = AtomicU64::new(0);
+    let (cancel, progress) = (hooks.cancel, hooks.progress);
     let infeasible: u64 = slots
         .par_chunks_mut((d + 2) * units)
         .enumerate()
         .map_init(
             || (ev.workspace(&space.base), vec![0.0; d], vec![0.0; d], vec![0.0; d]),
             |(ws, a, b, x), (j, out)| {
+                if is_set(cancel) {
+                    return 0;
+                }
                 draw_rows(&base, j as u64, &ranges, a, b);
                 let mut bad = 0u64;
                 for r in 0..d + 2 {
@@ -363,7 +368,7 @@ pub fn sobol<R: SlotRule + ?Sized>(
                         bad += 1;
                     }
                 }
-                if let Some(p) = hooks.progress {
+                if let Some(p) = progress {
                     let now = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if now.is_multiple_of(256) || now == n as u64 {
                         p(now, n as u64);
@@ -373,6 +378,9 @@ pub fn sobol<R: SlotRule + ?Sized>(
             },
         )
         .sum();
+    if is_set(cancel) {
+        return Err(SweepError::Cancelled);
+    }
     if infeasible > 0 {
         return Err(SweepError::BadParameter {
             what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),

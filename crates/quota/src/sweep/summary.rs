@@ -19,6 +19,8 @@ use serde::Serialize;
 use crate::funding::FundingRules;
 use crate::scenario::Scenario;
 
+use super::oat::OatResult;
+
 /// Per-unit histograms of slot values over the scenarios of a sweep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
@@ -231,6 +233,63 @@ pub struct UnitParadoxes {
 /// Funding of `slots` (万元), for charts and tables.
 pub fn funding_wan(rules: &FundingRules, slots: u64) -> u64 {
     rules.funding(slots).total_wan
+}
+
+/// The one-at-a-time summary: t uniform on each factor's range, factors equally weighted;
+/// quantiles by length (the same definition as [`Tally::quantile`]'s, with lengths in place
+/// of counts). `differ` is 0 and `p_differ` the share of the ranges' length on which the slots
+/// differ from the baseline.
+pub fn oat_summary(s: &Scenario, baseline: &[u64], results: &[OatResult]) -> Vec<UnitSummary> {
+    (0..baseline.len())
+        .map(|i| {
+            let mut mass: Vec<(u64, f64)> = Vec::new();
+            for r in results {
+                let len = r.hi - r.lo;
+                for p in r.unit_pieces(i) {
+                    if let Some(x) = p.slots {
+                        mass.push((x, (p.to - p.from) / len / results.len() as f64));
+                    }
+                }
+            }
+            mass.sort_by_key(|m| m.0);
+            let total: f64 = mass.iter().map(|m| m.1).sum();
+            let q = |p: f64| {
+                let mut acc = 0.0;
+                for &(x, w) in &mass {
+                    acc += w;
+                    if acc >= p * total - 1e-12 {
+                        return x;
+                    }
+                }
+                mass.last().map_or(baseline[i], |m| m.0)
+            };
+            // A fold from +0.0 (an empty float `sum` is −0.0, which would print as "-0.0000").
+            let differ = mass.iter().filter(|m| m.0 != baseline[i]).fold(0.0, |a, m| a + m.1);
+            let mean = mass.iter().map(|m| m.0 as f64 * m.1).sum::<f64>() / total.max(f64::MIN_POSITIVE);
+            let u = s.units.get(i);
+            let f = |x: u64| s.funding.funding(x).total_wan;
+            let (min, max) =
+                (mass.first().map_or(baseline[i], |m| m.0), mass.last().map_or(baseline[i], |m| m.0));
+            UnitSummary {
+                code: u.code.clone(),
+                name: u.name_zh.clone(),
+                name_en: u.name_en.clone(),
+                baseline: baseline[i],
+                min,
+                p5: q(0.05),
+                median: q(0.5),
+                p95: q(0.95),
+                max,
+                mean,
+                differ: 0,
+                p_differ: differ / total.max(f64::MIN_POSITIVE),
+                funding_baseline_wan: f(baseline[i]),
+                funding_min_wan: f(min),
+                funding_max_wan: f(max),
+                paradoxes: None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,402 @@
+//! The outputs of a sweep ([`SweepStudy`]): the per-unit summary as text, Markdown, CSV and
+//! JSON, and the files of an output directory (summaries in every format, the SVG charts,
+//! Sobol indices and one-at-a-time breakpoints as CSV). Every text output carries the study's
+//! stamp (last line of text and Markdown, `# ` first line of every CSV, `stamp` in JSON).
+
+use thiserror::Error;
+
+use crate::sweep::oat::TOLERANCE;
+use crate::sweep::svg::{self, SobolRow, StepSeries, TornadoRow};
+use crate::sweep::{DesignDetails, OatFactor, SobolIndices, SweepStudy};
+
+use super::layout::{csv_text, table, Align};
+
+/// A sweep output that could not be rendered.
+#[derive(Debug, Error)]
+pub enum RenderError {
+    /// CSV writing failed.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// JSON serialisation failed.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// The summary as aligned text (the terminal's table).
+pub fn text(study: &SweepStudy) -> String {
+    report(study, false)
+}
+
+/// The summary as Markdown.
+pub fn markdown(study: &SweepStudy) -> String {
+    report(study, true)
+}
+
+/// The per-unit summary as CSV (stamp comment first).
+pub fn csv(study: &SweepStudy) -> Result<String, RenderError> {
+    let (h, _, rows) = summary_table(study, true);
+    Ok(format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?))
+}
+
+/// The JSON document: the study's serialisation with its schema (`quota.sweep/1`).
+pub fn json(study: &SweepStudy) -> Result<String, RenderError> {
+    Ok(super::json("sweep", study)?)
+}
+
+/// The files of an output directory, as (name, content): `summary.{txt,csv,json,md}`,
+/// `tornado.svg`, and per design `grid-map.svg`, `oat-<factor>.svg` and `breakpoints.csv`,
+/// `sobol.svg` and `sobol.csv`. (`scenarios.csv` is streamed through the rows sink while the
+/// sweep runs.)
+pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let mut out: Vec<(String, Vec<u8>)> = vec![
+        ("summary.txt".into(), text(study).into_bytes()),
+        ("summary.csv".into(), csv(study)?.into_bytes()),
+        ("summary.json".into(), json(study)?.into_bytes()),
+        ("summary.md".into(), markdown(study).into_bytes()),
+        ("tornado.svg".into(), tornado(study).into_bytes()),
+    ];
+    for f in &study.oat {
+        let name = format!("oat-{}.svg", f.factor.replace([':', '/', ' '], "_"));
+        out.push((name, oat_chart(study, f).into_bytes()));
+    }
+    if let Some(map) = simplex_map(study) {
+        out.push(("grid-map.svg".into(), map.into_bytes()));
+    }
+    if let Some(r) = &study.sobol {
+        out.push(("sobol.svg".into(), sobol_chart(study, r).into_bytes()));
+        let (h, _, rows) = sobol_table(study, r, true);
+        out.push((
+            "sobol.csv".into(),
+            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
+        ));
+    }
+    if !study.oat.is_empty() {
+        let (h, rows) = breakpoints_rows(study);
+        out.push((
+            "breakpoints.csv".into(),
+            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
+        ));
+    }
+    Ok(out)
+}
+
+fn stamp_comment(study: &SweepStudy) -> String {
+    study.stamp.as_ref().map(|s| format!("# {s}\n")).unwrap_or_default()
+}
+
+fn has_paradoxes(study: &SweepStudy) -> bool {
+    study.units.first().is_some_and(|u| u.paradoxes.is_some())
+}
+
+/// The text or Markdown report: header, summary table, notes, Sobol indices, breakpoints, stamp.
+fn report(study: &SweepStudy, md: bool) -> String {
+    let (h, align, rows) = summary_table(study, false);
+    let header = &study.summary;
+    let oat = !study.oat.is_empty();
+    let mut out = if md { format!("**{header}**\n\n") } else { format!("{header}\n\n") };
+    out.push_str(&table(md, &h, &align, &rows, false));
+    out.push_str(&format!(
+        "\nquantiles: the ⌈p·n⌉-th smallest value (inverse empirical CDF){}; p_differ: share of {} with slots ≠ baseline\n",
+        if oat { " with t uniform on each range, by length" } else { "" },
+        if oat { "the range" } else { "scenarios" }
+    ));
+    if has_paradoxes(study) {
+        out.push_str(
+            "paradoxes (shares of the feasible scenarios): p_alabama — the unit loses a slot from N−1 to N or from N to N+1 (same weights); p_below_quota / p_above_quota — outside [⌊q⌋, ⌈q⌉] of its ideal quota q = N·W/ΣW; p_beyond_bounded_quota — outside even its quota after floors and caps (the method's own)\n",
+        );
+    }
+    if let Some(r) = &study.sobol {
+        let (h, align, rows) = sobol_table(study, r, false);
+        let factors: Vec<String> =
+            r.factors.iter().zip(&r.ranges).map(|(f, (a, b))| format!("{f} ∈ [{a:.4}, {b:.4}]")).collect();
+        out.push_str(&format!(
+            "\nSobol indices (first order S1, total ST, ±95% bootstrap half-width; {} runs; factors: {}; funding indices equal slot indices):\n\n",
+            r.evaluations,
+            factors.join(", ")
+        ));
+        out.push_str(&table(md, &h, &align, &rows, false));
+    }
+    out.push_str(&oat_text(study, md));
+    if let Some(s) = &study.stamp {
+        out.push_str(&format!("\n{s}\n"));
+    }
+    out
+}
+
+fn summary_table(study: &SweepStudy, csv: bool) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
+    let mut h: Vec<String> = vec!["code".into(), "name".into()];
+    if csv {
+        h.push("name_en".into());
+    }
+    h.extend(["baseline", "min", "p5", "median", "p95", "max", "mean", "p_differ"].map(String::from));
+    if csv {
+        h.extend(["funding_baseline_wan", "funding_min_wan", "funding_max_wan"].map(String::from));
+    } else {
+        h.push("funding 万元 (min–max)".into());
+    }
+    if has_paradoxes(study) {
+        h.extend(["p_alabama", "p_below_quota", "p_above_quota", "p_beyond_bounded_quota"].map(String::from));
+    }
+    let mut align = vec![Align::Left; if csv { 3 } else { 2 }];
+    align.resize(h.len(), Align::Right);
+    let n = (study.scenarios - study.infeasible).max(1) as f64;
+    let rows = study
+        .units
+        .iter()
+        .map(|u| {
+            let mut r = vec![u.code.clone(), u.name.clone()];
+            if csv {
+                r.push(u.name_en.clone());
+            }
+            r.extend([u.baseline, u.min, u.p5, u.median, u.p95, u.max].map(|x| x.to_string()));
+            r.push(format!("{:.3}", u.mean));
+            r.push(format!("{:.4}", u.p_differ));
+            if csv {
+                r.extend(
+                    [u.funding_baseline_wan, u.funding_min_wan, u.funding_max_wan].map(|x| x.to_string()),
+                );
+            } else {
+                r.push(format!("{}–{}", u.funding_min_wan, u.funding_max_wan));
+            }
+            if let Some(p) = u.paradoxes {
+                r.extend(
+                    [p.alabama, p.below_quota, p.above_quota, p.beyond_bounded_quota]
+                        .map(|c| format!("{:.4}", c as f64 / n)),
+                );
+            }
+            r
+        })
+        .collect();
+    (h, align, rows)
+}
+
+fn fmt_index(v: Option<f64>, c: Option<f64>) -> String {
+    match (v, c) {
+        (Some(v), Some(c)) => format!("{v:.3}±{c:.3}"),
+        (Some(v), None) => format!("{v:.3}"),
+        _ => "—".into(),
+    }
+}
+
+fn sobol_table(
+    study: &SweepStudy,
+    r: &SobolIndices,
+    csv: bool,
+) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
+    if csv {
+        let h = ["code", "name", "factor", "S1", "S1_conf", "ST", "ST_conf", "variance"]
+            .map(String::from)
+            .to_vec();
+        let o = |x: Option<f64>| x.map(|v| format!("{v:.6}")).unwrap_or_default();
+        let mut rows = Vec::new();
+        for (ix, u) in r.units.iter().zip(&study.units) {
+            for (k, f) in r.factors.iter().enumerate() {
+                rows.push(vec![
+                    u.code.clone(),
+                    u.name.clone(),
+                    f.clone(),
+                    o(ix.s1[k]),
+                    o(ix.s1_conf[k]),
+                    o(ix.st[k]),
+                    o(ix.st_conf[k]),
+                    format!("{:.6}", ix.variance),
+                ]);
+            }
+        }
+        let align = vec![Align::Left; h.len()];
+        return (h, align, rows);
+    }
+    let mut h: Vec<String> = vec!["code".into(), "name".into()];
+    for f in &r.factors {
+        h.push(format!("S1 {f}"));
+        h.push(format!("ST {f}"));
+    }
+    let mut align = vec![Align::Left, Align::Left];
+    align.resize(h.len(), Align::Right);
+    let rows = r
+        .units
+        .iter()
+        .zip(&study.units)
+        .map(|(ix, u)| {
+            let mut row = vec![u.code.clone(), u.name.clone()];
+            for k in 0..r.factors.len() {
+                row.push(fmt_index(ix.s1[k], ix.s1_conf[k]));
+                row.push(fmt_index(ix.st[k], ix.st_conf[k]));
+            }
+            row
+        })
+        .collect();
+    (h, align, rows)
+}
+
+fn breakpoints_rows(study: &SweepStudy) -> (Vec<String>, Vec<Vec<String>>) {
+    let h = ["factor", "code", "name", "from", "to", "slots", "funding_wan"].map(String::from).to_vec();
+    let mut rows = Vec::new();
+    for f in &study.oat {
+        for (pieces, u) in f.units.iter().zip(&study.units) {
+            for p in &pieces.pieces {
+                rows.push(vec![
+                    f.factor.clone(),
+                    u.code.clone(),
+                    u.name.clone(),
+                    format!("{:.9}", p.from),
+                    format!("{:.9}", p.to),
+                    p.slots.map(|x| x.to_string()).unwrap_or_default(),
+                    p.slots.map(|x| study.funding.funding(x).total_wan.to_string()).unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    (h, rows)
+}
+
+fn oat_text(study: &SweepStudy, md: bool) -> String {
+    let mut out = String::new();
+    for f in &study.oat {
+        out.push_str(&format!(
+            "\n{}breakpoints of {} over [{}, {}] (scenario value {:.6}; located to ±{:e}; {}):\n",
+            if md { "### " } else { "" },
+            f.factor,
+            f.lo,
+            f.hi,
+            f.baseline,
+            TOLERANCE / 2.0,
+            if f.proven { "no piece missed, see the oat module docs" } else { "bisection without a proof" }
+        ));
+        if md {
+            out.push('\n');
+        }
+        let mut any = false;
+        for (pieces, u) in f.units.iter().zip(&study.units) {
+            if pieces.pieces.len() < 2 {
+                continue;
+            }
+            any = true;
+            let text: Vec<String> = pieces
+                .pieces
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    let x = p.slots.map_or("infeasible".to_string(), |x| x.to_string());
+                    if k == 0 {
+                        x
+                    } else {
+                        format!("| {:.9} | {x}", p.from)
+                    }
+                })
+                .collect();
+            out.push_str(&format!(
+                "{}{} {}: {}\n",
+                if md { "- " } else { "  " },
+                u.code,
+                u.name,
+                text.join(" ")
+            ));
+        }
+        if !any {
+            out.push_str("  no unit's slots change\n");
+        }
+    }
+    out
+}
+
+fn label(code: &str, name: &str) -> String {
+    format!("{code} {name}")
+}
+
+fn tornado(study: &SweepStudy) -> String {
+    let rows: Vec<TornadoRow> = study
+        .units
+        .iter()
+        .map(|u| TornadoRow {
+            label: label(&u.code, &u.name),
+            baseline: u.baseline,
+            min: u.min,
+            p5: u.p5,
+            p95: u.p95,
+            max: u.max,
+        })
+        .collect();
+    let design = match &study.design {
+        DesignDetails::Grid { step, .. } => format!("grid step {step}"),
+        DesignDetails::Oat { .. } => "one at a time".into(),
+        DesignDetails::MonteCarlo { .. } => format!("monte carlo, {} scenarios", study.scenarios),
+        DesignDetails::Sobol { .. } => format!("sobol, {} runs", study.scenarios),
+    };
+    svg::tornado(
+        "各单位名额的变化范围 · slot range per unit",
+        &format!("scenario {} — {} — {}", study.scenario, study.method, design),
+        &rows,
+    )
+}
+
+fn oat_chart(study: &SweepStudy, f: &OatFactor) -> String {
+    let series: Vec<StepSeries> = f
+        .units
+        .iter()
+        .zip(&study.units)
+        .filter(|(p, _)| p.pieces.len() > 1)
+        .map(|(p, u)| StepSeries {
+            label: label(&u.code, &u.name),
+            pieces: p.pieces.iter().map(|p| (p.from, p.to, p.slots)).collect(),
+        })
+        .collect();
+    svg::oat_steps(
+        &format!("名额随 {} 变化 · slots against {}", f.factor, f.factor),
+        &format!(
+            "scenario {} — {} — other weights keep their proportions; units whose slots change",
+            study.scenario, study.method
+        ),
+        &f.factor,
+        f.baseline,
+        f.lo,
+        f.hi,
+        &series,
+    )
+}
+
+fn simplex_map(study: &SweepStudy) -> Option<String> {
+    let map = study.simplex_map.as_ref()?;
+    let u = &study.units[map.unit];
+    let title = format!("{} {}: slots over the weight simplex", u.code, u.name);
+    let weights: Vec<f64> = study.weights.iter().map(|(_, w)| *w).collect();
+    let columns: Vec<String> = study.weights.iter().map(|(c, _)| c.clone()).collect();
+    let sub = format!(
+        "scenario {} — {} — grid step 1/{}; baseline weights {} → {} slots",
+        study.scenario,
+        study.method,
+        map.m,
+        weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(", "),
+        map.baseline
+    );
+    Some(svg::simplex_map(&title, &sub, &columns, map.m, &map.points, &weights))
+}
+
+fn sobol_chart(study: &SweepStudy, r: &SobolIndices) -> String {
+    let rows: Vec<SobolRow> = r
+        .units
+        .iter()
+        .zip(&study.units)
+        .map(|(ix, u)| {
+            let bars = (0..r.factors.len())
+                .map(|k| {
+                    Some((ix.s1[k]?, ix.s1_conf[k].unwrap_or(0.0), ix.st[k]?, ix.st_conf[k].unwrap_or(0.0)))
+                })
+                .collect::<Option<Vec<_>>>();
+            SobolRow { label: label(&u.code, &u.name), bars }
+        })
+        .collect();
+    let samples = match study.design {
+        DesignDetails::Sobol { samples, .. } => samples,
+        _ => 0,
+    };
+    svg::sobol_bars(
+        "Sobol 敏感性指数 · Sobol indices of each unit's slots",
+        &format!(
+            "scenario {} — {} — N = {}, {} runs; raw weights uniform on their ranges",
+            study.scenario, study.method, samples, r.evaluations
+        ),
+        &r.factors,
+        &rows,
+    )
+}

@@ -1,0 +1,156 @@
+//! The arguments of `quota sweep`, and their translation into the library's [`SweepSpec`]
+//! (the defaults are the library's).
+
+use std::path::PathBuf;
+
+use quota::sweep::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, WeightDraw};
+
+use super::super::flags::OverrideFlags;
+use super::super::output::Format;
+use super::super::{input, Failure};
+
+/// The design of a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DesignArg {
+    /// Every weight vector on the simplex with step --step.
+    Grid,
+    /// One factor at a time over --range, with exact breakpoints.
+    Oat,
+    /// Random weights (--dirichlet C or --uniform) and/or indicator noise (--noise PCT).
+    MonteCarlo,
+    /// Sobol indices with bootstrap confidence intervals (--samples N).
+    Sobol,
+}
+
+/// How weightings move every unit's slots and funding: sensitivity sweeps.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk)."
+)]
+pub struct Args {
+    /// Scenario file (TOML); the bundled 2024 first-batch scenario when omitted.
+    pub scenario: Option<PathBuf>,
+    /// The design.
+    #[arg(long, value_enum)]
+    pub design: DesignArg,
+    #[command(flatten)]
+    pub overrides: OverrideFlags,
+    /// grid: the step h on the simplex (1/h must be a whole number).
+    #[arg(long, default_value_t = GridSpec::default().step)]
+    step: f64,
+    /// oat: the factor(s) to vary, one at a time — an indicator column, development_weight or
+    /// a region (东部/中部/西部/东北); repeatable; default every indicator weight.
+    #[arg(long = "weight")]
+    weights: Vec<String>,
+    /// oat: the range A:B of the varied factor (default 0:1 for a weight, 0:0.5 for the
+    /// development weight, 0.5:2 for a multiplier). sobol: the range of every raw weight as
+    /// multiples of its scenario value (default 0.5:1.5).
+    #[arg(long)]
+    range: Option<String>,
+    /// monte-carlo: the number of scenarios.
+    #[arg(long, default_value_t = MonteCarloSpec::default().scenarios)]
+    scenarios: u64,
+    /// monte-carlo: Dirichlet weights around the scenario's, with this concentration.
+    #[arg(long, conflicts_with = "uniform")]
+    dirichlet: Option<f64>,
+    /// monte-carlo: weights uniform on the simplex.
+    #[arg(long)]
+    uniform: bool,
+    /// monte-carlo: multiplicative noise on every indicator value, ±PCT percent.
+    #[arg(long, value_name = "PCT")]
+    noise: Option<f64>,
+    /// sobol: base samples N (N·(d+2) runs).
+    #[arg(long, default_value_t = SobolSpec::default().samples)]
+    samples: u64,
+    /// sobol: bootstrap resamples for the confidence intervals.
+    #[arg(long, default_value_t = SobolSpec::default().bootstrap)]
+    bootstrap: u32,
+    /// Seed for the random designs (default: the scenario's `seed`, else 2024).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Also vary a disparity parameter, NAME=A:B (development_weight, or a region such as 西部).
+    #[arg(long = "vary", value_name = "NAME=A:B")]
+    vary: Vec<String>,
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo and sobol).
+    #[arg(long)]
+    pub keep_all: bool,
+    /// Also check every scenario for paradoxes (Alabama at N±1, quota rule) and add per-unit
+    /// columns (grid and monte-carlo, apportionment methods; 3–4× the time).
+    #[arg(long)]
+    pub paradoxes: bool,
+    /// Unit (code) shown in the grid's simplex map (default: the unit whose slots move most).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Largest number of grid scenarios accepted.
+    #[arg(long, default_value_t = GridSpec::default().limit)]
+    limit: u64,
+    /// Summary format on stdout (with -o DIR every format is written).
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Output directory (new or empty; see --force).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Write into an existing non-empty output directory (replacing files of the same names).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Parses "A:B".
+fn parse_range(what: &str, s: &str) -> Result<(f64, f64), Failure> {
+    let bad = || input(anyhow::anyhow!("{what}: '{s}' is not a range; expected A:B, e.g. 0:0.6"));
+    let (a, b) = s.split_once(':').ok_or_else(bad)?;
+    let a: f64 = a.trim().parse().map_err(|_| bad())?;
+    let b: f64 = b.trim().parse().map_err(|_| bad())?;
+    Ok((a, b))
+}
+
+impl Args {
+    /// The sweep asked for.
+    pub fn spec(&self) -> Result<SweepSpec, Failure> {
+        let vary = self
+            .vary
+            .iter()
+            .map(|v| {
+                let (name, range) = v.split_once('=').ok_or_else(|| {
+                    input(anyhow::anyhow!("--vary '{v}': expected NAME=A:B, e.g. development_weight=0:0.3"))
+                })?;
+                let (lo, hi) = parse_range(&format!("--vary {name}"), range)?;
+                Ok(Vary { factor: name.to_string(), lo, hi })
+            })
+            .collect::<Result<Vec<_>, Failure>>()?;
+        let range = self.range.as_deref().map(|r| parse_range("--range", r)).transpose();
+        Ok(match self.design {
+            DesignArg::Grid => SweepSpec::Grid(GridSpec {
+                step: self.step,
+                limit: self.limit,
+                vary,
+                paradoxes: self.paradoxes,
+                simplex_map: self.output.is_some(),
+                map_unit: self.unit.clone(),
+            }),
+            DesignArg::Oat => SweepSpec::Oat(OatSpec { factors: self.weights.clone(), range: range?, vary }),
+            DesignArg::MonteCarlo => SweepSpec::MonteCarlo(MonteCarloSpec {
+                scenarios: self.scenarios,
+                weights: match (self.dirichlet, self.uniform) {
+                    (Some(c), _) => WeightDraw::Dirichlet(c),
+                    (None, true) => WeightDraw::Uniform,
+                    (None, false) => WeightDraw::Fixed,
+                },
+                noise_percent: self.noise,
+                seed: self.seed,
+                vary,
+                paradoxes: self.paradoxes,
+            }),
+            DesignArg::Sobol => SweepSpec::Sobol(SobolSpec {
+                samples: self.samples,
+                bootstrap: self.bootstrap,
+                relative_range: range?.unwrap_or(SobolSpec::default().relative_range),
+                seed: self.seed,
+                vary,
+            }),
+        })
+    }
+}
