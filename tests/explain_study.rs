@@ -4,6 +4,8 @@
 //! the explanation's own numbers and from independent re-allocations. The JSON document is
 //! the explanation's serialisation with a schema field first.
 
+use std::path::Path;
+
 use quota::allocate::allocate;
 use quota::apportion::{Method, Ratio};
 use quota::error::Location;
@@ -11,29 +13,30 @@ use quota::explain::optimize_trail::HamiltonVerdict;
 use quota::explain::paradox::ViolationCause;
 use quota::explain::{explain, ExplainError, ExplainOptions, Explanation, OtherData, UnitRef};
 use quota::indicators::IndicatorTable;
-use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
+use quota::scenario::{MethodChoice, Scenario};
 use quota::units::parse_units;
 
 fn read(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
 }
 
-/// A bundled scenario file on the bundled units and `indicators` (text of an indicators file).
-fn scenario_on(path: &str, indicators: &str) -> Scenario {
-    let file = ScenarioFile::parse(&read(path), Location::file("s")).unwrap();
-    let units = parse_units(&read("data/units.csv"), Location::file("u")).unwrap();
-    let ind = IndicatorTable::parse(indicators, Location::file("i"), &units).unwrap();
-    Scenario::build(&file, &units, &ind, Location::file("s")).unwrap()
+fn scenario_file(path: &str) -> Scenario {
+    Scenario::from_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
 }
 
 fn bundled(method: MethodChoice) -> Scenario {
-    let mut s = scenario_on("data/scenarios/2024-batch1.toml", &read("data/indicators.csv"));
-    s.method = method;
-    s
+    Scenario::bundled().with_method(method).unwrap()
 }
 
 fn guarantees() -> Scenario {
-    scenario_on("data/scenarios/2024-batch1-guarantees.toml", &read("data/indicators.csv"))
+    scenario_file("data/scenarios/2024-batch1-guarantees.toml")
+}
+
+/// Scenario `s` (its file as edited) on the bundled units and other indicator values.
+fn on_indicators(s: &Scenario, indicators: &str) -> Scenario {
+    let units = parse_units(&read("data/units.csv"), Location::file("u")).unwrap();
+    let ind = IndicatorTable::parse(indicators, Location::file("i"), &units).unwrap();
+    Scenario::build(s.file(), &units, &ind, Location::file("i")).unwrap()
 }
 
 fn opts(unit: Option<UnitRef>, paradoxes: bool) -> ExplainOptions {
@@ -94,8 +97,7 @@ fn house_monotone_is_the_methods_property_and_no_monotone_method_shows_the_alaba
     // Hamilton shows the Alabama paradox on the bundled scenario at 103 slots (found by
     // re-running it at 102, 103, 104).
     for m in Method::ALL {
-        let mut s = bundled(MethodChoice::Apportion(m));
-        s.total = 103;
+        let s = bundled(MethodChoice::Apportion(m)).with_total(103).unwrap();
         let p = explain(&s, &opts(None, true)).unwrap().paradoxes.unwrap();
         assert_eq!(p.house_monotone, m != Method::Hamilton, "{m}");
         assert_eq!(p.totals, vec![102, 103, 104]);
@@ -104,11 +106,7 @@ fn house_monotone_is_the_methods_property_and_no_monotone_method_shows_the_alaba
         }
         // Each case is a real loss: the method re-run at the two totals.
         for c in &p.alabama {
-            let at = |t: u64| {
-                let mut s = s.clone();
-                s.total = t;
-                allocate(&s).unwrap().units[c.unit].slots
-            };
+            let at = |t: u64| allocate(&s.with_total(t).unwrap()).unwrap().units[c.unit].slots;
             assert_eq!((at(c.from_total), at(c.to_total)), (c.from, c.to));
             assert!(c.to < c.from);
         }
@@ -116,8 +114,7 @@ fn house_monotone_is_the_methods_property_and_no_monotone_method_shows_the_alaba
             assert!(!p.alabama.is_empty());
         }
     }
-    let mut s = bundled(MethodChoice::Optimize);
-    s.total = 103;
+    let s = bundled(MethodChoice::Optimize).with_total(103).unwrap();
     assert!(!explain(&s, &opts(None, true)).unwrap().paradoxes.unwrap().house_monotone);
 }
 
@@ -126,16 +123,14 @@ fn quota_violations_name_their_cause_for_the_apportionment_methods() {
     // Jefferson favours large units: at 200 slots on the 小巨人-heavy scenario some are beyond
     // even their quota after floors and caps (the method's own); on the bundled scenario at
     // 1039 the caps force every violation.
-    let heavy =
-        || scenario_on("data/scenarios/2024-batch1-xiaojuren-heavy.toml", &read("data/indicators.csv"));
+    let heavy = || scenario_file("data/scenarios/2024-batch1-xiaojuren-heavy.toml");
     let mut causes = Vec::new();
-    for (mut s, m, total) in [
+    for (s, m, total) in [
         (heavy(), Method::Jefferson, 200),
         (heavy(), Method::Adams, 200),
-        (bundled(MethodChoice::Optimize), Method::Jefferson, 1039),
+        (Scenario::bundled(), Method::Jefferson, 1039),
     ] {
-        s.method = MethodChoice::Apportion(m);
-        s.total = total;
+        let s = s.with_method(MethodChoice::Apportion(m)).unwrap().with_total(total).unwrap();
         let ex = explain(&s, &opts(None, true)).unwrap();
         let t = ex.trail.as_ref().unwrap();
         let p = ex.paradoxes.as_ref().unwrap();
@@ -189,8 +184,8 @@ fn the_optimisers_verdicts_follow_from_its_trail() {
     assert_eq!(o.focus.as_ref().unwrap().attains_objective, None, "l1 has no largest term");
 
     // Without caps and side constraints, the l1 optimum is Hamilton's allocation.
-    let mut plain = bundled(MethodChoice::Optimize);
-    plain.caps = vec![plain.total; plain.units.len()];
+    let plain = bundled(MethodChoice::Optimize).edited(|f| f.bounds.caps_column = None).unwrap();
+    assert!(plain.caps.iter().all(|&c| c >= plain.total));
     let ex = explain(&plain, &opts(None, false)).unwrap();
     let o = ex.optimizer.as_ref().unwrap();
     let h = o.hamilton.as_ref().unwrap();
@@ -229,8 +224,7 @@ fn updated_indicators() -> String {
 fn a_second_data_set_adds_the_population_paradox_check_and_its_label() {
     for method in [MethodChoice::Apportion(Method::Hamilton), MethodChoice::Optimize] {
         let s = bundled(method);
-        let mut after = scenario_on("data/scenarios/2024-batch1.toml", &updated_indicators());
-        after.method = method;
+        let after = on_indicators(&s, &updated_indicators());
         let other = OtherData { label: "new.csv".into(), scenario: after.clone() };
         let ex = explain(&s, &ExplainOptions { compare_data: Some(other), ..opts(None, false) }).unwrap();
         assert_eq!(ex.compare_data.as_deref(), Some("new.csv"));
@@ -254,15 +248,7 @@ fn a_second_data_set_adds_the_population_paradox_check_and_its_label() {
     }
     // The other data set must describe the same units.
     let s = bundled(MethodChoice::Apportion(Method::Webster));
-    let mut merged =
-        ScenarioFile::parse(&read("data/scenarios/2024-batch1.toml"), Location::file("s")).unwrap();
-    merged.merge_cities = true;
-    let units = parse_units(&read("data/units.csv"), Location::file("u")).unwrap();
-    let ind = IndicatorTable::parse(&read("data/indicators.csv"), Location::file("i"), &units).unwrap();
-    let other = OtherData {
-        label: "merged".into(),
-        scenario: Scenario::build(&merged, &units, &ind, Location::file("s")).unwrap(),
-    };
+    let other = OtherData { label: "merged".into(), scenario: s.with_merged_cities(true).unwrap() };
     let e = explain(&s, &ExplainOptions { compare_data: Some(other), ..Default::default() }).unwrap_err();
     assert!(matches!(e, ExplainError::DifferentUnits(_)), "{e}");
 }

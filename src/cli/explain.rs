@@ -10,7 +10,7 @@ use quota::error::Location;
 use quota::explain::{self, ExplainError, ExplainOptions, OtherData, UnitRef};
 use quota::indicators::IndicatorTable;
 use quota::render;
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::Scenario;
 
 use super::flags::OverrideFlags;
 use super::load::{self, read_text, ScenarioInputs};
@@ -99,15 +99,10 @@ fn failure(e: ExplainError) -> Failure {
 /// The same scenario, with the command line's overrides, on another indicators file (for the
 /// population-paradox check).
 fn other_data(inputs: &ScenarioInputs, s: &Scenario, other: &Path) -> Result<OtherData, Failure> {
-    let mut file =
-        ScenarioFile::parse(&inputs.scenario.text, inputs.scenario.location()).map_err(internal)?;
-    file.method = s.method.name().to_string();
-    file.total = s.total;
-    file.merge_cities = s.merged;
     let label = other.display().to_string();
     let text = read_text(other)?;
     let table = IndicatorTable::parse(&text, Location::file(&label), &inputs.units).map_err(input)?;
-    let scenario = Scenario::build(&file, &inputs.units, &table, Location::file(&label))
+    let scenario = Scenario::build(s.file(), &inputs.units, &table, Location::file(&label))
         .map_err(|p| input(quota::scenario::join_problems(p)))?;
     Ok(OtherData { label, scenario })
 }

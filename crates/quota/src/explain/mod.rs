@@ -73,10 +73,10 @@ pub enum ExplainError {
 }
 
 impl ExplainError {
-    /// Whether this is an internal fault (the independent checker rejected a result) rather
-    /// than a problem with the input.
+    /// Whether this is an internal fault (a checker rejected a result) rather than a problem
+    /// with the input.
     pub fn is_internal(&self) -> bool {
-        matches!(self, ExplainError::Allocate(AllocateError::Check(_)))
+        matches!(self, ExplainError::Allocate(a) if a.is_internal())
     }
 }
 
