@@ -56,6 +56,7 @@ pub mod funding;
 pub mod indicators;
 pub mod input;
 pub mod limits;
+pub mod observed;
 pub mod optimize;
 pub mod programme;
 pub mod render;
