@@ -46,6 +46,7 @@
 
 pub mod allocate;
 pub mod apportion;
+pub mod calibrate;
 pub mod check;
 pub mod compare;
 pub mod eligibility;
