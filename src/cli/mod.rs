@@ -3,6 +3,7 @@
 
 mod allocate;
 mod apportion;
+mod calibrate;
 mod compare;
 mod eligible;
 mod explain;
@@ -33,6 +34,7 @@ pub struct Cli {
 enum Command {
     Allocate(allocate::Args),
     Apportion(apportion::Args),
+    Calibrate(calibrate::Args),
     Compare(compare::Args),
     Explain(explain::Args),
     Validate(validate::Args),
@@ -48,6 +50,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Allocate(a) => allocate::run(a),
         Command::Apportion(a) => apportion::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),

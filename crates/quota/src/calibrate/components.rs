@@ -133,7 +133,8 @@ impl Components {
 
     /// The free coordinates of a weighting: the free indicators' weights, then δ if it varies.
     pub fn coordinates(&self, w: &Weighting) -> Vec<f64> {
-        let mut out: Vec<f64> = (0..self.indicators).filter(|&j| self.free[j]).map(|j| w.weights[j]).collect();
+        let mut out: Vec<f64> =
+            (0..self.indicators).filter(|&j| self.free[j]).map(|j| w.weights[j]).collect();
         if matches!(self.development, Development::Range(..)) {
             out.push(w.development_weight);
         }

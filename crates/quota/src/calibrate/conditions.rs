@@ -37,7 +37,7 @@
 //! decided by the tie rule), e < 0 none. Ranges are taken over the closure (e = 0).
 
 use super::components::Components;
-use super::linear::{Lp, Op, SolverFault, Solved};
+use super::linear::{Lp, Op, Solved, SolverFault};
 use crate::apportion::{divisor, Method};
 
 /// Branch-and-bound nodes (LP solves) allowed per allocation before the search gives up.
@@ -294,7 +294,13 @@ pub(crate) fn hamilton_model(s: &Setting, x: &[u64], regime: &[Option<bool>], ma
 }
 
 /// The model of `method` for x in `regime` (divisor methods ignore the regime).
-pub(crate) fn model(s: &Setting, method: Method, x: &[u64], regime: &[Option<bool>], margin: Option<f64>) -> Model {
+pub(crate) fn model(
+    s: &Setting,
+    method: Method,
+    x: &[u64],
+    regime: &[Option<bool>],
+    margin: Option<f64>,
+) -> Model {
     if method == Method::Hamilton {
         hamilton_model(s, x, regime, margin)
     } else {
@@ -334,7 +340,8 @@ pub(crate) fn explore(s: &Setting, method: Method, x: &[u64]) -> Result<Explored
                 // Try first the side the relaxed point leans to (pushed last, popped first).
                 let i = bound_units(s, x)[k];
                 let zi: f64 = z(s, &m, i).iter().map(|&(v, a)| a * point[v]).sum();
-                let on_bound = if x[i] == s.floors[i] { zi <= s.floors[i] as f64 } else { zi >= s.caps[i] as f64 };
+                let on_bound =
+                    if x[i] == s.floors[i] { zi <= s.floors[i] as f64 } else { zi >= s.caps[i] as f64 };
                 for side in [!on_bound, on_bound] {
                     let mut child = regime.clone();
                     child[k] = Some(side);
@@ -377,14 +384,16 @@ pub(crate) fn extremes(
         let (num, den) = (map(&num), map(&den));
         let neg: Vec<(usize, f64)> = num.iter().map(|&(v, a)| (v, -a)).collect();
         // The denominator at the regime's centre: the transformed model's scale (τ ≈ 1).
-        let scale: f64 = den.iter().map(|&(v, a)| a * leaf.y[m.y.iter().position(|&y| y == v).expect("a y")]).sum();
+        let scale: f64 =
+            den.iter().map(|&(v, a)| a * leaf.y[m.y.iter().position(|&y| y == v).expect("a y")]).sum();
         let scale = if scale > 0.0 { scale } else { 1.0 };
         for (terms, is_max) in [(&num, true), (&neg, false)] {
             if let Solved::Optimal { x: point, value } = m.lp.maximise_ratio(terms, &den, scale)? {
                 let value = if is_max { value } else { -value };
                 let end = End { value, y: m.y.iter().map(|&v| point[v]).collect(), inside: leaf.y.clone() };
                 let slot = if is_max { &mut hi } else { &mut lo };
-                let better = slot.as_ref().is_none_or(|e| if is_max { value > e.value } else { value < e.value });
+                let better =
+                    slot.as_ref().is_none_or(|e| if is_max { value > e.value } else { value < e.value });
                 if better {
                     *slot = Some(end);
                 }

@@ -31,7 +31,11 @@ pub(crate) fn reweighted(s: &Scenario, w: &Weighting) -> Scenario {
 
 /// The slots `quota allocate` gives `s` under `w` with `method` (None when the weighting
 /// leaves the bounds without a solution, e.g. only units of weight 0 could take a slot).
-pub(crate) fn reallocate(s: &Scenario, w: &Weighting, method: Method) -> Result<Option<Vec<u64>>, AllocateError> {
+pub(crate) fn reallocate(
+    s: &Scenario,
+    w: &Weighting,
+    method: Method,
+) -> Result<Option<Vec<u64>>, AllocateError> {
     let mut t = reweighted(s, w);
     t.method = MethodChoice::Apportion(method);
     match allocate(&t) {
@@ -109,7 +113,8 @@ pub(crate) fn points(comps: &Components, target: usize) -> Vec<Vec<f64>> {
     let mut out = Vec::new();
     let mut parts = vec![0u32; f];
     compositions(m, 0, &mut parts, &mut |p| {
-        let w: Vec<f64> = if f == 1 { vec![share] } else { p.iter().map(|&k| share * k as f64 / m as f64).collect() };
+        let w: Vec<f64> =
+            if f == 1 { vec![share] } else { p.iter().map(|&k| share * k as f64 / m as f64).collect() };
         if dev.is_empty() {
             out.push(w);
         } else {

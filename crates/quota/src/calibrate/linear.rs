@@ -13,7 +13,9 @@
 //! τ ≈ 1: with D = 1 the solver's tolerance on x' (about 10⁻⁹) would be multiplied by 1/τ when
 //! x is recovered.
 
-use good_lp::{variable, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, WithTimeLimit};
+use good_lp::{
+    variable, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, WithTimeLimit,
+};
 
 /// Seconds one solve may take; the calibration's models are small (tens of variables), so a
 /// solve that takes this long is a fault, reported as such.
@@ -187,13 +189,16 @@ mod tests {
         assert!((value - 2.8).abs() < 1e-9 && (p[0] - 1.6).abs() < 1e-9, "{p:?}");
         // max x / (x + y) with x + y ≥ 1 added: the point (2, 0) on 3x + y ≤ 6 gives 1.
         lp.row(vec![(x, 1.0), (y, 1.0)], Op::Ge, 1.0);
-        let Solved::Optimal { x: p, value } = lp.maximise_ratio(&[(x, 1.0)], &[(x, 1.0), (y, 1.0)], 1.0).unwrap()
+        let Solved::Optimal { x: p, value } =
+            lp.maximise_ratio(&[(x, 1.0)], &[(x, 1.0), (y, 1.0)], 1.0).unwrap()
         else {
             panic!()
         };
         assert!((value - 1.0).abs() < 1e-9 && p[1].abs() < 1e-9, "{p:?} {value}");
         // min x / (x + y) = max −x/(x+y): x = 0, y ≥ 1 gives 0.
-        let Solved::Optimal { value, .. } = lp.maximise_ratio(&[(x, -1.0)], &[(x, 1.0), (y, 1.0)], 2.0).unwrap() else {
+        let Solved::Optimal { value, .. } =
+            lp.maximise_ratio(&[(x, -1.0)], &[(x, 1.0), (y, 1.0)], 2.0).unwrap()
+        else {
             panic!()
         };
         assert!(value.abs() < 1e-9, "{value}");

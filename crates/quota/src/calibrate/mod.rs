@@ -401,8 +401,9 @@ pub fn calibrate(
             match names.iter().position(|c| c == f) {
                 Some(j) => free[j] = true,
                 None => {
-                    let hint =
-                        crate::input::closest(f, &names).map(|c| format!("; did you mean '{c}'?")).unwrap_or_default();
+                    let hint = crate::input::closest(f, &names)
+                        .map(|c| format!("; did you mean '{c}'?"))
+                        .unwrap_or_default();
                     return Err(bad(format!(
                         "'{f}' is not an indicator of the scenario (its indicators: {}){hint}",
                         names.join(", ")
@@ -430,7 +431,9 @@ pub fn calibrate(
     let (total, total_from) = if slots.is_complete() {
         let sum = slots.sum();
         if let Some(t) = spec.total.filter(|&t| t != sum) {
-            return Err(bad(format!("every unit is observed and the slots sum to {sum}, not the total {t} asked for")));
+            return Err(bad(format!(
+                "every unit is observed and the slots sum to {sum}, not the total {t} asked for"
+            )));
         }
         (sum, "observed sum")
     } else if let Some(t) = spec.total {
@@ -500,7 +503,8 @@ impl Context<'_> {
 
     /// Re-allocates `w` with `quota allocate` and compares it with the observed units.
     fn check(&self, w: &Weighting, method: Method) -> Result<Check, CalibrateError> {
-        let got = reallocate(&self.prepared, w, method).map_err(|e| CalibrateError::Allocate(e.to_string()))?;
+        let got =
+            reallocate(&self.prepared, w, method).map_err(|e| CalibrateError::Allocate(e.to_string()))?;
         Ok(self.compare(got.as_deref()))
     }
 
@@ -513,7 +517,12 @@ impl Context<'_> {
             let a = got.map(|g| g[i]);
             if a != Some(x) {
                 let u = self.prepared.units.get(i);
-                mismatches.push(UnitSlots { code: u.code.clone(), name: u.name_zh.clone(), observed: x, allocated: a });
+                mismatches.push(UnitSlots {
+                    code: u.code.clone(),
+                    name: u.name_zh.clone(),
+                    observed: x,
+                    allocated: a,
+                });
             }
         }
         Check { units, matching: units - mismatches.len(), mismatches }
@@ -593,7 +602,12 @@ fn calibrate_method(ctx: &Context, method: Method) -> Result<MethodCalibration, 
 }
 
 /// Every unit observed, an LP method: the exact answer (see the module documentation).
-fn exact(ctx: &Context, method: Method, x: &[u64], out: &mut MethodCalibration) -> Result<(), CalibrateError> {
+fn exact(
+    ctx: &Context,
+    method: Method,
+    x: &[u64],
+    out: &mut MethodCalibration,
+) -> Result<(), CalibrateError> {
     out.basis = Basis::LinearProgram;
     let setting = ctx.setting();
     let explored: Explored = conditions::explore(&setting, method, x)?;
@@ -632,7 +646,8 @@ fn exact(ctx: &Context, method: Method, x: &[u64], out: &mut MethodCalibration) 
         for c in 0..ctx.coords.len() {
             if let Some((lo, hi)) = conditions::extremes(&setting, method, x, &leaves, c)? {
                 out.solves += 2 * leaves.len();
-                let ends_checked = inside_reproduces(ctx, method, &lo)? && inside_reproduces(ctx, method, &hi)?;
+                let ends_checked =
+                    inside_reproduces(ctx, method, &lo)? && inside_reproduces(ctx, method, &hi)?;
                 out.ranges.push(Range {
                     name: ctx.coords[c].clone(),
                     min: lo.value,
@@ -804,7 +819,12 @@ fn grid_search(
                 }
                 let w = ctx.comps.at(&q);
                 let check = ctx.check(&w, method)?;
-                out.nearest = Some(Nearest { weighting: w, l1, found_by: "grid".into(), unexplained: check.mismatches });
+                out.nearest = Some(Nearest {
+                    weighting: w,
+                    l1,
+                    found_by: "grid".into(),
+                    unexplained: check.mismatches,
+                });
                 return Ok(());
             }
             None => {
@@ -844,13 +864,16 @@ fn grid_search(
         };
         if widen_by_lp {
             for (k, is_max) in [(lo_k, false), (hi_k, true)] {
-                let x: Vec<u64> = eval.slots(&ctx.comps.at(&points[k])).expect("a witness allocates").to_vec();
+                let x: Vec<u64> =
+                    eval.slots(&ctx.comps.at(&points[k])).expect("a witness allocates").to_vec();
                 let setting = ctx.setting();
                 let explored = conditions::explore(&setting, method, &x)?;
                 out.solves += explored.solves;
                 let leaves: Vec<&conditions::Leaf> =
                     explored.leaves.iter().filter(|l| l.margin >= -MARGIN_TOL).collect();
-                let Some((lo, hi)) = conditions::extremes(&setting, method, &x, &leaves, c)? else { continue };
+                let Some((lo, hi)) = conditions::extremes(&setting, method, &x, &leaves, c)? else {
+                    continue;
+                };
                 out.solves += 2 * leaves.len();
                 let end = if is_max { hi } else { lo };
                 let wider = if is_max { end.value > range.max } else { end.value < range.min };

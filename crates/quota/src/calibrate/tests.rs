@@ -77,7 +77,13 @@ fn assert_contains(c: &MethodCalibration, truth: &[f64], names: &[String]) {
     assert_eq!(c.ranges.len(), truth.len(), "{}: one range per free coordinate", c.method);
     for ((r, &t), name) in c.ranges.iter().zip(truth).zip(names) {
         assert_eq!(&r.name, name);
-        assert!(r.min - 1e-7 <= t && t <= r.max + 1e-7, "{}: {name} = {t} outside [{}, {}]", c.method, r.min, r.max);
+        assert!(
+            r.min - 1e-7 <= t && t <= r.max + 1e-7,
+            "{}: {name} = {t} outside [{}, {}]",
+            c.method,
+            r.min,
+            r.max
+        );
     }
 }
 
@@ -119,7 +125,8 @@ fn every_method_calibrates_the_default_allocation_back_to_its_own_weights() {
 
 /// A weighting `t` of the way from `w` toward putting all weight on indicator `j`.
 fn toward(w: &Weighting, j: usize, t: f64) -> Weighting {
-    let weights = w.weights.iter().enumerate().map(|(k, &v)| (1.0 - t) * v + if k == j { t } else { 0.0 }).collect();
+    let weights =
+        w.weights.iter().enumerate().map(|(k, &v)| (1.0 - t) * v + if k == j { t } else { 0.0 }).collect();
     Weighting { weights, development_weight: w.development_weight }
 }
 
@@ -144,7 +151,14 @@ fn a_weighting_just_inside_a_range_reproduces_the_allocation_and_one_just_outsid
             let down = toward(&r.min_at, k, 1e-4 / r.min.max(1e-4));
             if r.min > 1e-6 {
                 assert!(down.weights[j] < r.min - 5e-5);
-                assert_ne!(allocation(&s, &down, m), x, "{m} {}: {} < min {}", r.name, down.weights[j], r.min);
+                assert_ne!(
+                    allocation(&s, &down, m),
+                    x,
+                    "{m} {}: {} < min {}",
+                    r.name,
+                    down.weights[j],
+                    r.min
+                );
             }
         }
     }
@@ -206,7 +220,8 @@ fn an_allocation_no_weighting_gives_is_inconsistent_and_the_units_that_resist_ar
         let got = allocation(&s, &near.weighting, c.method.parse().unwrap());
         let l1: u64 = got.iter().zip(&x).map(|(a, b)| a.abs_diff(*b)).sum();
         assert_eq!(l1, near.l1);
-        let differing: Vec<&str> = (0..x.len()).filter(|&i| got[i] != x[i]).map(|i| s.units.get(i).code.as_str()).collect();
+        let differing: Vec<&str> =
+            (0..x.len()).filter(|&i| got[i] != x[i]).map(|i| s.units.get(i).code.as_str()).collect();
         let named: Vec<&str> = near.unexplained.iter().map(|u| u.code.as_str()).collect();
         assert_eq!(differing, named);
         assert!(named.contains(&"31") || named.contains(&"11"), "{named:?}");
@@ -224,7 +239,10 @@ fn the_nearest_fit_is_no_worse_than_a_fine_brute_force_grid() {
     x[at("44")] -= 6;
     x[at("13")] += 6;
     let (o, slots) = observe(&s, &full(&x), None);
-    let sp = CalibrateSpec { free: vec!["sme_above_scale".into(), "xiaojuren".into()], ..spec(&[Method::Webster]) };
+    let sp = CalibrateSpec {
+        free: vec!["sme_above_scale".into(), "xiaojuren".into()],
+        ..spec(&[Method::Webster])
+    };
     let cal = calibrate(&s, &o, &slots, &sp).unwrap();
     let c = &cal.methods[0];
     assert_eq!(c.verdict, Verdict::Inconsistent);
@@ -237,7 +255,8 @@ fn the_nearest_fit_is_no_worse_than_a_fine_brute_force_grid() {
     let brute = (0..=steps)
         .filter_map(|k| {
             let a = 0.75 * k as f64 / steps as f64;
-            let w = Weighting { weights: vec![a, 0.75 - a, 0.25], development_weight: truth.development_weight };
+            let w =
+                Weighting { weights: vec![a, 0.75 - a, 0.25], development_weight: truth.development_weight };
             eval.slots(&w).map(|g| g.iter().zip(&x).map(|(p, q)| p.abs_diff(*q)).sum::<u64>())
         })
         .min()
@@ -395,5 +414,3 @@ fn bad_requests_are_spec_errors() {
     let none = ObservedSlots { slots: vec![None; 37] };
     assert!(calibrate(&s, &o, &none, &spec(&[])).unwrap_err().to_string().contains("no unit's slots"));
 }
-
-

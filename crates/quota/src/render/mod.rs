@@ -12,10 +12,12 @@
 //!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
 //!   report).
 //! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
+//! - [`calibrate`]: `quota calibrate`'s report (text, Markdown, CSV).
 
 pub mod allocate;
 pub mod announcement;
 pub mod apportion;
+pub mod calibrate;
 pub mod document;
 pub mod eligible;
 mod error;

@@ -1,0 +1,383 @@
+//! `quota calibrate` as text, Markdown and CSV (JSON: `render::json("calibrate", &result)`).
+//! Text and Markdown are the same blocks — headings, sentences, tables — laid out twice; the
+//! sentences say in plain words what was found and how sure it is.
+
+use super::layout::{csv_text, markdown_table, text_table, Align};
+use crate::calibrate::{Basis, Calibration, Check, MethodCalibration, Range, Verdict, Weighting};
+
+enum Block {
+    Heading(String),
+    Line(String),
+    Table(Vec<String>, Vec<Align>, Vec<Vec<String>>),
+}
+
+/// The aligned text report.
+pub fn text(c: &Calibration) -> String {
+    let mut out = String::new();
+    for b in blocks(c) {
+        match b {
+            Block::Heading(h) => out.push_str(&format!("\n{h}\n")),
+            Block::Line(l) => out.push_str(&format!("  {l}\n")),
+            Block::Table(h, a, r) => {
+                for line in text_table(&h, &a, &r, false).lines() {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+        }
+    }
+    out.trim_start().to_string()
+}
+
+/// The Markdown report.
+pub fn markdown(c: &Calibration) -> String {
+    let mut out = String::new();
+    for (k, b) in blocks(c).into_iter().enumerate() {
+        match b {
+            Block::Heading(h) if k == 0 => out.push_str(&format!("# {h}\n\n")),
+            Block::Heading(h) => out.push_str(&format!("\n## {h}\n\n")),
+            Block::Line(l) => out.push_str(&format!("{l}\n\n")),
+            Block::Table(h, a, r) => {
+                out.push_str(&markdown_table(&h, &a, &r));
+                out.push('\n');
+            }
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+/// One CSV row per method and free weight: the verdict, the central weighting's value and the
+/// range (a method with no range gets one row with the weight columns empty).
+pub fn csv(c: &Calibration) -> Result<String, csv::Error> {
+    let header: Vec<String> = [
+        "method",
+        "verdict",
+        "basis",
+        "margin",
+        "weight",
+        "central",
+        "min",
+        "max",
+        "range",
+        "check",
+        "grid_matching",
+        "nearest_l1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rows = Vec::new();
+    for m in &c.methods {
+        let common = |weight: &str, central: String, r: Option<&Range>| -> Vec<String> {
+            vec![
+                m.method.clone(),
+                verdict_name(m.verdict).into(),
+                basis_name(m.basis).into(),
+                m.margin.map(|e| format!("{e:.9}")).unwrap_or_default(),
+                weight.into(),
+                central,
+                r.map(|r| format!("{:.9}", r.min)).unwrap_or_default(),
+                r.map(|r| format!("{:.9}", r.max)).unwrap_or_default(),
+                r.map(|r| if r.exact { "exact" } else { "at least" }.to_string()).unwrap_or_default(),
+                m.check.as_ref().map(|k| format!("{}/{}", k.matching, k.units)).unwrap_or_default(),
+                m.grid.map(|g| format!("{}/{}", g.matching, g.points)).unwrap_or_default(),
+                m.nearest.as_ref().map(|n| n.l1.to_string()).unwrap_or_default(),
+            ]
+        };
+        if m.ranges.is_empty() {
+            rows.push(common("", String::new(), None));
+        }
+        for r in &m.ranges {
+            let central =
+                m.central.as_ref().map(|w| format!("{:.9}", coordinate(c, w, &r.name))).unwrap_or_default();
+            rows.push(common(&r.name, central, Some(r)));
+        }
+    }
+    csv_text(&header, &rows)
+}
+
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Consistent => "consistent",
+        Verdict::OnlyAtTies => "only_at_ties",
+        Verdict::Inconsistent => "inconsistent",
+        Verdict::Witnessed => "witnessed",
+        Verdict::NotFound => "not_found",
+        Verdict::Undecided => "undecided",
+    }
+}
+
+fn basis_name(b: Basis) -> &'static str {
+    match b {
+        Basis::Bounds => "bounds",
+        Basis::LinearProgram => "linear_program",
+        Basis::Grid => "grid",
+    }
+}
+
+/// The value of a free coordinate (an indicator column or `development_weight`) in `w`.
+fn coordinate(c: &Calibration, w: &Weighting, name: &str) -> f64 {
+    match c.indicators.iter().position(|n| n == name) {
+        Some(j) => w.weights[j],
+        None => w.development_weight,
+    }
+}
+
+fn weighting_text(c: &Calibration, w: &Weighting) -> String {
+    let mut parts: Vec<String> =
+        c.indicators.iter().zip(&w.weights).map(|(n, v)| format!("{n} {v:.4}")).collect();
+    if c.development.is_some() || c.scenario_weighting.development_weight > 0.0 {
+        parts.push(format!("development_weight {:.4}", w.development_weight));
+    }
+    parts.join(", ")
+}
+
+/// Differences listed in a check line before "… and k more".
+const LISTED: usize = 5;
+
+fn check_text(k: &Check, what: &str) -> String {
+    if k.passed() {
+        return format!("{what}: {}/{} observed units get exactly their observed slots", k.matching, k.units);
+    }
+    if k.mismatches.iter().any(|u| u.allocated.is_none()) {
+        return format!("{what}: no allocation within the bounds at this weighting");
+    }
+    let l1: u64 = k.mismatches.iter().map(|u| u.observed.abs_diff(u.allocated.unwrap_or(0))).sum();
+    let mut largest: Vec<_> = k.mismatches.iter().collect();
+    largest.sort_by_key(|u| std::cmp::Reverse(u.observed.abs_diff(u.allocated.unwrap_or(0))));
+    let mut diffs: Vec<String> = largest
+        .iter()
+        .take(LISTED)
+        .map(|u| format!("{} {} (observed {})", u.name, u.allocated.unwrap_or(0), u.observed))
+        .collect();
+    if largest.len() > LISTED {
+        diffs.push(format!("… and {} more", largest.len() - LISTED));
+    }
+    format!(
+        "{what}: {}/{} observed units match, {l1} slot(s) off in total; {}",
+        k.matching,
+        k.units,
+        diffs.join(", ")
+    )
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "0".into()
+    } else {
+        format!("{:.2}", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+fn blocks(c: &Calibration) -> Vec<Block> {
+    let mut b = Vec::new();
+    let kind = match c.kind {
+        crate::observed::Kind::Allocation => "allocation",
+        crate::observed::Kind::Benchmark => "benchmark (a related figure, not this programme's outcome)",
+    };
+    b.push(Block::Heading(format!("calibrate: scenario {} against {} ({kind})", c.scenario, c.observed)));
+    b.push(Block::Line(format!(
+        "{} of {} units observed; N = {} ({}); bounds: {}",
+        c.observed_units,
+        c.units,
+        c.total,
+        c.total_from,
+        match c.bounds {
+            crate::calibrate::Bounds::Scenario => "the scenario's floors and caps",
+            crate::calibrate::Bounds::None => "none (floor 0, cap N)",
+        }
+    )));
+    let held: Vec<String> = c
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !c.free.contains(n))
+        .map(|(j, n)| format!("{n} {:.4}", c.scenario_weighting.weights[j]))
+        .collect();
+    let mut free = format!("free weights: {}", c.free.join(", "));
+    if !held.is_empty() {
+        free.push_str(&format!("; held: {}", held.join(", ")));
+    }
+    match c.development {
+        Some((lo, hi)) => free.push_str(&format!("; development_weight free in [{lo}, {hi}]")),
+        None if c.scenario_weighting.development_weight > 0.0 => free
+            .push_str(&format!("; development_weight held at {}", c.scenario_weighting.development_weight)),
+        None => {}
+    }
+    b.push(Block::Line(free));
+    b.push(Block::Line(format!(
+        "the scenario's own weighting: {}",
+        weighting_text(c, &c.scenario_weighting)
+    )));
+    for m in &c.methods {
+        method_blocks(c, m, &mut b);
+    }
+    b
+}
+
+fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
+    let title = match m.verdict {
+        Verdict::Consistent => "consistent (linear program, exact)",
+        Verdict::OnlyAtTies => "consistent only at ties (linear program, exact)",
+        Verdict::Inconsistent if m.basis == Basis::Bounds => {
+            "inconsistent (observed slots outside the bounds)"
+        }
+        Verdict::Inconsistent => "inconsistent (linear program, exact)",
+        Verdict::Witnessed => "witnessed (grid search: not the whole set)",
+        Verdict::NotFound => "no witness found (grid search: not a proof)",
+        Verdict::Undecided => "undecided",
+    };
+    b.push(Block::Heading(format!("method {} — {title}", m.method)));
+    b.push(Block::Line(check_text(&m.scenario_check, "the scenario's own weighting")));
+    match m.verdict {
+        Verdict::Consistent => b.push(Block::Line(format!(
+            "an open set of weightings reproduces every observed unit with no tie; the most central is {:.6} of a slot \
+             from every rounding threshold it must not cross",
+            m.margin.unwrap_or(0.0)
+        ))),
+        Verdict::OnlyAtTies => b.push(Block::Line(
+            "only weightings on a boundary reproduce it: there, claims tie exactly and the tie rule (larger weight, then \
+             the unit listed first) decides as observed"
+                .into(),
+        )),
+        Verdict::Inconsistent if m.basis == Basis::Bounds => {
+            let units: Vec<String> = m
+                .outside_bounds
+                .iter()
+                .map(|u| format!("{} {} (floor {}, cap {})", u.name, u.observed, u.floor, u.cap))
+                .collect();
+            b.push(Block::Line(format!(
+                "no weighting can reproduce it: {} (try the bounds 'none' for a figure from another programme)",
+                units.join(", ")
+            )));
+        }
+        Verdict::Inconsistent => b.push(Block::Line(match m.margin {
+            Some(e) => format!(
+                "no weighting of these columns reproduces it: the best any weighting does is to miss a rounding \
+                 threshold by {:.6} of a slot",
+                -e
+            ),
+            None => "no weighting of these columns reproduces it: its conditions have no solution at any margin (e.g. a \
+                     unit with 0 slots under Adams, Dean or Huntington–Hill, whose first threshold is 0, needs a score \
+                     of exactly 0)"
+                .to_string(),
+        })),
+        Verdict::Witnessed => b.push(Block::Line(
+            "weightings were found that reproduce every observed unit; the ranges below are at least this wide (a \
+             weighting outside them that also works would lie in an allocation cell narrower than the grid step)"
+                .into(),
+        )),
+        Verdict::NotFound => b.push(Block::Line(
+            "no weighting on the grid, nor the local search, reproduces every observed unit; this is not a proof that \
+             none exists"
+                .into(),
+        )),
+        Verdict::Undecided => b.push(Block::Line(
+            "the search could not decide: too many regimes of units at a bound, or only boundary weightings where the \
+             tie rule did not decide as observed"
+                .into(),
+        )),
+    }
+    if let (Some(w), Some(k)) = (&m.central, &m.check) {
+        let what = if m.basis == Basis::LinearProgram { "central weighting" } else { "central witness" };
+        b.push(Block::Line(format!("{what}: {}", weighting_text(c, w))));
+        b.push(Block::Line(check_text(k, "re-allocated by quota allocate")));
+    }
+    if !m.ranges.is_empty() {
+        let exact = m.ranges.iter().all(|r| r.exact);
+        b.push(Block::Line(if exact {
+            "weight ranges (exact, over the closure; the ends themselves are ties):".to_string()
+        } else {
+            "weight ranges (at least; witnessed):".to_string()
+        }));
+        let header: Vec<String> = ["weight", "min", "max", "central", "just inside both ends"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows = m
+            .ranges
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    format!("{:.6}", r.min),
+                    format!("{:.6}", r.max),
+                    m.central
+                        .as_ref()
+                        .map(|w| format!("{:.6}", coordinate(c, w, &r.name)))
+                        .unwrap_or_default(),
+                    if r.ends_checked { "reproduces" } else { "DOES NOT reproduce" }.to_string(),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(
+            header,
+            vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Left],
+            rows,
+        ));
+        if m.basis == Basis::LinearProgram {
+            b.push(Block::Line(format!(
+                "{} regime(s) of the units at a bound; {} LP solves",
+                m.regimes, m.solves
+            )));
+        }
+    }
+    if let Some(g) = m.grid {
+        b.push(Block::Line(format!(
+            "grid: {} of {} weightings ({}%) reproduce the observed units",
+            g.matching,
+            g.points,
+            percent(g.matching, g.points)
+        )));
+    }
+    if !c.complete && !m.slot_ranges.is_empty() {
+        b.push(Block::Line("every unit's slots over the witnesses (at least this range):".into()));
+        let header: Vec<String> =
+            ["code", "name", "observed", "min", "max"].iter().map(|s| s.to_string()).collect();
+        let rows = m
+            .slot_ranges
+            .iter()
+            .map(|r| {
+                vec![
+                    r.code.clone(),
+                    r.name.clone(),
+                    r.observed.map(|v| v.to_string()).unwrap_or_default(),
+                    r.min.to_string(),
+                    r.max.to_string(),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(
+            header,
+            vec![Align::Left, Align::Left, Align::Right, Align::Right, Align::Right],
+            rows,
+        ));
+    }
+    if let Some(n) = &m.nearest {
+        b.push(Block::Line(format!(
+            "nearest explanation found (search started from the {} weighting): {} slot(s) off in total; {}",
+            if n.found_by == "minimax" { "LP's least-violating" } else { "best grid" },
+            n.l1,
+            weighting_text(c, &n.weighting)
+        )));
+        if !n.unexplained.is_empty() {
+            let header: Vec<String> =
+                ["code", "name", "observed", "at this weighting"].iter().map(|s| s.to_string()).collect();
+            let rows = n
+                .unexplained
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.code.clone(),
+                        u.name.clone(),
+                        u.observed.to_string(),
+                        u.allocated.map(|a| a.to_string()).unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            b.push(Block::Line(
+                "units it does not reproduce (every other observed unit it reproduces exactly):".into(),
+            ));
+            b.push(Block::Table(header, vec![Align::Left, Align::Left, Align::Right, Align::Right], rows));
+        }
+    }
+}

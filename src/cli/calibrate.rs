@@ -1,0 +1,120 @@
+//! `quota calibrate`: which weightings (and which apportionment method) reproduce an observed
+//! allocation. Reads the scenario and the observed-allocation file, calls
+//! `quota::calibrate::calibrate`, renders the result.
+
+use std::path::PathBuf;
+
+use quota::apportion::Method;
+use quota::calibrate::{calibrate, Bounds, CalibrateSpec, DEFAULT_GRID_POINTS};
+use quota::error::Location;
+use quota::observed::ObservedAllocation;
+
+use super::load::{self, read_text, Overrides};
+use super::output::{self, Format};
+use super::{input, internal, Failure};
+
+/// Which weightings (and which apportionment method) reproduce an observed allocation.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Every unit observed, Hamilton or a divisor method: exact (linear programming); the \
+central weighting and the range ends are re-allocated by `quota allocate` and the result says whether they match. \
+Some units observed, or the quota method: weightings found on a grid (witnesses), ranges 'at least'.\n\n\
+Observed-allocation files: CSV with code, slots | first_tranche_wan | total_wan, status, source (see \
+data/observed/).\n\n\
+Examples:\n  quota calibrate --observed data/observed/2024-batch1-tianjin.csv\n  \
+quota calibrate --observed data/observed/2021-programme-continuing-2024.csv --bounds none --method all\n  \
+quota calibrate --observed obs.csv --free xiaojuren,cultivation --vary development_weight=0:0.3 --format json")]
+pub struct Args {
+    /// Scenario file (TOML); the bundled 2024 first-batch scenario when omitted.
+    scenario: Option<PathBuf>,
+    /// The observed allocation (CSV; all units or some).
+    #[arg(long, value_name = "FILE")]
+    observed: PathBuf,
+    /// Apportionment method(s), comma-separated, or `all` (default: the scenario's method).
+    #[arg(long, short, value_delimiter = ',')]
+    method: Vec<String>,
+    /// Indicator columns whose weights are free, comma-separated (default: all; the others keep
+    /// the scenario's weights).
+    #[arg(long, value_delimiter = ',')]
+    free: Vec<String>,
+    /// Let the development weight vary too: `development_weight=A:B` (0 ≤ A ≤ B < 1).
+    #[arg(long, value_name = "FACTOR=A:B")]
+    vary: Option<String>,
+    /// Floors and caps: `scenario` (its own) or `none` (floor 0, cap N: e.g. for a benchmark
+    /// from another programme).
+    #[arg(long, default_value = "scenario", value_parser = ["scenario", "none"])]
+    bounds: String,
+    /// National total N (default: the observed sum when every unit is observed, else the
+    /// file's `@total`, else the scenario's).
+    #[arg(long, short = 'n')]
+    total: Option<u64>,
+    /// Grid weightings for partial observations, the quota method and the volume estimate
+    /// (0: none).
+    #[arg(long, default_value_t = DEFAULT_GRID_POINTS)]
+    grid: usize,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let (scenario, _) = load::scenario(args.scenario.as_deref(), &Overrides::default())?;
+    let label = args.observed.display().to_string();
+    let at = Location::file(&label);
+    let observed = ObservedAllocation::parse(&read_text(&args.observed)?, at.clone()).map_err(input)?;
+    let slots = observed.resolve(&scenario.units, &at).map_err(input)?;
+    let spec = CalibrateSpec {
+        methods: methods(&args.method)?,
+        free: args.free.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect(),
+        development: args.vary.as_deref().map(parse_vary).transpose()?,
+        bounds: if args.bounds == "none" { Bounds::None } else { Bounds::Scenario },
+        total: args.total,
+        grid_points: args.grid,
+    };
+    let result = calibrate(&scenario, &observed, &slots, &spec).map_err(|e| {
+        if e.is_bad_input() {
+            input(anyhow::anyhow!("{label}: {e}"))
+        } else {
+            internal(e)
+        }
+    })?;
+    let text = match args.format {
+        Format::Table => quota::render::calibrate::text(&result),
+        Format::Md => quota::render::calibrate::markdown(&result),
+        Format::Csv => quota::render::calibrate::csv(&result).map_err(internal)?,
+        Format::Json => quota::render::json("calibrate", &result).map_err(internal)?,
+    };
+    output::emit(args.output.as_deref(), text.as_bytes())
+}
+
+/// `--method a,b` or `all` (empty: the scenario's).
+fn methods(names: &[String]) -> Result<Vec<Method>, Failure> {
+    let mut out = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let named: Vec<Method> = if name.eq_ignore_ascii_case("all") {
+            Method::ALL.to_vec()
+        } else {
+            vec![name.parse::<Method>().map_err(|e| input(anyhow::anyhow!("--method: {e} (or 'all')")))?]
+        };
+        for m in named {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `development_weight=A:B`.
+fn parse_vary(text: &str) -> Result<(f64, f64), Failure> {
+    let bad = |why: &str| input(anyhow::anyhow!("--vary '{text}': {why}"));
+    let (factor, range) = text.split_once('=').ok_or_else(|| bad("expected FACTOR=A:B"))?;
+    if factor.trim() != "development_weight" {
+        return Err(bad("only development_weight can vary (indicator weights are freed with --free)"));
+    }
+    let (a, b) = range.split_once(':').ok_or_else(|| bad("expected A:B"))?;
+    let num = |s: &str| s.trim().parse::<f64>().map_err(|_| bad(&format!("'{}' is not a number", s.trim())));
+    Ok((num(a)?, num(b)?))
+}
