@@ -395,14 +395,14 @@ impl ObservedAllocation {
 fn convert(value: u64, per_times_scale: u64, scale: u64) -> Option<u64> {
     let num = value as u128 * scale as u128;
     let den = per_times_scale as u128;
-    (den > 0 && num % den == 0).then(|| (num / den) as u64)
+    (den > 0 && num.is_multiple_of(den)).then(|| (num / den) as u64)
 }
 
 fn per_firm_text(column: &str, per_firm: u64, percent: u64) -> String {
     match column {
         "first_tranche_wan" => {
             let cents = per_firm * percent; // 万元 × 100
-            if cents % 100 == 0 {
+            if cents.is_multiple_of(100) {
                 format!("{}", cents / 100)
             } else {
                 format!("{}.{:02}", cents / 100, cents % 100)

@@ -16,6 +16,7 @@
 //! keeps this linearity (the normalised columns do not depend on the weights); the region
 //! multipliers m stay fixed (they multiply, they do not add).
 
+use super::linear::Terms;
 use crate::scenario::Scenario;
 
 /// The development weight in a calibration.
@@ -147,7 +148,7 @@ impl Components {
     }
 
     /// Coordinate `c` as a ratio of components: (numerator, denominator) terms.
-    pub fn ratio(&self, coord: usize) -> (Vec<(usize, f64)>, Vec<(usize, f64)>) {
+    pub fn ratio(&self, coord: usize) -> (Terms, Terms) {
         let free: Vec<usize> = (0..self.indicators).filter(|&j| self.free[j]).collect();
         if coord < free.len() {
             let j = free[coord];

@@ -24,6 +24,9 @@ const TIME_LIMIT_SECONDS: f64 = 20.0;
 /// Finite box for the Charnes–Cooper variables (see [`Lp::maximise_ratio`]).
 const TRANSFORMED_BOX: f64 = 1e9;
 
+/// Sparse linear terms: (variable, coefficient).
+pub(crate) type Terms = Vec<(usize, f64)>;
+
 /// The relation of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Op {

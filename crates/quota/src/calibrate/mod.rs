@@ -263,7 +263,8 @@ pub struct SlotRange {
     pub max: u64,
 }
 
-/// The grid: how many weightings were allocated and how many reproduced the observation.
+/// The grid (with any candidate weightings tried before it): how many weightings were
+/// allocated and how many reproduced the observation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct GridCount {
     /// Weightings allocated.
@@ -807,10 +808,8 @@ fn grid_search(
                 points.push(q);
                 let k = points.len() - 1;
                 let got = eval.slots(&ctx.comps.at(&points[k])).expect("a witness allocates").to_vec();
-                for i in 0..n {
-                    slot_lo[i] = got[i];
-                    slot_hi[i] = got[i];
-                }
+                slot_lo.copy_from_slice(&got);
+                slot_hi.copy_from_slice(&got);
                 witnesses.push(k);
             }
             Some((q, l1)) => {

@@ -322,12 +322,16 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
         }
     }
     if let Some(g) = m.grid {
-        b.push(Block::Line(format!(
-            "grid: {} of {} weightings ({}%) reproduce the observed units",
+        let mut line = format!(
+            "weightings searched (grid and candidates): {} of {} ({}%) reproduce the observed units",
             g.matching,
             g.points,
             percent(g.matching, g.points)
-        )));
+        );
+        if g.matching == 0 && matches!(m.verdict, Verdict::Consistent | Verdict::OnlyAtTies) {
+            line.push_str(" — the set is narrower than the grid's step");
+        }
+        b.push(Block::Line(line));
     }
     if !c.complete && !m.slot_ranges.is_empty() {
         b.push(Block::Line("every unit's slots over the witnesses (at least this range):".into()));
