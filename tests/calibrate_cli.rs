@@ -108,7 +108,7 @@ fn the_continuing_list_is_outside_the_default_bounds_and_inconsistent_without_th
 fn every_format_and_the_same_bytes_twice() {
     let base = ["calibrate", "--observed", "data/observed/2024-batch1-tianjin.csv", "--grid", "2000"];
     for (format, start) in
-        [("table", "calibrate: scenario"), ("md", "# calibrate: scenario"), ("csv", "method,verdict,basis")]
+        [("table", "calibrate: scenario"), ("md", "### calibrate: scenario"), ("csv", "method,verdict,basis")]
     {
         let mut args = base.to_vec();
         args.extend(["--format", format]);
@@ -149,7 +149,7 @@ fn bad_input_is_located_and_exits_2() {
         ),
         (
             vec!["calibrate", s, "--observed", "ok.csv", "--free", "xiaojuren,cultivaton"],
-            vec!["did you mean 'cultivation'?"],
+            vec!["--free: 'cultivaton'", "did you mean 'cultivation'?"],
         ),
         (
             vec!["calibrate", s, "--observed", "ok.csv", "--vary", "delta=0:1"],

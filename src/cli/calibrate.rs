@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use quota::apportion::Method;
-use quota::calibrate::{calibrate, Bounds, CalibrateSpec, DEFAULT_GRID_POINTS};
+use quota::calibrate::{calibrate, Bounds, CalibrateError, CalibrateSpec, DEFAULT_GRID_POINTS};
 use quota::error::Location;
 use quota::observed::ObservedAllocation;
 
@@ -73,19 +73,22 @@ pub fn run(args: Args) -> Result<(), Failure> {
         total: args.total,
         grid_points: args.grid,
     };
-    let result = calibrate(&scenario, &observed, &slots, &spec).map_err(|e| {
-        if e.is_bad_input() {
-            input(anyhow::anyhow!("{label}: {e}"))
-        } else {
-            internal(e)
+    let result = calibrate(&scenario, &observed, &slots, &spec).map_err(|e| match &e {
+        // Name what is at fault: the flag, or the observed file.
+        CalibrateError::Spec { field, .. } => {
+            let at = match *field {
+                "free" => "--free",
+                "development" => "--vary",
+                "methods" => "--method",
+                "bounds" => "--bounds",
+                "total" if args.total.is_some() => "--total",
+                _ => label.as_str(),
+            };
+            input(anyhow::anyhow!("{at}: {e}"))
         }
+        _ => internal(e),
     })?;
-    let text = match args.format {
-        Format::Table => quota::render::calibrate::text(&result),
-        Format::Md => quota::render::calibrate::markdown(&result),
-        Format::Csv => quota::render::calibrate::csv(&result).map_err(internal)?,
-        Format::Json => quota::render::json("calibrate", &result).map_err(internal)?,
-    };
+    let text = quota::render::calibrate::render(&result, args.format.into()).map_err(internal)?;
     output::emit(args.output.as_deref(), text.as_bytes())
 }
 

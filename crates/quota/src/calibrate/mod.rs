@@ -124,9 +124,10 @@ impl Default for CalibrateSpec {
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CalibrateError {
-    /// The request does not fit the scenario or the observation (bad input).
-    #[error("{0}")]
-    Spec(String),
+    /// The request does not fit the scenario or the observation (bad input); `field` names the
+    /// part of the request at fault (a [`CalibrateSpec`] field, or `observed`).
+    #[error("{message}")]
+    Spec { field: &'static str, message: String },
     /// The LP solver failed (an internal fault, not an outcome).
     #[error("the linear-program solver failed: {0}")]
     Solver(String),
@@ -138,7 +139,7 @@ pub enum CalibrateError {
 impl CalibrateError {
     /// Whether the user's input is at fault (exit code 2) rather than the program (1).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, CalibrateError::Spec(_))
+        matches!(self, CalibrateError::Spec { .. })
     }
 }
 
@@ -373,21 +374,27 @@ pub fn calibrate(
     slots: &ObservedSlots,
     spec: &CalibrateSpec,
 ) -> Result<Calibration, CalibrateError> {
-    let bad = |m: String| CalibrateError::Spec(m);
+    let bad = |field: &'static str, message: String| CalibrateError::Spec { field, message };
     let n = s.units.len();
     if slots.slots.len() != n {
-        return Err(bad(format!("the observation has {} units, the scenario {n}", slots.slots.len())));
+        return Err(bad(
+            "observed",
+            format!("the observation has {} units, the scenario {n}", slots.slots.len()),
+        ));
     }
     if slots.observed() == 0 {
-        return Err(bad("the observation gives no unit's slots".into()));
+        return Err(bad("observed", "the observation gives no unit's slots".into()));
     }
     let methods = if spec.methods.is_empty() {
         match s.method {
             MethodChoice::Apportion(m) => vec![m],
             MethodChoice::Optimize => {
-                return Err(bad("the scenario uses the optimisation model, which calibrate does not model; \
+                return Err(bad(
+                    "methods",
+                    "the scenario uses the optimisation model, which calibrate does not model; \
                      name apportionment methods (--method M or --method all)"
-                    .into()))
+                        .into(),
+                ))
             }
         }
     } else {
@@ -405,10 +412,13 @@ pub fn calibrate(
                     let hint = crate::input::closest(f, &names)
                         .map(|c| format!("; did you mean '{c}'?"))
                         .unwrap_or_default();
-                    return Err(bad(format!(
-                        "'{f}' is not an indicator of the scenario (its indicators: {}){hint}",
-                        names.join(", ")
-                    )));
+                    return Err(bad(
+                        "free",
+                        format!(
+                            "'{f}' is not an indicator of the scenario (its indicators: {}){hint}",
+                            names.join(", ")
+                        ),
+                    ));
                 }
             }
         }
@@ -418,13 +428,19 @@ pub fn calibrate(
         (None, false) => Development::Absent,
         (None, true) => Development::Fixed(s.development_weight()),
         (Some(_), false) => {
-            return Err(bad("the scenario has no development term ([disparity] development_column): \
+            return Err(bad(
+                "development",
+                "the scenario has no development term ([disparity] development_column): \
                  there is no development_weight to vary"
-                .into()))
+                    .into(),
+            ))
         }
         (Some((lo, hi)), true) => {
             if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi < 1.0) {
-                return Err(bad(format!("development_weight range {lo}:{hi} must satisfy 0 ≤ A ≤ B < 1")));
+                return Err(bad(
+                    "development",
+                    format!("development_weight range {lo}:{hi} must satisfy 0 ≤ A ≤ B < 1"),
+                ));
             }
             Development::Range(lo, hi)
         }
@@ -432,9 +448,10 @@ pub fn calibrate(
     let (total, total_from) = if slots.is_complete() {
         let sum = slots.sum();
         if let Some(t) = spec.total.filter(|&t| t != sum) {
-            return Err(bad(format!(
-                "every unit is observed and the slots sum to {sum}, not the total {t} asked for"
-            )));
+            return Err(bad(
+                "total",
+                format!("every unit is observed and the slots sum to {sum}, not the total {t} asked for"),
+            ));
         }
         (sum, "observed sum")
     } else if let Some(t) = spec.total {
@@ -445,10 +462,10 @@ pub fn calibrate(
         (s.total, "scenario")
     };
     if total == 0 || total > crate::apportion::MAX_SEATS {
-        return Err(bad(format!("total {total} is outside 1..={}", crate::apportion::MAX_SEATS)));
+        return Err(bad("total", format!("total {total} is outside 1..={}", crate::apportion::MAX_SEATS)));
     }
     if slots.sum() > total {
-        return Err(bad(format!("the observed slots sum to {} > the total {total}", slots.sum())));
+        return Err(bad("total", format!("the observed slots sum to {} > the total {total}", slots.sum())));
     }
     let mut prepared = s.clone();
     prepared.total = total;
@@ -462,7 +479,7 @@ pub fn calibrate(
     let floor_sum: u64 = prepared.floors.iter().sum();
     let cap_sum: u64 = prepared.caps.iter().sum();
     if floor_sum > total || cap_sum < total {
-        return Err(bad(format!(
+        return Err(bad("bounds", format!(
             "the scenario's floors (sum {floor_sum}) and caps (sum {cap_sum}) admit no allocation of {total} slots; \
              try the bounds 'none'"
         )));
@@ -685,7 +702,8 @@ fn grid_count(
     minimax: Option<Weighting>,
 ) -> Result<(), CalibrateError> {
     let inconsistent = out.verdict == Verdict::Inconsistent;
-    let mut eval = Evaluator::new(&ctx.prepared, method).map_err(|e| CalibrateError::Spec(e.to_string()))?;
+    let mut eval = Evaluator::new(&ctx.prepared, method)
+        .map_err(|e| CalibrateError::Spec { field: "bounds", message: e.to_string() })?;
     // Starting points of the nearest-fit search: the LP's least-violating weighting and the
     // best grid weighting.
     let mut starts: Vec<(Vec<f64>, &'static str)> = Vec::new();
@@ -762,7 +780,8 @@ fn grid_search(
     if target > 0 {
         points.extend(grid::points(&ctx.comps, target));
     }
-    let mut eval = Evaluator::new(&ctx.prepared, method).map_err(|e| CalibrateError::Spec(e.to_string()))?;
+    let mut eval = Evaluator::new(&ctx.prepared, method)
+        .map_err(|e| CalibrateError::Spec { field: "bounds", message: e.to_string() })?;
     let n = ctx.prepared.units.len();
     let dims = ctx.coords.len();
     let mut witnesses: Vec<usize> = Vec::new();

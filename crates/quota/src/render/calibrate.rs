@@ -1,53 +1,57 @@
-//! `quota calibrate` as text, Markdown and CSV (JSON: `render::json("calibrate", &result)`).
-//! Text and Markdown are the same blocks — headings, sentences, tables — laid out twice; the
-//! sentences say in plain words what was found and how sure it is.
+//! `quota calibrate`'s report in every format: a [`Document`] of headings, sentences and tables
+//! (text, Markdown), one CSV row per method and free weight, and the JSON document
+//! `quota.calibrate/1` (the serialised [`Calibration`]). The sentences say in plain words what
+//! was found and how sure it is; every verdict comes from the result.
 
-use super::layout::{csv_text, markdown_table, text_table, Align};
+use super::document::Document;
+use super::layout::{csv_text, Align};
+use super::{json, Format, RenderError};
 use crate::calibrate::{Basis, Calibration, Check, MethodCalibration, Range, Verdict, Weighting};
 
-enum Block {
-    Heading(String),
-    Line(String),
-    Table(Vec<String>, Vec<Align>, Vec<Vec<String>>),
+/// A [`Document`] whose consecutive sentences form one paragraph (one per line).
+#[derive(Default)]
+struct Report {
+    doc: Document,
+    lines: Vec<String>,
 }
 
-/// The aligned text report.
-pub fn text(c: &Calibration) -> String {
-    let mut out = String::new();
-    for b in blocks(c) {
-        match b {
-            Block::Heading(h) => out.push_str(&format!("\n{h}\n")),
-            Block::Line(l) => out.push_str(&format!("  {l}\n")),
-            Block::Table(h, a, r) => {
-                for line in text_table(&h, &a, &r, false).lines() {
-                    out.push_str(&format!("    {line}\n"));
-                }
-            }
+impl Report {
+    fn flush(&mut self) {
+        if !self.lines.is_empty() {
+            self.doc.para(&self.lines.join("\n"));
+            self.lines.clear();
         }
     }
-    out.trim_start().to_string()
+    fn heading(&mut self, s: &str) {
+        self.flush();
+        self.doc.heading(s);
+    }
+    fn para(&mut self, s: &str) {
+        self.lines.push(s.to_string());
+    }
+    fn table(&mut self, header: &[&str], align: &[Align], rows: Vec<Vec<String>>) {
+        self.flush();
+        self.doc.table(header, align, rows);
+    }
+    fn finish(mut self) -> Document {
+        self.flush();
+        self.doc
+    }
 }
 
-/// The Markdown report.
-pub fn markdown(c: &Calibration) -> String {
-    let mut out = String::new();
-    for (k, b) in blocks(c).into_iter().enumerate() {
-        match b {
-            Block::Heading(h) if k == 0 => out.push_str(&format!("# {h}\n\n")),
-            Block::Heading(h) => out.push_str(&format!("\n## {h}\n\n")),
-            Block::Line(l) => out.push_str(&format!("{l}\n\n")),
-            Block::Table(h, a, r) => {
-                out.push_str(&markdown_table(&h, &a, &r));
-                out.push('\n');
-            }
-        }
-    }
-    out.trim_end().to_string() + "\n"
+/// The report in `format`.
+pub fn render(c: &Calibration, format: Format) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => document(c).text(),
+        Format::Md => document(c).markdown(),
+        Format::Csv => csv(c)?,
+        Format::Json => json("calibrate", c)?,
+    })
 }
 
 /// One CSV row per method and free weight: the verdict, the central weighting's value and the
 /// range (a method with no range gets one row with the weight columns empty).
-pub fn csv(c: &Calibration) -> Result<String, csv::Error> {
+fn csv(c: &Calibration) -> Result<String, csv::Error> {
     let header: Vec<String> = [
         "method",
         "verdict",
@@ -168,24 +172,26 @@ fn percent(part: usize, whole: usize) -> String {
     }
 }
 
-fn blocks(c: &Calibration) -> Vec<Block> {
-    let mut b = Vec::new();
+fn document(c: &Calibration) -> Document {
+    let mut b = Report::default();
     let kind = match c.kind {
         crate::observed::Kind::Allocation => "allocation",
         crate::observed::Kind::Benchmark => "benchmark (a related figure, not this programme's outcome)",
     };
-    b.push(Block::Heading(format!("calibrate: scenario {} against {} ({kind})", c.scenario, c.observed)));
-    b.push(Block::Line(format!(
-        "{} of {} units observed; N = {} ({}); bounds: {}",
-        c.observed_units,
-        c.units,
-        c.total,
-        c.total_from,
-        match c.bounds {
-            crate::calibrate::Bounds::Scenario => "the scenario's floors and caps",
-            crate::calibrate::Bounds::None => "none (floor 0, cap N)",
-        }
-    )));
+    b.heading(&format!("calibrate: scenario {} against {} ({kind})", c.scenario, c.observed));
+    b.para(
+        &(format!(
+            "{} of {} units observed; N = {} ({}); bounds: {}",
+            c.observed_units,
+            c.units,
+            c.total,
+            c.total_from,
+            match c.bounds {
+                crate::calibrate::Bounds::Scenario => "the scenario's floors and caps",
+                crate::calibrate::Bounds::None => "none (floor 0, cap N)",
+            }
+        )),
+    );
     let held: Vec<String> = c
         .indicators
         .iter()
@@ -203,18 +209,15 @@ fn blocks(c: &Calibration) -> Vec<Block> {
             .push_str(&format!("; development_weight held at {}", c.scenario_weighting.development_weight)),
         None => {}
     }
-    b.push(Block::Line(free));
-    b.push(Block::Line(format!(
-        "the scenario's own weighting: {}",
-        weighting_text(c, &c.scenario_weighting)
-    )));
+    b.para(&free);
+    b.para(&(format!("the scenario's own weighting: {}", weighting_text(c, &c.scenario_weighting))));
     for m in &c.methods {
         method_blocks(c, m, &mut b);
     }
-    b
+    b.finish()
 }
 
-fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
+fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
     let title = match m.verdict {
         Verdict::Consistent => "consistent (linear program, exact)",
         Verdict::OnlyAtTies => "consistent only at ties (linear program, exact)",
@@ -226,31 +229,28 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
         Verdict::NotFound => "no witness found (grid search: not a proof)",
         Verdict::Undecided => "undecided",
     };
-    b.push(Block::Heading(format!("method {} — {title}", m.method)));
-    b.push(Block::Line(check_text(&m.scenario_check, "the scenario's own weighting")));
+    b.heading(&format!("method {} — {title}", m.method));
+    b.para(&(check_text(&m.scenario_check, "the scenario's own weighting")));
     match m.verdict {
-        Verdict::Consistent => b.push(Block::Line(format!(
+        Verdict::Consistent => b.para(&(format!(
             "an open set of weightings reproduces every observed unit with no tie; the most central is {:.6} of a slot \
              from every rounding threshold it must not cross",
             m.margin.unwrap_or(0.0)
         ))),
-        Verdict::OnlyAtTies => b.push(Block::Line(
-            "only weightings on a boundary reproduce it: there, claims tie exactly and the tie rule (larger weight, then \
-             the unit listed first) decides as observed"
-                .into(),
-        )),
+        Verdict::OnlyAtTies => b.para("only weightings on a boundary reproduce it: there, claims tie exactly and the tie rule (larger weight, then \
+             the unit listed first) decides as observed"),
         Verdict::Inconsistent if m.basis == Basis::Bounds => {
             let units: Vec<String> = m
                 .outside_bounds
                 .iter()
                 .map(|u| format!("{} {} (floor {}, cap {})", u.name, u.observed, u.floor, u.cap))
                 .collect();
-            b.push(Block::Line(format!(
+            b.para(&(format!(
                 "no weighting can reproduce it: {} (try the bounds 'none' for a figure from another programme)",
                 units.join(", ")
             )));
         }
-        Verdict::Inconsistent => b.push(Block::Line(match m.margin {
+        Verdict::Inconsistent => b.para(&(match m.margin {
             Some(e) => format!(
                 "no weighting of these columns reproduces it: the best any weighting does is to miss a rounding \
                  threshold by {:.6} of a slot",
@@ -261,38 +261,27 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
                      of exactly 0)"
                 .to_string(),
         })),
-        Verdict::Witnessed => b.push(Block::Line(
-            "weightings were found that reproduce every observed unit; the ranges below are at least this wide (a \
-             weighting outside them that also works would lie in an allocation cell narrower than the grid step)"
-                .into(),
-        )),
-        Verdict::NotFound => b.push(Block::Line(
-            "no weighting on the grid, nor the local search, reproduces every observed unit; this is not a proof that \
-             none exists"
-                .into(),
-        )),
-        Verdict::Undecided => b.push(Block::Line(
-            "the search could not decide: too many regimes of units at a bound, or only boundary weightings where the \
-             tie rule did not decide as observed"
-                .into(),
-        )),
+        Verdict::Witnessed => b.para("weightings were found that reproduce every observed unit; the ranges below are at least this wide (a \
+             weighting outside them that also works would lie in an allocation cell narrower than the grid step)"),
+        Verdict::NotFound => b.para("no weighting on the grid, nor the local search, reproduces every observed unit; this is not a proof that \
+             none exists"),
+        Verdict::Undecided => b.para("the search could not decide: too many regimes of units at a bound, or only boundary weightings where the \
+             tie rule did not decide as observed"),
     }
     if let (Some(w), Some(k)) = (&m.central, &m.check) {
         let what = if m.basis == Basis::LinearProgram { "central weighting" } else { "central witness" };
-        b.push(Block::Line(format!("{what}: {}", weighting_text(c, w))));
-        b.push(Block::Line(check_text(k, "re-allocated by quota allocate")));
+        b.para(&(format!("{what}: {}", weighting_text(c, w))));
+        b.para(&(check_text(k, "re-allocated by quota allocate")));
     }
     if !m.ranges.is_empty() {
         let exact = m.ranges.iter().all(|r| r.exact);
-        b.push(Block::Line(if exact {
-            "weight ranges (exact, over the closure; the ends themselves are ties):".to_string()
-        } else {
-            "weight ranges (at least; witnessed):".to_string()
-        }));
-        let header: Vec<String> = ["weight", "min", "max", "central", "just inside both ends"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        b.para(
+            &(if exact {
+                "weight ranges (exact, over the closure; the ends themselves are ties):".to_string()
+            } else {
+                "weight ranges (at least; witnessed):".to_string()
+            }),
+        );
         let rows = m
             .ranges
             .iter()
@@ -309,16 +298,13 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
                 ]
             })
             .collect();
-        b.push(Block::Table(
-            header,
-            vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Left],
+        b.table(
+            &["weight", "min", "max", "central", "just inside both ends"],
+            &[Align::Left, Align::Right, Align::Right, Align::Right, Align::Left],
             rows,
-        ));
+        );
         if m.basis == Basis::LinearProgram {
-            b.push(Block::Line(format!(
-                "{} regime(s) of the units at a bound; {} LP solves",
-                m.regimes, m.solves
-            )));
+            b.para(&(format!("{} regime(s) of the units at a bound; {} LP solves", m.regimes, m.solves)));
         }
     }
     if let Some(g) = m.grid {
@@ -331,12 +317,10 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
         if g.matching == 0 && matches!(m.verdict, Verdict::Consistent | Verdict::OnlyAtTies) {
             line.push_str(" — the set is narrower than the grid's step");
         }
-        b.push(Block::Line(line));
+        b.para(&line);
     }
     if !c.complete && !m.slot_ranges.is_empty() {
-        b.push(Block::Line("every unit's slots over the witnesses (at least this range):".into()));
-        let header: Vec<String> =
-            ["code", "name", "observed", "min", "max"].iter().map(|s| s.to_string()).collect();
+        b.para("every unit's slots over the witnesses (at least this range):");
         let rows = m
             .slot_ranges
             .iter()
@@ -350,22 +334,22 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
                 ]
             })
             .collect();
-        b.push(Block::Table(
-            header,
-            vec![Align::Left, Align::Left, Align::Right, Align::Right, Align::Right],
+        b.table(
+            &["code", "name", "observed", "min", "max"],
+            &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right],
             rows,
-        ));
+        );
     }
     if let Some(n) = &m.nearest {
-        b.push(Block::Line(format!(
+        b.para(
+            &(format!(
             "nearest explanation found (search started from the {} weighting): {} slot(s) off in total; {}",
             if n.found_by == "minimax" { "LP's least-violating" } else { "best grid" },
             n.l1,
             weighting_text(c, &n.weighting)
-        )));
+        )),
+        );
         if !n.unexplained.is_empty() {
-            let header: Vec<String> =
-                ["code", "name", "observed", "at this weighting"].iter().map(|s| s.to_string()).collect();
             let rows = n
                 .unexplained
                 .iter()
@@ -378,10 +362,12 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Vec<Block>) {
                     ]
                 })
                 .collect();
-            b.push(Block::Line(
-                "units it does not reproduce (every other observed unit it reproduces exactly):".into(),
-            ));
-            b.push(Block::Table(header, vec![Align::Left, Align::Left, Align::Right, Align::Right], rows));
+            b.para("units it does not reproduce (every other observed unit it reproduces exactly):");
+            b.table(
+                &["code", "name", "observed", "at this weighting"],
+                &[Align::Left, Align::Left, Align::Right, Align::Right],
+                rows,
+            );
         }
     }
 }
