@@ -273,3 +273,10 @@ fn validate_reports_every_problem() {
         None,
     );
 }
+
+#[test]
+fn validate_lists_an_unreadable_data_file_of_a_scenario_as_its_problem() {
+    let f = Fixture::new(|t| t.replace("indicators = \"indicators.csv\"", "indicators = \"nope.csv\""));
+    let o = common::quota_in(f.dir.path(), &["validate", "s.toml"]);
+    assert_bad_input(&o, &["s.toml: 1 problem(s)\n  - nope.csv: cannot read the file"], None);
+}

@@ -30,9 +30,7 @@ fn file(text: &str) -> ScenarioFile {
 }
 
 fn scenario(text: &str) -> Scenario {
-    let units = units();
-    let ind = IndicatorTable::parse(INDICATORS, Location::file("indicators.csv"), &units).unwrap();
-    Scenario::build(&file(text), &units, &ind, Location::file("s.toml")).unwrap()
+    Scenario::from_toml("s.toml", text).unwrap()
 }
 
 fn labels() -> InputLabels {
@@ -162,4 +160,26 @@ fn validation_lists_every_problem_of_a_scenario() {
     assert_eq!(v.file, "s.toml");
     assert_eq!(v.problems.len(), 2, "{:?}", v.problems);
     assert!(validate::scenario(&file(SCENARIO), &units, &ind, Location::file("s.toml")).is_ok());
+}
+
+#[test]
+fn a_scenario_file_is_validated_with_the_data_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    let write = |text: &str| std::fs::write(&path, text).unwrap();
+    let source = || quota::scenario::Source::file(&path).unwrap();
+    write(&SCENARIO.replace("../units.csv", "nope.csv"));
+    let v = validate::scenario_source(&source());
+    assert_eq!(v.problems.len(), 1, "{v:?}");
+    assert!(v.problems[0].contains("nope.csv: cannot read the file"), "{v:?}");
+    write("total = = 3\n");
+    assert!(validate::scenario_source(&source()).problems[0].contains("line 1"));
+    std::fs::copy("data/units.csv", dir.path().join("units.csv")).unwrap();
+    std::fs::copy("data/indicators.csv", dir.path().join("indicators.csv")).unwrap();
+    write(&SCENARIO.replace("../", "").replace("services_bp = 500", "services_bp = 600"));
+    let v = validate::scenario_source(&source());
+    assert_eq!(v.file, path.display().to_string());
+    assert_eq!(v.problems.len(), 1, "{v:?}");
+    write(&SCENARIO.replace("../", ""));
+    assert!(validate::scenario_source(&source()).is_ok());
 }

@@ -13,12 +13,11 @@ use quota::apportion::tool::apportion_table;
 use quota::apportion::Method;
 use quota::eligibility::{Date, Registry, ScreeningReport};
 use quota::error::Location;
-use quota::indicators::IndicatorTable;
 use quota::programme::{run_from, Programme};
 use quota::render::{self, Format};
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::{self, BoundsEntry, Inputs, Overrides, Scenario, ScenarioFile, Source};
 use quota::stamp::Stamp;
-use quota::units::{parse_units, Units};
+use quota::units::parse_units;
 use quota::weighting::{
     parse_ahp_csv, scenario_weights, weigh, DeriveOptions, IndicatorMatrix, Scheme, WeightsInput,
 };
@@ -27,36 +26,28 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
 }
 
-/// A scenario file of the repository loaded as `quota` loads it from the repository root
-/// (its data files relative to it), with the same labels.
+/// A scenario file of the repository, loaded by the library as `quota` loads it (tests run
+/// in the repository root, as the binary does here): same files, same labels.
 struct Loaded {
     scenario: Scenario,
-    file: ScenarioFile,
-    units: Units,
-    labels: InputLabels,
-    texts: [String; 3],
+    inputs: Inputs,
 }
 
 fn load(rel: &str) -> Loaded {
-    let text = read(rel);
-    let file = ScenarioFile::parse(&text, Location::file(rel)).unwrap();
-    let dir = Path::new(rel).parent().unwrap();
-    let units_label = dir.join(file.units.as_deref().unwrap()).display().to_string();
-    let ind_label = dir.join(file.indicators.as_deref().unwrap()).display().to_string();
-    let (units_text, ind_text) = (read(&units_label), read(&ind_label));
-    let units = parse_units(&units_text, Location::file(&units_label)).unwrap();
-    let ind = IndicatorTable::parse(&ind_text, Location::file(&ind_label), &units).unwrap();
-    let scenario = Scenario::build(&file, &units, &ind, Location::file(rel)).unwrap();
-    let labels = InputLabels { scenario: rel.into(), units: units_label, indicators: ind_label };
-    Loaded { scenario, file, units, labels, texts: [text, units_text, ind_text] }
+    let (scenario, inputs) =
+        scenario::load(Source::file(Path::new(rel)).unwrap(), &Overrides::default()).unwrap();
+    Loaded { scenario, inputs }
 }
 
 impl Loaded {
     fn report(&self) -> AllocationReport {
         let s = &self.scenario;
-        let [text, units, ind] = &self.texts;
-        let stamp = Stamp::of_run(s, text, Location::file(&self.labels.scenario), units, ind).unwrap();
-        AllocationReport::new(s, allocate(s).unwrap(), stamp, self.labels.clone())
+        let stamp = Stamp::of_inputs(s, &self.inputs).unwrap();
+        AllocationReport::new(s, allocate(s).unwrap(), stamp, InputLabels::of(&self.inputs))
+    }
+
+    fn bounds(&self) -> BoundsEntry {
+        ScenarioFile::parse(&self.inputs.scenario.text, self.inputs.scenario.location()).unwrap().bounds
     }
 }
 
@@ -149,10 +140,10 @@ fn plan_writes_the_programme_run() {
     let registry = Registry::parse(
         &read("data/registry/firms.csv"),
         Location::file("data/registry/firms.csv"),
-        &base.units,
+        &base.inputs.units,
     )
     .unwrap();
-    let plan = run_from(&programme, &base.scenario, &base.file.bounds, Some(&registry)).unwrap();
+    let plan = run_from(&programme, &base.scenario, &base.bounds(), Some(&registry)).unwrap();
     for (flag, format) in [("json", Format::Json), ("csv", Format::Csv), ("md", Format::Md)] {
         let expected = render::plan::render(&plan, format, true).unwrap();
         assert_eq!(run(&["plan", PROGRAMME, "--per-unit", "--format", flag]), expected, "{flag}");
@@ -207,7 +198,7 @@ fn eligible_writes_the_screening() {
 fn weights_writes_the_derived_weights() {
     const SCENARIO: &str = "data/scenarios/2024-batch1.toml";
     let l = load(SCENARIO);
-    let source = format!("{SCENARIO} (indicators: {})", l.labels.indicators);
+    let source = format!("{SCENARIO} (indicators: {})", l.inputs.indicators_source.label);
     let options = DeriveOptions { manual: Some(scenario_weights(&l.scenario)), ..DeriveOptions::default() };
     for scheme in [Scheme::Entropy, Scheme::Critic, Scheme::Pca, Scheme::Manual] {
         let matrix = IndicatorMatrix::of_scenario(&l.scenario).unwrap();

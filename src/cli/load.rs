@@ -5,7 +5,7 @@ use std::path::Path;
 
 use quota::scenario::{Scenario, Source};
 
-pub use quota::scenario::{Inputs as ScenarioInputs, Overrides, BUNDLED_INDICATORS, BUNDLED_UNITS};
+pub use quota::scenario::{Inputs as ScenarioInputs, Overrides, BUNDLED_UNITS};
 
 use super::{input, Failure};
 

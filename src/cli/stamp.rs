@@ -15,17 +15,10 @@ use super::load::{read_text, ScenarioInputs};
 use super::output;
 use super::{input, internal, Failure};
 
-/// The stamp of a run of scenario `s` (built from `inputs`, with any command-line overrides
+/// The stamp of a run of scenario `s` (loaded from `inputs`, with any command-line overrides
 /// already applied to `s`).
 pub fn stamp_of(s: &Scenario, inputs: &ScenarioInputs) -> Result<Stamp, Failure> {
-    Stamp::of_run(
-        s,
-        &inputs.scenario.text,
-        inputs.scenario.location(),
-        &inputs.units_source.text,
-        &inputs.indicators_source.text,
-    )
-    .map_err(|e| match e {
+    Stamp::of_inputs(s, inputs).map_err(|e| match e {
         RunStampError::Scenario(e) => internal(e),
         e => input(e),
     })
@@ -33,11 +26,7 @@ pub fn stamp_of(s: &Scenario, inputs: &ScenarioInputs) -> Result<Stamp, Failure>
 
 /// The labels of the files a scenario was read from.
 pub fn labels(inputs: &ScenarioInputs) -> InputLabels {
-    InputLabels {
-        scenario: inputs.scenario.label.clone(),
-        units: inputs.units_source.label.clone(),
-        indicators: inputs.indicators_source.label.clone(),
-    }
+    InputLabels::of(inputs)
 }
 
 /// `--check-stamp FILE`: compares FILE's stamp with `now` (the stamp of the current inputs)

@@ -3,7 +3,8 @@
 //! column), an apportion weight table (`name` and `weight`), or an indicator table (`code`);
 //! each row of a unit table and each cell of an indicator table is checked on its own, so
 //! all bad rows and cells are reported. A scenario's problems are those of
-//! [`Scenario::build`], which collects them all.
+//! [`Scenario::build`], which collects them all ([`scenario`]; from its file,
+//! [`scenario_source`]).
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use crate::apportion::table::WeightTable;
 use crate::error::{DataError, Location};
 use crate::indicators::IndicatorTable;
 use crate::input::CsvTable;
-use crate::scenario::{Scenario, ScenarioFile};
+use crate::scenario::{Inputs, Scenario, ScenarioFile, Source};
 use crate::units::Units;
 
 /// The problems found in one file (none: the file is valid).
@@ -95,9 +96,19 @@ pub fn scenario(file: &ScenarioFile, units: &Units, indicators: &IndicatorTable,
     Validation { file: at.source, problems }
 }
 
-/// One problem that stops a file from being read at all (its syntax, a data file it names).
-pub fn unreadable(file: &str, problem: String) -> Validation {
-    Validation { file: file.to_string(), problems: vec![problem] }
+/// Validates the scenario in `source`: its syntax, then the data files it names (read
+/// relative to it, or the bundled ones), then every problem of [`scenario`]. A syntax error or
+/// an unreadable data file is the one problem reported.
+pub fn scenario_source(source: &Source) -> Validation {
+    let unreadable = |problem: String| Validation { file: source.label.clone(), problems: vec![problem] };
+    let file = match ScenarioFile::parse(&source.text, source.location()) {
+        Ok(f) => f,
+        Err(e) => return unreadable(e.to_string()),
+    };
+    match Inputs::load(source, &file) {
+        Ok(inputs) => scenario(&file, &inputs.units, &inputs.indicators, source.location()),
+        Err(e) => unreadable(e.to_string()),
+    }
 }
 
 /// Every bad row of a unit table (unknown parents are left to the whole-table check).

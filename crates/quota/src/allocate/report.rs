@@ -10,7 +10,7 @@ use super::Allocation;
 use crate::apportion::Method;
 use crate::check::{check_apportionment, CheckError};
 use crate::optimize::{GroupReport, OptOutcome};
-use crate::scenario::Scenario;
+use crate::scenario::{Inputs, Scenario};
 use crate::stamp::Stamp;
 
 /// The labels of the files a scenario was read from (paths as given, or `<bundled>/…`).
@@ -22,6 +22,17 @@ pub struct InputLabels {
     pub units: String,
     /// The indicator table.
     pub indicators: String,
+}
+
+impl InputLabels {
+    /// The labels of the files a scenario was loaded from.
+    pub fn of(inputs: &Inputs) -> InputLabels {
+        InputLabels {
+            scenario: inputs.scenario.label.clone(),
+            units: inputs.units_source.label.clone(),
+            indicators: inputs.indicators_source.label.clone(),
+        }
+    }
 }
 
 /// An indicator column of the scenario and its normalised weight.

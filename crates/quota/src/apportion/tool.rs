@@ -8,7 +8,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::table::WeightTable;
-use super::{apportion, bounded_quotas, Method, Problem, TIE_BREAK_RULE};
+use super::{apportion, bounded_quotas, check_work, Method, Problem, TIE_BREAK_RULE};
 use crate::allocate::TieReport;
 use crate::check::{check_apportionment, CheckError};
 use crate::error::{ApportionError, DataError, Location};
@@ -57,7 +57,8 @@ pub enum ToolError {
     /// The table does not parse (names the file, line and column).
     #[error(transparent)]
     Table(#[from] DataError),
-    /// Its bounds are infeasible for the number of seats (or the weights all zero).
+    /// Its bounds are infeasible for the number of seats (or the weights all zero), or the
+    /// problem is too large for the method.
     #[error("{label}: {problem}")]
     Problem {
         /// The table's label.
@@ -94,7 +95,7 @@ pub fn apportion_table(
     seats: u64,
 ) -> Result<TableApportionment, ToolError> {
     let table = WeightTable::parse(text, Location::file(label))?;
-    super::check_work(method, table.names.len(), seats)
+    check_work(method, table.names.len(), seats)
         .map_err(|problem| ToolError::Problem { label: label.to_string(), problem })?;
     let upper = table.upper.clone().unwrap_or_else(|| vec![seats; table.names.len()]);
     let problem = Problem::with_bounds(table.weights.clone(), table.lower.clone(), upper, seats, &|i| {

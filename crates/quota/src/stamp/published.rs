@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use super::{Stamp, StampError, STAMP_PREFIX};
 use crate::error::{DataError, Location, ScenarioError};
-use crate::scenario::{Scenario, ScenarioFile};
+use crate::scenario::{Inputs, Scenario, ScenarioFile};
 
 /// Why the stamp of a run could not be computed.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -44,6 +44,18 @@ impl Stamp {
         file.total = s.total;
         file.merge_cities = s.merged;
         Ok(Stamp::compute_for(s, &file, units_text, indicators_text)?)
+    }
+
+    /// The stamp of a run of `s`, a scenario loaded from `inputs` ([`crate::scenario::load`])
+    /// with any overrides applied to `s` (see [`Stamp::of_run`]).
+    pub fn of_inputs(s: &Scenario, inputs: &Inputs) -> Result<Stamp, RunStampError> {
+        Stamp::of_run(
+            s,
+            &inputs.scenario.text,
+            inputs.scenario.location(),
+            &inputs.units_source.text,
+            &inputs.indicators_source.text,
+        )
     }
 }
 
