@@ -115,8 +115,12 @@ fn a_plan_finds_batches_by_year_or_position_and_sums_its_money() {
     assert_eq!((plan.inputs.programme.as_str(), plan.inputs.registry.as_deref()), ("p.toml", None));
     assert!(plan.batches.iter().all(|b| b.firm_ids.is_empty()));
     // A registry pool names the supported firms; without registry nor caps column: an error.
-    let plan = run_from(&p, &s, &bounds, Some(&registry())).unwrap();
-    assert_eq!(plan.batches[1].firm_ids.len(), 500);
+    let reg = registry();
+    let plan = run_from(&p, &s, &bounds, Some(&reg)).unwrap();
+    let ids = &plan.batches[1].firm_ids;
+    assert_eq!(ids.len(), 500);
+    let expected: Vec<&str> = plan.batches[1].firms.iter().map(|&f| reg.firms[f].id.as_str()).collect();
+    assert_eq!(ids.iter().collect::<Vec<_>>(), expected);
     assert_eq!(plan.inputs.registry.as_deref(), Some("firms.csv"));
     let no_caps = SCENARIO.replace("caps_column = \"eligible_firms\"", "");
     let e = run_from(&p, &scenario(&no_caps), &file(&no_caps).bounds, None).unwrap_err().to_string();

@@ -39,7 +39,7 @@ use crate::units::Units;
 pub use cashflow::{cash_flow, BatchOutcome, CashFlow, Flow, UnitOutcome};
 pub use file::{Batch, Outcomes, Programme, Shares, BP};
 pub use pool::{apply_caps, PoolError, UnitShortfall};
-pub use report::{run_from, NoSuchBatch, PlanInputs};
+pub use report::{run_from, FirmIds, NoSuchBatch, PlanInputs};
 
 /// A programme that cannot be run as written.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -133,7 +133,7 @@ pub struct BatchResult {
     /// registry order.
     pub firms: Vec<usize>,
     /// Their ids (the registry's `id` column), in the same order.
-    pub firm_ids: Vec<String>,
+    pub firm_ids: FirmIds,
 }
 
 impl BatchResult {
@@ -297,8 +297,8 @@ pub fn run(
             }
         };
         let firm_ids = match pool {
-            Pool::Registry { registry, .. } => firms.iter().map(|&f| registry.firms[f].id.clone()).collect(),
-            Pool::Counts(_) => vec![],
+            Pool::Registry { registry, .. } => firms.iter().map(|&f| registry.firms[f].id.as_str()).collect(),
+            Pool::Counts(_) => FirmIds::default(),
         };
         results.push(BatchResult {
             batch: batch.clone(),

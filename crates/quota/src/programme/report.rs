@@ -63,6 +63,50 @@ pub fn run_from(
     }
 }
 
+/// Firm ids in one buffer: a batch names a thousand firms or more, and one allocation for all
+/// of them (not one per id) keeps naming them out of a programme run's cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FirmIds {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl FirmIds {
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.text[a..b])
+    }
+}
+
+impl<'a> FromIterator<&'a str> for FirmIds {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut ids = FirmIds { text: String::new(), ends: Vec::with_capacity(iter.size_hint().0) };
+        for id in iter {
+            ids.text.push_str(id);
+            ids.ends.push(ids.text.len());
+        }
+        ids
+    }
+}
+
+impl Serialize for FirmIds {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// A batch asked for that the plan does not have.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoSuchBatch {
@@ -175,7 +219,7 @@ struct BatchView<'a> {
     withheld_firms: u64,
     ties: &'a [TieReport],
     units: Vec<BatchUnitView<'a>>,
-    firms: &'a [String],
+    firms: &'a FirmIds,
 }
 
 impl<'a> From<&'a BatchResult> for BatchView<'a> {
