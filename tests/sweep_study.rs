@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::path::Path;
 
 use quota::allocate::allocate;
+use quota::render::Format;
 use quota::scenario::Scenario;
 use quota::sweep::{
     study, DesignDetails, GridSpec, Hooks, MonteCarloSpec, OatSpec, SobolSpec, SweepError, SweepSpec,
@@ -130,8 +131,8 @@ fn a_study_does_not_depend_on_the_number_of_threads() {
         let one = on_threads(1, &s, spec).unwrap();
         let two = on_threads(2, &s, spec).unwrap();
         assert_eq!(one, two, "{}", spec.name());
-        let json = quota::render::sweep::json(&one).unwrap();
-        assert_eq!(json, quota::render::sweep::json(&two).unwrap());
+        let json = quota::render::sweep::render(&one, Format::Json).unwrap();
+        assert_eq!(json, quota::render::sweep::render(&two, Format::Json).unwrap());
         assert!(json.starts_with("{\n  \"schema\": \"quota.sweep/1\",\n  \"summary\": "), "{}", spec.name());
     }
 }

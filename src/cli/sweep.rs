@@ -12,13 +12,13 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use quota::render;
-use quota::sweep::{self, Hooks, SweepStudy};
+use quota::sweep::{self, Hooks};
 
 pub use args::Args;
 use args::DesignArg;
 
 use super::load;
-use super::output::{self, Format};
+use super::output;
 use super::output_dir::{check_output_dir, Staging};
 use super::{input, internal, Failure};
 
@@ -110,7 +110,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     study.stamp = Some(stamp);
     match staging {
-        None => output::emit(None, summary(&study, args.format)?.as_bytes()),
+        None => {
+            let text = render::sweep::render(&study, args.format.into()).map_err(internal)?;
+            output::emit(None, text.as_bytes())
+        }
         Some(st) => {
             for (name, content) in render::sweep::files(&study).map_err(internal)? {
                 st.write(&name, &content)?;
@@ -127,14 +130,4 @@ pub fn run(args: Args) -> Result<(), Failure> {
             Ok(())
         }
     }
-}
-
-/// The summary in one format.
-fn summary(study: &SweepStudy, format: Format) -> Result<String, Failure> {
-    Ok(match format {
-        Format::Table => render::sweep::text(study),
-        Format::Md => render::sweep::markdown(study),
-        Format::Csv => render::sweep::csv(study).map_err(internal)?,
-        Format::Json => render::sweep::json(study).map_err(internal)?,
-    })
 }

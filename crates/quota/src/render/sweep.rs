@@ -3,44 +3,26 @@
 //! Sobol indices and one-at-a-time breakpoints as CSV). Every text output carries the study's
 //! stamp (last line of text and Markdown, `# ` first line of every CSV, `stamp` in JSON).
 
-use thiserror::Error;
-
 use crate::sweep::oat::TOLERANCE;
 use crate::sweep::svg::{self, SobolRow, StepSeries, TornadoRow};
 use crate::sweep::{DesignDetails, OatFactor, SobolIndices, SweepStudy};
 
 use super::layout::{csv_text, table, Align};
+use super::{Format, RenderError};
 
-/// A sweep output that could not be rendered.
-#[derive(Debug, Error)]
-pub enum RenderError {
-    /// CSV writing failed.
-    #[error(transparent)]
-    Csv(#[from] csv::Error),
-    /// JSON serialisation failed.
-    #[error(transparent)]
-    Json(#[from] serde_json::Error),
-}
-
-/// The summary as aligned text (the terminal's table).
-pub fn text(study: &SweepStudy) -> String {
-    report(study, false)
-}
-
-/// The summary as Markdown.
-pub fn markdown(study: &SweepStudy) -> String {
-    report(study, true)
-}
-
-/// The per-unit summary as CSV (stamp comment first).
-pub fn csv(study: &SweepStudy) -> Result<String, RenderError> {
-    let (h, _, rows) = summary_table(study, true);
-    Ok(format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?))
-}
-
-/// The JSON document: the study's serialisation with its schema (`quota.sweep/1`).
-pub fn json(study: &SweepStudy) -> Result<String, RenderError> {
-    Ok(super::json("sweep", study)?)
+/// The summary in `format`: the report as aligned text or Markdown (per-unit table, notes,
+/// Sobol indices, breakpoints, stamp), the per-unit table as CSV (stamp comment first), or the
+/// JSON document — the study's serialisation with its schema (`quota.sweep/1`).
+pub fn render(study: &SweepStudy, format: Format) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => report(study, false),
+        Format::Md => report(study, true),
+        Format::Csv => {
+            let (h, _, rows) = summary_table(study, true);
+            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?)
+        }
+        Format::Json => super::json("sweep", study)?,
+    })
 }
 
 /// The files of an output directory, as (name, content): `summary.{txt,csv,json,md}`,
@@ -48,13 +30,16 @@ pub fn json(study: &SweepStudy) -> Result<String, RenderError> {
 /// `sobol.svg` and `sobol.csv`. (`scenarios.csv` is streamed through the rows sink while the
 /// sweep runs.)
 pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
-    let mut out: Vec<(String, Vec<u8>)> = vec![
-        ("summary.txt".into(), text(study).into_bytes()),
-        ("summary.csv".into(), csv(study)?.into_bytes()),
-        ("summary.json".into(), json(study)?.into_bytes()),
-        ("summary.md".into(), markdown(study).into_bytes()),
-        ("tornado.svg".into(), tornado(study).into_bytes()),
-    ];
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, format) in [
+        ("summary.txt", Format::Table),
+        ("summary.csv", Format::Csv),
+        ("summary.json", Format::Json),
+        ("summary.md", Format::Md),
+    ] {
+        out.push((name.into(), render(study, format)?.into_bytes()));
+    }
+    out.push(("tornado.svg".into(), tornado(study).into_bytes()));
     for f in &study.oat {
         let name = format!("oat-{}.svg", f.factor.replace([':', '/', ' '], "_"));
         out.push((name, oat_chart(study, f).into_bytes()));
