@@ -12,10 +12,13 @@
 //!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
 //!   report).
 //! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
+//! - [`compare`]: `quota compare` (schemes × methods on one scenario; [`compare::diff`]: two
+//!   scenarios side by side) as text, Markdown, CSV, JSON and SVG.
 
 pub mod allocate;
 pub mod announcement;
 pub mod apportion;
+pub mod compare;
 pub mod document;
 pub mod eligible;
 mod error;
