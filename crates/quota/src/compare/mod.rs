@@ -7,15 +7,16 @@
 //!   by side, into a [`DiffStudy`];
 //! - [`SchemeSpec`]: one entry of a scheme list (`entropy`, `ahp:FILE`), parsed, not read;
 //! - [`allocate_with`]: a scenario re-allocated with other indicator weights and another method;
-//! - [`metrics`]: what a planner asks of each allocation — distance from the split each
+//! - [`mod@metrics`]: what a planner asks of each allocation — distance from the split each
 //!   indicator alone would give, inequality of slots per 小巨人 firm, regional shares, units held
-//!   by their bounds, ties and quota-rule violations (definitions in [`metrics`]);
-//! - [`diff`]: the unit-by-unit difference in slots and money between two allocations;
+//!   by their bounds, ties and quota-rule violations (definitions in [`mod@metrics`]);
+//! - [`mod@diff`]: the unit-by-unit difference in slots and money between two allocations;
 //! - [`svg`]: a grouped bar chart of slots by unit, one colour per column.
 //!
 //! The library reads no files: the CLI reads an `ahp:FILE` and passes the parsed matrix in.
 //! Presentation (tables, CSV, JSON, the chart) is in [`crate::render::compare`].
 
+pub mod column_metrics;
 pub mod diff;
 pub mod diff_study;
 pub mod metrics;
@@ -36,6 +37,7 @@ use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::ScoringError;
 use crate::weighting::{Scheme, UnknownScheme, WeightingError};
 
+pub use column_metrics::{ColumnMetrics, GiniSummary, RegionShare, SplitDeviation, UnitsOutsideQuota};
 pub use diff::{diff, ScenarioDiff, Side, UnitChange};
 pub use diff_study::{diff_study, DiffSide, DiffStudy, DiffTotals, DiffUnit, LargestChange};
 pub use metrics::{
@@ -44,8 +46,8 @@ pub use metrics::{
 };
 pub use spec::{column_labels, CompareSpec, FirmCounts, SchemeChoice, DEFAULT_FIRMS_COLUMN, DEFAULT_SCHEMES};
 pub use study::{
-    baseline_method, study, Baseline, BaselineWeights, Column, ColumnMetrics, CompareStudy, GiniSummary,
-    Keyed, RegionShare, SchemeWeights, SplitDeviation, Summary, UnitRow, UnitsOutsideQuota,
+    baseline_method, study, Baseline, BaselineWeights, Column, CompareStudy, IndicatorSplit, Keyed,
+    SchemeWeights, Summary, UnitRow,
 };
 
 /// Why a comparison could not be set up or computed.

@@ -76,7 +76,7 @@ impl FirmCounts {
     }
 }
 
-/// What [`super::study`] computes. Everything but the schemes and methods has a default that
+/// What [`super::study()`] computes. Everything but the schemes and methods has a default that
 /// needs no input (see the fields).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareSpec {
