@@ -9,7 +9,7 @@ use quota::compare::{self, CompareError, CompareSpec, FirmCounts, SchemeChoice, 
 use quota::error::Location;
 use quota::indicators::IndicatorTable;
 use quota::render;
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::{Inputs, MethodChoice, Overrides, Scenario, ScenarioFile, Source};
 use quota::units::{parse_units, Units};
 use quota::weighting::Scheme;
 
@@ -23,14 +23,14 @@ fn load(toml: &str, units: &str, indicators: &str) -> (Scenario, Units, Indicato
     (s, units, ind)
 }
 
-const BUNDLED: &str = include_str!("../data/scenarios/2024-batch1.toml");
+/// The bundled scenario with the tables it was read from.
+fn bundled() -> (Scenario, Inputs) {
+    quota::scenario::load(Source::bundled_scenario(), &Overrides::default()).unwrap()
+}
 
-fn bundled(edit: impl Fn(String) -> String) -> (Scenario, Units, IndicatorTable) {
-    load(
-        &edit(BUNDLED.to_string()),
-        include_str!("../data/units.csv"),
-        include_str!("../data/indicators.csv"),
-    )
+/// The bundled scenario's text, edited, as another planner's scenario.
+fn edited(label: &str, edit: impl Fn(String) -> String) -> Scenario {
+    Scenario::from_toml(label, &edit(quota::scenario::BUNDLED_SCENARIO.to_string())).unwrap()
 }
 
 fn slots(a: &quota::allocate::Allocation) -> Vec<u64> {
@@ -39,9 +39,10 @@ fn slots(a: &quota::allocate::Allocation) -> Vec<u64> {
 
 #[test]
 fn columns_metrics_and_verdicts_agree_with_the_allocations_they_hold() {
-    let (s, units, ind) = bundled(|t| t);
-    let firms =
-        FirmCounts::from_table(&ind, &units, None, false).unwrap().expect("the bundled file has xiaojuren");
+    let (s, inputs) = bundled();
+    let firms = FirmCounts::from_table(&inputs.indicators, &inputs.units, None, false)
+        .unwrap()
+        .expect("the bundled file has xiaojuren");
     let spec = CompareSpec::default()
         .with_schemes([Scheme::Equal, Scheme::Entropy])
         .with_methods([Method::Webster, Method::Hamilton])
@@ -113,8 +114,8 @@ fn columns_metrics_and_verdicts_agree_with_the_allocations_they_hold() {
 
 #[test]
 fn the_json_is_the_serialisation_of_the_study_with_its_verdicts() {
-    let (s, ..) = bundled(|t| t);
-    let study = compare::study(&s, &CompareSpec::default().with_schemes([Scheme::Cv])).unwrap();
+    let study =
+        compare::study(&Scenario::bundled(), &CompareSpec::default().with_schemes([Scheme::Cv])).unwrap();
     let text = render::compare::json(&study).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let keys: Vec<&str> = doc.as_object().unwrap().keys().map(String::as_str).collect();
@@ -188,7 +189,7 @@ fn a_tiny_scenario_by_hand() {
 
 #[test]
 fn the_default_spec_compares_six_schemes_by_the_scenarios_method() {
-    let (s, ..) = bundled(|t| t.replace("method = \"hamilton\"", "method = \"webster\""));
+    let s = Scenario::bundled().with_method(MethodChoice::Apportion(Method::Webster)).unwrap();
     let study = compare::study(&s, &CompareSpec::default()).unwrap();
     let labels: Vec<&str> = study.columns.iter().map(|c| c.label.as_str()).collect();
     assert_eq!(labels, ["equal", "manual", "entropy", "critic", "cv", "pca"]);
@@ -199,10 +200,10 @@ fn the_default_spec_compares_six_schemes_by_the_scenarios_method() {
 
 #[test]
 fn errors_are_typed() {
-    let (s, units, ind) = bundled(|t| t);
+    let (s, inputs) = bundled();
     let ahp = CompareSpec::default().with_schemes([Scheme::Ahp]);
     match compare::study(&s, &ahp).unwrap_err() {
-        e @ CompareError::Weighting { missing_matrix: true, .. } => assert!(e.is_bad_input()),
+        e @ CompareError::Weighting { missing_matrix: true, .. } => assert!(!e.is_internal()),
         e => panic!("{e:?}"),
     }
     let twice = CompareSpec::default().with_methods([Method::Webster, Method::Webster]);
@@ -216,12 +217,12 @@ fn errors_are_typed() {
     let same_label = CompareSpec { schemes: Some(files), ..CompareSpec::default() };
     assert!(matches!(compare::study(&s, &same_label).unwrap_err(), CompareError::Duplicate { .. }));
     // Firm counts of the unmerged units for a merged scenario: one per unit is required.
-    let firms = FirmCounts::from_table(&ind, &units, None, false).unwrap().unwrap();
-    let (merged, ..) = bundled(|t| t.replace("merge_cities = false", "merge_cities = true"));
+    let firms = FirmCounts::from_table(&inputs.indicators, &inputs.units, None, false).unwrap().unwrap();
+    let merged = s.with_merged_cities(true).unwrap();
     let e = compare::study(&merged, &CompareSpec::default().with_firms(firms)).unwrap_err();
     assert!(matches!(e, CompareError::Length { got: 37, expected: 32, .. }), "{e:?}");
-    assert!(!e.is_bad_input());
-    let (opt, ..) = bundled(|t| t.replace("method = \"hamilton\"", "method = \"optimize\""));
+    assert!(e.is_internal());
+    let opt = s.with_method(MethodChoice::Optimize).unwrap();
     assert!(matches!(
         compare::study(&opt, &CompareSpec::default()).unwrap_err(),
         CompareError::OptimizeBaseline { .. }
@@ -230,14 +231,14 @@ fn errors_are_typed() {
 
 #[test]
 fn two_scenarios_side_by_side() {
-    let (a, ..) = bundled(|t| t);
+    let a = Scenario::bundled();
     let b_text = |t: String| {
         t.replace("name = \"2024-batch1\"", "name = \"planner-b\"")
             .replace("weight = 0.35", "weight = 0.20")
             .replace("weight = 0.40", "weight = 0.55")
             .replace("enabled = true", "enabled = false")
     };
-    let (b, ..) = bundled(b_text);
+    let b = edited("b.toml", b_text);
     let d = compare::diff_study(&a, &b).unwrap();
     let (sa, sb) = (slots(&allocate(&a).unwrap()), slots(&allocate(&b).unwrap()));
     let deltas: Vec<i64> = sa.iter().zip(&sb).map(|(&x, &y)| y as i64 - x as i64).collect();
@@ -251,10 +252,10 @@ fn two_scenarios_side_by_side() {
     assert_eq!((d.totals.delta_slots, d.units_in_one_scenario_only), (0, 0));
     assert_eq!(
         (d.a.scenario.as_str(), d.b.scenario.as_str(), d.a.source.as_str()),
-        ("2024-batch1", "planner-b", "s.toml")
+        ("2024-batch1", "planner-b", quota::scenario::BUNDLED_SCENARIO_LABEL)
     );
     // B merged: the five 计划单列市 are in A only.
-    let (m, ..) = bundled(|t| b_text(t).replace("merge_cities = false", "merge_cities = true"));
+    let m = edited("m.toml", b_text).with_merged_cities(true).unwrap();
     let d = compare::diff_study(&a, &m).unwrap();
     assert_eq!(d.units_in_one_scenario_only, 5);
     let doc: serde_json::Value = serde_json::from_str(&render::compare::diff::json(&d).unwrap()).unwrap();

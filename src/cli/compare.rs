@@ -15,7 +15,7 @@ use quota::weighting::{parse_ahp_csv, parse_ahp_toml, PairwiseMatrix, Scheme};
 pub use args::Args;
 
 use super::load::{self, read_text};
-use super::output::{self, Format};
+use super::output;
 use super::{input, internal, Failure};
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -73,12 +73,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             eprintln!("warning ({}): {w}", s.label);
         }
     }
-    let text = match args.format {
-        Format::Json => render::json(&study).map_err(internal)?,
-        Format::Csv => render::csv(&study, parsed.sections[0]).map_err(internal)?,
-        Format::Table => render::text(&study, &parsed.sections),
-        Format::Md => render::markdown(&study, &parsed.sections),
-    };
+    let text = render::render(&study, args.format.into(), &parsed.sections).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::svg(&study).as_bytes())?;
     }
@@ -102,12 +97,7 @@ fn run_two(args: Args) -> Result<(), Failure> {
         sides.push(s);
     }
     let study = compare::diff_study(&sides[0], &sides[1]).map_err(failure)?;
-    let text = match args.format {
-        Format::Json => render::diff::json(&study).map_err(internal)?,
-        Format::Csv => render::diff::csv(&study).map_err(internal)?,
-        Format::Table => render::diff::text(&study),
-        Format::Md => render::diff::markdown(&study),
-    };
+    let text = render::diff::render(&study, args.format.into()).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::diff::svg(&study).as_bytes())?;
     }
@@ -136,7 +126,7 @@ fn context(f: Failure, what: &str) -> Failure {
 
 /// A library error as the command reports it: naming the flag that can fix it.
 fn failure(e: CompareError) -> Failure {
-    let bad = e.is_bad_input();
+    let fault = e.is_internal();
     let e = match e {
         CompareError::OptimizeBaseline { at } => anyhow::anyhow!(
             "{at}: method 'optimize' cannot be compared here; choose an apportionment method with --method"
@@ -151,9 +141,9 @@ fn failure(e: CompareError) -> Failure {
         }
         e => anyhow::Error::new(e),
     };
-    if bad {
-        input(e)
-    } else {
+    if fault {
         internal(e)
+    } else {
+        input(e)
     }
 }

@@ -102,17 +102,18 @@ pub enum CompareError {
 }
 
 impl CompareError {
-    /// Whether the error is the input's fault (a bad scheme, matrix, scenario or list) rather
-    /// than an internal fault (a checker rejecting a result, a method that did not converge).
-    pub fn is_bad_input(&self) -> bool {
+    /// Whether the error is an internal fault (a checker rejecting a result, a weighting
+    /// method that did not converge, inconsistent lengths) rather than bad input (a scheme,
+    /// matrix, scenario or list).
+    pub fn is_internal(&self) -> bool {
         match self {
-            CompareError::Weighting { source, .. } => source.is_bad_input(),
-            CompareError::Allocate { source, .. } => !matches!(source, AllocateError::Check(_)),
+            CompareError::Weighting { source, .. } => !source.is_bad_input(),
+            CompareError::Allocate { source, .. } => source.is_internal(),
             CompareError::SplitScoring { .. }
             | CompareError::SplitApportion { .. }
             | CompareError::SplitCheck { .. }
-            | CompareError::Length { .. } => false,
-            _ => true,
+            | CompareError::Length { .. } => true,
+            _ => false,
         }
     }
 }

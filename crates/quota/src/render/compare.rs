@@ -6,6 +6,7 @@
 pub mod diff;
 
 use super::layout::{csv_text, table, Align};
+use super::{Format, RenderError};
 use crate::compare::svg::{self, BarChart, Series, PALETTE};
 use crate::compare::{ColumnMetrics, CompareStudy, DEFAULT_FIRMS_COLUMN};
 use crate::units::Region;
@@ -39,6 +40,17 @@ pub fn sections(requested: &[Section], csv: bool) -> Result<Vec<Section>, OneTab
         return Err(OneTableForCsv);
     }
     Ok(s)
+}
+
+/// The study in `format`: for text and Markdown the `sections` in order, for CSV the first of
+/// them (see [`sections`]), for JSON everything.
+pub fn render(study: &CompareStudy, format: Format, sections: &[Section]) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => text(study, sections),
+        Format::Md => markdown(study, sections),
+        Format::Csv => csv(study, sections.first().copied().unwrap_or(Section::Units))?,
+        Format::Json => json(study)?,
+    })
 }
 
 /// The JSON document (`quota.compare/1`): the serialisation of the study.

@@ -5,6 +5,17 @@ use super::signed;
 use crate::compare::svg::{self, BarChart, Series};
 use crate::compare::{DiffSide, DiffStudy};
 use crate::render::layout::{csv_text, table, Align};
+use crate::render::{Format, RenderError};
+
+/// The study in `format`.
+pub fn render(study: &DiffStudy, format: Format) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => text(study),
+        Format::Md => markdown(study),
+        Format::Csv => csv(study)?,
+        Format::Json => json(study)?,
+    })
+}
 
 /// The JSON document (`quota.compare-diff/1`): the serialisation of the study.
 pub fn json(study: &DiffStudy) -> Result<String, serde_json::Error> {
