@@ -66,15 +66,3 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Failure> {
         }
     }
 }
-
-pub use quota::render::{table, Align};
-
-/// Renders CSV: one header line, then the rows.
-pub fn csv_text(header: &[String], rows: &[Vec<String>]) -> Result<String, Failure> {
-    quota::render::csv_text(header, rows).map_err(internal)
-}
-
-/// JSON, pretty-printed, with a final newline.
-pub fn json_text(value: &serde_json::Value) -> Result<String, Failure> {
-    Ok(serde_json::to_string_pretty(value).map_err(internal)? + "\n")
-}

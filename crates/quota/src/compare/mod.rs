@@ -1,19 +1,27 @@
 //! Comparing allocations: the same scenario under different weighting schemes and
 //! apportionment methods, and two planners' scenarios side by side.
 //!
-//! What this module owns (the pure parts of `quota compare`):
+//! What this module owns (everything `quota compare` computes):
+//! - [`study()`]: one scenario under weighting schemes × methods, as a [`CompareSpec`] asks,
+//!   into a [`CompareStudy`] (its JSON is the command's); [`diff_study()`]: two scenarios side
+//!   by side, into a [`DiffStudy`];
 //! - [`SchemeSpec`]: one entry of a scheme list (`entropy`, `ahp:FILE`), parsed, not read;
 //! - [`allocate_with`]: a scenario re-allocated with other indicator weights and another method;
-//! - [`metrics`]: what a planner asks of each allocation — distance from the split each
+//! - [`mod@metrics`]: what a planner asks of each allocation — distance from the split each
 //!   indicator alone would give, inequality of slots per 小巨人 firm, regional shares, units held
-//!   by their bounds, ties and quota-rule violations (definitions in [`metrics`]);
-//! - [`diff`]: the unit-by-unit difference in slots and money between two allocations;
+//!   by their bounds, ties and quota-rule violations (definitions in [`mod@metrics`]);
+//! - [`mod@diff`]: the unit-by-unit difference in slots and money between two allocations;
 //! - [`svg`]: a grouped bar chart of slots by unit, one colour per column.
 //!
 //! The library reads no files: the CLI reads an `ahp:FILE` and passes the parsed matrix in.
+//! Presentation (tables, CSV, JSON, the chart) is in [`crate::render::compare`].
 
+pub mod column_metrics;
 pub mod diff;
+pub mod diff_study;
 pub mod metrics;
+pub mod spec;
+pub mod study;
 pub mod svg;
 
 use std::fmt;
@@ -24,15 +32,22 @@ use thiserror::Error;
 use crate::allocate::{allocate, AllocateError, Allocation};
 use crate::apportion::{Method, UnknownMethod};
 use crate::check::CheckError;
-use crate::error::ApportionError;
+use crate::error::{ApportionError, Location};
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::ScoringError;
-use crate::weighting::{Scheme, UnknownScheme};
+use crate::weighting::{Scheme, UnknownScheme, WeightingError};
 
+pub use column_metrics::{ColumnMetrics, GiniSummary, RegionShare, SplitDeviation, UnitsOutsideQuota};
 pub use diff::{diff, ScenarioDiff, Side, UnitChange};
+pub use diff_study::{diff_study, DiffSide, DiffStudy, DiffTotals, DiffUnit, LargestChange};
 pub use metrics::{
     deviation, gini_per_firm, ideal_quotas, metrics, proportional_split, quota_violations, region_slots,
     Deviation, Gini, Metrics, QuotaViolations, RegionSlots, Split,
+};
+pub use spec::{column_labels, CompareSpec, FirmCounts, SchemeChoice, DEFAULT_FIRMS_COLUMN, DEFAULT_SCHEMES};
+pub use study::{
+    baseline_method, study, Baseline, BaselineWeights, Column, CompareStudy, IndicatorSplit, Keyed,
+    SchemeWeights, Summary, UnitRow,
 };
 
 /// Why a comparison could not be set up or computed.
@@ -70,6 +85,37 @@ pub enum CompareError {
     /// Slot vectors of different lengths.
     #[error("{what}: {got} values, expected one per unit ({expected})")]
     Length { what: &'static str, got: usize, expected: usize },
+    /// The scenario's method is the optimisation model, which has no weights to compare.
+    #[error("{at}: method 'optimize' cannot be compared here; choose an apportionment method")]
+    OptimizeBaseline { at: Location },
+    /// The scenario's indicators do not form a valid indicator matrix.
+    #[error(transparent)]
+    Indicators(WeightingError),
+    /// A weighting scheme could not derive its weights (`missing_matrix`: an AHP entry with
+    /// no pairwise-comparison matrix).
+    #[error("weighting scheme {spec}")]
+    Weighting { spec: SchemeSpec, missing_matrix: bool, source: WeightingError },
+    /// A scenario could not be allocated (`what`: "the scenario as written", "with LABEL",
+    /// "scenario A (FILE)").
+    #[error("allocating {what}")]
+    Allocate { what: String, source: AllocateError },
+}
+
+impl CompareError {
+    /// Whether the error is an internal fault (a checker rejecting a result, a weighting
+    /// method that did not converge, inconsistent lengths) rather than bad input (a scheme,
+    /// matrix, scenario or list).
+    pub fn is_internal(&self) -> bool {
+        match self {
+            CompareError::Weighting { source, .. } => !source.is_bad_input(),
+            CompareError::Allocate { source, .. } => source.is_internal(),
+            CompareError::SplitScoring { .. }
+            | CompareError::SplitApportion { .. }
+            | CompareError::SplitCheck { .. }
+            | CompareError::Length { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// One entry of a scheme list: a weighting scheme, and for AHP optionally the file holding its

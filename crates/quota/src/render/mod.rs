@@ -13,11 +13,14 @@
 //!   report).
 //! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
 //! - [`calibrate`]: `quota calibrate`'s report (text, Markdown, CSV).
+//! - [`compare`]: `quota compare` (schemes × methods on one scenario; [`compare::diff`]: two
+//!   scenarios side by side) as text, Markdown, CSV, JSON and SVG.
 
 pub mod allocate;
 pub mod announcement;
 pub mod apportion;
 pub mod calibrate;
+pub mod compare;
 pub mod document;
 pub mod eligible;
 mod error;
