@@ -22,23 +22,31 @@
 //! - **Releases need no division.** `⌊(k+1)·W / w⌋ = ⌊k·W / w⌋ + ⌊W / w⌋ + carry`, where the
 //!   carry comes from adding the remainders `k·W mod w` and `W mod w`: integer additions.
 //!
-//! The units below their cap are filed in three binary heaps: eligible units by claim,
-//! pending units by release, and pending units by claim. At house size H: the pending units
-//! whose release is ≤ H move to the eligible heap; the winner is the top of the eligible heap
-//! — or, when it is empty (no unit eligible: then every unit below its cap is pending, which
-//! is exactly the definition's fallback pool), the top of the pending-by-claim heap; the
-//! winner is re-filed. The two pending heaps are lazy: an entry whose unit has since moved is
-//! skipped when it surfaces, and the heaps are rebuilt when stale entries outnumber the units.
+//! The units below their cap are filed in three places: a binary heap of the eligible units
+//! by claim; a calendar of the pending units by release house (one list per house size, so a
+//! release costs nothing until its house comes); and, from the first house size at which no
+//! unit is eligible on, a heap of the pending units by claim. At house size H: the units
+//! listed at H move to the eligible heap; the winner is the top of the eligible heap — or,
+//! when it is empty (no unit eligible: then every unit below its cap is pending, which is
+//! exactly the definition's fallback pool), the top of the pending-by-claim heap; the winner
+//! is re-filed. The pending-by-claim heap is lazy: an entry whose unit has since moved is
+//! skipped when it surfaces, and the heap is rebuilt when stale entries outnumber the units.
 //! Every step therefore takes the definition's winner out of the definition's pool, and rivals
 //! with an equal claim (reported as ties) are the pool's other units with that claim — they
 //! sit next to the winner at the top of the same heap. Slots, ties and the cut-off are those
 //! of the definition: tested against it ([`reference`]) on thousands of random problems with
 //! floors, caps, zero and equal weights.
 //!
-//! Claims are compared exactly in 64 bits: `w_a·(k_b + 1)` against `w_b·(k_a + 1)` with
-//! w ≤ 10^12 ([`MAX_WEIGHT`](super::MAX_WEIGHT)) and k + 1 ≤ 10^6 + 1 is at most
-//! 1.000001·10^18 < 2^64. Claims equal, the larger weight wins, then the unit listed first
+//! Claims are compared by their priorities rounded to doubles first (w < 2^53 and k + 1 are
+//! exact doubles and the quotient is correctly rounded; rounding is monotone, so two
+//! different doubles order the exact priorities the same way), and only when those are equal,
+//! exactly in 64 bits: `w_a·(k_b + 1)` against `w_b·(k_a + 1)` with w ≤ 10^12
+//! ([`MAX_WEIGHT`](super::MAX_WEIGHT)) and k + 1 ≤ 10^6 + 1 is at most 1.000001·10^18 < 2^64.
+//! Claims equal, the larger weight wins, then the unit listed first
 //! ([`TIE_BREAK_RULE`](super::TIE_BREAK_RULE)).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use super::divisor::priority;
 use super::ratio::Ratio;
@@ -64,17 +72,18 @@ const NONE: u32 = u32::MAX;
 /// A unit's claim to one more slot: weight w, holding `next − 1` slots, priority `w / next`.
 #[derive(Debug, Clone, Copy)]
 struct Claim {
+    /// `w / next` rounded to the nearest f64 (a screen: see the `Ord` implementation).
+    p: f64,
     w: u64,
     next: u64,
     unit: u32,
 }
 
 impl Claim {
-    /// The larger priority, then the larger weight, then the unit listed first.
     #[inline]
-    fn beats(&self, o: &Claim) -> bool {
-        let (x, y) = (self.w * o.next, o.w * self.next);
-        x > y || (x == y && (self.w > o.w || (self.w == o.w && self.unit < o.unit)))
+    fn new(w: u64, next: u64, unit: u32) -> Claim {
+        // w < 2^53 and next are exact doubles; the quotient is correctly rounded.
+        Claim { p: w as f64 / next as f64, w, next, unit }
     }
 
     /// Equal priorities.
@@ -83,6 +92,38 @@ impl Claim {
         self.w * o.next == o.w * self.next
     }
 }
+
+/// The larger priority, then the larger weight, then the unit listed first: the heaps are
+/// max-heaps of claims. Rounding to the nearest double is monotone, so differing rounded
+/// priorities order the exact ones the same way; only equal rounded priorities are compared
+/// exactly.
+impl Ord for Claim {
+    #[inline]
+    fn cmp(&self, o: &Claim) -> Ordering {
+        match self.p.partial_cmp(&o.p) {
+            Some(Ordering::Equal) | None => (self.w * o.next)
+                .cmp(&(o.w * self.next))
+                .then(self.w.cmp(&o.w))
+                .then(o.unit.cmp(&self.unit)),
+            Some(order) => order,
+        }
+    }
+}
+
+impl PartialOrd for Claim {
+    #[inline]
+    fn partial_cmp(&self, o: &Claim) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl PartialEq for Claim {
+    fn eq(&self, o: &Claim) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+
+impl Eq for Claim {}
 
 /// Buffers reused between calls (part of [`Scratch`](super::Scratch)).
 #[derive(Debug, Default, Clone)]
@@ -96,7 +137,7 @@ pub struct Buffers {
     step: Vec<(u128, u64)>,
     state: Vec<u8>,
     /// Max-heap of the eligible units' claims.
-    eligible: Vec<Claim>,
+    eligible: BinaryHeap<Claim>,
     /// Pending units by release house: `first[r − h0 − 1]` heads a doubly linked list
     /// (`next`, `prev`) of the units released at house size r (h0 = Σ floors).
     first: Vec<u32>,
@@ -104,54 +145,20 @@ pub struct Buffers {
     prev: Vec<u32>,
     /// Max-heap of the pending units' claims, kept from the first house size at which no
     /// unit is eligible on; an entry is stale once its unit is no longer pending with it.
-    waiting: Vec<Claim>,
+    waiting: BinaryHeap<Claim>,
     waiting_on: bool,
     /// Rivals of the current winner (taken out of a heap, then put back).
     rivals: Vec<Claim>,
 }
 
-fn sift_up<T: Copy>(h: &mut [T], mut i: usize, before: impl Fn(&T, &T) -> bool) {
-    while i > 0 {
-        let parent = (i - 1) / 2;
-        if !before(&h[i], &h[parent]) {
-            break;
-        }
-        h.swap(i, parent);
-        i = parent;
-    }
-}
-
-fn sift_down<T: Copy>(h: &mut [T], mut i: usize, before: impl Fn(&T, &T) -> bool) {
-    loop {
-        let l = 2 * i + 1;
-        if l >= h.len() {
-            break;
-        }
-        let c = if l + 1 < h.len() && before(&h[l + 1], &h[l]) { l + 1 } else { l };
-        if !before(&h[c], &h[i]) {
-            break;
-        }
-        h.swap(i, c);
-        i = c;
-    }
-}
-
 #[inline]
-fn push(h: &mut Vec<Claim>, x: Claim) {
+fn push(h: &mut BinaryHeap<Claim>, x: Claim) {
     h.push(x);
-    let i = h.len() - 1;
-    sift_up(h, i, Claim::beats);
 }
 
 #[inline]
-fn pop(h: &mut Vec<Claim>) -> Option<Claim> {
-    let last = h.pop()?;
-    if h.is_empty() {
-        return Some(last);
-    }
-    let top = std::mem::replace(&mut h[0], last);
-    sift_down(h, 0, Claim::beats);
-    Some(top)
+fn pop(h: &mut BinaryHeap<Claim>) -> Option<Claim> {
+    h.pop()
 }
 
 /// What a run reports at each house size besides the slots.
@@ -177,7 +184,7 @@ impl Observer for SeatsOnly {
 impl Buffers {
     #[inline]
     fn claim(&self, w: &[u64], i: usize) -> Claim {
-        Claim { w: w[i], next: self.k[i] + 1, unit: i as u32 }
+        Claim::new(w[i], self.k[i] + 1, i as u32)
     }
 
     /// Files unit i (below its cap) for house size `house`: eligible, or pending until its
@@ -298,7 +305,7 @@ fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O) {
         let (best, fallback) = if let Some(best) = pop(&mut b.eligible) {
             if O::RIVALS {
                 // Equal claims sit next to the winner at the top: take them out, then back.
-                while b.eligible.first().is_some_and(|r| r.ties(&best)) {
+                while b.eligible.peek().is_some_and(|r| r.ties(&best)) {
                     let r = pop(&mut b.eligible).expect("non-empty");
                     b.rivals.push(r);
                 }
@@ -319,7 +326,7 @@ fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O) {
                 }
             };
             if O::RIVALS {
-                while let Some(&c) = b.waiting.first() {
+                while let Some(&c) = b.waiting.peek() {
                     if !b.is_current(&c) {
                         pop(&mut b.waiting);
                         continue;
@@ -338,7 +345,7 @@ fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O) {
             b.unlist(best.unit as usize, h0, total);
             (best, true)
         };
-        obs.step(&b.eligible, fallback, best, &b.rivals);
+        obs.step(b.eligible.as_slice(), fallback, best, &b.rivals);
         // One more slot for the winner; its next release without a division.
         let i = best.unit as usize;
         b.k[i] += 1;
