@@ -372,11 +372,7 @@ pub fn apportion(problem: &Problem, method: Method) -> Apportionment {
 pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch, out: &mut Vec<u64>) {
     match method {
         Method::Hamilton => hamilton::hamilton_seats(problem, scratch, out),
-        Method::Quota => {
-            let a = apportion(problem, method);
-            out.clear();
-            out.extend_from_slice(&a.seats);
-        }
+        Method::Quota => quota_method::quota_seats(problem, &mut scratch.quota, out),
         m => divisor::divisor_seats(problem, m, out, &mut scratch.scale, &mut scratch.thresholds),
     }
 }
@@ -393,6 +389,13 @@ pub struct Scratch {
     cut: f64,
     scale: f64,
     thresholds: Vec<f64>,
+    quota: quota_method::Buffers,
+}
+
+/// The quota method's decisions at every house size, appended to `out` (the one-at-a-time
+/// design's state for that method; see [`quota_method::quota_trace`]).
+pub fn quota_trace(problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) {
+    quota_method::quota_trace(problem, &mut scratch.quota, out)
 }
 
 pub use bounded::bounded_quotas;

@@ -8,49 +8,414 @@
 //! *Amer. Math. Monthly* 82 (1975) 701–730). If floors or caps leave no eligible unit, the
 //! slot goes to the largest Jefferson priority among units below their cap (the bounds then
 //! override the quota condition; the checker reports any quota violation that results).
+//!
+//! ## O(log n) per slot
+//!
+//! Read literally, the definition looks at every unit at every house size: O(N·n). Two facts
+//! let each slot cost O(log n) instead, with the same decisions at every house size:
+//!
+//! - **A unit's eligibility changes only at two events.** For fixed k_i, `k_i·W < H·w_i` only
+//!   loosens as the house size H grows, and k_i changes only when unit i wins a slot. So a
+//!   unit below its cap becomes eligible at its *release* house `r_i = ⌊k_i·W / w_i⌋ + 1` (the
+//!   smallest H with `k_i·W < H·w_i`) and stays eligible until it wins; after a win it is
+//!   either still eligible at the next house size or waits for its next release.
+//! - **Releases need no division.** `⌊(k+1)·W / w⌋ = ⌊k·W / w⌋ + ⌊W / w⌋ + carry`, where the
+//!   carry comes from adding the remainders `k·W mod w` and `W mod w`: integer additions.
+//!
+//! The units below their cap are filed in three places: a binary heap of the eligible units
+//! by claim; a calendar of the pending units by release house (one list per house size, so a
+//! release costs nothing until its house comes); and, from the first house size at which no
+//! unit is eligible on, a heap of the pending units by claim. At house size H: the units
+//! listed at H move to the eligible heap; the winner is the top of the eligible heap — or,
+//! when it is empty (no unit eligible: then every unit below its cap is pending, which is
+//! exactly the definition's fallback pool), the top of the pending-by-claim heap; the winner
+//! is re-filed. The pending-by-claim heap is lazy: an entry whose unit has since moved is
+//! skipped when it surfaces, and the heap is rebuilt when stale entries outnumber the units.
+//! Every step therefore takes the definition's winner out of the definition's pool, and rivals
+//! with an equal claim (reported as ties) are the pool's other units with that claim — they
+//! sit next to the winner at the top of the same heap. Slots, ties and the cut-off are those
+//! of the definition: tested against it ([`reference`]) on thousands of random problems with
+//! floors, caps, zero and equal weights.
+//!
+//! Claims are compared by their priorities rounded to doubles first (w < 2^53 and k + 1 are
+//! exact doubles and the quotient is correctly rounded; rounding is monotone, so two
+//! different doubles order the exact priorities the same way), and only when those are equal,
+//! exactly in 64 bits: `w_a·(k_b + 1)` against `w_b·(k_a + 1)` with w ≤ 10^12
+//! ([`MAX_WEIGHT`](super::MAX_WEIGHT)) and k + 1 ≤ 10^6 + 1 is at most 1.000001·10^18 < 2^64.
+//! Claims equal, the larger weight wins, then the unit listed first
+//! ([`TIE_BREAK_RULE`](super::TIE_BREAK_RULE)).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use super::divisor::priority;
 use super::ratio::Ratio;
 use super::{Apportionment, Cutoff, Method, Problem, Tie};
 
+#[cfg(test)]
+pub(crate) mod reference;
+#[cfg(test)]
+mod tests;
+
 /// A slot won at a priority that rivals matched: (priority, winner, rivals with their slot count then).
 type Contest = (Ratio, usize, Vec<(usize, u64)>);
 
+/// At its cap (or of weight 0): takes no more slots.
+const DONE: u8 = 0;
+/// In the eligible heap.
+const ELIGIBLE: u8 = 1;
+/// Below its cap and not eligible: waits for its release.
+const PENDING: u8 = 2;
+/// No unit (end of a list).
+const NONE: u32 = u32::MAX;
+
+/// A unit's claim to one more slot: weight w, holding `next − 1` slots, priority `w / next`.
+#[derive(Debug, Clone, Copy)]
+struct Claim {
+    /// `w / next` rounded to the nearest f64 (a screen: see the `Ord` implementation).
+    p: f64,
+    w: u64,
+    next: u64,
+    unit: u32,
+}
+
+impl Claim {
+    #[inline]
+    fn new(w: u64, next: u64, unit: u32) -> Claim {
+        // w < 2^53 and next are exact doubles; the quotient is correctly rounded.
+        Claim { p: w as f64 / next as f64, w, next, unit }
+    }
+
+    /// Equal priorities.
+    #[inline]
+    fn ties(&self, o: &Claim) -> bool {
+        self.w * o.next == o.w * self.next
+    }
+}
+
+/// The larger priority, then the larger weight, then the unit listed first: the heaps are
+/// max-heaps of claims. Rounding to the nearest double is monotone, so differing rounded
+/// priorities order the exact ones the same way; only equal rounded priorities are compared
+/// exactly.
+impl Ord for Claim {
+    #[inline]
+    fn cmp(&self, o: &Claim) -> Ordering {
+        match self.p.partial_cmp(&o.p) {
+            Some(Ordering::Equal) | None => (self.w * o.next)
+                .cmp(&(o.w * self.next))
+                .then(self.w.cmp(&o.w))
+                .then(o.unit.cmp(&self.unit)),
+            Some(order) => order,
+        }
+    }
+}
+
+impl PartialOrd for Claim {
+    #[inline]
+    fn partial_cmp(&self, o: &Claim) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl PartialEq for Claim {
+    fn eq(&self, o: &Claim) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+
+impl Eq for Claim {}
+
+/// Buffers reused between calls (part of [`Scratch`](super::Scratch)).
+#[derive(Debug, Default, Clone)]
+pub struct Buffers {
+    k: Vec<u64>,
+    /// `⌊k_i·W / w_i⌋`: unit i is eligible at house size H iff this is < H.
+    base: Vec<u128>,
+    /// `k_i·W mod w_i`.
+    rem: Vec<u64>,
+    /// `(⌊W / w_i⌋, W mod w_i)`: what one more slot adds to `base` and `rem`.
+    step: Vec<(u128, u64)>,
+    state: Vec<u8>,
+    /// Max-heap of the eligible units' claims.
+    eligible: BinaryHeap<Claim>,
+    /// Pending units by release house: `first[r − h0 − 1]` heads a doubly linked list
+    /// (`next`, `prev`) of the units released at house size r (h0 = Σ floors).
+    first: Vec<u32>,
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    /// Max-heap of the pending units' claims, kept from the first house size at which no
+    /// unit is eligible on; an entry is stale once its unit is no longer pending with it.
+    waiting: BinaryHeap<Claim>,
+    waiting_on: bool,
+    /// Rivals of the current winner (taken out of a heap, then put back).
+    rivals: Vec<Claim>,
+}
+
+#[inline]
+fn push(h: &mut BinaryHeap<Claim>, x: Claim) {
+    h.push(x);
+}
+
+#[inline]
+fn pop(h: &mut BinaryHeap<Claim>) -> Option<Claim> {
+    h.pop()
+}
+
+/// What a run reports at each house size besides the slots.
+trait Observer {
+    /// Whether the rivals of each winner (the pool's other units with an equal claim) are
+    /// collected.
+    const RIVALS: bool;
+    /// One house size: the eligible units other than the winner (none when no unit was
+    /// eligible and the fallback pool was used), whether it was, the winner's claim and its
+    /// rivals' (in no particular order).
+    fn step(&mut self, others: &[Claim], fallback: bool, winner: Claim, rivals: &[Claim]);
+}
+
+/// The slots only.
+struct SeatsOnly;
+
+impl Observer for SeatsOnly {
+    const RIVALS: bool = false;
+    #[inline]
+    fn step(&mut self, _: &[Claim], _: bool, _: Claim, _: &[Claim]) {}
+}
+
+impl Buffers {
+    #[inline]
+    fn claim(&self, w: &[u64], i: usize) -> Claim {
+        Claim::new(w[i], self.k[i] + 1, i as u32)
+    }
+
+    /// Files unit i (below its cap) for house size `house`: eligible, or pending until its
+    /// release `base + 1` (not listed when that is after the last house size, `total`).
+    #[inline]
+    fn file(&mut self, w: &[u64], i: usize, house: u64, h0: u64, total: u64) {
+        let base = self.base[i];
+        if base < house as u128 {
+            self.state[i] = ELIGIBLE;
+            let c = self.claim(w, i);
+            push(&mut self.eligible, c);
+            return;
+        }
+        self.state[i] = PENDING;
+        if base < total as u128 {
+            let at = (base as u64 - h0) as usize;
+            let head = self.first[at];
+            self.next[i] = head;
+            self.prev[i] = NONE;
+            if head != NONE {
+                self.prev[head as usize] = i as u32;
+            }
+            self.first[at] = i as u32;
+        }
+        if self.waiting_on {
+            let c = self.claim(w, i);
+            push(&mut self.waiting, c);
+        }
+    }
+
+    /// Takes pending unit i out of its release list (it won a slot from the fallback pool).
+    fn unlist(&mut self, i: usize, h0: u64, total: u64) {
+        if self.base[i] >= total as u128 {
+            return;
+        }
+        let (p, n) = (self.prev[i], self.next[i]);
+        if p == NONE {
+            self.first[(self.base[i] as u64 - h0) as usize] = n;
+        } else {
+            self.next[p as usize] = n;
+        }
+        if n != NONE {
+            self.prev[n as usize] = p;
+        }
+    }
+
+    #[inline]
+    fn is_current(&self, c: &Claim) -> bool {
+        self.state[c.unit as usize] == PENDING && self.k[c.unit as usize] + 1 == c.next
+    }
+
+    /// Rebuilds the pending units' claim heap (on first use, and when stale entries
+    /// outnumber the units).
+    fn rebuild_waiting(&mut self, w: &[u64]) {
+        self.waiting.clear();
+        for i in 0..self.k.len() {
+            if self.state[i] == PENDING {
+                let c = self.claim(w, i);
+                push(&mut self.waiting, c);
+            }
+        }
+        self.waiting_on = true;
+    }
+}
+
+/// Runs the method from the floors to the total; the slots end in `b.k`.
+fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O) {
+    let n = p.len();
+    let (w, total, w_sum) = (p.weights(), p.total(), p.weight_sum());
+    b.k.clear();
+    b.k.extend_from_slice(p.lower());
+    let h0: u64 = b.k.iter().sum();
+    b.eligible.clear();
+    b.waiting.clear();
+    b.waiting_on = false;
+    b.base.clear();
+    b.rem.clear();
+    b.step.clear();
+    b.state.clear();
+    b.state.resize(n, DONE);
+    b.next.clear();
+    b.next.resize(n, NONE);
+    b.prev.clear();
+    b.prev.resize(n, NONE);
+    b.first.clear();
+    b.first.resize((total - h0) as usize, NONE);
+    for i in 0..n {
+        let (wi, ki) = (w[i] as u128, b.k[i] as u128);
+        if b.k[i] >= p.cap(i) {
+            // At its cap, or of weight 0 (held at its floor).
+            b.base.push(0);
+            b.rem.push(0);
+            b.step.push((0, 0));
+            continue;
+        }
+        // w_i > 0 here; k_i·W ≤ 10^6·n·10^12 fits in 128 bits.
+        let num = ki * w_sum;
+        b.base.push(num / wi);
+        b.rem.push((num % wi) as u64);
+        b.step.push((w_sum / wi, (w_sum % wi) as u64));
+    }
+    for i in 0..n {
+        if b.k[i] < p.cap(i) {
+            b.file(w, i, h0 + 1, h0, total);
+        }
+    }
+    for house in h0 + 1..=total {
+        // Units released at this house size become eligible.
+        let at = (house - h0 - 1) as usize;
+        let mut u = b.first[at];
+        while u != NONE {
+            b.state[u as usize] = ELIGIBLE;
+            let c = b.claim(w, u as usize);
+            push(&mut b.eligible, c);
+            u = b.next[u as usize];
+        }
+        b.rivals.clear();
+        let (best, fallback) = if let Some(best) = pop(&mut b.eligible) {
+            if O::RIVALS {
+                // Equal claims sit next to the winner at the top: take them out, then back.
+                while b.eligible.peek().is_some_and(|r| r.ties(&best)) {
+                    let r = pop(&mut b.eligible).expect("non-empty");
+                    b.rivals.push(r);
+                }
+                for &r in &b.rivals {
+                    push(&mut b.eligible, r);
+                }
+            }
+            (best, false)
+        } else {
+            // No unit eligible: every unit below its cap is pending; the best claim among them.
+            if !b.waiting_on {
+                b.rebuild_waiting(w);
+            }
+            let best = loop {
+                let c = pop(&mut b.waiting).expect("caps sum to at least the total");
+                if b.is_current(&c) {
+                    break c;
+                }
+            };
+            if O::RIVALS {
+                while let Some(&c) = b.waiting.peek() {
+                    if !b.is_current(&c) {
+                        pop(&mut b.waiting);
+                        continue;
+                    }
+                    if !c.ties(&best) {
+                        break;
+                    }
+                    pop(&mut b.waiting);
+                    b.rivals.push(c);
+                }
+                for i in 0..b.rivals.len() {
+                    let c = b.rivals[i];
+                    push(&mut b.waiting, c);
+                }
+            }
+            b.unlist(best.unit as usize, h0, total);
+            (best, true)
+        };
+        obs.step(b.eligible.as_slice(), fallback, best, &b.rivals);
+        // One more slot for the winner; its next release without a division.
+        let i = best.unit as usize;
+        b.k[i] += 1;
+        b.base[i] += b.step[i].0;
+        b.rem[i] += b.step[i].1;
+        if b.rem[i] >= w[i] {
+            b.rem[i] -= w[i];
+            b.base[i] += 1;
+        }
+        if b.k[i] >= p.cap(i) {
+            b.state[i] = DONE;
+        } else {
+            b.file(w, i, house + 1, h0, total);
+        }
+        if b.waiting_on && b.waiting.len() > 2 * n + 16 {
+            b.rebuild_waiting(w);
+        }
+    }
+}
+
+/// The full result's record: contested slots and the last winner.
+struct Contests<'a> {
+    w: &'a [u64],
+    list: Vec<Contest>,
+    last: Option<(usize, u64)>,
+}
+
+impl Observer for Contests<'_> {
+    const RIVALS: bool = true;
+    fn step(&mut self, _: &[Claim], _: bool, winner: Claim, rivals: &[Claim]) {
+        let (i, k) = (winner.unit as usize, winner.next - 1);
+        self.last = Some((i, k));
+        if !rivals.is_empty() {
+            let mut r: Vec<(usize, u64)> = rivals.iter().map(|c| (c.unit as usize, c.next - 1)).collect();
+            r.sort_unstable();
+            self.list.push((priority(Method::Jefferson, self.w[i], k), i, r));
+        }
+    }
+}
+
+/// The oat design's state: per house size, the eligible units as bit words, then whether any
+/// was eligible (bit 32) and the winner.
+struct Trace<'a> {
+    out: &'a mut Vec<u64>,
+    words: usize,
+}
+
+impl Observer for Trace<'_> {
+    const RIVALS: bool = false;
+    fn step(&mut self, others: &[Claim], fallback: bool, winner: Claim, _: &[Claim]) {
+        let start = self.out.len();
+        self.out.resize(start + self.words, 0);
+        let bits = &mut self.out[start..];
+        if !fallback {
+            for u in others.iter().chain(std::iter::once(&winner)).map(|c| c.unit) {
+                bits[u as usize / 64] |= 1 << (u % 64);
+            }
+        }
+        self.out.push(u64::from(!fallback) << 32 | winner.unit as u64);
+    }
+}
+
 pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
     let n = p.len();
-    let w_sum = p.weight_sum();
-    let mut k: Vec<u64> = p.lower().to_vec();
-    let mut h: u64 = k.iter().sum();
-    // (priority, winner, losers with their slot count when they lost)
-    let mut contested: Vec<Contest> = Vec::new();
-    let mut last_in: Option<Ratio> = None;
-    while h < p.total() {
-        let eligible = |i: usize, k: &[u64]| {
-            k[i] < p.cap(i) && (k[i] as u128) * w_sum < (h as u128 + 1) * p.weights()[i] as u128
-        };
-        let mut pool: Vec<usize> = (0..n).filter(|&i| eligible(i, &k)).collect();
-        if pool.is_empty() {
-            pool = (0..n).filter(|&i| k[i] < p.cap(i)).collect();
-        }
-        let key = |i: usize| {
-            (priority(Method::Jefferson, p.weights()[i], k[i]), p.weights()[i], std::cmp::Reverse(i))
-        };
-        let best = *pool.iter().max_by_key(|&&i| key(i)).expect("caps sum to at least the total");
-        let best_priority = priority(Method::Jefferson, p.weights()[best], k[best]);
-        let rivals: Vec<(usize, u64)> = pool
-            .iter()
-            .filter(|&&i| {
-                i != best && priority(Method::Jefferson, p.weights()[i], k[i]).cmp(&best_priority).is_eq()
-            })
-            .map(|&i| (i, k[i]))
-            .collect();
-        if !rivals.is_empty() {
-            contested.push((best_priority, best, rivals));
-        }
-        last_in = Some(best_priority);
-        k[best] += 1;
-        h += 1;
-    }
+    let mut b = Buffers::default();
+    let mut obs = Contests { w: p.weights(), list: Vec::new(), last: None };
+    run(p, &mut b, &mut obs);
+    let Contests { list: contested, last, .. } = obs;
+    let k = b.k;
+    let last_in = last.map(|(i, ki)| priority(Method::Jefferson, p.weights()[i], ki));
     // A tie decided a slot if some loser never got that slot later.
     let mut ties: Vec<Tie> = Vec::new();
     for (priority, winner, rivals) in contested {
@@ -80,4 +445,21 @@ pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
         ties,
         cutoff: Cutoff::Priority { last_in, first_out },
     }
+}
+
+/// Slots only, into `out`, with reused buffers.
+pub(super) fn quota_seats(p: &Problem, b: &mut Buffers, out: &mut Vec<u64>) {
+    run(p, b, &mut SeatsOnly);
+    out.clear();
+    out.extend_from_slice(&b.k);
+}
+
+/// Appends the method's decisions to `out`: for every house size from the floors' sum + 1 to
+/// the total, the eligible units as ⌈n/64⌉ bit words (unit i is bit i % 64 of word i / 64; all
+/// zero when none was eligible), then `(any eligible) << 32 | winner`. Used by the
+/// one-at-a-time design as the state whose equality at two points proves the slots constant
+/// between them (see `sweep::oat`).
+pub fn quota_trace(p: &Problem, b: &mut Buffers, out: &mut Vec<u64>) {
+    let words = p.len().div_ceil(64);
+    run(p, b, &mut Trace { out, words });
 }

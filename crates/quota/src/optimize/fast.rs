@@ -31,6 +31,25 @@ const ROOT_PARENT: usize = usize::MAX;
 /// The best increment (or decrement) of a child subtree: its key, the leaf, the child.
 type Claim = Option<(Key, usize, usize)>;
 
+/// Buffers of one solve, reusable across solves on the same tree (sweeps).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Work {
+    target: Vec<u64>,
+    fixed: Vec<bool>,
+    by_gap: Vec<(f64, usize)>,
+    gain: Vec<Option<(Key, usize)>>,
+    loss: Vec<Option<(Key, usize)>>,
+    found: Vec<Option<(usize, usize)>>,
+    dirty: Vec<bool>,
+    l: Vec<u64>,
+    h: Vec<u64>,
+    rel: Vec<f64>,
+    blo: Vec<u64>,
+    bhi: Vec<u64>,
+    zlo: Vec<u64>,
+    zhi: Vec<u64>,
+}
+
 /// Why the fast path does not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum NotLaminar {
@@ -120,12 +139,21 @@ impl Tree {
         }
         own_lo[root] = model.total;
         own_hi[root] = model.total;
-        let mut qsum = vec![0.0; nodes];
-        qsum[..n].copy_from_slice(ideal);
-        for &v in &post {
-            qsum[v] = children[v].iter().map(|&c| qsum[c]).sum();
+        let mut tree = Tree { n, parent, children, post, own_lo, own_hi, row, qsum: Vec::new() };
+        let mut qsum = Vec::new();
+        tree.qsum_into(ideal, &mut qsum);
+        tree.qsum = qsum;
+        Ok(tree)
+    }
+
+    /// Σ q over every node's units, for the ideal quotas `ideal` (the proportional start).
+    pub fn qsum_into(&self, ideal: &[f64], qsum: &mut Vec<f64>) {
+        qsum.clear();
+        qsum.resize(self.nodes(), 0.0);
+        qsum[..self.n].copy_from_slice(ideal);
+        for &v in &self.post {
+            qsum[v] = self.children[v].iter().map(|&c| qsum[c]).sum();
         }
-        Ok(Tree { n, parent, children, post, own_lo, own_hi, row, qsum })
     }
 
     pub fn nodes(&self) -> usize {
@@ -183,24 +211,84 @@ impl Tree {
     /// The optimum of the separable objective `costs` over leaf boxes `lo..hi` (which must be
     /// feasible: `ranges` returned `Ok` for them), into `x`.
     pub fn solve_separable(&self, lo: &[u64], hi: &[u64], costs: &Costs, x: &mut Vec<u64>) {
-        let mut l = Vec::new();
-        let mut h = Vec::new();
+        self.solve_separable_with(lo, hi, &self.qsum, costs, x, &mut Work::default());
+    }
+
+    /// [`solve_separable`](Self::solve_separable) with the nodes' Σ q given and reused buffers.
+    pub fn solve_separable_with(
+        &self,
+        lo: &[u64],
+        hi: &[u64],
+        qsum: &[f64],
+        costs: &Costs,
+        x: &mut Vec<u64>,
+        work: &mut Work,
+    ) {
+        let (mut l, mut h) = (std::mem::take(&mut work.l), std::mem::take(&mut work.h));
         self.ranges(lo, hi, &mut l, &mut h).expect("feasible boxes");
-        self.solve_in_ranges(&l, &h, costs, x);
+        self.solve_in_ranges_with(&l, &h, qsum, costs, x, work);
+        (work.l, work.h) = (l, h);
     }
 
     /// [`solve_separable`](Self::solve_separable) with the node ranges already computed by
     /// [`ranges`](Self::ranges) (which must have returned `Ok`).
     pub fn solve_in_ranges(&self, l: &[u64], h: &[u64], costs: &Costs, x: &mut Vec<u64>) {
-        let mut target = vec![0u64; self.nodes()];
+        self.solve_in_ranges_with(l, h, &self.qsum, costs, x, &mut Work::default());
+    }
+
+    /// [`solve_in_ranges`](Self::solve_in_ranges) with the nodes' Σ q given (see
+    /// [`qsum_into`](Self::qsum_into)) and reused buffers.
+    pub fn solve_in_ranges_with(
+        &self,
+        l: &[u64],
+        h: &[u64],
+        qsum: &[f64],
+        costs: &Costs,
+        x: &mut Vec<u64>,
+        work: &mut Work,
+    ) {
+        let mut target = std::mem::take(&mut work.target);
+        target.clear();
+        target.resize(self.nodes(), 0);
         target[self.root()] = self.own_lo[self.root()];
-        let (mut fixed, mut by_gap) = (Vec::new(), Vec::new());
         for &v in self.post.iter().rev() {
-            self.split(v, target[v], l, h, &mut target, &mut fixed, &mut by_gap);
+            self.split(v, target[v], l, h, qsum, &mut target, &mut work.fixed, &mut work.by_gap);
         }
         x.clear();
         x.extend_from_slice(&target[..self.n]);
-        self.exchange(x, &mut target, l, h, costs);
+        self.exchange(x, &mut target, l, h, costs, work);
+        work.target = target;
+    }
+
+    /// [`solve_in_ranges_with`](Self::solve_in_ranges_with) started from `start` instead of
+    /// the proportional split — e.g. the optimum of a nearby sweep point. The exchanges end at
+    /// the unique optimum from any feasible start (see the module documentation), so the start
+    /// changes only the number of exchanges. Returns false, leaving `x` unspecified, when
+    /// `start` is not feasible in these ranges (the caller then solves from the split).
+    pub fn solve_from_with(
+        &self,
+        l: &[u64],
+        h: &[u64],
+        start: &[u64],
+        costs: &Costs,
+        x: &mut Vec<u64>,
+        work: &mut Work,
+    ) -> bool {
+        let mut cur = std::mem::take(&mut work.target);
+        cur.clear();
+        cur.extend_from_slice(start);
+        cur.resize(self.nodes(), 0);
+        for &v in &self.post {
+            cur[v] = self.children[v].iter().map(|&c| cur[c]).sum();
+        }
+        let feasible = start.len() == self.n && (0..self.nodes()).all(|v| l[v] <= cur[v] && cur[v] <= h[v]);
+        if feasible {
+            x.clear();
+            x.extend_from_slice(start);
+            self.exchange(x, &mut cur, l, h, costs, work);
+        }
+        work.target = cur;
+        feasible
     }
 
     /// Splits node v's target among its children in proportion to their ideal quotas, clamped
@@ -212,9 +300,10 @@ impl Tree {
         t: u64,
         l: &[u64],
         h: &[u64],
+        qsum: &[f64],
         target: &mut [u64],
         fixed: &mut Vec<bool>,
-        by_gap: &mut Vec<usize>,
+        by_gap: &mut Vec<(f64, usize)>,
     ) {
         let cs = &self.children[v];
         // `fixed[k]`: child k sits at a bound of its range.
@@ -227,7 +316,7 @@ impl Tree {
                 if fixed[k] {
                     rest -= target[c] as f64;
                 } else {
-                    free_q += self.qsum[c];
+                    free_q += qsum[c];
                 }
             }
             scale = if free_q > 0.0 { rest / free_q } else { 0.0 };
@@ -236,7 +325,7 @@ impl Tree {
                 if fixed[k] {
                     continue;
                 }
-                let e = self.qsum[c] * scale;
+                let e = qsum[c] * scale;
                 if e <= l[c] as f64 {
                     (fixed[k], target[c], changed) = (true, l[c], true);
                 } else if e >= h[c] as f64 {
@@ -250,26 +339,28 @@ impl Tree {
         let mut sum = 0u64;
         for (k, &c) in cs.iter().enumerate() {
             if !fixed[k] {
-                target[c] = ((self.qsum[c] * scale).floor().max(0.0) as u64).clamp(l[c], h[c]);
+                target[c] = ((qsum[c] * scale).floor().max(0.0) as u64).clamp(l[c], h[c]);
             }
             sum += target[c];
         }
         // Repair the sum one slot per child and pass, largest shortfall first.
-        by_gap.clear();
-        by_gap.extend(0..cs.len());
-        let gap = |k: usize, target: &[u64]| self.qsum[cs[k]] * scale - target[cs[k]] as f64;
+        let gap = |k: usize, target: &[u64]| qsum[cs[k]] * scale - target[cs[k]] as f64;
         while sum != t {
-            by_gap.sort_by(|&a, &b| gap(b, target).total_cmp(&gap(a, target)).then(a.cmp(&b)));
+            // Largest gap first, then the child listed first (a total order: the sort is
+            // determined).
+            by_gap.clear();
+            by_gap.extend((0..cs.len()).map(|k| (gap(k, target), k)));
+            by_gap.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             let before = sum;
             if sum < t {
-                for &k in by_gap.iter() {
+                for &(_, k) in by_gap.iter() {
                     if sum < t && target[cs[k]] < h[cs[k]] {
                         target[cs[k]] += 1;
                         sum += 1;
                     }
                 }
             } else {
-                for &k in by_gap.iter().rev() {
+                for &(_, k) in by_gap.iter().rev() {
                     if sum > t && target[cs[k]] > l[cs[k]] {
                         target[cs[k]] -= 1;
                         sum -= 1;
@@ -285,27 +376,33 @@ impl Tree {
     /// Every node keeps the best increment and decrement of its subtree (for its parent) and
     /// the best improving exchange between two of its children, if any. An exchange changes
     /// only the two leaves and their ancestors, so only those are recomputed.
-    fn exchange(&self, x: &mut [u64], cur: &mut [u64], l: &[u64], h: &[u64], costs: &Costs) {
+    fn exchange(&self, x: &mut [u64], cur: &mut [u64], l: &[u64], h: &[u64], costs: &Costs, work: &mut Work) {
         let nodes = self.nodes();
-        let mut gain: Vec<Option<(Key, usize)>> = vec![None; nodes];
-        let mut loss: Vec<Option<(Key, usize)>> = vec![None; nodes];
-        let mut found: Vec<Option<(usize, usize)>> = vec![None; nodes];
-        let mut dirty = vec![true; nodes];
+        let Work { gain, loss, found, dirty, .. } = work;
+        for v in [&mut *gain, &mut *loss] {
+            v.clear();
+            v.resize(nodes, None);
+        }
+        found.clear();
+        found.resize(nodes, None);
+        dirty.clear();
+        dirty.resize(nodes, true);
+        let (gain, loss, found, dirty) = (&mut gain[..], &mut loss[..], &mut found[..], &mut dirty[..]);
         for i in 0..self.n {
-            self.leaf(i, x, l, h, costs, &mut gain, &mut loss);
+            self.leaf(i, x, l, h, costs, gain, loss);
         }
         loop {
             for &v in &self.post {
                 if dirty[v] {
-                    found[v] = self.node(v, cur, l, h, &mut gain, &mut loss);
+                    found[v] = self.node(v, cur, l, h, gain, loss);
                     dirty[v] = false;
                 }
             }
             let Some((i, j)) = self.post.iter().find_map(|&v| found[v]) else { break };
             x[i] += 1;
             x[j] -= 1;
-            self.leaf(i, x, l, h, costs, &mut gain, &mut loss);
-            self.leaf(j, x, l, h, costs, &mut gain, &mut loss);
+            self.leaf(i, x, l, h, costs, gain, loss);
+            self.leaf(j, x, l, h, costs, gain, loss);
             let (mut a, mut b) = (self.parent[i], self.parent[j]);
             while a != ROOT_PARENT {
                 cur[a] += 1;
@@ -382,10 +479,29 @@ impl Tree {
     /// The minimax optimum: the smallest level z at which the level boxes are feasible, then
     /// the chi-square tie-break inside the boxes of that level. Returns the slots and z.
     pub fn solve_minimax(&self, lo: &[u64], hi: &[u64], ideal: &[f64], x: &mut Vec<u64>) -> f64 {
+        self.solve_minimax_with(lo, hi, ideal, &self.qsum, x, &mut Work::default())
+    }
+
+    /// [`solve_minimax`](Self::solve_minimax) with the nodes' Σ q given and reused buffers.
+    pub fn solve_minimax_with(
+        &self,
+        lo: &[u64],
+        hi: &[u64],
+        ideal: &[f64],
+        qsum: &[f64],
+        x: &mut Vec<u64>,
+        work: &mut Work,
+    ) -> f64 {
         let n = self.n;
-        let w: Vec<f64> = ideal.iter().map(|&q| rel_weight(q)).collect();
-        let (mut blo, mut bhi) = (vec![0u64; n], vec![0u64; n]);
-        let (mut l, mut h) = (Vec::new(), Vec::new());
+        let mut w = std::mem::take(&mut work.rel);
+        w.clear();
+        w.extend(ideal.iter().map(|&q| rel_weight(q)));
+        let (mut blo, mut bhi) = (std::mem::take(&mut work.blo), std::mem::take(&mut work.bhi));
+        for v in [&mut blo, &mut bhi] {
+            v.clear();
+            v.resize(n, 0);
+        }
+        let (mut l, mut h) = (std::mem::take(&mut work.l), std::mem::take(&mut work.h));
         let boxes_at = |z: f64, blo: &mut Vec<u64>, bhi: &mut Vec<u64>| {
             for i in 0..n {
                 (blo[i], bhi[i]) = level_box(ideal[i], w[i], z, lo[i], hi[i]);
@@ -429,15 +545,21 @@ impl Tree {
         }
         let costs = Costs::new(ideal, Separable::Chi);
         boxes_at(z_hi, &mut blo, &mut bhi);
-        self.solve_separable(&blo, &bhi, &costs, x);
+        (work.l, work.h) = (l, h);
+        self.solve_separable_with(&blo, &bhi, qsum, &costs, x, work);
         // The level is the deviation the allocation realises; solve again inside its own
         // boxes if they are smaller, so that both paths break ties in the same boxes.
         let z = super::objective::max_relative_deviation(ideal, x);
-        let (mut zlo, mut zhi) = (vec![0u64; n], vec![0u64; n]);
+        let (mut zlo, mut zhi) = (std::mem::take(&mut work.zlo), std::mem::take(&mut work.zhi));
+        for v in [&mut zlo, &mut zhi] {
+            v.clear();
+            v.resize(n, 0);
+        }
         boxes_at(z, &mut zlo, &mut zhi);
         if zlo != blo || zhi != bhi {
-            self.solve_separable(&zlo, &zhi, &costs, x);
+            self.solve_separable_with(&zlo, &zhi, qsum, &costs, x, work);
         }
+        (work.rel, work.blo, work.bhi, work.zlo, work.zhi) = (w, blo, bhi, zlo, zhi);
         z
     }
 }

@@ -46,8 +46,9 @@
 //!
 //! `path = "auto"` (default) takes the fast path whenever it applies. The test suite checks
 //! that both paths give the same objective and the same integers on thousands of random
-//! instances. [`solve`] returns the full report; [`solve_slots`] only the slots and status, for
-//! sweeps (about 7 µs for 37 units with two groups and change limits).
+//! instances. [`solve`] returns the full report; [`solve_slots`] only the slots and status;
+//! [`Prepared`] the same slots and status for many quota vectors with the same constraints
+//! (sweeps), building the model and group tree once.
 //!
 //! # Explaining a result
 //!
@@ -140,6 +141,7 @@ mod lp;
 mod model;
 mod objective;
 mod problem;
+mod prepared;
 mod relax;
 mod spec;
 #[cfg(test)]
@@ -160,6 +162,7 @@ pub use objective::{
     TIE_BREAK_RULE,
 };
 pub use problem::OptProblem;
+pub use prepared::{Prepared, PreparedWork};
 pub use relax::{constraints_at, solve_with, ConstraintKind, NamedConstraint, Scope};
 pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec};
 
@@ -354,15 +357,22 @@ fn instance<'a>(
     if total > MAX_SEATS {
         return Err(OptimizeError::TotalTooLarge { total, max: MAX_SEATS });
     }
-    if let Some(i) = (0..n).find(|&i| !ideal[i].is_finite() || ideal[i] < 0.0) {
+    check_ideal(ideal, total, names)?;
+    constraints.validate(n)?;
+    Ok(Instance::new(ideal, lower, upper, total, constraints, names))
+}
+
+/// The ideal quotas' own requirements: finite, non-negative, summing to the total (up to
+/// [`IDEAL_SUM_TOL`]). `names` has one entry per quota.
+fn check_ideal(ideal: &[f64], total: u64, names: &[String]) -> Result<(), OptimizeError> {
+    if let Some(i) = (0..ideal.len()).find(|&i| !ideal[i].is_finite() || ideal[i] < 0.0) {
         return Err(OptimizeError::BadIdeal { unit: names[i].clone(), value: ideal[i] });
     }
     let sum: f64 = ideal.iter().sum();
     if (sum - total as f64).abs() > IDEAL_SUM_TOL * (total as f64).max(1.0) {
         return Err(OptimizeError::IdealSum { sum, total });
     }
-    constraints.validate(n)?;
-    Ok(Instance::new(ideal, lower, upper, total, constraints, names))
+    Ok(())
 }
 
 /// Chooses the path, runs the cheap checks and the solver. `model` is the model of the items

@@ -118,10 +118,14 @@ pub(crate) enum Separable {
 }
 
 /// The priority of one increment (unit `unit` from k to k+1 slots): smaller is taken first.
+///
+/// Held as the integers that order it: each cost's [`order_bits`] (an order-preserving map of
+/// the f64, with −0 read as +0), primary in the high 64 bits, secondary in the low ones — so
+/// a comparison is two integer comparisons, with exactly the order of comparing the costs as
+/// real numbers (`f64::total_cmp` after −0 → +0).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Key {
-    primary: f64,
-    secondary: f64,
+    costs: u128,
     unit: usize,
 }
 
@@ -131,21 +135,36 @@ fn norm(x: f64) -> f64 {
     x + 0.0
 }
 
+/// An unsigned integer with the order of `norm(x)` under `f64::total_cmp`: the sign bit
+/// flipped for non-negative numbers, every bit for negative ones (the larger the magnitude of
+/// a negative number, the smaller its image).
+#[inline]
+fn order_bits(x: f64) -> u64 {
+    let b = norm(x).to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
 impl Key {
+    #[inline]
+    fn new(primary: f64, secondary: f64, unit: usize) -> Key {
+        Key { costs: (order_bits(primary) as u128) << 64 | order_bits(secondary) as u128, unit }
+    }
+
     /// Lexicographic comparison: primary, secondary, then the unit index (the unit listed first
     /// has the smaller key, so it gains first and loses last).
     #[inline]
     pub(crate) fn cmp(&self, other: &Key) -> Ordering {
-        norm(self.primary)
-            .total_cmp(&norm(other.primary))
-            .then(norm(self.secondary).total_cmp(&norm(other.secondary)))
-            .then(self.unit.cmp(&other.unit))
+        self.costs.cmp(&other.costs).then(self.unit.cmp(&other.unit))
     }
 
     /// Whether taking `self` instead of `other` lowers the objective (strictly, in key order).
     #[inline]
     pub(crate) fn better_than(&self, other: &Key) -> bool {
-        self.cmp(other) == Ordering::Less
+        self.costs < other.costs || (self.costs == other.costs && self.unit < other.unit)
     }
 }
 
@@ -167,8 +186,8 @@ impl<'a> Costs<'a> {
         let q = self.q[i];
         let w = rel_weight(q);
         match self.kind {
-            Separable::L1ThenChi => Key { primary: l1_step(q, k), secondary: chi_step(q, w, k), unit: i },
-            Separable::Chi => Key { primary: chi_step(q, w, k), secondary: 0.0, unit: i },
+            Separable::L1ThenChi => Key::new(l1_step(q, k), chi_step(q, w, k), i),
+            Separable::Chi => Key::new(chi_step(q, w, k), 0.0, i),
         }
     }
 }
@@ -288,6 +307,33 @@ mod tests {
                 for k in 0..200 {
                     assert!(c.key(0, k).cmp(&c.key(0, k + 1)) != Ordering::Greater, "q {q} k {k}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn order_bits_order_like_total_cmp_after_negative_zero() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -1.0,
+            -f64::MIN_POSITIVE,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            f64::MIN_POSITIVE,
+            0.5,
+            1.0,
+            3.75,
+            1e300,
+            f64::INFINITY,
+        ];
+        for &a in &xs {
+            for &b in &xs {
+                let want = norm(a).total_cmp(&norm(b));
+                assert_eq!(order_bits(a).cmp(&order_bits(b)), want, "{a} vs {b}");
             }
         }
     }

@@ -841,3 +841,56 @@ proptest! {
         }
     }
 }
+
+/// A sweep over one case: the case's constraints and bounds with a sequence of ideal quota
+/// vectors (re-weighted, summing to the total), sometimes minimax, sometimes with a custom row
+/// (the LP path, solved from scratch).
+fn prepared_case() -> impl Strategy<Value = (Case, Vec<Vec<f64>>)> {
+    (sweep_case(), 0usize..6)
+        .prop_flat_map(|(case, variant)| {
+            let n = case.ideal.len();
+            (Just((case, variant)), prop::collection::vec(prop::collection::vec(0u32..1000, n), 1..12))
+        })
+        .prop_map(|((mut case, variant), weights)| {
+            let total = case.total;
+            if variant == 0 {
+                case.c.custom.push(Custom {
+                    name: "c".into(),
+                    terms: vec![(0, 1), (1, -1)],
+                    op: Op::Le,
+                    rhs: 5,
+                });
+            }
+            if variant == 1 {
+                case.c.path = PathChoice::Lp;
+            }
+            let seq = weights
+                .into_iter()
+                .filter(|w| w.iter().any(|&x| x > 0))
+                .map(|w| quotas(&w, total))
+                .chain([case.ideal.clone()])
+                .collect();
+            (case, seq)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// The prepared model gives `solve_slots`'s status and slots at every point of a sweep, with
+    /// one set of buffers carried from point to point.
+    #[test]
+    fn prepared_solves_like_solve_slots((case, seq) in prepared_case()) {
+        let n = case.ideal.len();
+        let names = names(n);
+        let prepared = Prepared::new(&case.lower, &case.upper, case.total, &case.c, &names);
+        let mut work = PreparedWork::default();
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        for ideal in &seq {
+            let a = prepared.solve_slots(ideal, &case.lower, &case.upper, case.total, &mut work, &mut got);
+            let b = solve_slots(ideal, &case.lower, &case.upper, case.total, &case.c, &names, &mut want);
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(&got, &want);
+        }
+    }
+}

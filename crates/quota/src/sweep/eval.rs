@@ -10,7 +10,7 @@
 use rand::{Rng, RngExt};
 
 use crate::apportion::{self, Method, Problem, Scratch};
-use crate::optimize::{self, Constraints, Status};
+use crate::optimize::{Prepared, PreparedWork, Status};
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::{Normalisation, WEIGHT_SCALE};
 
@@ -25,10 +25,23 @@ pub trait SlotRule: Sync {
     fn label(&self) -> String;
     /// Writes the slots of `problem` into `out` (resized to the number of units); false when
     /// this scenario has no allocation under the rule (`out` is then unspecified), e.g. the
-    /// optimisation model's side constraints cannot all hold at these weights.
-    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) -> bool;
+    /// optimisation model's side constraints cannot all hold at these weights. `scratch` is the
+    /// worker's, carried from scenario to scenario.
+    fn slots(&self, problem: &Problem, scratch: &mut RuleScratch, out: &mut Vec<u64>) -> bool;
     /// What the one-at-a-time design can prove about this rule (see [`oat`](super::oat)).
     fn certificate(&self) -> Certificate;
+}
+
+/// A worker's buffers for the slot rules, reused from scenario to scenario (what they carry
+/// changes only the speed, never a result).
+#[derive(Debug, Default, Clone)]
+pub struct RuleScratch {
+    /// The apportionment methods' (with the previous scenario's regime, cut and divisor).
+    pub apportion: Scratch,
+    /// The optimisation model's.
+    pub optimize: PreparedWork,
+    /// The ideal quotas handed to the optimisation model.
+    ideal: Vec<f64>,
 }
 
 /// The argument the one-at-a-time design uses to prove that no piece is missed between two
@@ -49,8 +62,8 @@ impl SlotRule for Method {
     fn label(&self) -> String {
         self.name().to_string()
     }
-    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) -> bool {
-        apportion::apportion_seats(problem, *self, scratch, out);
+    fn slots(&self, problem: &Problem, scratch: &mut RuleScratch, out: &mut Vec<u64>) -> bool {
+        apportion::apportion_seats(problem, *self, &mut scratch.apportion, out);
         true
     }
     fn certificate(&self) -> Certificate {
@@ -68,44 +81,38 @@ impl SlotRule for Method {
 /// stay fixed. A scenario whose constraints cannot all hold counts as infeasible; so does one
 /// on which the solver's time limit struck (the allocation would not be proven optimal).
 ///
-/// Unlike the apportionment methods this rule allocates per scenario (the model is built
-/// afresh); a laminar model solves in microseconds on the fast path, a general one in
-/// about a millisecond on the LP path.
+/// The model and its group tree are built once ([`Prepared`]); on the fast (laminar) path a
+/// scenario then costs a proportional start and a few exchanges in the worker's buffers, with
+/// no allocation. A general model (custom rows, overlapping groups) is solved on the LP path,
+/// in about a millisecond.
 #[derive(Debug, Clone)]
 pub struct OptimizeRule {
-    constraints: Constraints,
-    names: Vec<String>,
+    prepared: Prepared,
 }
 
 impl OptimizeRule {
     /// The rule of a scenario with `method = "optimize"` (its `[optimize]` table, or none).
     pub fn new(scenario: &Scenario) -> OptimizeRule {
+        let constraints = scenario.constraints.clone().unwrap_or_default();
+        let names: Vec<String> =
+            scenario.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect();
+        // The bounds of the scenario's problem: floors, and caps clipped to the total.
+        let upper: Vec<u64> = scenario.caps.iter().map(|&c| c.min(scenario.total)).collect();
         OptimizeRule {
-            constraints: scenario.constraints.clone().unwrap_or_default(),
-            names: scenario.units.as_slice().iter().map(|u| format!("{} {}", u.code, u.name_zh)).collect(),
+            prepared: Prepared::new(&scenario.floors, &upper, scenario.total, &constraints, &names),
         }
     }
 }
 
 impl SlotRule for OptimizeRule {
     fn label(&self) -> String {
-        format!("optimize ({})", self.constraints.objective.name())
+        format!("optimize ({})", self.prepared.objective().name())
     }
-    fn slots(&self, problem: &Problem, _: &mut Scratch, out: &mut Vec<u64>) -> bool {
-        let mut ideal = Vec::new();
-        crate::allocate::ideal_quotas(problem, &mut ideal);
-        matches!(
-            optimize::solve_slots(
-                &ideal,
-                problem.lower(),
-                problem.upper(),
-                problem.total(),
-                &self.constraints,
-                &self.names,
-                out,
-            ),
-            Ok(Status::Optimal)
-        )
+    fn slots(&self, problem: &Problem, scratch: &mut RuleScratch, out: &mut Vec<u64>) -> bool {
+        let RuleScratch { optimize, ideal, .. } = scratch;
+        crate::allocate::ideal_quotas(problem, ideal);
+        let (lower, upper, total) = (problem.lower(), problem.upper(), problem.total());
+        matches!(self.prepared.solve_slots(ideal, lower, upper, total, optimize, out), Ok(Status::Optimal))
     }
     fn certificate(&self) -> Certificate {
         Certificate::None
@@ -145,7 +152,7 @@ impl SlotRule for Rule {
         }
     }
     #[inline]
-    fn slots(&self, problem: &Problem, scratch: &mut Scratch, out: &mut Vec<u64>) -> bool {
+    fn slots(&self, problem: &Problem, scratch: &mut RuleScratch, out: &mut Vec<u64>) -> bool {
         match self {
             Rule::Apportion(m) => m.slots(problem, scratch, out),
             Rule::Optimize(o) => o.slots(problem, scratch, out),
@@ -184,7 +191,7 @@ pub struct Workspace {
     factor_of: [u64; 4],
     weights: Vec<u64>,
     problem: Problem,
-    scratch: Scratch,
+    scratch: RuleScratch,
     /// The slots of the last feasible evaluation.
     pub slots: Vec<u64>,
     /// Indicator columns perturbed by noise (Monte Carlo), normalised.
@@ -259,7 +266,7 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
             factor_of: [f64::NAN.to_bits(); 4],
             weights: vec![0; n],
             problem: self.template.clone(),
-            scratch: Scratch::default(),
+            scratch: RuleScratch::default(),
             slots: Vec::with_capacity(n),
             noisy: self.columns.clone(),
             noisy_raw: vec![0.0; n],

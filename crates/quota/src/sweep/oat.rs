@@ -28,7 +28,14 @@
 //!   comparisons are affine in t;
 //! - **the quota method** (state = the full trace of its slot-by-slot decisions: the eligible
 //!   set and the winner at every house size): eligibility `k_i·W < (h+1)·w_i` and the
-//!   Jefferson comparisons are affine, so the same trace at both ends is the same trace between;
+//!   Jefferson comparisons are affine, so the same trace at both ends is the same trace between.
+//!   The slots alone would not do: along a line of weights the quota method can come back to
+//!   an allocation it left (`[7, 1, 11, 3]`, `[7, 1, 12, 2]`, `[7, 1, 11, 3]` — test
+//!   `slots_can_come_back_along_a_line_of_weights` in `apportion::quota_method`), so the
+//!   weights with given slots need not form an interval. The traces are held only for the
+//!   ends of the intervals being bisected (a few dozen per thread); the points kept for the
+//!   pieces carry slots only, and only the first and last of each run of equal slots, so
+//!   memory follows the number of pieces, not of evaluations;
 //! - a rule without such an argument (such as the optimisation model, once it is wired in) is bisected only
 //!   where the slots differ after an initial subdivision into [`INITIAL_INTERVALS`] intervals,
 //!   and the result says `proven: false`.
@@ -44,7 +51,7 @@ use std::sync::atomic::AtomicBool;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::apportion::{bounded_quotas, priority, Method, Problem};
+use crate::apportion::{bounded_quotas, Problem, Scratch};
 
 use super::eval::{Certificate, Columns, Evaluator, SlotRule, Workspace};
 use super::hooks::is_set;
@@ -113,8 +120,33 @@ impl OatResult {
     }
 }
 
-/// A point of the search and its state.
-type Point = (f64, Vec<u64>);
+/// A point of the search and its slots (None: infeasible there).
+type Point = (f64, Option<Vec<u64>>);
+
+/// The slots in a state (None for an infeasible point).
+fn slots_of(s: &[u64], n: usize) -> Option<Vec<u64>> {
+    if s.len() == 1 && s[0] == u64::MAX {
+        None
+    } else {
+        Some(s[..n].to_vec())
+    }
+}
+
+/// Appends a point, keeping only the first and the last of consecutive points with equal
+/// slots (the pieces need no more), so memory grows with the pieces, not with the states
+/// evaluated; a point at the same t as the last one is dropped.
+fn push_point(points: &mut Vec<Point>, t: f64, slots: Option<Vec<u64>>) {
+    let len = points.len();
+    if points.last().is_some_and(|(u, _)| (*u - t).abs() <= 0.0) {
+        return;
+    }
+    if len >= 2 && points[len - 1].1 == slots && points[len - 2].1 == slots {
+        points[len - 1].0 = t;
+    } else {
+        points.push((t, slots));
+    }
+}
+
 
 /// A state whose equality at two points proves the slots constant between them.
 fn state<R: SlotRule + ?Sized>(
@@ -140,41 +172,9 @@ fn state<R: SlotRule + ?Sized>(
                 out.push((q.floor() as u64) << 2 | u64::from(at_floor) << 1 | u64::from(at_cap));
             }
         }
-        Certificate::QuotaTrace => quota_trace(p, out),
+        Certificate::QuotaTrace => crate::apportion::quota_trace(p, &mut Scratch::default(), out),
     }
     true
-}
-
-/// The quota method's decisions, slot by slot (as in `apportion::quota_method`): for every
-/// house size, the eligible units (as bit words), whether the fallback pool was used, and the
-/// winner.
-fn quota_trace(p: &Problem, out: &mut Vec<u64>) {
-    let n = p.len();
-    let w_sum = p.weight_sum();
-    let mut k: Vec<u64> = p.lower().to_vec();
-    let mut h: u64 = k.iter().sum();
-    let cap = |i: usize| if p.weights()[i] == 0 { p.lower()[i] } else { p.upper()[i] };
-    let mut words = vec![0u64; n.div_ceil(64)];
-    while h < p.total() {
-        words.fill(0);
-        let mut any = false;
-        for i in 0..n {
-            if k[i] < cap(i) && (k[i] as u128) * w_sum < (h as u128 + 1) * p.weights()[i] as u128 {
-                words[i / 64] |= 1 << (i % 64);
-                any = true;
-            }
-        }
-        let eligible = |i: usize| if any { words[i / 64] >> (i % 64) & 1 == 1 } else { k[i] < cap(i) };
-        let key = |i: usize| {
-            (priority(Method::Jefferson, p.weights()[i], k[i]), p.weights()[i], std::cmp::Reverse(i))
-        };
-        let best =
-            (0..n).filter(|&i| eligible(i)).max_by_key(|&i| key(i)).expect("caps sum to at least the total");
-        out.extend_from_slice(&words);
-        out.push(u64::from(any) << 32 | best as u64);
-        k[best] += 1;
-        h += 1;
-    }
 }
 
 /// Sweeps `factor` over [lo, hi] (checked by the caller with [`Space::check_range`]).
@@ -222,7 +222,8 @@ pub fn oat_until<R: SlotRule + ?Sized>(
                 let (mut sa, mut sb) = (Vec::new(), Vec::new());
                 eval_at(ws, a, &mut sa);
                 eval_at(ws, b, &mut sb);
-                let mut points = vec![(a, sa.clone())];
+                let n = ev.units();
+                let mut points = vec![(a, slots_of(&sa, n))];
                 let mut evals = 2u64;
                 refine(
                     &mut |t, s: &mut Vec<u64>| eval_at(ws, t, s),
@@ -231,12 +232,12 @@ pub fn oat_until<R: SlotRule + ?Sized>(
                     sa,
                     b,
                     sb.clone(),
-                    ev.units(),
+                    n,
                     cert,
                     &mut points,
                     &mut evals,
                 );
-                points.push((b, sb));
+                push_point(&mut points, b, slots_of(&sb, n));
                 (points, evals)
             },
         )
@@ -244,22 +245,18 @@ pub fn oat_until<R: SlotRule + ?Sized>(
     if is_set(cancel) {
         return Err(SweepError::Cancelled);
     }
-    let n = ev.units();
     let mut points: Vec<Point> = Vec::new();
     let mut evaluations = 0;
     for (ps, e) in parts {
         evaluations += e;
-        for p in ps {
-            if points.last().is_none_or(|(t, _)| (*t - p.0).abs() > 0.0) {
-                points.push(p);
-            }
+        for (t, slots) in ps {
+            push_point(&mut points, t, slots);
         }
     }
-    let slots_of = |s: &Vec<u64>| if s.len() == 1 && s[0] == u64::MAX { None } else { Some(s[..n].to_vec()) };
     // Pieces: a new piece starts midway between two consecutive points whose slots differ.
     let mut pieces: Vec<Piece> = Vec::new();
     for w in points.windows(2) {
-        let (x0, x1) = (slots_of(&w[0].1), slots_of(&w[1].1));
+        let (x0, x1) = (w[0].1.clone(), w[1].1.clone());
         if pieces.is_empty() {
             pieces.push(Piece { from: lo, to: lo, slots: x0.clone() });
         }
@@ -315,13 +312,13 @@ fn refine(
 ) {
     enum Job {
         Search(f64, Vec<u64>, f64, Vec<u64>),
-        Emit(f64, Vec<u64>),
+        Emit(f64, Option<Vec<u64>>),
     }
     let mut stack = vec![Job::Search(a, sa, b, sb)];
     while let Some(job) = stack.pop() {
         let (a, sa, b, sb) = match job {
             Job::Emit(t, s) => {
-                points.push((t, s));
+                push_point(points, t, s);
                 continue;
             }
             Job::Search(a, sa, b, sb) => (a, sa, b, sb),
@@ -340,7 +337,7 @@ fn refine(
         *evals += 1;
         // Popped in order: the left half, then m, then the right half.
         stack.push(Job::Search(m, sm.clone(), b, sb));
-        stack.push(Job::Emit(m, sm.clone()));
+        stack.push(Job::Emit(m, slots_of(&sm, n)));
         stack.push(Job::Search(a, sa, m, sm));
     }
 }
