@@ -12,6 +12,7 @@ pub mod load;
 pub mod output;
 mod output_dir;
 mod plan;
+mod serve;
 mod stamp;
 mod sweep;
 mod table;
@@ -41,6 +42,7 @@ enum Command {
     Table(table::Args),
     Weights(weights::Args),
     Sweep(sweep::Args),
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command.
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Table(a) => table::run(a),
         Command::Weights(a) => weights::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 
