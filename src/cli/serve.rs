@@ -4,10 +4,14 @@
 
 mod answers;
 mod assets;
+mod compare;
 mod export;
+mod handlers;
 mod request;
 mod routes;
 mod sensitivity;
+mod settings;
+mod sources;
 mod why;
 mod why_method;
 
