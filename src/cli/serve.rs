@@ -22,8 +22,10 @@ use quota::scenario::Overrides;
 
 use super::{input, internal, load, Failure};
 
-/// Start the workbench: a local web page to move weights, see the allocation, ask why, pin
-/// and compare variants, and export the announcement table.
+/// The planner's workbench: a local web page where weights move and the table answers.
+///
+/// Move weights, δ and region multipliers, pick a method, ask why a unit gets its slots, pin
+/// a baseline, compare variants and export the announcement table.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  quota serve                          # the bundled 2024 first batch at http://127.0.0.1:8417/\n  quota serve my-scenario.toml --port 9000 --open\n\nThe page works offline (nothing is loaded from the internet). It binds 127.0.0.1 unless\n--host says otherwise; any other address lets other computers use it (no login)."

@@ -26,6 +26,10 @@ const App = {
     return { source: this.source, settings: s };
   },
   render() { this.renderers.forEach((f) => f()); },
+  timing: null,        // the last recompute's times, as shown in the header
+  showTiming() {
+    if (this.timing) document.getElementById('timing').textContent = I18N.t('timing', this.timing);
+  },
 };
 window.quotaApp = App;
 
@@ -128,8 +132,8 @@ const Recompute = {
         const ms = performance.now() - t0;
         App.latencies.push(ms);
         App.serverTimes.push(res.server);
-        document.getElementById('timing').textContent =
-          I18N.t('timing', { ms: ms.toFixed(1), server: res.server === null ? '?' : res.server.toFixed(2) });
+        App.timing = { ms: ms.toFixed(1), server: res.server === null ? '?' : res.server.toFixed(2) };
+        App.showTiming();
       }, 0));
     } else {
       Errors.clear();

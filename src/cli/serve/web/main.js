@@ -19,6 +19,7 @@ const Main = {
     Inputs.relabel();
     this.provenance();
     App.render();
+    App.showTiming();
     Why.render();
     Versions.render();
   },
