@@ -1,6 +1,7 @@
 //! `quota serve`: the planner's workbench — a local web page where weights move and the
 //! allocation table answers at once, over the library API (the page computes nothing). The
-//! routes are in [`routes`], the page in `serve/web/` (embedded by [`assets`]).
+//! routes are in [`routes`], the page in `serve/web/` (embedded by [`assets`]). Ctrl-C stops
+//! it (exit status 130, as for every command).
 
 mod answers;
 mod assets;
@@ -81,10 +82,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         if args.open {
             open_browser(&url);
         }
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        axum::serve(listener, routes::router(base)).with_graceful_shutdown(shutdown).await.map_err(internal)
+        // Ctrl-C ends the process through the handler every command has (`cli::guard`).
+        axum::serve(listener, routes::router(base)).await.map_err(internal)
     })
 }
 

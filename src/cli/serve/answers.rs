@@ -3,10 +3,9 @@
 //! stamp, the provenance and the change from a baseline), and the side-by-side comparison of
 //! pinned variants. Every number comes from the library; the page only lays them out.
 
-use quota::allocate::{allocate, Allocation};
+use quota::allocate::{allocate, AllocateError, Allocation, AllocationReport, InputLabels};
 use quota::apportion::Method;
 use quota::compare::diff;
-use quota::optimize::GroupReport;
 use quota::scenario::{Inputs, Scenario};
 use quota::stamp::Stamp;
 use quota::units::Region;
@@ -124,27 +123,36 @@ pub fn stamp(r: &Resolved) -> Result<Stamp, Bad> {
     .map_err(|e| Bad::new("source", e))
 }
 
+/// The published report of an allocation of the resolved scenario: the stamp of the scenario
+/// as edited, the labels of its inputs (what `quota allocate` publishes).
+pub fn report(r: &Resolved, a: Allocation) -> Result<AllocationReport, Bad> {
+    let i = &r.inputs;
+    let labels = InputLabels {
+        scenario: i.scenario.label.clone(),
+        units: i.units_source.label.clone(),
+        indicators: i.indicators_source.label.clone(),
+    };
+    Ok(AllocationReport::new(&r.scenario, a, stamp(r)?, labels))
+}
+
 /// Allocates, naming the field an infeasible model or bound belongs to.
 pub fn allocated(r: &Resolved, settings: &Settings) -> Result<Allocation, Bad> {
     allocate(&r.scenario).map_err(|e| {
         let field = match &e {
-            quota::allocate::AllocateError::Optimize(_) if !settings.guarantees.is_empty() => "guarantees",
-            quota::allocate::AllocateError::Apportion(_) => "bounds",
+            // The checker rejected a result: a fault of the program, answered 500.
+            e if e.is_internal() => "server",
+            AllocateError::Optimize(_)
+            | AllocateError::Infeasible { .. }
+            | AllocateError::NoAllocation { .. }
+                if !settings.guarantees.is_empty() =>
+            {
+                "guarantees"
+            }
+            AllocateError::Apportion(_) => "bounds",
             _ => "settings",
         };
         Bad::new(field, e)
     })
-}
-
-/// The optimiser's report, when it ran.
-#[derive(Serialize)]
-struct OptimizeReport<'a> {
-    status: String,
-    path: String,
-    objective: String,
-    objective_value: f64,
-    binding: &'a [String],
-    groups: &'a [GroupReport],
 }
 
 /// One unit's change from the baseline (units matched by code; a missing side counts 0).
@@ -156,16 +164,13 @@ struct Delta {
     money_wan: i64,
 }
 
+/// The published allocation (`quota allocate --format json`'s fields) and what the page adds.
 #[derive(Serialize)]
 struct AllocateAnswer<'a> {
     #[serde(flatten)]
-    allocation: &'a Allocation,
-    merged_cities: bool,
-    weights: Map<String, Value>,
+    report: &'a AllocationReport,
     development_weight: f64,
     region_multipliers: Map<String, Value>,
-    optimize: Option<OptimizeReport<'a>>,
-    stamp: Stamp,
     provenance: Provenance,
     delta: Option<Vec<Delta>>,
     delta_summary: Option<DeltaSummary>,
@@ -198,20 +203,9 @@ pub fn allocation(r: &Resolved, a: &Allocation, baseline: Option<&Allocation>) -
             .collect()
     });
     let answer = AllocateAnswer {
-        allocation: a,
-        merged_cities: r.scenario.merged,
-        weights: weights(&r.scenario),
+        report: &report(r, a.clone())?,
         development_weight: r.scenario.development_weight(),
         region_multipliers: multipliers(&r.scenario),
-        optimize: a.optimized.as_ref().map(|o| OptimizeReport {
-            status: o.status.to_string(),
-            path: o.path.to_string(),
-            objective: o.objective_kind.to_string(),
-            objective_value: o.objective,
-            binding: &o.binding,
-            groups: &o.groups,
-        }),
-        stamp: stamp(r)?,
         provenance: provenance(&r.scenario, &r.inputs),
         delta,
         delta_summary,

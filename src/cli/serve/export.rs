@@ -8,7 +8,6 @@ use quota::scenario::BUNDLED_UNITS_LABEL;
 
 use super::answers::{provenance, stamp};
 use super::request::{Bad, Resolved};
-use crate::cli::output;
 
 /// A file to download.
 pub struct Download {
@@ -87,13 +86,9 @@ pub fn export(r: &Resolved, a: &Allocation, format: &str, lang: &str) -> Result<
             (announcement::markdown(&t).into_bytes(), "text/markdown; charset=utf-8", "md")
         }
         "json" => {
-            let mut doc = serde_json::Map::new();
-            doc.insert("stamp".into(), serde_json::json!(stamp));
-            if let serde_json::Value::Object(rest) = crate::cli::allocate::to_json(s, a, &r.inputs) {
-                doc.extend(rest);
-            }
-            let text = output::json_text(&serde_json::Value::Object(doc))
-                .map_err(|e| Bad::new("format", e.message()))?;
+            let report = super::answers::report(r, a.clone())?;
+            let text = quota::render::allocate::render(&report, quota::render::Format::Json)
+                .map_err(|e| Bad::new("format", e))?;
             (text.into_bytes(), "application/json", "json")
         }
         "toml" => (scenario_toml(r, &stamp)?.into_bytes(), "application/toml; charset=utf-8", "toml"),

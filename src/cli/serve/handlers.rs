@@ -59,7 +59,7 @@ pub async fn explain(State(base): State<Arc<Base>>, body: Body) -> Response {
         let r = Variant { source: req.source, settings: req.settings.clone() }.resolve(base)?;
         let s = &r.scenario;
         let u = explain::find_unit(s, &req.unit).map_err(|e| Bad::new("unit", e))?;
-        let opts = ExplainOptions { unit: Some(u), next: 5, margins: true, paradoxes: false };
+        let opts = ExplainOptions { unit: Some(explain::UnitRef::Index(u)), ..ExplainOptions::default() };
         let ex = explain::explain(s, &opts).map_err(|e| Bad::new("settings", e))?;
         let slots = ex.slots().get(u).copied().unwrap_or(0);
         let words = why::words(s, &ex, u, slots, s.funding.funding(slots).total_wan);

@@ -1,7 +1,8 @@
 //! The HTTP routes. Every API route takes a JSON body (typed: unknown fields are refused),
 //! computes on a blocking thread, and answers JSON (or a file); bad input gets status 400 and
-//! `{"error": message, "field": field}`, a body over the limit 413. A fault inside a
-//! computation (it should never happen) is caught and answered 500, and the server goes on.
+//! `{"error": message, "field": field}`, a body over the limit 413. A fault of the program (a
+//! checker rejecting a result, a panic inside a computation: neither should ever happen) is
+//! answered 500 with field `server`, and the server goes on.
 //!
 //! | route | body | answer |
 //! |---|---|---|
@@ -117,6 +118,7 @@ where
             ([(header::CONTENT_TYPE, d.content_type), (header::CONTENT_DISPOSITION, &disposition)], d.bytes)
                 .into_response()
         }
+        Ok(Err(bad)) if bad.field == "server" => error(StatusCode::INTERNAL_SERVER_ERROR, bad),
         Ok(Err(bad)) => error(StatusCode::BAD_REQUEST, bad),
         Err(e) => {
             error(StatusCode::INTERNAL_SERVER_ERROR, Bad::new("server", format!("internal fault: {e}")))

@@ -19,13 +19,11 @@ const Table = {
     const delta = new Map((r.delta || []).map((d) => [d.code, d]));
     return r.units.map((u, index) => ({
       index, u, code: u.code,
-      unit: I18N.unitName(u), region: I18N.region(Table.regionZh(u.region)),
-      ideal: u.ideal, slots: u.slots, money: u.funding.total_wan, bounds: u.cap,
+      unit: I18N.unitName(u), region: I18N.region(u.region),
+      ideal: u.ideal, slots: u.slots, money: u.funding_wan, bounds: u.cap,
       delta: delta.has(u.code) ? delta.get(u.code).slots : null,
     }));
   },
-
-  regionZh(en) { return { East: '东部', Central: '中部', West: '西部', Northeast: '东北' }[en] || en; },
 
   sorted() {
     const rows = this.rows();
@@ -129,7 +127,7 @@ const Table = {
     const c = r.delta_summary;
     const td = this.cell(tr, c ? 'Σ|Δ| ' + c.total_abs_change : '—', 'num');
     if (c) td.title = I18N.t('changed_units', { n: c.changed_units });
-    this.cell(tr, I18N.int(r.funding.total_wan), 'num');
+    this.cell(tr, I18N.int(r.funding_wan), 'num');
     this.cell(tr, '');
     document.querySelector('#table tfoot').replaceChildren(tr);
   },
@@ -137,7 +135,7 @@ const Table = {
   summary() {
     const r = App.result;
     document.getElementById('summary').textContent = I18N.t('summary', {
-      method: r.method, total: r.total, units: r.units.length, money: I18N.int(r.funding.total_wan), ties: r.ties.length,
+      method: r.method, total: r.total, units: r.units.length, money: I18N.int(r.funding_wan), ties: r.ties.length,
     }) + ' · ' + r.stamp.inputs_sha256.slice(0, 12);
     document.getElementById('scenario-name').textContent = r.scenario;
     document.getElementById('baseline-label').textContent = App.baseline
