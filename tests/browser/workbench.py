@@ -164,6 +164,21 @@ try:
     total.send_keys("1039")
     wait_for(lambda: driver.find_element(By.CSS_SELECTOR, '.err[data-field="total"]').text == "", "the error cleared")
 
+    # 11. Merge the 计划单列市 (32 units, no city square), then a unit's own cap from "Why".
+    driver.find_element(By.ID, "merge").click()
+    wait_for(lambda: settled() and len(table_slots(driver)) == 32
+             and not driver.find_elements(By.CSS_SELECTOR, '.tile[data-code="4403"]'), "32 merged units")
+    driver.find_element(By.ID, "merge").click()
+    wait_for(lambda: settled() and len(table_slots(driver)) == 37, "37 units again")
+    driver.find_element(By.CSS_SELECTOR, '.tile[data-code="62"]').click()
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".unit-bounds input"), "the unit's floor and cap")
+    cap = driver.find_elements(By.CSS_SELECTOR, ".unit-bounds input")[1]
+    cap.clear()
+    cap.send_keys("12")
+    driver.find_element(By.CSS_SELECTOR, ".unit-bounds button").click()
+    wait_for(lambda: settled() and table_slots(driver).get("62") == 12, "甘肃 held at its new cap 12")
+    check(sum(table_slots(driver).values()) == allocation()["total"], "slots still sum to the total")
+
     lat = js("return window.quotaApp.latencies")
     server = [t for t in js("return window.quotaApp.serverTimes") if t is not None]
     stats = {"n": len(lat), "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "max_ms": max(lat),

@@ -11,6 +11,7 @@ const WORDS = {
   method_total: ['方法与总数', 'Method and total'],
   method: ['分配方法', 'Method'],
   total: ['名额总数（家）', 'National total (firms)'],
+  merge: ['计划单列市并入所在省（32 个单位）', 'Merge the separately planned cities into their provinces (32 units)'],
   weights: ['指标权重（合计为 1）', 'Indicator weights (sum to 1)'],
   disparity: ['区域发展基础差异', 'Regional disparity'],
   delta: ['发展项权重 δ', 'Development weight δ'],

@@ -7,7 +7,7 @@ const Inputs = {
   // Settings as the served (or uploaded) scenario has them.
   defaults(desc) {
     const s = {
-      method: desc.method, total: String(desc.total), weights: {}, floor: desc.bounds.floor,
+      method: desc.method, total: String(desc.total), weights: {}, floor: desc.bounds.floor, merge_cities: desc.merged_cities,
       floors: {}, caps: {}, guarantees: [],
     };
     desc.indicators.forEach((i) => { s.weights[i.column] = i.weight; });
@@ -25,6 +25,7 @@ const Inputs = {
     method.value = App.settings.method;
     document.getElementById('total').value = App.settings.total;
     document.getElementById('floor').value = App.settings.floor;
+    document.getElementById('merge').checked = App.settings.merge_cities;
     const weights = document.getElementById('weights');
     weights.replaceChildren(...d.indicators.map((ind) =>
       this.slider('w-' + ind.column, () => I18N.indicator(ind), 0, 1, 0.001, App.settings.weights[ind.column],
@@ -146,6 +147,7 @@ const Inputs = {
       Sensitivity.keepOnly(null);
       Recompute.request();
     });
+    on('merge', 'change', (e) => { App.settings.merge_cities = e.target.checked; Sensitivity.keepOnly(null); Recompute.request(); });
     on('guarantee-add', 'click', () => {
       const regions = [...document.querySelectorAll('#guarantee-regions input:checked')].map((b) => b.value);
       const share = parseFloat(document.getElementById('guarantee-share').value);

@@ -61,33 +61,48 @@ const Why = {
     pane.replaceChildren(h, text, this.bounds(unit));
   },
 
-  // Inputs for this unit's floor and cap (sent as overrides by code).
+  // Inputs for this unit's floor and cap (sent as overrides by code). Kept while the same
+  // unit stays selected, so a refreshed explanation never drops what is being typed.
+  box: null,
   bounds(unit) {
+    const u = App.result && unit && App.result.units.find((x) => x.code === unit.code);
+    if (!u) return document.createElement('div');
+    if (this.box && this.box.dataset.code === unit.code && this.box.dataset.lang === I18N.lang) {
+      this.box.querySelectorAll('input').forEach((input) => {
+        if (!input.dataset.dirty) input.value = u[input.dataset.key];
+      });
+      return this.box;
+    }
     const box = document.createElement('div');
     box.className = 'unit-bounds';
-    const u = App.result && App.result.units.find((x) => x.code === App.selected);
-    if (!unit || !u) return box;
-    const field = (key, value) => {
-      const label = document.createElement('label');
+    box.dataset.code = unit.code;
+    box.dataset.lang = I18N.lang;
+    const field = (key, label) => {
+      const l = document.createElement('label');
       const span = document.createElement('span');
-      span.textContent = I18N.t(key);
+      span.textContent = I18N.t(label);
       const input = document.createElement('input');
-      Object.assign(input, { type: 'number', min: 0, step: 1, value });
-      label.append(span, input);
-      return [label, input];
+      Object.assign(input, { type: 'number', min: 0, step: 1, value: u[key] });
+      input.dataset.key = key;
+      input.addEventListener('input', () => { input.dataset.dirty = '1'; });
+      l.append(span, input);
+      return [l, input];
     };
-    const [fl, floorInput] = field('unit_floor', u.floor);
-    const [cl, capInput] = field('unit_cap', u.cap);
+    const [fl, floorInput] = field('floor', 'unit_floor');
+    const [cl, capInput] = field('cap', 'unit_cap');
     const apply = document.createElement('button');
     apply.type = 'button';
     apply.textContent = I18N.t('apply');
     apply.addEventListener('click', () => {
       App.settings.floors[unit.code] = Number(floorInput.value);
       App.settings.caps[unit.code] = Number(capInput.value);
+      delete floorInput.dataset.dirty;
+      delete capInput.dataset.dirty;
       Sensitivity.keepOnly(null);
       Recompute.request();
     });
     box.append(fl, cl, apply);
+    this.box = box;
     return box;
   },
 };
