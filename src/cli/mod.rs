@@ -13,6 +13,7 @@ pub mod load;
 pub mod output;
 mod output_dir;
 mod plan;
+mod serve;
 mod stamp;
 mod sweep;
 mod table;
@@ -43,6 +44,7 @@ enum Command {
     Table(table::Args),
     Weights(weights::Args),
     Sweep(sweep::Args),
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command.
@@ -59,6 +61,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Table(a) => table::run(a),
         Command::Weights(a) => weights::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 
