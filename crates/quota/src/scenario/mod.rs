@@ -49,6 +49,7 @@ use crate::indicators::IndicatorTable;
 use crate::scoring::{self, Normalisation, ScoreModel};
 use crate::units::{Region, Units};
 
+mod access;
 mod edit;
 mod source;
 
