@@ -30,8 +30,7 @@ fn bundled() -> Scenario {
 
 /// The default allocation under `m`, as an observed-allocation file.
 fn observed(s: &Scenario, m: Method) -> ObservedAllocation {
-    let mut t = s.clone();
-    t.method = MethodChoice::Apportion(m);
+    let t = s.with_method(MethodChoice::Apportion(m)).unwrap();
     let mut csv = String::from("code,slots,status,source\n");
     for u in allocate(&t).unwrap().units {
         csv.push_str(&format!("{},{},assumed,bench\n", u.code, u.slots));
@@ -44,20 +43,20 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("calibrate 37 units 3 weights");
     for m in [Method::Hamilton, Method::Webster] {
         let o = observed(&s, m);
-        let slots = o.resolve(&s.units, &Location::file("bench")).unwrap();
+        let slots = o.resolve(s.units(), &Location::file("bench")).unwrap();
         let spec = CalibrateSpec { methods: vec![m], grid_points: 0, ..CalibrateSpec::default() };
         group.bench_function(format!("{m} complete, exact, no grid"), |b| {
             b.iter(|| calibrate(black_box(&s), &o, &slots, &spec).unwrap())
         });
     }
     let o = observed(&s, Method::Hamilton);
-    let slots = o.resolve(&s.units, &Location::file("bench")).unwrap();
+    let slots = o.resolve(s.units(), &Location::file("bench")).unwrap();
     let all = CalibrateSpec { methods: Method::ALL.to_vec(), grid_points: 0, ..CalibrateSpec::default() };
     group.bench_function("all 8 methods complete, no grid", |b| {
         b.iter(|| calibrate(black_box(&s), &o, &slots, &all).unwrap())
     });
     let o = ObservedAllocation::parse(TIANJIN, Location::file("tianjin")).unwrap();
-    let slots = o.resolve(&s.units, &Location::file("tianjin")).unwrap();
+    let slots = o.resolve(s.units(), &Location::file("tianjin")).unwrap();
     let spec = CalibrateSpec { methods: vec![Method::Hamilton], ..CalibrateSpec::default() };
     group.bench_function("hamilton tianjin 19, grid 20000", |b| {
         b.iter(|| calibrate(black_box(&s), &o, &slots, &spec).unwrap())

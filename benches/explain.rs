@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("{m} next in line 10"), |b| {
             b.iter(|| next::next_in_line(black_box(&base), m, 10).unwrap())
         });
-        let u = s.units.position("44").unwrap();
+        let u = s.units().position("44").unwrap();
         group.bench_function(format!("{m} margins of one unit"), |b| {
             b.iter(|| margins::margins(black_box(&s), m, u))
         });

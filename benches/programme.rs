@@ -51,7 +51,7 @@ fn benches(c: &mut Criterion) {
     let outcomes: Vec<BatchOutcome> =
         plan.batches.iter().map(|b| BatchOutcome { year: b.batch.year, units: b.outcomes.clone() }).collect();
     c.bench_function("cash flow 3 batches 37 units", |b| {
-        b.iter(|| cash_flow(&scenario.funding, 3, black_box(&outcomes), 37))
+        b.iter(|| cash_flow(scenario.funding(), 3, black_box(&outcomes), 37))
     });
     let alloc = allocate(&scenario).unwrap();
     let table = announcement::announcement(&scenario, &alloc, Lang::Zh, None, &[]);

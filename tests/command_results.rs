@@ -48,14 +48,13 @@ fn registry() -> Registry {
 
 #[test]
 fn allocation_totals_tie_out_with_the_units() {
-    let mut s = scenario(SCENARIO);
-    s.method = MethodChoice::Apportion(Method::Webster);
+    let s = scenario(SCENARIO).with_method(MethodChoice::Apportion(Method::Webster)).unwrap();
     let r = report(&s);
     let t = r.totals();
     assert_eq!(t.slots, 1039);
     assert_eq!(t.funding_wan, 1039 * 600);
-    assert_eq!(t.floor, s.floors.iter().sum::<u64>());
-    assert_eq!(t.cap, s.caps.iter().sum::<u64>());
+    assert_eq!(t.floor, s.floors().iter().sum::<u64>());
+    assert_eq!(t.cap, s.caps().iter().sum::<u64>());
     assert!((t.score - r.allocation.units.iter().map(|u| u.score).sum::<f64>()).abs() < 1e-15);
     assert_eq!(
         r.indicators.iter().map(|i| i.column.as_str()).collect::<Vec<_>>(),

@@ -61,7 +61,7 @@ fn columns_metrics_and_verdicts_agree_with_the_allocations_they_hold() {
         let w = &study.schemes[c.scheme].weights.weights;
         let again = compare::allocate_with(&s, w, c.method).unwrap();
         assert_eq!(slots(&c.allocation), slots(&again), "{}", c.label);
-        assert_eq!(slots(&c.allocation).iter().sum::<u64>(), s.total);
+        assert_eq!(slots(&c.allocation).iter().sum::<u64>(), s.total());
     }
     // Unit rows: slots, change and range recomputed from the allocations.
     let mut changed = 0;

@@ -11,9 +11,8 @@ use quota::error::Location;
 use quota::explain::optimize_trail::OptTrail;
 use quota::explain::{explain, ExplainOptions, Explanation, NextInLine, UnitRef};
 use quota::indicators::IndicatorTable;
-use quota::optimize::{exact_decimal, Combine, ConstraintKind, Constraints, Objective, Op, Scope};
+use quota::optimize::{exact_decimal, Combine, ConstraintKind, Constraints, Objective, Scope};
 use quota::scenario::{Scenario, ScenarioFile};
-use quota::scoring;
 use quota::units::parse_units;
 
 fn read(path: &str) -> String {
@@ -71,13 +70,13 @@ fn the_trail_has_the_allocated_slots_and_its_binding_constraints_hold_with_equal
     let out = alloc.optimized.as_ref().unwrap();
     assert_eq!(o.binding, out.binding);
     assert_eq!(o.objective_value, out.objective);
-    let c = s.constraints.as_ref().unwrap();
-    let n = s.total;
+    let c = s.constraints().unwrap();
+    let n = s.total();
     // Every constraint, recomputed from the slots and the scenario as written.
     for k in &o.constraints {
         let (holds, at_bound) = match (k.kind, k.scope) {
-            (ConstraintKind::Floor, Scope::Unit(i)) => (x[i] >= s.floors[i], x[i] == s.floors[i]),
-            (ConstraintKind::Cap, Scope::Unit(i)) => (x[i] <= s.caps[i], x[i] == s.caps[i]),
+            (ConstraintKind::Floor, Scope::Unit(i)) => (x[i] >= s.floors()[i], x[i] == s.floors()[i]),
+            (ConstraintKind::Cap, Scope::Unit(i)) => (x[i] <= s.caps()[i], x[i] == s.caps()[i]),
             (kind, Scope::Unit(i)) if kind.is_change() => {
                 let (lo, hi) = change_range(c, i).unwrap();
                 assert_eq!((k.lo, k.hi), (lo, hi), "{}", k.name);
@@ -111,7 +110,7 @@ fn the_trail_has_the_allocated_slots_and_its_binding_constraints_hold_with_equal
     // This scenario: 西部+东北's minimum binds, 东部's maximum does not, 辽宁 is at the top of
     // its change range.
     assert!(o.groups[0].binds_min && !o.groups[1].binds_max);
-    let ln = s.units.position("21").unwrap();
+    let ln = s.units().position("21").unwrap();
     assert_eq!((o.units[ln].slots, o.units[ln].hi), (30, 30));
     // Units: within their range; the objective is the sum of their terms (l1).
     let total_term: f64 = o.units.iter().map(|u| u.term).sum();
@@ -119,7 +118,7 @@ fn the_trail_has_the_allocated_slots_and_its_binding_constraints_hold_with_equal
     for u in &o.units {
         assert!(u.lo <= u.slots && u.slots <= u.hi);
         assert!((u.ideal.0.to_f64() - u.ideal_used).abs() < 1e-9);
-        assert_eq!(u.ideal.0.num, s.total as u128 * u.weight as u128);
+        assert_eq!(u.ideal.0.num, s.total() as u128 * u.weight as u128);
     }
 }
 
@@ -128,8 +127,15 @@ fn without_side_constraints_is_allocate_with_the_constraints_removed() {
     let s = guarantees();
     let ex = explained(&s, None);
     let o = opt(&ex);
-    let mut plain = s.clone();
-    plain.constraints = Some(Constraints { objective: Objective::L1, ..Default::default() });
+    let plain = optimize_table(&s, |t| {
+        t.clear();
+        t.insert("objective".into(), "l1".into());
+    });
+    assert_eq!(
+        plain.constraints().unwrap(),
+        &Constraints { objective: Objective::L1, ..plain.constraints().unwrap().clone() }
+    );
+    assert!(plain.constraints().unwrap().groups.is_empty() && plain.constraints().unwrap().change.is_none());
     let a = allocate(&plain).unwrap();
     assert_eq!(o.without_side.slots, slots(&a));
     assert_eq!(o.without_side.objective_value, Some(a.optimized.as_ref().unwrap().objective));
@@ -141,33 +147,43 @@ fn without_side_constraints_is_allocate_with_the_constraints_removed() {
     assert_eq!(g.without_side, g.members.iter().map(|&i| o.without_side.slots[i]).sum::<u64>());
 }
 
+/// The scenario with its `[optimize]` table edited (validated again).
+fn optimize_table(s: &Scenario, edit: impl FnOnce(&mut toml::Table)) -> Scenario {
+    s.edited(|f| edit(f.optimize.get_or_insert_with(Default::default))).unwrap()
+}
+
 /// The scenario rewritten without constraint `k` of the trail: the change limits of every
 /// other unit folded into its floor and cap, and a dropped group bound removed from its group.
 fn rewritten_without(s: &Scenario, o: &OptTrail, dropped: &[usize]) -> Scenario {
-    let mut r = s.clone();
-    let mut c = s.constraints.clone().unwrap();
-    c.change = None;
+    let (mut floors, mut caps) = (s.floors().to_vec(), s.caps().to_vec());
     for (k, item) in o.constraints.iter().enumerate() {
         if let (true, Scope::Unit(i)) = (item.kind.is_change() && !dropped.contains(&k), item.scope) {
-            r.floors[i] = r.floors[i].max(item.lo);
-            r.caps[i] = r.caps[i].min(item.hi);
+            floors[i] = floors[i].max(item.lo);
+            caps[i] = caps[i].min(item.hi);
         }
     }
-    for &k in dropped {
-        let item = &o.constraints[k];
-        if let Scope::Group(g) = item.scope {
-            let grp = &mut c.groups[g];
-            let share = item.name.contains("_share");
-            match (item.kind, share) {
-                (ConstraintKind::GroupMin, true) => grp.min_share = None,
-                (ConstraintKind::GroupMin, false) => grp.min_count = None,
-                (_, true) => grp.max_share = None,
-                (_, false) => grp.max_count = None,
+    let codes: Vec<String> = s.units().as_slice().iter().map(|u| u.code.clone()).collect();
+    s.edited(|f| {
+        f.bounds.floors = codes.iter().cloned().zip(floors).collect();
+        f.bounds.caps = codes.iter().cloned().zip(caps).collect();
+        let t = f.optimize.as_mut().unwrap();
+        t.remove("change");
+        for &k in dropped {
+            let item = &o.constraints[k];
+            if let Scope::Group(g) = item.scope {
+                let share = item.name.contains("_share");
+                let key = match (item.kind, share) {
+                    (ConstraintKind::GroupMin, true) => "min_share",
+                    (ConstraintKind::GroupMin, false) => "min_count",
+                    (_, true) => "max_share",
+                    (_, false) => "max_count",
+                };
+                let groups = t.get_mut("group").and_then(|v| v.as_array_mut()).unwrap();
+                groups[g].as_table_mut().unwrap().remove(key);
             }
         }
-    }
-    r.constraints = Some(c);
-    r
+    })
+    .unwrap()
 }
 
 #[test]
@@ -195,13 +211,13 @@ fn each_relaxation_is_allocate_of_the_scenario_rewritten_without_that_constraint
 #[test]
 fn the_units_view_lists_its_constraints_and_its_slots_under_each_relaxation() {
     let s = guarantees();
-    let u = s.units.position("21").unwrap();
+    let u = s.units().position("21").unwrap();
     let ex = explained(&s, Some(u));
     let o = opt(&ex);
     let f = o.focus.as_ref().unwrap();
     assert_eq!(f.unit, u);
     assert_eq!(f.previous, Some(24));
-    let c = s.constraints.as_ref().unwrap();
+    let c = s.constraints().unwrap();
     // Its constraints: floor, cap, change limit, and its group's minimum.
     let kinds: Vec<ConstraintKind> = f.constraints.iter().map(|&k| o.constraints[k].kind).collect();
     assert_eq!(
@@ -226,11 +242,7 @@ fn next_in_line_and_the_alabama_check_re_solve_at_other_totals() {
     let s = guarantees();
     let ex = explain(&s, &ExplainOptions { margins: false, paradoxes: true, next: 3, ..Default::default() })
         .unwrap();
-    let at = |t: u64| {
-        let mut st = s.clone();
-        st.total = t;
-        slots(&allocate(&st).unwrap())
-    };
+    let at = |t: u64| slots(&allocate(&s.with_total(t).unwrap()).unwrap());
     let NextInLine::Reruns { grow, shrink, note } = &ex.next_in_line else { panic!("reruns") };
     assert!(note.is_none());
     for changes in [grow, shrink] {
@@ -254,8 +266,10 @@ fn next_in_line_and_the_alabama_check_re_solve_at_other_totals() {
 #[test]
 fn other_objectives_report_their_own_terms() {
     for objective in [Objective::ChiSquare, Objective::Minimax] {
-        let mut s = guarantees();
-        s.constraints.as_mut().unwrap().objective = objective;
+        let s = optimize_table(&guarantees(), |t| {
+            t.insert("objective".into(), objective.name().into());
+        });
+        assert_eq!(s.constraints().unwrap().objective, objective);
         let ex = explained(&s, None);
         let o = opt(&ex);
         assert_eq!(ex.slots(), slots(&allocate(&s).unwrap()));
@@ -271,24 +285,33 @@ fn other_objectives_report_their_own_terms() {
 
 #[test]
 fn custom_rows_and_the_quota_condition_are_explained_on_the_lp_path() {
-    let mut s = guarantees();
-    let (bj, sh) = (s.units.position("11").unwrap(), s.units.position("31").unwrap());
-    let c = s.constraints.as_mut().unwrap();
-    // 北京 at least 36: binds (it has 34 otherwise); the quota condition is on.
-    c.custom.push(quota::optimize::Custom {
-        name: "北京至少36".into(),
-        terms: vec![(bj, 1)],
-        op: Op::Ge,
-        rhs: 36,
+    let s = guarantees();
+    let (bj, sh) = (s.units().position("11").unwrap(), s.units().position("31").unwrap());
+    // 北京 at least 36: binds (it has 34 otherwise); the quota condition is off.
+    let s = optimize_table(&s, |t| {
+        let custom: toml::Value = toml::from_str::<toml::Table>(
+            r#"
+            [[custom]]
+            name = "北京至少36"
+            terms = { "11" = 1 }
+            op = ">="
+            rhs = 36
+            [[custom]]
+            name = "上海不超过北京"
+            terms = { "11" = -1, "31" = 1 }
+            op = "<="
+            rhs = 0
+            "#,
+        )
+        .unwrap()["custom"]
+            .clone();
+        t.insert("custom".into(), custom);
+        t.remove("change");
+        t.insert("quota_condition".into(), false.into());
     });
-    c.custom.push(quota::optimize::Custom {
-        name: "上海不超过北京".into(),
-        terms: vec![(bj, -1), (sh, 1)],
-        op: Op::Le,
-        rhs: 0,
-    });
-    c.change = None;
-    c.quota_condition = false;
+    let c = s.constraints().unwrap();
+    assert_eq!(c.custom[1].terms, vec![(bj, -1), (sh, 1)]);
+    assert!(c.change.is_none() && !c.quota_condition);
     let ex = explained(&s, Some(bj));
     let o = opt(&ex);
     assert_eq!(o.path, "lp");
@@ -301,14 +324,21 @@ fn custom_rows_and_the_quota_condition_are_explained_on_the_lp_path() {
     // The quota condition is dropped as a whole, and every unit is within ⌊q⌋..⌈q⌉. With the
     // scenario's caps it is infeasible (海南 has q = 11.37 but 6 eligible firms): an error that
     // says so, not a trail.
-    let mut s = guarantees();
-    let c = s.constraints.as_mut().unwrap();
-    c.change = None;
-    c.groups.clear();
-    c.quota_condition = true;
+    let s = optimize_table(&guarantees(), |t| {
+        t.remove("change");
+        t.remove("group");
+        t.insert("quota_condition".into(), true.into());
+    });
     let e = explain(&s, &ExplainOptions::default()).unwrap_err().to_string();
     assert!(e.contains("infeasible") && e.contains("cap of 46 海南省 (6)"), "{e}");
-    s.caps = vec![s.total; s.units.len()];
+    let total = s.total();
+    let s = s
+        .edited(|f| {
+            f.bounds.caps_column = None;
+            f.bounds.caps.clear();
+        })
+        .unwrap();
+    assert!(s.caps().iter().all(|&c| c >= total));
     let ex = explained(&s, None);
     let o = opt(&ex);
     for u in &o.units {
@@ -318,24 +348,21 @@ fn custom_rows_and_the_quota_condition_are_explained_on_the_lp_path() {
     }
     let q = o.relaxations.last().unwrap();
     assert_eq!(q.label, "quota_condition (every unit)");
-    assert_eq!(q.dropped.len(), s.units.len());
+    assert_eq!(q.dropped.len(), s.units().len());
     assert_eq!(q.slots, o.without_side.slots);
 }
 
 /// The unit's slots after replacing its raw value of indicator `j`, by the full pipeline.
 fn slots_with_value(s: &Scenario, j: usize, u: usize, value: f64) -> u64 {
-    let mut s = s.clone();
-    s.indicators[j].values[u] = value;
-    s.model.normalised[j] =
-        scoring::normalise(&s.indicators[j].column, &s.indicators[j].values, s.indicators[j].normalise)
-            .unwrap();
+    let column = &s.indicators()[j].column;
+    let s = s.with_indicator_value(column, &s.units().get(u).code, value).unwrap();
     allocate(&s).unwrap().units[u].slots
 }
 
 #[test]
 fn margins_re_solve_the_model_and_bracket_a_real_change() {
     let s = guarantees();
-    let u = s.units.position("21").unwrap();
+    let u = s.units().position("21").unwrap();
     let now = allocate(&s).unwrap().units[u].slots;
     let ms = quota::explain::margins::margins_optimized(&s, u);
     assert!(!ms.is_empty());

@@ -52,7 +52,7 @@ fn within(x: u64, q: Ratio) -> bool {
 #[test]
 fn a_unit_is_found_by_code_chinese_short_and_english_name_or_index() {
     let s = bundled(MethodChoice::Apportion(Method::Hamilton));
-    let gd = s.units.position("44").unwrap();
+    let gd = s.units().position("44").unwrap();
     for key in ["44", "广东省", "广东", "Guangdong", "guangdong", " 44 "] {
         let ex = explain(&s, &opts(Some(key.into()), false)).unwrap();
         assert_eq!(ex.unit(), Some(gd), "{key}");
@@ -60,14 +60,14 @@ fn a_unit_is_found_by_code_chinese_short_and_english_name_or_index() {
         assert_eq!((d.code.as_str(), d.name.as_str(), d.name_en.as_str()), ("44", "广东省", "Guangdong"));
     }
     assert_eq!(explain(&s, &opts(Some(UnitRef::Index(gd)), false)).unwrap().unit(), Some(gd));
-    let sz = s.units.position("4403").unwrap();
+    let sz = s.units().position("4403").unwrap();
     assert_eq!(explain(&s, &opts(Some("深圳市".into()), false)).unwrap().unit(), Some(sz));
 
     let e = explain(&s, &opts(Some("99".into()), false)).unwrap_err();
     assert!(matches!(&e, ExplainError::UnknownUnit { key, .. } if key == "99"), "{e}");
     assert!(e.to_string().contains("did you mean"), "{e}");
     assert!(!e.is_internal());
-    let e = explain(&s, &opts(Some(UnitRef::Index(s.units.len())), false)).unwrap_err();
+    let e = explain(&s, &opts(Some(UnitRef::Index(s.units().len())), false)).unwrap_err();
     assert!(matches!(e, ExplainError::UnknownUnit { .. }), "{e}");
 }
 
@@ -76,9 +76,9 @@ fn the_explanation_lists_the_units_it_refers_to_and_the_allocated_slots() {
     for method in [MethodChoice::Apportion(Method::Webster), MethodChoice::Optimize] {
         let s = bundled(method);
         let ex = explain(&s, &opts(Some("21".into()), false)).unwrap();
-        assert_eq!(ex.units.len(), s.units.len());
+        assert_eq!(ex.units.len(), s.units().len());
         for (i, u) in ex.units.iter().enumerate() {
-            let unit = s.units.get(i);
+            let unit = s.units().get(i);
             assert_eq!(
                 (u.index, &u.code, &u.name, &u.name_en),
                 (i, &unit.code, &unit.name_zh, &unit.name_en)
@@ -86,7 +86,7 @@ fn the_explanation_lists_the_units_it_refers_to_and_the_allocated_slots() {
         }
         let slots: Vec<u64> = allocate(&s).unwrap().units.iter().map(|u| u.slots).collect();
         assert_eq!(ex.slots(), slots, "{method}");
-        assert_eq!((ex.total, ex.method, ex.scenario.as_str()), (s.total, method, s.name.as_str()));
+        assert_eq!((ex.total, ex.method, ex.scenario.as_str()), (s.total(), method, s.name()));
         assert!(ex.stamp.is_none() && ex.compare_data.is_none() && ex.paradoxes.is_none());
         assert!(ex.margins.is_empty());
     }
@@ -185,7 +185,7 @@ fn the_optimisers_verdicts_follow_from_its_trail() {
 
     // Without caps and side constraints, the l1 optimum is Hamilton's allocation.
     let plain = bundled(MethodChoice::Optimize).edited(|f| f.bounds.caps_column = None).unwrap();
-    assert!(plain.caps.iter().all(|&c| c >= plain.total));
+    assert!(plain.caps().iter().all(|&c| c >= plain.total()));
     let ex = explain(&plain, &opts(None, false)).unwrap();
     let o = ex.optimizer.as_ref().unwrap();
     let h = o.hamilton.as_ref().unwrap();
@@ -195,20 +195,24 @@ fn the_optimisers_verdicts_follow_from_its_trail() {
 
 #[test]
 fn under_minimax_exactly_the_largest_terms_attain_the_objective() {
-    let mut s = guarantees();
-    s.constraints.as_mut().unwrap().objective = quota::optimize::Objective::Minimax;
+    let s = guarantees()
+        .edited(|f| {
+            f.optimize.get_or_insert_with(Default::default).insert("objective".into(), "minimax".into());
+        })
+        .unwrap();
+    assert_eq!(s.constraints().unwrap().objective, quota::optimize::Objective::Minimax);
     let ex = explain(&s, &opts(None, false)).unwrap();
     let o = ex.optimizer.as_ref().unwrap();
     assert!(o.hamilton.is_none());
     let largest = o.units.iter().map(|u| u.term).fold(0.0, f64::max);
     let mut attained = 0;
-    for u in 0..s.units.len() {
+    for u in 0..s.units().len() {
         let ex = explain(&s, &opts(Some(UnitRef::Index(u)), false)).unwrap();
         let attains = ex.optimizer.as_ref().unwrap().focus.as_ref().unwrap().attains_objective.unwrap();
         assert_eq!(attains, o.units[u].term >= largest * (1.0 - 1e-12), "unit {u}");
         attained += attains as usize;
     }
-    assert!(attained >= 1 && attained < s.units.len());
+    assert!(attained >= 1 && attained < s.units().len());
 }
 
 /// The bundled indicators with 广东's 小巨人 count multiplied by 3.
@@ -233,7 +237,7 @@ fn a_second_data_set_adds_the_population_paradox_check_and_its_label() {
         let (a0, a1) = (allocate(&s).unwrap(), allocate(&after).unwrap());
         let (w0, w1) = (a0.problem.weights(), a1.problem.weights());
         let (s0, s1) = (a0.problem.weight_sum(), a1.problem.weight_sum());
-        let expected: Vec<usize> = (0..s.units.len())
+        let expected: Vec<usize> = (0..s.units().len())
             .filter(|&i| {
                 let grew = (w1[i] as u128 * s0).cmp(&(w0[i] as u128 * s1));
                 let moved = a1.units[i].slots.cmp(&a0.units[i].slots);
@@ -243,7 +247,8 @@ fn a_second_data_set_adds_the_population_paradox_check_and_its_label() {
         assert_eq!(pop.cases.iter().map(|c| c.unit).collect::<Vec<_>>(), expected, "{method}");
         // 广东's share grew and it gained slots: not a case.
         assert!(
-            a1.units[s.units.position("44").unwrap()].slots > a0.units[s.units.position("44").unwrap()].slots
+            a1.units[s.units().position("44").unwrap()].slots
+                > a0.units[s.units().position("44").unwrap()].slots
         );
     }
     // The other data set must describe the same units.

@@ -13,7 +13,6 @@ use quota::explain::trail::{trail, MethodTrail, Trail};
 use quota::explain::{margins, Base, BoundState};
 use quota::indicators::IndicatorTable;
 use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
-use quota::scoring;
 use quota::units::parse_units;
 
 fn read(path: &str) -> String {
@@ -139,7 +138,7 @@ fn default_scenario_holds_five_units_at_their_caps() {
     let t = trail(&p, Method::Hamilton);
     let capped: Vec<&str> = (0..p.len())
         .filter(|&i| t.units[i].bound == BoundState::AtCap)
-        .map(|i| s.units.get(i).code.as_str())
+        .map(|i| s.units().get(i).code.as_str())
         .collect();
     assert_eq!(capped, vec!["46", "54", "63", "XPCC", "2102"]);
     assert_eq!(t.free_slots, 1039 - (6 + 2 + 11 + 5 + 17));
@@ -270,13 +269,13 @@ fn queue_positions_agree_with_reruns() {
             if let Some(r) = pos.next_rank {
                 // At N + r − 1 the unit still has its slots; at N + r it has one more.
                 let at = |t: u64| apportion(&base.problem_at(t).unwrap(), m).seats[u];
-                assert_eq!(at(s.total + r - 1), seats[u], "{m} unit {u}");
-                assert_eq!(at(s.total + r), seats[u] + 1, "{m} unit {u}");
+                assert_eq!(at(s.total() + r - 1), seats[u], "{m} unit {u}");
+                assert_eq!(at(s.total() + r), seats[u] + 1, "{m} unit {u}");
             }
             if let Some(r) = pos.last_rank {
                 let at = |t: u64| apportion(&base.problem_at(t).unwrap(), m).seats[u];
-                assert_eq!(at(s.total - r + 1), seats[u], "{m} unit {u}");
-                assert_eq!(at(s.total - r), seats[u] - 1, "{m} unit {u}");
+                assert_eq!(at(s.total() - r + 1), seats[u], "{m} unit {u}");
+                assert_eq!(at(s.total() - r), seats[u] - 1, "{m} unit {u}");
             }
         }
     }
@@ -284,11 +283,8 @@ fn queue_positions_agree_with_reruns() {
 
 /// The unit's slots after replacing its raw value of indicator `j`, by the full pipeline.
 fn slots_with_value(s: &Scenario, j: usize, u: usize, value: f64) -> u64 {
-    let mut s = s.clone();
-    s.indicators[j].values[u] = value;
-    s.model.normalised[j] =
-        scoring::normalise(&s.indicators[j].column, &s.indicators[j].values, s.indicators[j].normalise)
-            .unwrap();
+    let column = &s.indicators()[j].column;
+    let s = s.with_indicator_value(column, &s.units().get(u).code, value).unwrap();
     allocate(&s).unwrap().units[u].slots
 }
 
@@ -296,7 +292,7 @@ fn slots_with_value(s: &Scenario, j: usize, u: usize, value: f64) -> u64 {
 fn margins_bracket_a_real_change_of_slots() {
     for m in [Method::Webster, Method::Hamilton] {
         let s = default_scenario(Some(m));
-        let u = s.units.position("44").unwrap();
+        let u = s.units().position("44").unwrap();
         let now = allocate(&s).unwrap().units[u].slots;
         let ms = margins::margins(&s, m, u);
         let ind: Vec<_> = ms.iter().filter(|x| x.lever == margins::Lever::Indicator).collect();
@@ -322,7 +318,7 @@ fn derivation_redoes_the_scoring_model() {
     let s = default_scenario(None);
     let p = scenario_problem(&s, &scenario_scores(&s)).unwrap();
     let alloc = allocate(&s).unwrap();
-    for u in 0..s.units.len() {
+    for u in 0..s.units().len() {
         let d = quota::explain::derivation::derive(&s, &p, u);
         for step in &d.indicators {
             assert!((step.transformed / step.column_sum - step.normalised).abs() < 1e-15);
@@ -342,8 +338,7 @@ fn derivation_redoes_the_scoring_model() {
 
 #[test]
 fn the_optimiser_without_constraints_has_a_trail_with_nothing_to_drop() {
-    let mut s = default_scenario(None);
-    s.method = MethodChoice::Optimize;
+    let s = default_scenario(None).with_method(MethodChoice::Optimize).unwrap();
     let ex = quota::explain::explain(&s, &Default::default()).unwrap();
     assert!(ex.trail.is_none());
     let o = ex.optimizer.as_ref().unwrap();

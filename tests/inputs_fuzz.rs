@@ -189,9 +189,9 @@ fn pipeline(units: &str, indicators: &str, scenario: &str) -> Result<(), TestCas
     let Ok(s) = Scenario::build(&file, &units, &table, at("s.toml")) else { return Ok(()) };
     // Weighting on the scenario's indicators: an answer or an error, never a panic or a NaN.
     let rows: Vec<Vec<f64>> =
-        (0..s.units.len()).map(|u| s.indicators.iter().map(|i| i.values[u]).collect()).collect();
-    let codes = s.units.as_slice().iter().map(|u| u.code.clone()).collect();
-    let names = s.indicators.iter().map(|i| i.column.clone()).collect();
+        (0..s.units().len()).map(|u| s.indicators().iter().map(|i| i.values[u]).collect()).collect();
+    let codes = s.units().as_slice().iter().map(|u| u.code.clone()).collect();
+    let names = s.indicators().iter().map(|i| i.column.clone()).collect();
     if let Ok(m) = IndicatorMatrix::new(names, codes, rows) {
         for scheme in [Scheme::Entropy, Scheme::Critic, Scheme::Cv, Scheme::Pca] {
             if let Ok(w) = derive(scheme, &m, &DeriveOptions::default()) {
@@ -204,18 +204,18 @@ fn pipeline(units: &str, indicators: &str, scenario: &str) -> Result<(), TestCas
             }
         }
     }
-    if s.method == quota::scenario::MethodChoice::Optimize {
+    if s.method() == quota::scenario::MethodChoice::Optimize {
         // The LP path can take long on a mutated model; the loaders are what is fuzzed here.
         return Ok(());
     }
     if let Ok(a) = allocate(&s) {
         let slots: u64 = a.units.iter().map(|u| u.slots).sum();
-        prop_assert_eq!(slots, s.total);
+        prop_assert_eq!(slots, s.total());
         for (i, u) in a.units.iter().enumerate() {
-            prop_assert!(s.floors[i] <= u.slots && u.slots <= s.caps[i].max(s.floors[i]));
-            prop_assert_eq!(u.funding.total_wan, u.slots * s.funding.per_firm_wan);
+            prop_assert!(s.floors()[i] <= u.slots && u.slots <= s.caps()[i].max(s.floors()[i]));
+            prop_assert_eq!(u.funding.total_wan, u.slots * s.funding().per_firm_wan);
         }
-        prop_assert_eq!(a.funding.total_wan, s.total * s.funding.per_firm_wan);
+        prop_assert_eq!(a.funding.total_wan, s.total() * s.funding().per_firm_wan);
     }
     Ok(())
 }

@@ -216,7 +216,7 @@ proptest! {
         w_bp in 0u64..3000,
     ) {
         let (base, file) = scenario(floor);
-        let units = base.units.clone();
+        let units = base.units().clone();
         let registry = Registry::parse(&registry_text(&firms), Location::file("r.csv"), &units).unwrap();
         let mut as_of: Vec<u32> = dates.iter().map(|&k| DATES[k]).collect();
         as_of.sort();
@@ -273,7 +273,7 @@ proptest! {
                 }
             }
             prop_assert_eq!(&batch.pool[..], &pool[..]);
-            prop_assert_eq!(&batch.scenario.caps[..], &pool[..]);
+            prop_assert_eq!(batch.scenario.caps(), &pool[..]);
             let mut per_unit = [0u64; 3];
             for &k in &batch.firms {
                 prop_assert!(seen.insert(k), "firm {} supported twice", k);
@@ -311,7 +311,7 @@ fn pool_errors_only_when_the_pool_is_short() {
             key: true,
         })
         .collect();
-    let registry = Registry::parse(&registry_text(&firms), Location::file("r.csv"), &base.units).unwrap();
+    let registry = Registry::parse(&registry_text(&firms), Location::file("r.csv"), base.units()).unwrap();
     let map: Vec<usize> = (0..3).collect();
     let prog = |t2: u64| {
         Programme::parse(

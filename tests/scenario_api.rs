@@ -16,7 +16,7 @@ fn from_text(text: &str) -> Scenario {
 #[test]
 fn bundled_is_the_2024_first_batch() {
     let s = Scenario::bundled();
-    assert_eq!((s.name.as_str(), s.total, s.units.len()), ("2024-batch1", 1039, 37));
+    assert_eq!((s.name(), s.total(), s.units().len()), ("2024-batch1", 1039, 37));
     assert_eq!(slots(&s).iter().sum::<u64>(), 1039);
 }
 
@@ -34,7 +34,7 @@ fn edits_equal_a_scenario_built_from_the_edited_file() {
     let base = Scenario::bundled();
     let text = quota::scenario::BUNDLED_SCENARIO;
     let edited = base.with_total(1241).unwrap();
-    assert_eq!(edited.total, 1241);
+    assert_eq!(edited.total(), 1241);
     assert_eq!(slots(&edited), slots(&from_text(&text.replace("total = 1039", "total = 1241"))));
 
     let webster = base.with_method(MethodChoice::Apportion(Method::Webster)).unwrap();
@@ -46,12 +46,12 @@ fn edits_equal_a_scenario_built_from_the_edited_file() {
     let weighted = base.with_weight("xiaojuren", 0.8).unwrap();
     let by_hand = from_text(&text.replace("weight = 0.40", "weight = 0.80"));
     assert_eq!(weighted.weights(), by_hand.weights());
-    assert_eq!(weighted.model.normalised, by_hand.model.normalised);
+    assert_eq!(weighted.model().normalised, by_hand.model().normalised);
     assert_eq!(slots(&weighted), slots(&by_hand));
     assert_ne!(slots(&weighted), slots(&base), "the weight reaches the allocation");
 
     let merged = base.with_merged_cities(true).unwrap();
-    assert_eq!(merged.units.len(), 32);
+    assert_eq!(merged.units().len(), 32);
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn a_regional_guarantee_in_code_moves_slots_west() {
         ..Default::default()
     };
     let guaranteed = base.with_group(&group).unwrap();
-    assert_eq!(guaranteed.method, MethodChoice::Optimize);
+    assert_eq!(guaranteed.method(), MethodChoice::Optimize);
     assert!(west(&guaranteed) >= (share * 1039.0).ceil() as u64, "{} < {min}", west(&guaranteed));
     let bad = quota::optimize::GroupSpec {
         region: Some("北方".into()),
@@ -97,4 +97,36 @@ fn a_regional_guarantee_in_code_moves_slots_west() {
         ..Default::default()
     };
     assert!(base.with_group(&bad).is_err());
+}
+
+#[test]
+fn one_indicator_value_changed_equals_the_edited_table() {
+    let base = Scenario::bundled();
+    let gd = base.units().position("44").unwrap();
+    let column = base.indicators()[0].column.clone();
+    let before = base.indicators()[0].values[gd];
+    let edited = base.with_indicator_value(&column, "44", before * 2.0).unwrap();
+    assert_eq!(edited.indicators()[0].values[gd], before * 2.0);
+    assert!(edited.model().normalised[0][gd] > base.model().normalised[0][gd]);
+    // The same as building from the table with that cell rewritten.
+    let units =
+        quota::units::parse_units(quota::scenario::BUNDLED_UNITS, quota::error::Location::file("u")).unwrap();
+    let table = quota::indicators::IndicatorTable::parse(
+        quota::scenario::BUNDLED_INDICATORS,
+        quota::error::Location::file("i"),
+        &units,
+    )
+    .unwrap()
+    .with_value(gd, &column, before * 2.0)
+    .unwrap();
+    let rebuilt = Scenario::build(base.file(), &units, &table, quota::error::Location::file("s")).unwrap();
+    assert_eq!(slots(&edited), slots(&rebuilt));
+    assert_ne!(slots(&edited), slots(&base));
+    // An unknown unit or column is an error that names it.
+    let e = base.with_indicator_value(&column, "99", 1.0).unwrap_err().to_string();
+    assert!(e.contains("'99'"), "{e}");
+    let e = base.with_indicator_value("no_such_column", "44", 1.0).unwrap_err().to_string();
+    assert!(e.contains("no_such_column"), "{e}");
+    let e = base.with_indicator_value(&column, "44", -1.0).unwrap_err().to_string();
+    assert!(e.contains(&column), "{e}");
 }

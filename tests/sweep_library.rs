@@ -52,10 +52,7 @@ fn compare_on_grid(s: &Scenario, m: u32) -> (usize, usize) {
             let w = [a as f64 / m as f64, b as f64 / m as f64, (m - a - b) as f64 / m as f64];
             ws.params.weights.copy_from_slice(&w);
             let got = ev.evaluate(&mut ws, Columns::Scenario).then(|| ws.slots.clone());
-            let mut s2 = s.clone();
-            for (ind, &wj) in s2.indicators.iter_mut().zip(&w) {
-                ind.weight = wj;
-            }
+            let s2 = s.with_weights(&w).unwrap();
             match (allocate(&s2), got) {
                 (Ok(alloc), Some(slots)) => {
                     assert_eq!(alloc.units.iter().map(|u| u.slots).collect::<Vec<_>>(), slots, "{w:?}");
@@ -90,11 +87,15 @@ fn the_sweep_core_allocates_like_quota_allocate_at_every_grid_point() {
 /// points, and the summary must only tally the others.
 #[test]
 fn infeasible_weightings_are_counted_not_guessed() {
-    let mut s = guarantees();
-    s.caps = vec![s.total; s.caps.len()];
-    let c = s.constraints.as_mut().unwrap();
-    c.quota_condition = true;
-    c.change = None;
+    let s = guarantees()
+        .edited(|f| {
+            f.bounds.caps_column = None;
+            f.bounds.caps.clear();
+            let t = f.optimize.as_mut().unwrap();
+            t.insert("quota_condition".into(), true.into());
+            t.remove("change");
+        })
+        .unwrap();
     let (feasible, infeasible) = compare_on_grid(&s, 10);
     assert!(feasible > 0 && infeasible > 0, "{feasible} feasible, {infeasible} infeasible");
 
@@ -164,7 +165,7 @@ fn paradoxes_point_by_point(s: &Scenario, method: Method, m: u32) -> Vec<UnitPar
             }
             let p = ev.problem(&ws);
             let base = Base::from_scenario(s, p);
-            let (_, cases, _) = alabama(&base, method, &[s.total - 1, s.total, s.total + 1]);
+            let (_, cases, _) = alabama(&base, method, &[s.total() - 1, s.total(), s.total() + 1]);
             let mut lost = vec![false; ev.units()];
             for c in cases {
                 lost[c.unit] = true;

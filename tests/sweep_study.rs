@@ -41,7 +41,7 @@ fn on_threads(threads: usize, s: &Scenario, spec: &SweepSpec) -> Result<SweepStu
 /// What every design's summary satisfies: ordered statistics around the allocation's slots.
 fn check_summary(s: &Scenario, r: &SweepStudy) {
     let alloc = allocate(s).unwrap();
-    assert_eq!(r.units.len(), s.units.len());
+    assert_eq!(r.units.len(), s.units().len());
     assert_eq!(r.scenario, "2024-batch1");
     assert_eq!(r.total, 1039);
     assert_eq!(r.stamp, None);
@@ -52,7 +52,7 @@ fn check_summary(s: &Scenario, r: &SweepStudy) {
         assert!(u.min <= u.p5 && u.p5 <= u.median && u.median <= u.p95 && u.p95 <= u.max, "{u:?}");
         assert!((u.min..=u.max).contains(&u.baseline), "{u:?}");
         assert!((0.0..=1.0).contains(&u.p_differ));
-        assert_eq!(u.funding_min_wan, s.funding.funding(u.min).total_wan);
+        assert_eq!(u.funding_min_wan, s.funding().funding(u.min).total_wan);
     }
     assert!(r
         .summary

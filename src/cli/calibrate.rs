@@ -64,7 +64,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let label = args.observed.display().to_string();
     let at = Location::file(&label);
     let observed = ObservedAllocation::parse(&read_text(&args.observed)?, at.clone()).map_err(input)?;
-    let slots = observed.resolve(&scenario.units, &at).map_err(input)?;
+    let slots = observed.resolve(scenario.units(), &at).map_err(input)?;
     let spec = CalibrateSpec {
         methods: methods(&args.method)?,
         free: args.free.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect(),

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         &inputs.indicators,
         &inputs.units,
         args.firms_column.as_deref(),
-        scenario.merged,
+        scenario.merged(),
     )
     .map_err(|e| {
         input(anyhow::Error::new(e).context("--firms-column (the number of 小巨人 firms per unit)"))

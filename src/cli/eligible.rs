@@ -65,7 +65,7 @@ pub fn replace_caps(
 ) -> Result<(), Failure> {
     let as_of = as_of.unwrap_or(FIRST_BATCH_APPLICATION_DATE);
     let registry = load_registry(registry_path, &inputs.units)?;
-    let pool = eligible_per_unit(&registry, as_of, scenario.merged);
+    let pool = eligible_per_unit(&registry, as_of, scenario.merged());
     let file = ScenarioFile::parse(&inputs.scenario.text, inputs.scenario.location()).map_err(input)?;
     let at = Location::file(format!("{} (eligible firms on {as_of})", registry_path.display()));
     apply_caps(scenario, &file.bounds, &pool, &at).map_err(input)

@@ -66,6 +66,15 @@ impl IndicatorTable {
         self.row_of_unit.iter().map(|&r| self.table.integer(r, c)).collect()
     }
 
+    /// The table with unit `u`'s value in column `name` replaced (written as Rust prints the
+    /// number, which reads back exactly); the column is checked when a scenario reads it.
+    pub fn with_value(&self, u: usize, name: &str, value: f64) -> Result<Self, DataError> {
+        let c = self.table.column(name)?;
+        let mut edited = self.clone();
+        edited.table.rows[self.row_of_unit[u]][c] = value.to_string();
+        Ok(edited)
+    }
+
     /// Where the table came from.
     pub fn location(&self) -> &Location {
         &self.table.at

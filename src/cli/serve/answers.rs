@@ -19,7 +19,7 @@ fn multipliers(s: &Scenario) -> Map<String, Value> {
     let mut out = Map::new();
     for r in Region::ALL {
         let m = s
-            .disparity
+            .disparity()
             .as_ref()
             .and_then(|d| d.multipliers.iter().find(|(x, _)| *x == r))
             .map_or(1.0, |x| x.1);
@@ -29,7 +29,7 @@ fn multipliers(s: &Scenario) -> Map<String, Value> {
 }
 
 pub fn weights(s: &Scenario) -> Map<String, Value> {
-    s.indicators.iter().map(|i| (i.column.clone(), i.weight.into())).collect()
+    s.indicators().iter().map(|i| (i.column.clone(), i.weight.into())).collect()
 }
 
 /// Which inputs in play are illustrative: the `# status:` line of the indicators file
@@ -50,8 +50,8 @@ pub fn provenance(s: &Scenario, inputs: &Inputs) -> Provenance {
         text.lines().map(str::trim).take_while(|l| l.starts_with('#') || l.is_empty()).find_map(|l| {
             l.trim_start_matches('#').trim().strip_prefix("status:").map(|x| x.trim().to_string())
         });
-    let mut used: Vec<&str> = s.indicators.iter().map(|i| i.column.as_str()).collect();
-    if let Some((c, _, _)) = s.disparity.as_ref().and_then(|d| d.development.as_ref()) {
+    let mut used: Vec<&str> = s.indicators().iter().map(|i| i.column.as_str()).collect();
+    if let Some((c, _, _)) = s.disparity().as_ref().and_then(|d| d.development.as_ref()) {
         used.push(c);
     }
     if let Some(c) = &s.file().bounds.caps_column {
@@ -74,7 +74,7 @@ pub fn describe(r: &Resolved) -> Value {
     let f = s.file();
     let methods: Vec<&str> = Method::ALL.iter().map(|m| m.name()).chain(["optimize"]).collect();
     let units: Vec<Value> = s
-        .units
+        .units()
         .as_slice()
         .iter()
         .map(|u| {
@@ -83,28 +83,28 @@ pub fn describe(r: &Resolved) -> Value {
         })
         .collect();
     let indicators: Vec<Value> = s
-        .indicators
+        .indicators()
         .iter()
         .map(|i| serde_json::json!({ "column": i.column, "label": i.label, "weight": i.weight }))
         .collect();
     let development =
-        s.disparity.as_ref().and_then(|d| d.development.as_ref()).map(|(c, _, w)| (c.clone(), *w));
+        s.disparity().as_ref().and_then(|d| d.development.as_ref()).map(|(c, _, w)| (c.clone(), *w));
     serde_json::json!({
-        "name": s.name,
-        "description": s.description,
-        "total": s.total,
-        "method": s.method.name(),
+        "name": s.name(),
+        "description": s.description(),
+        "total": s.total(),
+        "method": s.method().name(),
         "methods": methods,
-        "merged_cities": s.merged,
+        "merged_cities": s.merged(),
         "indicators": indicators,
-        "disparity": s.disparity.as_ref().map(|_| serde_json::json!({
+        "disparity": s.disparity().as_ref().map(|_| serde_json::json!({
             "development_column": development.as_ref().map(|d| d.0.clone()),
             "development_weight": development.as_ref().map_or(0.0, |d| d.1),
             "region_multipliers": multipliers(s),
         })),
         "bounds": { "floor": f.bounds.floor, "caps_column": f.bounds.caps_column,
                     "floors": f.bounds.floors, "caps": f.bounds.caps },
-        "optimize_groups": s.constraints.as_ref().map_or(0, |c| c.groups.len()),
+        "optimize_groups": s.constraints().as_ref().map_or(0, |c| c.groups.len()),
         "units": units,
         "inputs": { "scenario": r.inputs.scenario.label, "units": r.inputs.units_source.label,
                     "indicators": r.inputs.indicators_source.label },

@@ -62,8 +62,8 @@ pub async fn explain(State(base): State<Arc<Base>>, body: Body) -> Response {
         let opts = ExplainOptions { unit: Some(explain::UnitRef::Index(u)), ..ExplainOptions::default() };
         let ex = explain::explain(s, &opts).map_err(|e| Bad::new("settings", e))?;
         let slots = ex.slots().get(u).copied().unwrap_or(0);
-        let words = why::words(s, &ex, u, slots, s.funding.funding(slots).total_wan);
-        let doc = serde_json::json!({ "unit": s.units.get(u).code, "slots": slots, "words": words, "explanation": ex });
+        let words = why::words(s, &ex, u, slots, s.funding().funding(slots).total_wan);
+        let doc = serde_json::json!({ "unit": s.units().get(u).code, "slots": slots, "words": words, "explanation": ex });
         quota::render::json("explain", &doc).map(Reply::Json).map_err(|e| Bad::new("unit", e))
     })
     .await

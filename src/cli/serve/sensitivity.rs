@@ -55,10 +55,10 @@ pub fn breakpoints(r: &Resolved, factor: &str) -> Result<String, Bad> {
         .pieces
         .windows(2)
         .map(|p| {
-            let changes = (0..s.units.len())
+            let changes = (0..s.units().len())
                 .filter_map(|i| {
                     let (a, b) = (p[0].slots.as_ref().map(|x| x[i]), p[1].slots.as_ref().map(|x| x[i]));
-                    (a != b).then(|| Change { code: s.units.get(i).code.clone(), from: a, to: b })
+                    (a != b).then(|| Change { code: s.units().get(i).code.clone(), from: a, to: b })
                 })
                 .collect();
             Breakpoint { at: p[0].to, changes }

@@ -49,7 +49,7 @@ fn edits(s: &Scenario, st: &Settings) -> Result<Vec<(&'static str, Edit)>, Bad> 
         out.push(("total", Box::new(move |f| f.total = total)));
     }
     if let Some(ws) = st.weights.clone() {
-        let columns: Vec<&str> = s.indicators.iter().map(|i| i.column.as_str()).collect();
+        let columns: Vec<&str> = s.indicators().iter().map(|i| i.column.as_str()).collect();
         if let Some(unknown) = ws.keys().find(|k| !columns.contains(&k.as_str())) {
             return Err(Bad::new(
                 "weights",
@@ -132,7 +132,7 @@ fn edits(s: &Scenario, st: &Settings) -> Result<Vec<(&'static str, Edit)>, Bad> 
 
 /// Regional guarantees as `[[optimize.group]]` entries (appended to the scenario's own).
 fn guarantees(s: &Scenario, method: Option<MethodChoice>, gs: &[Guarantee]) -> Result<Edit, Bad> {
-    if method.unwrap_or(s.method) != MethodChoice::Optimize {
+    if method.unwrap_or(s.method()) != MethodChoice::Optimize {
         return Err(Bad::new(
             "guarantees",
             "a regional guarantee is a constraint of the optimisation model: choose method optimize",

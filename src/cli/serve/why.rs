@@ -46,7 +46,7 @@ pub fn sig(x: f64) -> String {
 
 /// The unit's name in each language.
 pub fn names(s: &Scenario, i: usize) -> (String, String) {
-    let u = s.units.get(i);
+    let u = s.units().get(i);
     (u.name_zh.clone(), u.name_en.clone())
 }
 
@@ -54,7 +54,7 @@ pub fn names(s: &Scenario, i: usize) -> (String, String) {
 pub fn words(s: &Scenario, ex: &Explanation, u: usize, slots: u64, money: u64) -> Words {
     let mut w = Words::default();
     let (zh, en) = names(s, u);
-    let region = s.units.get(u).region;
+    let region = s.units().get(u).region;
     w.say(
         format!("{zh}（{}）获得 {slots} 个名额，奖补资金 {money} 万元。", region.name_zh()),
         format!("{en} ({}) gets {slots} slots and {money} 万元 (10k yuan).", region.name_en()),

@@ -101,10 +101,9 @@ impl Ord for Claim {
     #[inline]
     fn cmp(&self, o: &Claim) -> Ordering {
         match self.p.partial_cmp(&o.p) {
-            Some(Ordering::Equal) | None => (self.w * o.next)
-                .cmp(&(o.w * self.next))
-                .then(self.w.cmp(&o.w))
-                .then(o.unit.cmp(&self.unit)),
+            Some(Ordering::Equal) | None => {
+                (self.w * o.next).cmp(&(o.w * self.next)).then(self.w.cmp(&o.w)).then(o.unit.cmp(&self.unit))
+            }
             Some(order) => order,
         }
     }

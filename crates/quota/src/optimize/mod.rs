@@ -140,8 +140,8 @@ mod infeasibility;
 mod lp;
 mod model;
 mod objective;
-mod problem;
 mod prepared;
+mod problem;
 mod relax;
 mod spec;
 #[cfg(test)]
@@ -161,8 +161,8 @@ pub use objective::{
     chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL,
     TIE_BREAK_RULE,
 };
-pub use problem::OptProblem;
 pub use prepared::{Prepared, PreparedWork};
+pub use problem::OptProblem;
 pub use relax::{constraints_at, solve_with, ConstraintKind, NamedConstraint, Scope};
 pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec};
 

@@ -118,6 +118,24 @@ impl Scenario {
         self.edited(|f| f.seed = seed)
     }
 
+    /// The scenario with one unit's raw value in `column` of the indicator table changed (an
+    /// indicator, the development column or a caps column; by unit code, in the table as
+    /// loaded: in a merged scenario a province's own row, before its 计划单列市 are added in),
+    /// validated and normalised again.
+    pub fn with_indicator_value(
+        &self,
+        column: &str,
+        code: &str,
+        value: f64,
+    ) -> Result<Scenario, ScenarioError> {
+        let Some(u) = self.origin.units.position(code) else {
+            return Err(self.invalid("indicator", format!("no unit has the code '{code}'")));
+        };
+        let indicators = self.origin.indicators.with_value(u, column, value).map_err(ScenarioError::Data)?;
+        Scenario::build(&self.origin.file, &self.origin.units, &indicators, self.at.clone())
+            .map_err(join_problems)
+    }
+
     fn indicator_index(&self, column: &str) -> Result<usize, ScenarioError> {
         let columns: Vec<String> = self.origin.file.indicator.iter().map(|e| e.column.clone()).collect();
         columns.iter().position(|c| c == column).ok_or_else(|| {

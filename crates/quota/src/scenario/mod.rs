@@ -263,36 +263,36 @@ pub struct Disparity {
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Description.
-    pub description: String,
+    pub(crate) description: String,
     /// National quota N.
-    pub total: u64,
+    pub(crate) total: u64,
     /// Method.
-    pub method: MethodChoice,
+    pub(crate) method: MethodChoice,
     /// Units (32 if merged, else as loaded).
-    pub units: Units,
+    pub(crate) units: Units,
     /// Whether the 计划单列市 were merged into their provinces.
-    pub merged: bool,
+    pub(crate) merged: bool,
     /// Indicators with normalised weights.
-    pub indicators: Vec<Indicator>,
+    pub(crate) indicators: Vec<Indicator>,
     /// Disparity term (None when off).
-    pub disparity: Option<Disparity>,
+    pub(crate) disparity: Option<Disparity>,
     /// Floors per unit.
-    pub floors: Vec<u64>,
+    pub(crate) floors: Vec<u64>,
     /// Caps per unit.
-    pub caps: Vec<u64>,
+    pub(crate) caps: Vec<u64>,
     /// Funding rules.
-    pub funding: FundingRules,
+    pub(crate) funding: FundingRules,
     /// The optimisation model's constraints, resolved against the units (when the scenario has
     /// an `[optimize]` table or uses `method = "optimize"`).
-    pub constraints: Option<crate::optimize::Constraints>,
+    pub(crate) constraints: Option<crate::optimize::Constraints>,
     /// Seed.
-    pub seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
     /// The weight-independent scoring model.
-    pub model: ScoreModel,
+    pub(crate) model: ScoreModel,
     /// Where the scenario came from.
-    pub at: Location,
+    pub(crate) at: Location,
     /// The parsed file and the tables it was validated against (for the `with_*` edits).
     origin: std::sync::Arc<edit::Origin>,
 }

@@ -147,7 +147,6 @@ fn push_point(points: &mut Vec<Point>, t: f64, slots: Option<Vec<u64>>) {
     }
 }
 
-
 /// A state whose equality at two points proves the slots constant between them.
 fn state<R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
