@@ -7,26 +7,10 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use quota::allocate::{scenario_problem, scenario_scores};
 use quota::apportion::{apportion, apportion_seats, Method, Scratch};
-use quota::error::Location;
-use quota::indicators::IndicatorTable;
-use quota::scenario::{Scenario, ScenarioFile};
-use quota::units::parse_units;
-
-fn bundled() -> Scenario {
-    let units = parse_units(include_str!("../data/units.csv"), Location::file("units.csv")).unwrap();
-    let ind = IndicatorTable::parse(
-        include_str!("../data/indicators.csv"),
-        Location::file("indicators.csv"),
-        &units,
-    )
-    .unwrap();
-    let file =
-        ScenarioFile::parse(include_str!("../data/scenarios/2024-batch1.toml"), Location::file("s")).unwrap();
-    Scenario::build(&file, &units, &ind, Location::file("s")).unwrap()
-}
+use quota::scenario::Scenario;
 
 fn bench(c: &mut Criterion) {
-    let s = bundled();
+    let s = Scenario::bundled();
     let problem = scenario_problem(&s, &scenario_scores(&s)).unwrap();
     let mut group = c.benchmark_group("37 units 1039 slots");
     for m in Method::ALL {

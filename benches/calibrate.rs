@@ -11,21 +11,13 @@ use quota::allocate::allocate;
 use quota::apportion::Method;
 use quota::calibrate::{calibrate, CalibrateSpec};
 use quota::error::Location;
-use quota::indicators::IndicatorTable;
 use quota::observed::ObservedAllocation;
-use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
-use quota::units::parse_units;
+use quota::scenario::{MethodChoice, Scenario};
 
-const SCENARIO: &str = include_str!("../data/scenarios/2024-batch1.toml");
-const UNITS: &str = include_str!("../data/units.csv");
-const INDICATORS: &str = include_str!("../data/indicators.csv");
 const TIANJIN: &str = include_str!("../data/observed/2024-batch1-tianjin.csv");
 
 fn bundled() -> Scenario {
-    let units = parse_units(UNITS, Location::file("units.csv")).unwrap();
-    let ind = IndicatorTable::parse(INDICATORS, Location::file("indicators.csv"), &units).unwrap();
-    let file = ScenarioFile::parse(SCENARIO, Location::file("s")).unwrap();
-    Scenario::build(&file, &units, &ind, Location::file("s")).unwrap()
+    Scenario::bundled()
 }
 
 /// The default allocation under `m`, as an observed-allocation file.

@@ -9,20 +9,14 @@ use quota::allocate::{scenario_problem, scenario_scores};
 use quota::apportion::{apportion, Method};
 use quota::error::Location;
 use quota::explain::{margins, next, trail, Base, ParadoxProbe};
-use quota::indicators::IndicatorTable;
-use quota::scenario::{Scenario, ScenarioFile};
-use quota::units::parse_units;
+use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
 
 const SCENARIO: &str = include_str!("../data/scenarios/2024-batch1.toml");
 const UNITS: &str = include_str!("../data/units.csv");
 const INDICATORS: &str = include_str!("../data/indicators.csv");
 
 fn bundled(method: Method) -> Scenario {
-    let units = parse_units(UNITS, Location::file("units.csv")).unwrap();
-    let ind = IndicatorTable::parse(INDICATORS, Location::file("indicators.csv"), &units).unwrap();
-    let mut file = ScenarioFile::parse(SCENARIO, Location::file("s")).unwrap();
-    file.method = method.name().into();
-    Scenario::build(&file, &units, &ind, Location::file("s")).unwrap()
+    Scenario::bundled().with_method(MethodChoice::Apportion(method)).unwrap()
 }
 
 fn bench(c: &mut Criterion) {

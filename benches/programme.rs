@@ -7,23 +7,18 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use quota::allocate::allocate;
 use quota::eligibility::{screen, Registry, FIRST_BATCH_APPLICATION_DATE};
 use quota::error::Location;
-use quota::indicators::IndicatorTable;
 use quota::programme::{self, cash_flow, BatchOutcome, Pool, Programme};
 use quota::render::announcement::{self, Lang};
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::Scenario;
 use quota::units::parse_units;
 
 const UNITS: &str = include_str!("../data/units.csv");
-const INDICATORS: &str = include_str!("../data/indicators.csv");
-const SCENARIO: &str = include_str!("../data/scenarios/2024-batch1.toml");
 const REGISTRY: &str = include_str!("../data/registry/firms.csv");
 const PROGRAMME: &str = include_str!("../data/programme/148-2024-2026.toml");
 
 fn benches(c: &mut Criterion) {
     let units = parse_units(UNITS, Location::file("units.csv")).unwrap();
-    let indicators = IndicatorTable::parse(INDICATORS, Location::file("indicators.csv"), &units).unwrap();
-    let file = ScenarioFile::parse(SCENARIO, Location::file("s.toml")).unwrap();
-    let scenario = Scenario::build(&file, &units, &indicators, Location::file("s.toml")).unwrap();
+    let scenario = Scenario::bundled();
     let registry = Registry::parse(REGISTRY, Location::file("firms.csv"), &units).unwrap();
     let prog = Programme::parse(PROGRAMME, Location::file("p.toml")).unwrap();
     let map: Vec<usize> = (0..units.len()).collect();
@@ -38,13 +33,13 @@ fn benches(c: &mut Criterion) {
     c.bench_function(&format!("plan 3 batches 3521 firms 37 units registry {n} firms"), |b| {
         b.iter(|| {
             let pool = Pool::Registry { registry: black_box(&registry), merge_map: &map };
-            programme::run(black_box(&prog), &scenario, &file.bounds, pool).unwrap()
+            programme::run(black_box(&prog), &scenario, &scenario.file().bounds, pool).unwrap()
         })
     });
     let plan = programme::run(
         &prog,
         &scenario,
-        &file.bounds,
+        &scenario.file().bounds,
         Pool::Registry { registry: &registry, merge_map: &map },
     )
     .unwrap();

@@ -5,9 +5,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use quota::apportion::Method;
-use quota::error::Location;
-use quota::indicators::IndicatorTable;
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::Scenario;
 use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
 use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
@@ -16,22 +14,18 @@ use quota::sweep::sobol::{sobol, SobolOptions};
 use quota::sweep::Hooks;
 use quota::sweep::Space;
 
-fn bundled(scenario_toml: &str) -> Scenario {
-    let at = Location::file("bundled");
-    let units = quota::units::parse_units(include_str!("../data/units.csv"), at.clone()).unwrap();
-    let ind = IndicatorTable::parse(include_str!("../data/indicators.csv"), at.clone(), &units).unwrap();
-    let f = ScenarioFile::parse(scenario_toml, at.clone()).unwrap();
-    Scenario::build(&f, &units, &ind, at).unwrap()
-}
-
 fn scenario() -> Scenario {
-    bundled(include_str!("../data/scenarios/2024-batch1.toml"))
+    Scenario::bundled()
 }
 
 /// One scenario through the optimisation model (the guarantees scenario: two region groups
 /// and change limits, laminar, so the fast path solves it).
 fn evaluate_optimize(c: &mut Criterion) {
-    let s = bundled(include_str!("../data/scenarios/2024-batch1-guarantees.toml"));
+    let s = Scenario::from_toml(
+        "2024-batch1-guarantees.toml",
+        include_str!("../data/scenarios/2024-batch1-guarantees.toml"),
+    )
+    .unwrap();
     let space = Space::new(&s);
     let rule = Rule::of(&s);
     let ev = Evaluator::new(&s, &rule, &space.base).unwrap();

@@ -6,26 +6,17 @@
 //! line, the Alabama check and margins are checked against re-allocating at other totals and
 //! other indicator values.
 
+mod common;
+
 use quota::allocate::{allocate, Allocation};
-use quota::error::Location;
 use quota::explain::optimize_trail::OptTrail;
 use quota::explain::{explain, ExplainOptions, Explanation, NextInLine, UnitRef};
-use quota::indicators::IndicatorTable;
 use quota::optimize::{exact_decimal, Combine, ConstraintKind, Constraints, Objective, Scope};
-use quota::scenario::{Scenario, ScenarioFile};
-use quota::units::parse_units;
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use quota::scenario::Scenario;
 
 /// The bundled scenario with regional guarantees and change limits.
 fn guarantees() -> Scenario {
-    let file = ScenarioFile::parse(&read("data/scenarios/2024-batch1-guarantees.toml"), Location::file("s"))
-        .unwrap();
-    let units = parse_units(&read("data/units.csv"), Location::file("u")).unwrap();
-    let ind = IndicatorTable::parse(&read("data/indicators.csv"), Location::file("i"), &units).unwrap();
-    Scenario::build(&file, &units, &ind, Location::file("s")).unwrap()
+    common::scenario("2024-batch1-guarantees")
 }
 
 fn slots(a: &Allocation) -> Vec<u64> {

@@ -4,6 +4,8 @@
 //! the explanation's own numbers and from independent re-allocations. The JSON document is
 //! the explanation's serialisation with a schema field first.
 
+mod common;
+
 use std::path::Path;
 
 use quota::allocate::allocate;
@@ -29,7 +31,7 @@ fn bundled(method: MethodChoice) -> Scenario {
 }
 
 fn guarantees() -> Scenario {
-    scenario_file("data/scenarios/2024-batch1-guarantees.toml")
+    common::scenario("2024-batch1-guarantees")
 }
 
 /// Scenario `s` (its file as edited) on the bundled units and other indicator values.

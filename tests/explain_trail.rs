@@ -3,31 +3,23 @@
 //! next-in-line lists against actual re-runs at N±1..k, queue positions, margins against
 //! re-allocation, and the derivation against the scoring model.
 
+mod common;
+
 use proptest::prelude::*;
 
 use quota::allocate::{allocate, scenario_problem, scenario_scores};
 use quota::apportion::{apportion, bounded_quotas, priority, Method, Problem, Ratio};
-use quota::error::Location;
 use quota::explain::next::{next_in_line, queue_position, NextInLine};
 use quota::explain::trail::{trail, MethodTrail, Trail};
 use quota::explain::{margins, Base, BoundState};
-use quota::indicators::IndicatorTable;
-use quota::scenario::{MethodChoice, Scenario, ScenarioFile};
-use quota::units::parse_units;
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use quota::scenario::{MethodChoice, Scenario};
 
 fn default_scenario(method: Option<Method>) -> Scenario {
-    let mut file =
-        ScenarioFile::parse(&read("data/scenarios/2024-batch1.toml"), Location::file("s")).unwrap();
-    if let Some(m) = method {
-        file.method = m.name().to_string();
+    let s = common::scenario("2024-batch1");
+    match method {
+        Some(m) => s.with_method(MethodChoice::Apportion(m)).unwrap(),
+        None => s,
     }
-    let units = parse_units(&read("data/units.csv"), Location::file("u")).unwrap();
-    let ind = IndicatorTable::parse(&read("data/indicators.csv"), Location::file("i"), &units).unwrap();
-    Scenario::build(&file, &units, &ind, Location::file("s")).unwrap()
 }
 
 /// Rebuilds the slots from the trail's own numbers, by the method's definition — written

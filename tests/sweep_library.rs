@@ -11,13 +11,13 @@
 //! - Paradox columns: the per-unit counts of a sweep equal the Alabama and quota-rule checks of
 //!   `quota explain` run on every grid point separately.
 
+mod common;
+
 use quota::allocate::{allocate, AllocateError};
 use quota::apportion::Method;
-use quota::error::Location;
 use quota::explain::paradox::{alabama, quota_violations, QuotaSide};
 use quota::explain::{Base, ParadoxProbe};
-use quota::indicators::IndicatorTable;
-use quota::scenario::{Scenario, ScenarioFile};
+use quota::scenario::Scenario;
 use quota::sweep::eval::{Columns, Evaluator, Rule};
 use quota::sweep::grid::Grid;
 use quota::sweep::montecarlo::{MonteCarlo, WeightDraw};
@@ -28,16 +28,8 @@ use quota::sweep::Hooks;
 use quota::sweep::Tally;
 use quota::sweep::{Space, UnitParadoxes};
 
-fn bundled(scenario_toml: &str) -> Scenario {
-    let at = Location::file("bundled");
-    let units = quota::units::parse_units(include_str!("../data/units.csv"), at.clone()).unwrap();
-    let ind = IndicatorTable::parse(include_str!("../data/indicators.csv"), at.clone(), &units).unwrap();
-    let f = ScenarioFile::parse(scenario_toml, at.clone()).unwrap();
-    Scenario::build(&f, &units, &ind, at).unwrap()
-}
-
 fn guarantees() -> Scenario {
-    bundled(include_str!("../data/scenarios/2024-batch1-guarantees.toml"))
+    common::scenario("2024-batch1-guarantees")
 }
 
 /// Every point (a, b, 1 − a − b)/m of the simplex, and what the core and `allocate` say there.
@@ -122,7 +114,7 @@ fn kept_rows(csv: Vec<u8>, header: &str, units: usize) -> Vec<Vec<String>> {
 
 #[test]
 fn every_kept_sobol_run_is_the_allocation_at_its_printed_weights() {
-    let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
+    let s = Scenario::bundled();
     let rule = Rule::of(&s);
     let space = Space::new(&s);
     let ev = Evaluator::new(&s, &rule, &space.base).unwrap();
@@ -187,7 +179,7 @@ fn paradoxes_point_by_point(s: &Scenario, method: Method, m: u32) -> Vec<UnitPar
 
 #[test]
 fn sweep_paradox_columns_count_what_explain_finds_at_each_point() {
-    let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
+    let s = Scenario::bundled();
     let space = Space::new(&s);
     let grid = Grid::new(&space, 0.04, u64::MAX).unwrap();
     for method in [Method::Hamilton, Method::Jefferson, Method::Webster] {
@@ -211,7 +203,7 @@ fn sweep_paradox_columns_count_what_explain_finds_at_each_point() {
 
 #[test]
 fn monte_carlo_in_locality_order_tallies_exactly_as_in_index_order() {
-    let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
+    let s = Scenario::bundled();
     let space = Space::new(&s);
     for method in [Method::Hamilton, Method::Webster] {
         let rule = Rule::Apportion(method);
@@ -238,7 +230,7 @@ fn monte_carlo_in_locality_order_tallies_exactly_as_in_index_order() {
 /// between scenarios and must rebuild them whenever a multiplier changes).
 #[test]
 fn every_kept_monte_carlo_scenario_is_the_allocation_at_its_printed_parameters() {
-    let s = bundled(include_str!("../data/scenarios/2024-batch1.toml"));
+    let s = Scenario::bundled();
     let rule = Rule::of(&s);
     let mut space = Space::new(&s);
     space.vary(space.resolve("西部").unwrap(), 0.8, 1.6).unwrap();

@@ -3,20 +3,13 @@
 //! every reported breakpoint (within the 1e-9 tolerance).
 
 use quota::apportion::Method;
-use quota::error::Location;
-use quota::indicators::IndicatorTable;
 use quota::scenario::{Scenario, ScenarioFile};
 use quota::sweep::eval::{Columns, Evaluator};
 use quota::sweep::oat::{oat, OatResult};
 use quota::sweep::{Factor, Space};
 
 fn scenario(edit: &dyn Fn(&mut ScenarioFile)) -> Scenario {
-    let at = Location::file("bundled");
-    let units = quota::units::parse_units(include_str!("../data/units.csv"), at.clone()).unwrap();
-    let ind = IndicatorTable::parse(include_str!("../data/indicators.csv"), at.clone(), &units).unwrap();
-    let mut f = ScenarioFile::parse(include_str!("../data/scenarios/2024-batch1.toml"), at.clone()).unwrap();
-    edit(&mut f);
-    Scenario::build(&f, &units, &ind, at).unwrap()
+    Scenario::bundled().edited(edit).unwrap()
 }
 
 fn slots_at(ev: &Evaluator<Method>, space: &Space, f: Factor, t: f64) -> Option<Vec<u64>> {

@@ -93,3 +93,9 @@ pub fn golden(name: &str, actual: &str) {
         path.display()
     );
 }
+
+/// A scenario of `data/scenarios/` (by file stem), loaded by the library as `quota allocate
+/// data/scenarios/NAME.toml` would load it.
+pub fn scenario(name: &str) -> quota::scenario::Scenario {
+    quota::scenario::Scenario::from_path(&data_dir().join(format!("scenarios/{name}.toml"))).unwrap()
+}
