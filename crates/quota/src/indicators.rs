@@ -4,6 +4,7 @@
 
 use crate::error::{DataError, Location};
 use crate::input::CsvTable;
+use crate::provenance::{Declaration, Declared, Status};
 use crate::units::Units;
 
 /// Indicator rows matched to a unit table.
@@ -12,6 +13,8 @@ pub struct IndicatorTable {
     table: CsvTable,
     /// Row of each unit (in unit order).
     row_of_unit: Vec<usize>,
+    /// The provenance the file declares (`# @provenance`, `# @column NAME` lines).
+    declared: Declared,
 }
 
 impl IndicatorTable {
@@ -46,12 +49,42 @@ impl IndicatorTable {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(IndicatorTable { table, row_of_unit })
+        Ok(IndicatorTable { table, row_of_unit, declared: Declared::default() })
     }
 
     /// Parses CSV text and matches it to `units`.
     pub fn parse(text: &str, at: Location, units: &Units) -> Result<Self, DataError> {
-        IndicatorTable::new(CsvTable::parse(text, at)?, units)
+        let declared = Declared::parse(text, &at)?;
+        let mut table = IndicatorTable::new(CsvTable::parse(text, at)?, units)?;
+        table.declared = declared;
+        Ok(table)
+    }
+
+    /// The declared provenance of column `name` (its own, else the file's, else none).
+    pub fn provenance(&self, name: &str) -> Declaration {
+        self.declared.column(name)
+    }
+
+    /// What the file declares.
+    pub fn declared(&self) -> &Declared {
+        &self.declared
+    }
+
+    /// Per-unit statuses of column `name`, in unit order, from a `<name>_status` column when
+    /// the file has one (else None: the column's declaration covers every unit).
+    pub fn unit_statuses(&self, name: &str) -> Result<Option<Vec<Status>>, DataError> {
+        let Some(c) = self.table.optional_column(&format!("{name}_status")) else { return Ok(None) };
+        self.row_of_unit
+            .iter()
+            .map(|&r| {
+                self.table.rows[r][c].parse::<Status>().map_err(|expected| DataError::BadValue {
+                    at: self.table.cell_at(r, c),
+                    value: self.table.rows[r][c].clone(),
+                    expected,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 
     /// The values of column `name` in unit order: finite and non-negative.

@@ -59,6 +59,7 @@ pub mod input;
 pub mod limits;
 pub mod observed;
 pub mod optimize;
+pub mod provenance;
 pub mod programme;
 pub mod render;
 pub mod scenario;

@@ -28,64 +28,12 @@
 //!   `per_firm_wan`, `first_tranche_percent`; an unknown key is an error (a misspelt `total`
 //!   must not pass silently).
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::Serialize;
 
 use crate::error::{DataError, Location};
 use crate::input::CsvTable;
+pub use crate::provenance::Status;
 use crate::units::Units;
-
-/// How a figure came to be (issue "Honest outputs": every figure carries one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Copied from an official publication.
-    Official,
-    /// Arithmetic on sourced figures (the arithmetic is shown in the note or the file).
-    Derived,
-    /// Made up by a documented rule because no source was found.
-    Illustrative,
-    /// Generated data (e.g. the synthetic firm registry).
-    Synthetic,
-    /// An assumption (e.g. a future batch total).
-    Assumed,
-}
-
-impl Status {
-    /// Every status, in order.
-    pub const ALL: [Status; 5] =
-        [Status::Official, Status::Derived, Status::Illustrative, Status::Synthetic, Status::Assumed];
-
-    /// Name as written in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Official => "official",
-            Status::Derived => "derived",
-            Status::Illustrative => "illustrative",
-            Status::Synthetic => "synthetic",
-            Status::Assumed => "assumed",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key = s.trim().to_ascii_lowercase();
-        Status::ALL.into_iter().find(|st| st.name() == key).ok_or_else(|| {
-            let names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
-            format!("one of {}", names.join(", "))
-        })
-    }
-}
 
 /// What the observed allocation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -11,6 +11,7 @@ use crate::apportion::Method;
 use crate::check::{check_apportionment, CheckError};
 use crate::optimize::{GroupReport, OptOutcome};
 use crate::scenario::{Inputs, Scenario};
+use crate::provenance::Provenance;
 use crate::stamp::Stamp;
 
 /// The labels of the files a scenario was read from (paths as given, or `<bundled>/…`).
@@ -47,7 +48,7 @@ pub struct IndicatorWeight {
 /// A published allocation: what `quota allocate` writes in every format.
 ///
 /// JSON (the contract other tools read): `{stamp, scenario, method, total, merged_cities,
-/// inputs: {scenario, units, indicators}, weights: {column: w}, funding_wan, units: [{code,
+/// inputs: {scenario, units, indicators}, provenance: {official, inputs: […]}, weights: {column: w}, funding_wan, units: [{code,
 /// name, name_en, region, region_en, normalised: {column: s}, score, ideal, adjusted, floor,
 /// cap, slots, funding_wan, first_tranche_wan, remainder_wan, to_firms_wan, services_wan}],
 /// ties, optimize}` — `optimize` is null unless the optimisation model ran.
@@ -63,6 +64,8 @@ pub struct AllocationReport {
     pub indicators: Vec<IndicatorWeight>,
     /// The allocation.
     pub allocation: Allocation,
+    /// The provenance of the inputs that decided it (JSON `provenance`).
+    pub provenance: Provenance,
 }
 
 /// The national totals line of an allocation.
@@ -96,6 +99,7 @@ impl AllocationReport {
                 .map(|i| IndicatorWeight { column: i.column.clone(), weight: i.weight })
                 .collect(),
             allocation,
+            provenance: s.provenance().clone(),
         }
     }
 
@@ -263,6 +267,7 @@ impl Serialize for AllocationReport {
         map.serialize_entry("total", &a.total)?;
         map.serialize_entry("merged_cities", &self.merged_cities)?;
         map.serialize_entry("inputs", &self.inputs)?;
+        map.serialize_entry("provenance", &self.provenance)?;
         map.serialize_entry("weights", &Keyed(&self.indicators, &weights, column))?;
         map.serialize_entry("funding_wan", &a.funding.total_wan)?;
         map.serialize_entry("units", &units)?;

@@ -33,6 +33,7 @@ pub fn render(r: &AllocationReport, format: Format) -> Result<String, RenderErro
             );
             out.push_str(&table(md, &h, &align, &rows, true));
             out.push_str(&ties_text(r));
+            out.push_str(&super::provenance_footer(&r.provenance, md));
             out.push_str(&format!("\n{}\n", r.stamp.line()));
             out
         }

@@ -64,6 +64,16 @@ pub fn json<T: Serialize + ?Sized>(kind: &str, value: &T) -> Result<String, serd
     Ok(serde_json::to_string_pretty(&serde_json::Value::Object(doc))? + "\n")
 }
 
+/// The provenance mark under a text or Markdown output: a blank line, then the Chinese and
+/// the English note (Markdown: one paragraph each); empty when every input is official.
+pub fn provenance_footer(p: &crate::provenance::Provenance, md: bool) -> String {
+    match (p.note_zh(), p.note_en()) {
+        (Some(zh), Some(en)) if md => format!("\n{zh}\n\n{en}\n"),
+        (Some(zh), Some(en)) => format!("\n{zh}\n{en}\n"),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 use crate::error::Location;
 use crate::funding::FundingRules;
 use crate::optimize::Constraints;
+use crate::provenance::Provenance;
 use crate::scoring::ScoreModel;
 use crate::units::Units;
 
@@ -14,6 +15,17 @@ impl Scenario {
     /// The scenario's display name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The display name, for titles (the file's `title`, else its `name`).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The provenance of the inputs that decide its numbers: indicators, development column,
+    /// caps (see [`crate::provenance`]).
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
     }
 
     /// Its description.

@@ -51,6 +51,7 @@ use crate::units::{Region, Units};
 
 mod access;
 mod edit;
+mod provenance;
 mod source;
 
 pub use source::{
@@ -176,6 +177,9 @@ pub struct BoundsEntry {
 pub struct ScenarioFile {
     /// Short name.
     pub name: String,
+    /// Display name for titles of published tables (defaults to `name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// What the scenario is for.
     #[serde(default)]
     pub description: String,
@@ -264,6 +268,8 @@ pub struct Disparity {
 pub struct Scenario {
     /// Name.
     pub(crate) name: String,
+    /// Display name (the file's `title`, else its `name`).
+    pub(crate) title: String,
     /// Description.
     pub(crate) description: String,
     /// National quota N.
@@ -293,6 +299,8 @@ pub struct Scenario {
     pub(crate) model: ScoreModel,
     /// Where the scenario came from.
     pub(crate) at: Location,
+    /// The provenance of the inputs that decide its numbers.
+    pub(crate) provenance: crate::provenance::Provenance,
     /// The parsed file and the tables it was validated against (for the `with_*` edits).
     origin: std::sync::Arc<edit::Origin>,
 }
@@ -548,6 +556,14 @@ impl Scenario {
             }
         }
 
+        let provenance = match provenance::of_inputs(file, units, indicators) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(e);
+                None
+            }
+        };
+
         let regions: Vec<Region> = out_units.as_slice().iter().map(|u| u.region).collect();
         problems.finish(|| {
             let w = norm_weights.expect("weights valid when there are no problems");
@@ -561,6 +577,8 @@ impl Scenario {
             };
             Scenario {
                 name: file.name.clone(),
+                title: file.title.clone().unwrap_or_else(|| file.name.clone()),
+                provenance: provenance.expect("provenance read when there are no problems"),
                 description: file.description.clone(),
                 total,
                 method: method.expect("method valid"),

@@ -159,14 +159,20 @@ pub fn announcement(
     };
     let f = s.funding;
     let services_pct = format_bp(f.services_bp);
+    let marks = s.provenance();
     let title = title.map(String::from).unwrap_or_else(|| {
+        let mark = match (marks.official, zh) {
+            (true, _) => "",
+            (false, true) => "（示意测算）",
+            (false, false) => " (illustrative)",
+        };
         if zh {
-            format!("{}：支持专精特新“小巨人”企业名额及奖补资金分配表", s.name)
+            format!("{}：支持专精特新“小巨人”企业名额及奖补资金分配表{mark}", s.title())
         } else {
-            format!("{}: quota of supported specialised “little giant” firms and subsidies by unit", s.name)
+            format!("{}: quota of supported specialised “little giant” firms and subsidies by unit{mark}", s.title())
         }
     });
-    let notes = if zh {
+    let mut notes = if zh {
         vec![format!(
             "注：金额单位为万元。每家企业奖补资金{}万元，分三年安排；第一笔资金为{}%，其余资金根据绩效评价结果拨付。直接拨付企业不低于{}%，培育赋能不超过{}%。",
             f.per_firm_wan,
@@ -183,6 +189,8 @@ pub fn announcement(
             services_pct
         )]
     };
+    // The provenance mark sits on the table itself, in the table's language (no option hides it).
+    notes.extend(if zh { marks.note_zh() } else { marks.note_en() });
     AnnouncementTable {
         lang,
         title,
@@ -282,6 +290,28 @@ pub fn parameters(
             "passed the independent checker (total, bounds, method rule)",
         ),
     ));
+    for i in &s.provenance().inputs {
+        let status = match (i.status, zh) {
+            (Some(st), true) => st.name_zh().to_string(),
+            (Some(st), false) => st.name().to_string(),
+            (None, true) => "未声明".into(),
+            (None, false) => "not stated".into(),
+        };
+        let units = if i.marked_units.is_empty() {
+            String::new()
+        } else {
+            t(
+                &format!("；非官方单位 {}/{}：{}", i.marked_units.len(), i.of_units, i.marked_units.join(" ")),
+                &format!("; not official for {} of {} units: {}", i.marked_units.len(), i.of_units, i.marked_units.join(" ")),
+            )
+        };
+        let as_of = if i.as_of.is_empty() { String::new() } else { t(&format!("；截至{}", i.as_of), &format!("; as of {}", i.as_of)) };
+        let source = if i.source.is_empty() { String::new() } else { t(&format!("；来源：{}", i.source), &format!("; source: {}", i.source)) };
+        p.push((
+            t(&format!("数据来源：{}", i.label_zh), &format!("Data source: {}", i.label_en)),
+            format!("{status}{units}{as_of}{source}"),
+        ));
+    }
     p.extend(provenance.iter().cloned());
     p
 }
@@ -310,8 +340,10 @@ pub fn markdown(t: &AnnouncementTable) -> String {
     out
 }
 
-/// Renders the table as CSV: header, unit rows, the totals row (序号 empty). Numbers are
-/// plain integers; no title or notes (a CSV is data).
+/// Renders the table as CSV: header, unit rows, the totals row (序号 empty), then the
+/// provenance mark (注/Note) as a last row in the unit column when an input is not official —
+/// the same number of fields on every row, so any CSV reader takes it. Numbers are plain
+/// integers; no title and no money note.
 pub fn csv(t: &AnnouncementTable) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let row = |l: &Line| -> Vec<String> {
@@ -325,7 +357,17 @@ pub fn csv(t: &AnnouncementTable) -> String {
         w.write_record(row(l)).expect("in memory");
     }
     w.write_record(row(&t.total)).expect("in memory");
+    for mark in t.notes.iter().filter(|n| is_mark(n)) {
+        let mut r = vec![String::new(); t.header.len()];
+        r[1] = mark.clone();
+        w.write_record(r).expect("in memory");
+    }
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+/// Whether a note is the provenance mark (as written by [`crate::provenance::Provenance`]).
+pub fn is_mark(note: &str) -> bool {
+    note.starts_with("注：本结果为示意测算") || note.starts_with("Note: an illustrative calculation")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use unicode_width::UnicodeWidthStr;
 
-use super::{AnnouncementTable, Lang, Line, COLUMNS};
+use super::{is_mark, AnnouncementTable, Lang, Line, COLUMNS};
 
 /// The workbook could not be built (an internal fault: the inputs are always valid).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -83,6 +83,8 @@ pub fn xlsx(t: &AnnouncementTable) -> Result<Vec<u8>, XlsxError> {
     let total_int = int.clone().set_bold().set_border_top(FormatBorder::Double);
     let total_money = money.clone().set_bold().set_border_top(FormatBorder::Double);
     let note = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    // The provenance mark stands out from the money note: bold, dark red.
+    let mark = note.clone().set_bold().set_font_color(rust_xlsxwriter::Color::RGB(0x9C0006));
 
     let ws = wb.add_worksheet();
     ws.set_name(if zh { "分配表" } else { "Allocation" })?;
@@ -157,7 +159,7 @@ pub fn xlsx(t: &AnnouncementTable) -> Result<Vec<u8>, XlsxError> {
     write_line(ws, row, &t.total, true)?;
     row += 2;
     for n in &t.notes {
-        ws.merge_range(row, 0, row, last_col, n, &note)?;
+        ws.merge_range(row, 0, row, last_col, n, if is_mark(n) { &mark } else { &note })?;
         let chars_per_line: f64 = widths.iter().sum::<f64>() * 0.9;
         let lines = (n.width() as f64 / chars_per_line).ceil().max(1.0);
         ws.set_row_height(row, 15.0 * lines + 3.0)?;
