@@ -72,6 +72,9 @@ pub fn generate(units_csv: &str, indicators_csv: &str) -> String {
         "# SYNTHETIC firm registry: NOT real firms, NOT official data. Generated deterministically by data/registry/generate.rs (seed 148); regenerate with QUOTA_BLESS=1 cargo test --test eligibility_registry.\n",
     );
     out.push_str(
+        "# @provenance: synthetic | as_of 2024-07-31 | label_zh 模拟企业名录 | label_en synthetic firm registry | source data/registry/generate.rs (seed 148)\n",
+    );
+    out.push_str(
         "# Per unit, the firms eligible under 财建〔2024〕148号 on 2024-07-31 number exactly eligible_firms of data/indicators.csv (itself ILLUSTRATIVE); more firms are recognised on 2024-09-01 and 2025-08-01 for the later batches, and some fail one to three rules.\n",
     );
     out.push_str("# investment_wan: plan total investment in 万元; plan_areas: 新动能/新技术/新产品/一强 separated by ';'.\n");

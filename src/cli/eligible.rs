@@ -68,7 +68,10 @@ pub fn replace_caps(
     let pool = eligible_per_unit(&registry, as_of, scenario.merged());
     let file = ScenarioFile::parse(&inputs.scenario.text, inputs.scenario.location()).map_err(input)?;
     let at = Location::file(format!("{} (eligible firms on {as_of})", registry_path.display()));
-    apply_caps(scenario, &file.bounds, &pool, &at).map_err(input)
+    apply_caps(scenario, &file.bounds, &pool, &at).map_err(input)?;
+    let codes: Vec<String> = inputs.units.as_slice().iter().map(|u| u.code.clone()).collect();
+    *scenario = scenario.with_provenance_input(registry.input(&codes));
+    Ok(())
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {

@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::error::{DataError, Location};
 
 /// How a figure came to be (issue "Honest outputs": every figure carries one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Copied from an official publication.
@@ -372,7 +372,7 @@ impl Provenance {
         }
         let marked: Vec<String> = self.marked().map(|i| format!("{}（{}）", i.label_zh, i.detail_zh())).collect();
         let mut note = format!(
-            "注：本结果为示意测算，不是官方分配结果。非官方输入：{}。",
+            "注：本结果为示意测算，非官方结果。非官方输入：{}。",
             marked.join("、")
         );
         let dated: Vec<String> = self
@@ -394,7 +394,7 @@ impl Provenance {
         }
         let marked: Vec<String> = self.marked().map(|i| format!("{} ({})", i.label_en, i.detail_en())).collect();
         let mut note = format!(
-            "Note: an illustrative calculation, not an official allocation. Inputs that are not official: {}.",
+            "Note: an illustrative calculation, not an official result. Inputs that are not official: {}.",
             marked.join("; ")
         );
         let dated: Vec<String> = self

@@ -54,6 +54,8 @@ pub struct DiffSide {
     /// The allocation.
     #[serde(skip)]
     pub allocation: Allocation,
+    /// The provenance of its inputs.
+    pub provenance: crate::provenance::Provenance,
 }
 
 /// One unit under A and B.
@@ -110,6 +112,20 @@ pub struct LargestChange {
     pub delta_slots: i64,
 }
 
+impl DiffStudy {
+    /// The provenance of both sides together (a mark when either side's inputs are not
+    /// official).
+    pub fn provenance(&self) -> crate::provenance::Provenance {
+        let mut inputs = self.a.provenance.inputs.clone();
+        for i in &self.b.provenance.inputs {
+            if !inputs.contains(i) {
+                inputs.push(i.clone());
+            }
+        }
+        crate::provenance::Provenance::of(inputs)
+    }
+}
+
 /// Allocates scenarios `a` and `b` as written and compares them unit by unit.
 pub fn diff_study(a: &Scenario, b: &Scenario) -> Result<DiffStudy, CompareError> {
     let side = |tag: &str, s: &Scenario| -> Result<DiffSide, CompareError> {
@@ -126,6 +142,7 @@ pub fn diff_study(a: &Scenario, b: &Scenario) -> Result<DiffStudy, CompareError>
             funding_wan: allocation.funding.total_wan,
             per_firm_wan: s.funding.per_firm_wan,
             allocation,
+            provenance: s.provenance().clone(),
         })
     };
     let (a, b) = (side("A", a)?, side("B", b)?);

@@ -99,6 +99,8 @@ pub struct CompareStudy {
     /// `scheme/method` — rather than one per scheme, labelled by the scheme.
     #[serde(skip)]
     pub by_method: bool,
+    /// The provenance of the scenario's inputs (every output carries its mark).
+    pub provenance: crate::provenance::Provenance,
 }
 
 impl CompareStudy {
@@ -336,6 +338,7 @@ pub fn study(s: &Scenario, spec: &CompareSpec) -> Result<CompareStudy, CompareEr
         })
         .collect();
     Ok(CompareStudy {
+        provenance: s.provenance().clone(),
         scenario: s.name.clone(),
         method: baseline_method,
         total: s.total,

@@ -258,6 +258,8 @@ pub struct Registry {
     pub firms: Vec<Firm>,
     /// Where it came from.
     pub at: Location,
+    /// What the file declares about its provenance (`# @provenance: synthetic | …`).
+    pub provenance: crate::provenance::Declaration,
     units: Units,
     index: HashMap<String, usize>,
 }
@@ -329,6 +331,18 @@ pub fn parse_wan_to_yuan(s: &str) -> Option<u64> {
 }
 
 impl Registry {
+    /// The registry as an input of a run (caps or a programme's pool), with its provenance.
+    pub fn input(&self, units: &[String]) -> crate::provenance::Input {
+        crate::provenance::Input::new(
+            &self.at.source,
+            crate::provenance::Role::Registry,
+            &self.provenance,
+            units,
+            &[],
+            ("企业名录", "firm registry"),
+        )
+    }
+
     /// Validates a parsed CSV table against the unit table (second stage). Collects every
     /// problem: bad dates, unknown listing status or plan area, unknown units, duplicate ids.
     pub fn from_table(t: &CsvTable, units: &Units) -> Result<Registry, RegistryError> {
@@ -433,14 +447,17 @@ impl Registry {
         if !problems.is_empty() {
             return Err(RegistryError::Rows { at: t.at.clone(), problems });
         }
-        Ok(Registry { firms, at: t.at.clone(), units: units.clone(), index })
+        Ok(Registry { firms, at: t.at.clone(), provenance: Default::default(), units: units.clone(), index })
     }
 
     /// Parses CSV text (any header order; `#` comment lines) and validates it.
     pub fn parse(text: &str, at: Location, units: &Units) -> Result<Registry, RegistryError> {
+        let declared = crate::provenance::Declared::parse(text, &at).map_err(RegistryError::File)?;
         let t = CsvTable::parse_limited(text, at, crate::limits::MAX_REGISTRY_ROWS)
             .map_err(RegistryError::File)?;
-        Registry::from_table(&t, units)
+        let mut registry = Registry::from_table(&t, units)?;
+        registry.provenance = declared.file.unwrap_or_default();
+        Ok(registry)
     }
 
     /// The unit table the firms are keyed to.

@@ -88,6 +88,8 @@ pub struct ScreeningReport {
     pub units: Vec<UnitScreening>,
     /// Every excluded firm, in registry order.
     pub excluded: Vec<ExcludedFirm>,
+    /// The registry's provenance (a synthetic registry marks every output).
+    pub provenance: crate::provenance::Provenance,
 }
 
 /// National totals of a screening: firms, eligible, failing per rule.
@@ -169,6 +171,7 @@ impl ScreeningReport {
             eligible: s.eligible_total(),
             units: lines,
             excluded,
+            provenance: crate::provenance::Provenance::of(vec![registry.input(&[])]),
         }
     }
 

@@ -296,6 +296,8 @@ pub struct Explanation {
     /// The second data set's label, when the population paradox was checked against one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_data: Option<String>,
+    /// The provenance of the scenario's inputs (text outputs end with its mark).
+    pub provenance: crate::provenance::Provenance,
 }
 
 impl Explanation {
@@ -395,6 +397,7 @@ fn explain_apportioned(
     let paradoxes = if paradoxes { Some(paradox::report(&base, method, &trail.seats())?) } else { None };
     Ok(Explanation {
         stamp: None,
+        provenance: s.provenance().clone(),
         units: unit_labels(s),
         scenario: s.name.clone(),
         method: s.method,
@@ -429,6 +432,7 @@ fn explain_optimized(
     let paradoxes = paradoxes.then(|| optimize_trail::paradoxes(s, &problem, &opt));
     Ok(Explanation {
         stamp: None,
+        provenance: s.provenance().clone(),
         units: unit_labels(s),
         scenario: s.name.clone(),
         method: s.method,

@@ -75,6 +75,13 @@ pub struct BatchEntry {
     /// Outcome shares for this batch (lists are programme-wide).
     #[serde(default)]
     pub evaluation: Option<EvaluationEntry>,
+    /// Provenance of the total: official (published), derived, illustrative, synthetic or
+    /// assumed (a future batch). Unstated when absent.
+    #[serde(default)]
+    pub status: Option<crate::provenance::Status>,
+    /// Where the total comes from.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// A programme file as written.
@@ -148,6 +155,10 @@ pub struct Batch {
     pub as_of: Date,
     /// Where the total is written (for messages about the pool).
     pub total_at: Location,
+    /// Provenance of the total (`status`, `source`).
+    pub status: Option<crate::provenance::Status>,
+    /// Where the total comes from.
+    pub source: String,
 }
 
 /// A validated programme.
@@ -326,6 +337,8 @@ impl Programme {
                 total,
                 as_of: as_of.unwrap_or(crate::eligibility::FIRST_BATCH_APPLICATION_DATE),
                 total_at: loc(b.total.span(), &format!("{key}total")),
+                status: b.status,
+                source: b.source.clone().unwrap_or_default(),
             });
         }
 

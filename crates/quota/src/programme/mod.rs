@@ -169,6 +169,8 @@ pub struct Plan {
     pub from_registry: bool,
     /// The labels of the programme, scenario and registry it was run from.
     pub inputs: PlanInputs,
+    /// The provenance of its inputs: the scenario's, the registry's, each batch total's.
+    pub provenance: crate::provenance::Provenance,
 }
 
 impl Plan {
@@ -181,6 +183,25 @@ impl Plan {
     pub fn firms_total(&self) -> u64 {
         self.batches.iter().map(|b| b.batch.total).sum()
     }
+}
+
+/// The provenance of a plan: the scenario's inputs, the registry (replacing the caps column)
+/// and every batch total with a stated status.
+fn plan_provenance(programme: &Programme, base: &Scenario, pool: &Pool<'_>) -> crate::provenance::Provenance {
+    use crate::provenance::{Declaration, Input, Role};
+    let codes: Vec<String> = base.units().as_slice().iter().map(|u| u.code.clone()).collect();
+    let mut p = base.provenance().clone();
+    if let Pool::Registry { registry, .. } = pool {
+        p = p.with(registry.input(&codes));
+    }
+    let mut inputs = p.inputs;
+    for b in programme.batches.iter().filter(|b| b.status.is_some()) {
+        let decl = Declaration { status: b.status, source: b.source.clone(), ..Declaration::default() };
+        let zh = format!("{}名额总数 {}", b.label, b.total);
+        let en = format!("{} total {}", b.label, b.total);
+        inputs.push(Input::new(&format!("batch {}", b.year), Role::BatchTotal, &decl, &[], &[], (&zh, &en)));
+    }
+    crate::provenance::Provenance::of(inputs)
 }
 
 /// Rounds `n · bp / 10000` half up.
@@ -355,7 +376,9 @@ pub fn run(
     let outcomes: Vec<BatchOutcome> =
         results.iter().map(|r| BatchOutcome { year: r.batch.year, units: r.outcomes.clone() }).collect();
     let cash_flow = cash_flow(&base.funding, programme.remainder_after_years, &outcomes, n);
+    let provenance = plan_provenance(programme, base, &pool);
     Ok(Plan {
+        provenance,
         name: programme.name.clone(),
         description: programme.description.clone(),
         units: base.units.clone(),

@@ -115,7 +115,8 @@ pub fn chart(study: &CompareStudy) -> BarChart {
             if study.by_method { plural(n, "scheme/method column") } else { plural(n, "weighting scheme") }
         ),
         subtitle: format!(
-            "{} slots over {} units; baseline = the scenario as written (method {}){stamp}",
+            "{}{} slots over {} units; baseline = the scenario as written (method {}){stamp}",
+            super::subtitle_mark(&study.provenance),
             study.total,
             study.units.len(),
             study.method,
@@ -187,6 +188,7 @@ fn document(c: &CompareStudy, sections: &[Section], md: bool) -> String {
             }
         }
     }
+    out.push_str(&super::provenance_footer(&c.provenance, md));
     if let Some(stamp) = &c.stamp {
         out.push_str(&format!("\n{}\n", stamp.line()));
     }

@@ -70,8 +70,16 @@ fn units_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Error>
     );
     Ok(match format {
         Format::Csv => csv_text(&header, &rows)?,
-        Format::Md => format!("**{summary}**\n\n{}{LEGEND}", markdown_table(&header, &align, &rows)),
-        _ => format!("{summary}\n\n{}{LEGEND}", text_table(&header, &align, &rows, true)),
+        Format::Md => format!(
+            "**{summary}**\n\n{}{LEGEND}{}",
+            markdown_table(&header, &align, &rows),
+            super::provenance_footer(&r.provenance, true)
+        ),
+        _ => format!(
+            "{summary}\n\n{}{LEGEND}{}",
+            text_table(&header, &align, &rows, true),
+            super::provenance_footer(&r.provenance, false)
+        ),
     })
 }
 
@@ -107,7 +115,15 @@ fn excluded_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Err
         format!("registry {} — {} of {} firms excluded on {}", r.registry, rows.len(), r.firms, r.as_of);
     Ok(match format {
         Format::Csv => csv_text(&header, &rows)?,
-        Format::Md => format!("**{summary}**\n\n{}", markdown_table(&header, &align, &rows)),
-        _ => format!("{summary}\n\n{}", text_table(&header, &align, &rows, false)),
+        Format::Md => format!(
+            "**{summary}**\n\n{}{}",
+            markdown_table(&header, &align, &rows),
+            super::provenance_footer(&r.provenance, true)
+        ),
+        _ => format!(
+            "{summary}\n\n{}{}",
+            text_table(&header, &align, &rows, false),
+            super::provenance_footer(&r.provenance, false)
+        ),
     })
 }

@@ -110,6 +110,10 @@ fn document(ex: &Explanation) -> Document {
     if let Some(p) = &ex.paradoxes {
         paradoxes(&mut doc, ex, p);
     }
+    if let (Some(zh), Some(en)) = (ex.provenance.note_zh(), ex.provenance.note_en()) {
+        doc.para(&zh);
+        doc.para(&en);
+    }
     if let Some(stamp) = &ex.stamp {
         doc.para(&stamp.line());
     }

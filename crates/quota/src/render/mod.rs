@@ -74,6 +74,12 @@ pub fn provenance_footer(p: &crate::provenance::Provenance, md: bool) -> String 
     }
 }
 
+/// The provenance mark at the start of a chart's subtitle (`示意测算，非官方 · not official: …
+/// — `), empty when every input is official.
+pub fn subtitle_mark(p: &crate::provenance::Provenance) -> String {
+    p.subtitle().map(|s| format!("{s} — ")).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,7 @@ fn text(plan: &Plan, md: bool, per_unit: bool) -> String {
         out.push_str(&heading("per unit: slots per batch; money paid per year, withheld, recovered and net over the programme (万元)"));
         out.push_str(&per_unit_table(plan, md));
     }
+    out.push_str(&super::provenance_footer(&plan.provenance, md));
     out
 }
 

@@ -102,6 +102,7 @@ fn report(study: &SweepStudy, md: bool) -> String {
         out.push_str(&table(md, &h, &align, &rows, false));
     }
     out.push_str(&oat_text(study, md));
+    out.push_str(&super::provenance_footer(&study.provenance, md));
     if let Some(s) = &study.stamp {
         out.push_str(&format!("\n{s}\n"));
     }
@@ -310,7 +311,7 @@ fn tornado(study: &SweepStudy) -> String {
     };
     svg::tornado(
         "各单位名额的变化范围 · slot range per unit",
-        &format!("scenario {} — {} — {}", study.scenario, study.method, design),
+        &format!("{}scenario {} — {} — {}", super::subtitle_mark(&study.provenance), study.scenario, study.method, design),
         &rows,
     )
 }
@@ -329,8 +330,10 @@ fn oat_chart(study: &SweepStudy, f: &OatFactor) -> String {
     svg::oat_steps(
         &format!("名额随 {} 变化 · slots against {}", f.factor, f.factor),
         &format!(
-            "scenario {} — {} — other weights keep their proportions; units whose slots change",
-            study.scenario, study.method
+            "{}scenario {} — {} — other weights keep their proportions; units whose slots change",
+            super::subtitle_mark(&study.provenance),
+            study.scenario,
+            study.method
         ),
         &f.factor,
         f.baseline,
@@ -347,7 +350,8 @@ fn simplex_map(study: &SweepStudy) -> Option<String> {
     let weights: Vec<f64> = study.weights.iter().map(|(_, w)| *w).collect();
     let columns: Vec<String> = study.weights.iter().map(|(c, _)| c.clone()).collect();
     let sub = format!(
-        "scenario {} — {} — grid step 1/{}; baseline weights {} → {} slots",
+        "{}scenario {} — {} — grid step 1/{}; baseline weights {} → {} slots",
+        super::subtitle_mark(&study.provenance),
         study.scenario,
         study.method,
         map.m,
@@ -378,7 +382,8 @@ fn sobol_chart(study: &SweepStudy, r: &SobolIndices) -> String {
     svg::sobol_bars(
         "Sobol 敏感性指数 · Sobol indices of each unit's slots",
         &format!(
-            "scenario {} — {} — N = {}, {} runs; raw weights uniform on their ranges",
+            "{}scenario {} — {} — N = {}, {} runs; raw weights uniform on their ranges",
+            super::subtitle_mark(&study.provenance),
             study.scenario, study.method, samples, r.evaluations
         ),
         &r.factors,

@@ -28,6 +28,14 @@ impl Scenario {
         &self.provenance
     }
 
+    /// The scenario with one more input recorded in its provenance (caps counted from a firm
+    /// registry replace the caps column's entry): the numbers are unchanged.
+    pub fn with_provenance_input(&self, input: crate::provenance::Input) -> Scenario {
+        let mut s = self.clone();
+        s.provenance = self.provenance.with(input);
+        s
+    }
+
     /// Its description.
     pub fn description(&self) -> &str {
         &self.description

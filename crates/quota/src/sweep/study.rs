@@ -59,6 +59,8 @@ pub struct SweepStudy {
     /// The scenario's money rules (funding of a slot count).
     #[serde(skip)]
     pub funding: FundingRules,
+    /// The provenance of the scenario's inputs (every output and chart carries its mark).
+    pub provenance: crate::provenance::Provenance,
 }
 
 /// A varied disparity parameter, by its display name (`development_weight`,
@@ -299,6 +301,7 @@ pub fn study(scenario: &Scenario, spec: &SweepSpec, hooks: Hooks<'_>) -> Result<
         if infeasible > 0 { format!(" ({infeasible} infeasible, left out)") } else { String::new() }
     );
     Ok(SweepStudy {
+        provenance: scenario.provenance().clone(),
         summary,
         stamp: None,
         scenario: scenario.name.clone(),

@@ -142,6 +142,7 @@ fn document(d: &DiffStudy, md: bool) -> String {
     if d.units_in_one_scenario_only > 0 {
         out.push_str("— : the unit is not in that scenario (its Δ counts the missing side as 0)\n");
     }
+    out.push_str(&crate::render::provenance_footer(&d.provenance(), md));
     out
 }
 
@@ -150,7 +151,8 @@ pub fn chart(d: &DiffStudy) -> BarChart {
     BarChart {
         title: format!("A {} vs B {} — slots by unit", d.a.scenario, d.b.scenario),
         subtitle: format!(
-            "A: {} slots, method {}; B: {} slots, method {}",
+            "{}A: {} slots, method {}; B: {} slots, method {}",
+            crate::render::subtitle_mark(&d.provenance()),
             d.totals.slots_a, d.a.method, d.totals.slots_b, d.b.method
         ),
         y_label: "slots 名额".into(),
