@@ -147,15 +147,17 @@ impl Declared {
             let Some((key, value)) = rest.split_once(':') else {
                 return Err(DataError::Malformed {
                     at: at_line,
-                    message: "a provenance line is '# @provenance: STATUS | …' or '# @column NAME: STATUS | …'"
-                        .into(),
+                    message:
+                        "a provenance line is '# @provenance: STATUS | …' or '# @column NAME: STATUS | …'"
+                            .into(),
                 });
             };
             let key = key.trim();
             let decl = parse_declaration(value, &at_line)?;
             if key.eq_ignore_ascii_case("provenance") {
                 out.file = Some(decl);
-            } else if let Some(column) = key.strip_prefix("column ").map(str::trim).filter(|c| !c.is_empty()) {
+            } else if let Some(column) = key.strip_prefix("column ").map(str::trim).filter(|c| !c.is_empty())
+            {
                 if out.columns.iter().any(|(c, _)| c == column) {
                     return Err(DataError::Duplicate {
                         at: at_line,
@@ -208,7 +210,10 @@ fn parse_declaration(value: &str, at: &Location) -> Result<Declaration, DataErro
             other => {
                 return Err(DataError::Malformed {
                     at: at.clone(),
-                    message: format!("unknown provenance field '{other}' (known: {})", DECLARATION_KEYS.join(", ")),
+                    message: format!(
+                        "unknown provenance field '{other}' (known: {})",
+                        DECLARATION_KEYS.join(", ")
+                    ),
                 })
             }
         };
@@ -370,11 +375,9 @@ impl Provenance {
         if self.official {
             return None;
         }
-        let marked: Vec<String> = self.marked().map(|i| format!("{}（{}）", i.label_zh, i.detail_zh())).collect();
-        let mut note = format!(
-            "注：本结果为示意测算，非官方结果。非官方输入：{}。",
-            marked.join("、")
-        );
+        let marked: Vec<String> =
+            self.marked().map(|i| format!("{}（{}）", i.label_zh, i.detail_zh())).collect();
+        let mut note = format!("注：本结果为示意测算，非官方结果。非官方输入：{}。", marked.join("、"));
         let dated: Vec<String> = self
             .inputs
             .iter()
@@ -392,7 +395,8 @@ impl Provenance {
         if self.official {
             return None;
         }
-        let marked: Vec<String> = self.marked().map(|i| format!("{} ({})", i.label_en, i.detail_en())).collect();
+        let marked: Vec<String> =
+            self.marked().map(|i| format!("{} ({})", i.label_en, i.detail_en())).collect();
         let mut note = format!(
             "Note: an illustrative calculation, not an official result. Inputs that are not official: {}.",
             marked.join("; ")
@@ -462,7 +466,8 @@ mod tests {
     #[test]
     fn marks_name_the_inputs_that_are_not_official() {
         let codes: Vec<String> = ["11", "12", "13"].map(String::from).to_vec();
-        let official = Declaration { status: Some(Status::Official), as_of: "2021-06".into(), ..Default::default() };
+        let official =
+            Declaration { status: Some(Status::Official), as_of: "2021-06".into(), ..Default::default() };
         let mixed = Input::new(
             "gdp",
             Role::Development,
@@ -477,7 +482,10 @@ mod tests {
         let p = Provenance::of(vec![x.clone(), mixed]);
         assert!(!p.official);
         let zh = p.note_zh().unwrap();
-        assert!(zh.contains("人均地区生产总值（示意，1/3个单位，截至2021-06）") && zh.contains("小巨人（官方"), "{zh}");
+        assert!(
+            zh.contains("人均地区生产总值（示意，1/3个单位，截至2021-06）") && zh.contains("小巨人（官方"),
+            "{zh}"
+        );
         let en = p.note_en().unwrap();
         assert!(en.contains("GDP per capita (illustrative for 1 of 3 units"), "{en}");
         let clean = Provenance::of(vec![x]);

@@ -10,8 +10,8 @@ use super::Allocation;
 use crate::apportion::Method;
 use crate::check::{check_apportionment, CheckError};
 use crate::optimize::{GroupReport, OptOutcome};
-use crate::scenario::{Inputs, Scenario};
 use crate::provenance::Provenance;
+use crate::scenario::{Inputs, Scenario};
 use crate::stamp::Stamp;
 
 /// The labels of the files a scenario was read from (paths as given, or `<bundled>/…`).

@@ -311,7 +311,13 @@ fn tornado(study: &SweepStudy) -> String {
     };
     svg::tornado(
         "各单位名额的变化范围 · slot range per unit",
-        &format!("{}scenario {} — {} — {}", super::subtitle_mark(&study.provenance), study.scenario, study.method, design),
+        &format!(
+            "{}scenario {} — {} — {}",
+            super::subtitle_mark(&study.provenance),
+            study.scenario,
+            study.method,
+            design
+        ),
         &rows,
     )
 }
@@ -384,7 +390,10 @@ fn sobol_chart(study: &SweepStudy, r: &SobolIndices) -> String {
         &format!(
             "{}scenario {} — {} — N = {}, {} runs; raw weights uniform on their ranges",
             super::subtitle_mark(&study.provenance),
-            study.scenario, study.method, samples, r.evaluations
+            study.scenario,
+            study.method,
+            samples,
+            r.evaluations
         ),
         &r.factors,
         &rows,

@@ -169,7 +169,10 @@ pub fn announcement(
         if zh {
             format!("{}：支持专精特新“小巨人”企业名额及奖补资金分配表{mark}", s.title())
         } else {
-            format!("{}: quota of supported specialised “little giant” firms and subsidies by unit{mark}", s.title())
+            format!(
+                "{}: quota of supported specialised “little giant” firms and subsidies by unit{mark}",
+                s.title()
+            )
         }
     });
     let mut notes = if zh {
@@ -301,12 +304,30 @@ pub fn parameters(
             String::new()
         } else {
             t(
-                &format!("；非官方单位 {}/{}：{}", i.marked_units.len(), i.of_units, i.marked_units.join(" ")),
-                &format!("; not official for {} of {} units: {}", i.marked_units.len(), i.of_units, i.marked_units.join(" ")),
+                &format!(
+                    "；非官方单位 {}/{}：{}",
+                    i.marked_units.len(),
+                    i.of_units,
+                    i.marked_units.join(" ")
+                ),
+                &format!(
+                    "; not official for {} of {} units: {}",
+                    i.marked_units.len(),
+                    i.of_units,
+                    i.marked_units.join(" ")
+                ),
             )
         };
-        let as_of = if i.as_of.is_empty() { String::new() } else { t(&format!("；截至{}", i.as_of), &format!("; as of {}", i.as_of)) };
-        let source = if i.source.is_empty() { String::new() } else { t(&format!("；来源：{}", i.source), &format!("; source: {}", i.source)) };
+        let as_of = if i.as_of.is_empty() {
+            String::new()
+        } else {
+            t(&format!("；截至{}", i.as_of), &format!("; as of {}", i.as_of))
+        };
+        let source = if i.source.is_empty() {
+            String::new()
+        } else {
+            t(&format!("；来源：{}", i.source), &format!("; source: {}", i.source))
+        };
         p.push((
             t(&format!("数据来源：{}", i.label_zh), &format!("Data source: {}", i.label_en)),
             format!("{status}{units}{as_of}{source}"),

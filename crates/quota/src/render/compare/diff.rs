@@ -153,7 +153,10 @@ pub fn chart(d: &DiffStudy) -> BarChart {
         subtitle: format!(
             "{}A: {} slots, method {}; B: {} slots, method {}",
             crate::render::subtitle_mark(&d.provenance()),
-            d.totals.slots_a, d.a.method, d.totals.slots_b, d.b.method
+            d.totals.slots_a,
+            d.a.method,
+            d.totals.slots_b,
+            d.b.method
         ),
         y_label: "slots 名额".into(),
         categories: d.units.iter().map(|u| u.name.clone()).collect(),
