@@ -176,6 +176,22 @@ fn indicators_problems(table: &CsvTable, units: &Units) -> Vec<String> {
         if text_columns.contains(&h.to_ascii_lowercase().as_str()) || h.ends_with("_note") {
             continue;
         }
+        if h.ends_with("_status") {
+            // Per-unit provenance of a column (see crate::provenance).
+            for r in 0..table.rows.len() {
+                if let Err(expected) = table.rows[r][c].parse::<crate::provenance::Status>() {
+                    problems.push(
+                        crate::error::DataError::BadValue {
+                            at: table.cell_at(r, c),
+                            value: table.rows[r][c].clone(),
+                            expected,
+                        }
+                        .to_string(),
+                    );
+                }
+            }
+            continue;
+        }
         for r in 0..table.rows.len() {
             if let Err(e) = table.non_negative(r, c) {
                 problems.push(e.to_string());
