@@ -141,7 +141,7 @@ mod tests {
     fn a_checker_rejection_is_an_internal_fault_and_bad_input_is_not() {
         let rejected = AllocateError::Check(CheckError::Sum { sum: 1038, total: 1039 });
         assert_eq!(input(rejected).exit_code(), 1);
-        let bad = AllocateError::Apportion(quota::error::ApportionError::NoUnits);
+        let bad = AllocateError::Apportion(quota::apportion::ApportionError::NoUnits);
         assert_eq!(input(bad).exit_code(), 2);
         assert_eq!(input(anyhow::anyhow!("a file is missing")).exit_code(), 2);
     }

@@ -6,9 +6,9 @@ pub mod report;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::apportion::ApportionError;
 use crate::apportion::{self, Apportionment, Problem};
 use crate::check::{self, CheckError};
-use crate::error::ApportionError;
 use crate::error::Location;
 use crate::funding::Funding;
 use crate::optimize::{Infeasibility, OptCheckError, OptOutcome, OptProblem, OptimizeError, Status};

@@ -16,6 +16,7 @@
 
 mod bounded;
 mod divisor;
+mod error;
 mod hamilton;
 mod quota_method;
 pub mod ratio;
@@ -26,9 +27,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use divisor::{divisor, priority};
+pub use error::ApportionError;
 pub use ratio::Ratio;
-
-use crate::error::ApportionError;
 
 /// The largest weight accepted. With [`MAX_SEATS`] it keeps every exact product below
 /// `u128::MAX` (largest: Huntington–Hill's `w² · k(k+1) ≤ 10^24 · (10^12 + 10^6) < 3.4·10^38`).

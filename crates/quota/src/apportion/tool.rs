@@ -10,8 +10,9 @@ use thiserror::Error;
 use super::table::WeightTable;
 use super::{apportion, bounded_quotas, check_work, Method, Problem, TIE_BREAK_RULE};
 use crate::allocate::TieReport;
+use crate::apportion::ApportionError;
 use crate::check::{check_apportionment, CheckError};
-use crate::error::{ApportionError, DataError, Location};
+use crate::error::{DataError, Location};
 use crate::stamp::Stamp;
 
 /// One row of the weight table with its quota and seats.

@@ -30,9 +30,10 @@ use std::str::FromStr;
 use thiserror::Error;
 
 use crate::allocate::{allocate, AllocateError, Allocation};
+use crate::apportion::ApportionError;
 use crate::apportion::{Method, UnknownMethod};
 use crate::check::CheckError;
-use crate::error::{ApportionError, Location};
+use crate::error::Location;
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::ScoringError;
 use crate::weighting::{Scheme, UnknownScheme, WeightingError};

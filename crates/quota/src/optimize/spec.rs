@@ -11,7 +11,8 @@ use super::constraints::{
     DEFAULT_TIME_LIMIT, MAX_DECIMALS,
 };
 use super::objective::Objective;
-use crate::error::{Location, ScenarioError};
+use crate::error::Location;
+use crate::scenario::ScenarioError;
 use crate::units::{Region, Units};
 
 /// The `[optimize]` table of a scenario TOML (see the [module documentation](super) for every

@@ -43,7 +43,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::apportion::{Method, UnknownMethod};
-use crate::error::{Location, ScenarioError};
+use crate::error::Location;
 use crate::funding::FundingRules;
 use crate::indicators::IndicatorTable;
 use crate::scoring::{self, Normalisation, ScoreModel};
@@ -51,8 +51,10 @@ use crate::units::{Region, Units};
 
 mod access;
 mod edit;
+mod error;
 mod source;
 
+pub use error::ScenarioError;
 pub use source::{
     load, parse_method, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS, BUNDLED_INDICATORS_LABEL,
     BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,

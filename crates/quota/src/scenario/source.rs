@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use super::{Scenario, ScenarioFile};
 use crate::apportion::Method;
-use crate::error::{DataError, Location, ScenarioError};
+use crate::error::{DataError, Location};
 use crate::indicators::IndicatorTable;
 use crate::input::decode_text;
 use crate::limits::MAX_INPUT_BYTES;
+use crate::scenario::ScenarioError;
 use crate::units::{parse_units, Units};
 
 use super::MethodChoice;
