@@ -325,6 +325,32 @@ pub struct Tie {
     pub losers: Vec<usize>,
 }
 
+/// A tie that decided slots, with units named (by code in an allocation, by the table's names
+/// in `quota apportion`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TieReport {
+    /// The tied priority as an exact fraction.
+    pub priority: String,
+    /// Units that got the slot(s).
+    pub winners: Vec<String>,
+    /// Units with the same priority that did not.
+    pub losers: Vec<String>,
+    /// The rule that decided it.
+    pub rule: &'static str,
+}
+
+impl Tie {
+    /// The tie with its units named by `name` and the tie-break rule stated.
+    pub fn report(&self, name: impl Fn(&usize) -> String) -> TieReport {
+        TieReport {
+            priority: self.priority.to_string(),
+            winners: self.winners.iter().map(&name).collect(),
+            losers: self.losers.iter().map(&name).collect(),
+            rule: TIE_BREAK_RULE,
+        }
+    }
+}
+
 /// The cut-off that separated units that got a slot from those that did not.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Cutoff {

@@ -12,7 +12,6 @@ use super::constraints::{
 };
 use super::objective::Objective;
 use crate::error::Location;
-use crate::scenario::ScenarioError;
 use crate::units::{Region, Units};
 
 /// The `[optimize]` table of a scenario TOML (see the [module documentation](super) for every
@@ -104,6 +103,17 @@ pub struct CustomSpec {
     pub rhs: i64,
 }
 
+/// An `[optimize]` table that cannot be used as written: where, and the key with what is wrong
+/// (a scenario reports it as one of its problems).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct SpecError {
+    /// The scenario file (column `optimize`).
+    pub at: Location,
+    /// The key at fault and what was expected.
+    pub message: String,
+}
+
 fn unit_index(units: &Units, key: &str) -> Option<usize> {
     units.find(key.trim())
 }
@@ -112,14 +122,12 @@ impl OptimizeSpec {
     /// Validates the table against the unit table: unit codes and regions resolved to
     /// indices, shares and relative limits checked, names made unique. `at` is the scenario
     /// file; errors name the key (`optimize.group[2].units`).
-    // ScenarioError is the crate's shared scenario error (large because of its Location); it is
-    // returned once per scenario load, never in a loop.
+    // SpecError is large because of its Location; it is returned once per scenario load, never
+    // in a loop.
     #[allow(clippy::result_large_err)]
-    pub fn build(&self, units: &Units, at: &Location) -> Result<Constraints, ScenarioError> {
-        let err = |key: &str, message: String| ScenarioError::Invalid {
-            at: at.clone(),
-            message: format!("{key}: {message}"),
-        };
+    pub fn build(&self, units: &Units, at: &Location) -> Result<Constraints, SpecError> {
+        let err =
+            |key: &str, message: String| SpecError { at: at.clone(), message: format!("{key}: {message}") };
         let unknown = |code: &str| {
             format!("unknown unit '{code}' (expected a unit code such as 11 or 2102, or a unit name)")
         };

@@ -18,3 +18,9 @@ pub enum ScenarioError {
     #[error(transparent)]
     Data(#[from] DataError),
 }
+
+impl From<crate::optimize::SpecError> for ScenarioError {
+    fn from(e: crate::optimize::SpecError) -> Self {
+        ScenarioError::Invalid { at: e.at, message: e.message }
+    }
+}

@@ -544,7 +544,7 @@ impl Scenario {
             match crate::optimize::OptimizeSpec::deserialize(toml::Value::Table(table)) {
                 Ok(spec) => match spec.build(&out_units, &at.at_column("optimize")) {
                     Ok(c) => constraints = Some(c),
-                    Err(e) => problems.push(e),
+                    Err(e) => problems.push(ScenarioError::from(e)),
                 },
                 Err(e) => problems.push(invalid("optimize", e.to_string())),
             }
