@@ -50,11 +50,12 @@ use crate::allocate::AllocateError;
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use hooks::Hooks;
 pub use montecarlo::WeightDraw;
+pub use shard::{merge, shard, MergeError, Partial, Shard, PARTIAL_SCHEMA};
 pub use space::{Factor, Params, Space};
 pub use spec::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, DEFAULT_SEED};
-pub use shard::{merge, shard, MergeError, Partial, Shard, PARTIAL_SCHEMA};
 pub use study::{
-    study, Plan, Work, DesignDetails, OatFactor, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces, VaryRange,
+    study, DesignDetails, OatFactor, Plan, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces,
+    VaryRange, Work,
 };
 pub use summary::{Tally, TallyData, UnitParadoxes, UnitSummary};
 

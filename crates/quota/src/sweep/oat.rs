@@ -201,7 +201,10 @@ pub fn oat_until<R: SlotRule + ?Sized>(
     // Each initial interval is searched on its own (in parallel); results are joined in order.
     let parts: Vec<IntervalPoints> = (0..INITIAL_INTERVALS)
         .into_par_iter()
-        .map_init(|| ev.workspace(&space.base), |ws, i| search_interval(ev, space, ws, factor, lo, hi, i, cancel))
+        .map_init(
+            || ev.workspace(&space.base),
+            |ws, i| search_interval(ev, space, ws, factor, lo, hi, i, cancel),
+        )
         .collect();
     if is_set(cancel) {
         return Err(SweepError::Cancelled);

@@ -151,7 +151,8 @@ impl Partial {
             Some(other) => return Err(not(format!("its schema is {other}, not \"{PARTIAL_SCHEMA}\""))),
             None => return Err(not(format!("it has no \"schema\" field (expected \"{PARTIAL_SCHEMA}\")"))),
         }
-        serde_json::from_str(text).map_err(|e| MergeError::Damaged { label: label.into(), detail: e.to_string() })
+        serde_json::from_str(text)
+            .map_err(|e| MergeError::Damaged { label: label.into(), detail: e.to_string() })
     }
 }
 
@@ -172,16 +173,22 @@ pub enum MergeError {
     #[error("{label}: damaged partial: {detail}")]
     Damaged { label: String, detail: String },
     /// Partials of runs on different inputs.
-    #[error("{label}: made from other inputs than {first}: stamp {theirs:?} vs {ours:?}")]
+    #[error(
+        "{label}: made from other inputs than {first} (its {}; {first}'s {})",
+        or_none(theirs),
+        or_none(ours)
+    )]
     Stamp { label: String, first: String, theirs: Option<String>, ours: Option<String> },
     /// The inputs given to the merge are not the partials' inputs.
-    #[error("{label}: made from other inputs than the scenario given to merge: its stamp {theirs:?}, the scenario's {ours:?} (give merge the scenario file and overrides the shards ran with)")]
+    #[error("{label}: made from other inputs than the scenario given to merge (the partial's {}; the scenario's {ours}): give merge the scenario file and overrides the shards ran with", or_none(theirs))]
     Inputs { label: String, theirs: Option<String>, ours: String },
     /// Partials of different sweeps.
     #[error("{label}: a different sweep than {first}: {detail}")]
     Spec { label: String, first: String, detail: String },
     /// Partials of different splits.
-    #[error("{label} is shard {theirs} but {first} is shard {ours}: all shards must come from one split into N")]
+    #[error(
+        "{label} is shard {theirs} but {first} is shard {ours}: all shards must come from one split into N"
+    )]
     Count { label: String, first: String, theirs: Shard, ours: Shard },
     /// The same shard twice.
     #[error("shard {shard} given twice: {a} and {b}")]
@@ -192,6 +199,11 @@ pub enum MergeError {
     /// The sweep itself failed (the scenario changed so that the design no longer fits, …).
     #[error(transparent)]
     Sweep(#[from] SweepError),
+}
+
+/// A stamp line, or "no stamp".
+fn or_none(stamp: &Option<String>) -> &str {
+    stamp.as_deref().unwrap_or("no stamp")
 }
 
 /// "1/4, 3/4", at most 20 listed.
@@ -255,7 +267,11 @@ pub fn merge(
         }
         if let Some(s) = stamp {
             if p.stamp.as_deref() != Some(s) {
-                return Err(MergeError::Inputs { label: label.clone(), theirs: p.stamp.clone(), ours: s.into() });
+                return Err(MergeError::Inputs {
+                    label: label.clone(),
+                    theirs: p.stamp.clone(),
+                    ours: s.into(),
+                });
             }
         }
         if p.spec != first.spec {
@@ -340,7 +356,10 @@ mod tests {
     #[test]
     fn shards_parse_from_k_over_n() {
         assert_eq!("3/8".parse::<Shard>(), Ok(Shard { index: 3, count: 8 }));
-        assert_eq!("0/8".parse::<Shard>().unwrap_err(), "shard 0/8: K must be from 1 to 8 (shards count from 1)");
+        assert_eq!(
+            "0/8".parse::<Shard>().unwrap_err(),
+            "shard 0/8: K must be from 1 to 8 (shards count from 1)"
+        );
         assert!("9/8".parse::<Shard>().is_err());
         assert!("3".parse::<Shard>().unwrap_err().contains("expected K/N"));
         assert!("1/0".parse::<Shard>().is_err());

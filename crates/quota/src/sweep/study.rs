@@ -319,11 +319,19 @@ impl<'a> Plan<'a> {
         let hooks_now = || Hooks { progress, cancel, rows: None };
         Ok(match &self.design {
             Built::Grid { grid, .. } => {
-                let h = Hooks { progress, cancel, rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)) };
+                let h = Hooks {
+                    progress,
+                    cancel,
+                    rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)),
+                };
                 Work::Tally(run::run_range(ev, space, grid, range, h, self.probe.as_ref())?.data())
             }
             Built::MonteCarlo(mc) => {
-                let h = Hooks { progress, cancel, rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)) };
+                let h = Hooks {
+                    progress,
+                    cancel,
+                    rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)),
+                };
                 Work::Tally(run::run_range(ev, space, mc, range, h, self.probe.as_ref())?.data())
             }
             Built::Oat(factors) => {
@@ -370,7 +378,8 @@ impl<'a> Plan<'a> {
             }
             Ok(t)
         };
-        let tallied = |t: &Tally| (t.summarise(scenario, &ev.baseline), t.scenarios + t.infeasible, t.infeasible);
+        let tallied =
+            |t: &Tally| (t.summarise(scenario, &ev.baseline), t.scenarios + t.infeasible, t.infeasible);
         let mut oat_factors = Vec::new();
         let mut sobol_indices = None;
         let mut simplex_map = None;
@@ -409,12 +418,21 @@ impl<'a> Plan<'a> {
                     }
                 }
                 if all.len() != factors.len() * oat::INITIAL_INTERVALS {
-                    return Err(bad(0, format!("{} searched intervals in all, expected {}", all.len(), factors.len() * oat::INITIAL_INTERVALS)));
+                    return Err(bad(
+                        0,
+                        format!(
+                            "{} searched intervals in all, expected {}",
+                            all.len(),
+                            factors.len() * oat::INITIAL_INTERVALS
+                        ),
+                    ));
                 }
                 let mut all = all.into_iter();
                 let results: Vec<OatResult> = factors
                     .iter()
-                    .map(|&(_, f, lo, hi)| oat::assemble(ev, space, f, lo, hi, all.by_ref().take(oat::INITIAL_INTERVALS)))
+                    .map(|&(_, f, lo, hi)| {
+                        oat::assemble(ev, space, f, lo, hi, all.by_ref().take(oat::INITIAL_INTERVALS))
+                    })
                     .collect();
                 let names = factors.iter().map(|f| f.0.clone()).collect();
                 let units = oat_summary(scenario, &ev.baseline, &results);
@@ -423,12 +441,24 @@ impl<'a> Plan<'a> {
                     "one at a time: {}",
                     results
                         .iter()
-                        .map(|r| format!("{} over [{}, {}] ({} pieces)", r.factor, r.lo, r.hi, r.pieces.len()))
+                        .map(|r| format!(
+                            "{} over [{}, {}] ({} pieces)",
+                            r.factor,
+                            r.lo,
+                            r.hi,
+                            r.pieces.len()
+                        ))
                         .collect::<Vec<_>>()
                         .join("; ")
                 );
                 oat_factors = results.iter().map(|r| oat_factor(scenario, r)).collect();
-                (units, evaluations, 0, DesignDetails::Oat { tolerance: oat::TOLERANCE, factors: names }, label)
+                (
+                    units,
+                    evaluations,
+                    0,
+                    DesignDetails::Oat { tolerance: oat::TOLERANCE, factors: names },
+                    label,
+                )
             }
             (Built::Sobol(design), SweepSpec::Sobol(s)) => {
                 let stride = design.stride(ev.units());
@@ -442,7 +472,10 @@ impl<'a> Plan<'a> {
                                 (x as u64) < lower[u] || (x as u64) > upper[u]
                             });
                             if let Some((at, x)) = out {
-                                return Err(bad(i, format!("run value {at} ({x} slots) is outside its unit's bounds")));
+                                return Err(bad(
+                                    i,
+                                    format!("run value {at} ({x} slots) is outside its unit's bounds"),
+                                ));
                             }
                             slots.extend(p)
                         }
@@ -450,13 +483,17 @@ impl<'a> Plan<'a> {
                     }
                 }
                 if slots.len() as u64 != s.samples * stride as u64 {
-                    return Err(bad(0, format!("{} run values in all, expected {}", slots.len(), s.samples * stride as u64)));
+                    return Err(bad(
+                        0,
+                        format!("{} run values in all, expected {}", slots.len(), s.samples * stride as u64),
+                    ));
                 }
                 let r = design.finish(ev, space, slots, hooks)?;
                 let (units, n, bad) = tallied(&r.tally);
                 sobol_indices = Some(indices(scenario, &r));
                 let seed = self.seed;
-                let label = format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+                let label =
+                    format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
                 let details = DesignDetails::Sobol {
                     samples: s.samples,
                     bootstrap: s.bootstrap,
@@ -467,9 +504,13 @@ impl<'a> Plan<'a> {
             }
             _ => unreachable!("the plan is built from its spec"),
         };
-        let vary: Vec<VaryRange> =
-            space.extra.iter().map(|b| VaryRange { factor: space.name(b.factor), lo: b.lo, hi: b.hi }).collect();
-        let also: Vec<String> = vary.iter().map(|v| format!("{} in [{}, {}]", v.factor, v.lo, v.hi)).collect();
+        let vary: Vec<VaryRange> = space
+            .extra
+            .iter()
+            .map(|b| VaryRange { factor: space.name(b.factor), lo: b.lo, hi: b.hi })
+            .collect();
+        let also: Vec<String> =
+            vary.iter().map(|v| format!("{} in [{}, {}]", v.factor, v.lo, v.hi)).collect();
         let summary = format!(
             "sweep of scenario {} — method {} — {} slots over {} units — {}{} — {} scenarios evaluated{}",
             scenario.name(),

@@ -141,7 +141,11 @@ impl Tally {
                 n = n.checked_add(c).ok_or("a histogram count overflows")?;
             }
             if n != d.scenarios {
-                return Err(format!("unit {}: its histogram counts {n} scenarios, not {}", i + 1, d.scenarios));
+                return Err(format!(
+                    "unit {}: its histogram counts {n} scenarios, not {}",
+                    i + 1,
+                    d.scenarios
+                ));
             }
         }
         sum.scenarios = d.scenarios;
