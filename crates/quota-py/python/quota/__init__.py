@@ -198,23 +198,27 @@ class Sweep:
         return f"<quota.Sweep: {self.doc['summary']}>"
 
 
-def apportion(weights, seats: int, method: str = "hamilton", min=None, max=None) -> np.ndarray:
+def apportion(weights, seats: int, method: str = "hamilton", min=None, max=None) -> list:
     """Exact apportionment of ``seats`` by whole-number ``weights`` (e.g. votes), with optional
     floors (``min``) and caps (``max``); ties go to the larger weight, then the first listed."""
+    try:
+        return _native.apportion(weights, seats, method, min, max)[0]
+    except (TypeError, OverflowError):
+        pass
+    # Not plain non-negative integers: whole floats are accepted, anything else is refused.
     w = [_whole(x, "weights") for x in weights]
     lo = None if min is None else [_whole(x, "min") for x in min]
     hi = None if max is None else [_whole(x, "max") for x in max]
-    seats_out, _ties = _native.apportion(w, int(seats), method, lo, hi)
-    return seats_out
+    return _native.apportion(w, int(seats), method, lo, hi)[0]
 
 
 def _whole(x, what):
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    f = float(x)
-    if f.is_integer():
-        return int(f)
-    raise ValueError(f"{what}: {x!r} is not a whole number (scale the weights to integers, e.g. votes)")
+    f = x if isinstance(x, (int, np.integer)) else float(x)
+    if isinstance(f, float) and not f.is_integer():
+        raise ValueError(f"{what}: {x!r} is not a whole number (scale the weights to integers, e.g. votes)")
+    if f < 0:
+        raise ValueError(f"{what}: {x!r} is negative")
+    return int(f)
 
 
 # The `apportionment` package's method names (apportionment.methods.compute).
@@ -236,12 +240,13 @@ def compute(method, votes, seats, fractions=False, parties=None, threshold=None,
         raise ValueError("compute: fractions=True is not supported (weights are whole numbers)")
     if method not in _METHODS:
         raise NotImplementedError("apportionment method " + str(method) + " not known")
-    votes = list(votes)
     if threshold is not None:
         total = sum(votes)
         votes = [v if v >= threshold * total else 0 for v in votes]
-    w = [_whole(x, "votes") for x in votes]
-    seats_out, ties = _native.apportion(w, int(seats), _METHODS[method], None, None)
+    try:
+        seats_out, ties = _native.apportion(votes, seats, _METHODS[method], None, None)
+    except (TypeError, OverflowError):
+        seats_out, ties = _native.apportion([_whole(x, "votes") for x in votes], int(seats), _METHODS[method], None, None)
     if ties and not tiesallowed:
         raise ValueError("Tie occurred")
     return list(seats_out)
