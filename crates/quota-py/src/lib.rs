@@ -150,8 +150,12 @@ impl PyScenario {
     fn allocate_json(&self, py: Python<'_>) -> PyResult<String> {
         py.allow_threads(|| {
             let allocation = allocate(&self.s).map_err(bad)?;
-            let report =
-                AllocationReport::new(&self.s, allocation, self.stamp_value()?, InputLabels::of(&self.inputs));
+            let report = AllocationReport::new(
+                &self.s,
+                allocation,
+                self.stamp_value()?,
+                InputLabels::of(&self.inputs),
+            );
             render::allocate::render(&report, render::Format::Json).map_err(fault)
         })
     }
@@ -160,7 +164,11 @@ impl PyScenario {
     /// the disparity parameters stay the scenario's): a k × units int32 array, -1 where the
     /// optimisation model has no feasible allocation. Rows are evaluated in parallel with the
     /// GIL released, each chunk in the sweeps' locality order; results come back in input order.
-    fn evaluate<'py>(&self, py: Python<'py>, weights: PyReadonlyArray2<'py, f64>) -> PyResult<Bound<'py, PyArray2<i32>>> {
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        weights: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Bound<'py, PyArray2<i32>>> {
         let w = weights.as_array().to_owned();
         let m = self.s.indicators().len();
         if w.ncols() != m {
@@ -215,7 +223,8 @@ impl PyScenario {
         let spec = spec_of(spec)?;
         let stamp = self.stamp_line(Some(&spec))?;
         py.allow_threads(|| {
-            let mut study = pool(threads)?.install(|| sweep::study(&self.s, &spec, Hooks::default())).map_err(bad)?;
+            let mut study =
+                pool(threads)?.install(|| sweep::study(&self.s, &spec, Hooks::default())).map_err(bad)?;
             study.stamp = stamp;
             render::json("sweep", &study).map_err(fault)
         })
@@ -223,12 +232,21 @@ impl PyScenario {
 
     /// Shard `index` of `count` (from 1) of a sweep: its partial (`quota.sweep-partial/1`).
     #[pyo3(signature = (spec, index, count, threads=None))]
-    fn shard_json(&self, py: Python<'_>, spec: &str, index: u64, count: u64, threads: Option<usize>) -> PyResult<String> {
+    fn shard_json(
+        &self,
+        py: Python<'_>,
+        spec: &str,
+        index: u64,
+        count: u64,
+        threads: Option<usize>,
+    ) -> PyResult<String> {
         let spec = spec_of(spec)?;
         let shard = Shard::new(index, count).map_err(bad)?;
         let stamp = self.stamp_line(Some(&spec))?;
         py.allow_threads(|| {
-            let mut p = pool(threads)?.install(|| sweep::shard(&self.s, &spec, shard, Hooks::default())).map_err(bad)?;
+            let mut p = pool(threads)?
+                .install(|| sweep::shard(&self.s, &spec, shard, Hooks::default()))
+                .map_err(bad)?;
             p.stamp = stamp;
             p.to_json().map_err(fault)
         })
@@ -304,7 +322,8 @@ fn apportion(
         )));
     }
     quota::apportion::check_work(method, n, seats).map_err(bad)?;
-    let problem = Problem::with_bounds(weights, lower, upper, seats, &|i| format!("row {}", i + 1)).map_err(bad)?;
+    let problem =
+        Problem::with_bounds(weights, lower, upper, seats, &|i| format!("row {}", i + 1)).map_err(bad)?;
     let r = apportion_exact(&problem, method);
     Ok((r.seats, r.ties.len()))
 }

@@ -244,7 +244,7 @@ pub struct Plan<'a> {
 /// The design's own state.
 enum Built {
     Grid { grid: Grid, map_unit: Option<Option<usize>> },
-    MonteCarlo(MonteCarlo),
+    MonteCarlo(Box<MonteCarlo>),
     Oat(Vec<(String, Factor, f64, f64)>),
     Sobol(sobol::Design),
 }
@@ -272,7 +272,7 @@ impl<'a> Plan<'a> {
             }
             SweepSpec::MonteCarlo(m) => {
                 let noise = m.noise_percent.map(noise_from_percent).transpose()?;
-                Built::MonteCarlo(MonteCarlo::new(&space, m.scenarios, seed, m.weights, noise)?)
+                Built::MonteCarlo(Box::new(MonteCarlo::new(&space, m.scenarios, seed, m.weights, noise)?))
             }
             SweepSpec::Oat(o) => {
                 let names = if o.factors.is_empty() { space.columns.clone() } else { o.factors.clone() };
@@ -332,7 +332,7 @@ impl<'a> Plan<'a> {
                     cancel,
                     rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)),
                 };
-                Work::Tally(run::run_range(ev, space, mc, range, h, self.probe.as_ref())?.data())
+                Work::Tally(run::run_range(ev, space, &**mc, range, h, self.probe.as_ref())?.data())
             }
             Built::Oat(factors) => {
                 if hooks.rows.is_some() {

@@ -124,8 +124,8 @@ impl Tally {
         if d.histograms.len() != self.lo.len() {
             return Err(format!("{} unit histograms, expected {}", d.histograms.len(), self.lo.len()));
         }
-        if d.paradoxes.is_some() != !self.paradox.is_empty()
-            || d.paradoxes.as_ref().is_some_and(|p| p.len() != self.lo.len())
+        let counting = !self.paradox.is_empty();
+        if d.paradoxes.is_some() != counting || d.paradoxes.as_ref().is_some_and(|p| p.len() != self.lo.len())
         {
             return Err("paradox counts do not match the sweep's --paradoxes".into());
         }
