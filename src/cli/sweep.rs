@@ -6,6 +6,7 @@
 //! (staged by [`super::output_dir`]; Ctrl-C removes the staging directory: [`super::guard`]).
 
 mod args;
+mod merge;
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -15,7 +16,7 @@ use quota::render;
 use quota::sweep::{self, Hooks};
 
 pub use args::Args;
-use args::DesignArg;
+use args::{DesignArg, SweepCommand};
 
 use super::load;
 use super::output;
@@ -59,15 +60,21 @@ impl Progress {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    if let Some(dir) = &args.output {
+    if let Some(SweepCommand::Merge(m)) = args.command {
+        return merge::run(m);
+    }
+    if let (Some(dir), None) = (&args.output, args.shard) {
         check_output_dir(dir, args.force)?;
+    }
+    if args.keep_all && args.shard.is_some() {
+        return Err(input(sweep::SweepError::RowsWithShard));
     }
     if args.keep_all && args.output.is_none() {
         return Err(input(anyhow::anyhow!(
             "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
         )));
     }
-    if args.paradoxes && matches!(args.design, DesignArg::Oat | DesignArg::Sobol) {
+    if args.paradoxes && matches!(args.design, Some(DesignArg::Oat | DesignArg::Sobol)) {
         return Err(input(anyhow::anyhow!(
             "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
         )));
@@ -75,13 +82,32 @@ pub fn run(args: Args) -> Result<(), Failure> {
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
-    let mut stamp = super::stamp::stamp_of(&scenario, &inputs)?;
-    if let Some(seed) = spec.seed(&scenario) {
-        stamp.seed = Some(seed);
-    }
-    let stamp = stamp.line();
+    let stamp = stamp_line(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
+    if let Some(shard) = args.shard {
+        let progress = Progress::new();
+        let report = |done: u64, total: u64| progress.update(done, total);
+        let hooks = Hooks { progress: Some(&report), ..Hooks::default() };
+        let started = Instant::now();
+        let result = pool.install(|| sweep::shard(&scenario, &spec, shard, hooks));
+        progress.finish();
+        let mut partial = result.map_err(input)?;
+        partial.stamp = Some(stamp);
+        output::emit(args.output.as_deref(), partial.to_json().map_err(internal)?.as_bytes())?;
+        if let Some(path) = &args.output {
+            eprintln!(
+                "{}: wrote shard {} (items {}..{} of {}) in {:.2} s",
+                path.display(),
+                shard,
+                partial.items.from,
+                partial.items.to,
+                partial.items.of,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        return Ok(());
+    }
     let staging = args.output.as_deref().map(|dir| Staging::new(dir, args.force)).transpose()?;
     let cannot = |e: std::io::Error| input(anyhow::anyhow!("cannot write scenarios.csv: {e}"));
     let mut rows = match (&staging, args.keep_all) {
@@ -109,13 +135,37 @@ pub fn run(args: Args) -> Result<(), Failure> {
         w.flush().map_err(cannot)?;
     }
     study.stamp = Some(stamp);
+    publish(&study, staging, args.format, elapsed)
+}
+
+/// The stamp line of a sweep of `scenario` (with the seed of a random design).
+fn stamp_line(
+    scenario: &quota::scenario::Scenario,
+    inputs: &load::ScenarioInputs,
+    spec: &sweep::SweepSpec,
+) -> Result<String, Failure> {
+    let mut stamp = super::stamp::stamp_of(scenario, inputs)?;
+    if let Some(seed) = spec.seed(scenario) {
+        stamp.seed = Some(seed);
+    }
+    Ok(stamp.line())
+}
+
+/// Writes a study: its summary to stdout in `format`, or every output into the staging
+/// directory, committed.
+fn publish(
+    study: &sweep::SweepStudy,
+    staging: Option<Staging>,
+    format: output::Format,
+    elapsed: Duration,
+) -> Result<(), Failure> {
     match staging {
         None => {
-            let text = render::sweep::render(&study, args.format.into()).map_err(internal)?;
+            let text = render::sweep::render(study, format.into()).map_err(internal)?;
             output::emit(None, text.as_bytes())
         }
         Some(st) => {
-            for (name, content) in render::sweep::files(&study).map_err(internal)? {
+            for (name, content) in render::sweep::files(study).map_err(internal)? {
                 st.write(&name, &content)?;
             }
             let dir = st.dir.clone();

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use quota::sweep::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, WeightDraw};
+use quota::sweep::{GridSpec, MonteCarloSpec, OatSpec, Shard, SobolSpec, SweepSpec, Vary, WeightDraw};
 
 use super::super::flags::OverrideFlags;
 use super::super::output::Format;
@@ -25,14 +25,19 @@ pub enum DesignArg {
 /// How weightings move every unit's slots and funding: sensitivity sweeps.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk)."
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk).\n\nScale-out: --shard K/N -o part-K.json evaluates shard K of N and writes a partial;\nquota sweep merge part-*.json -o DIR writes what the unsharded run writes."
 )]
 pub struct Args {
+    /// merge: combine the partials of a sharded sweep.
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
     /// Scenario file (TOML); the bundled 2024 first-batch scenario when omitted.
     pub scenario: Option<PathBuf>,
     /// The design.
-    #[arg(long, value_enum)]
-    pub design: DesignArg,
+    #[arg(long, value_enum, required = true)]
+    pub design: Option<DesignArg>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
     /// grid: the step h on the simplex (1/h must be a whole number).
@@ -96,6 +101,51 @@ pub struct Args {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Evaluate only shard K of N (K from 1) and write a partial (to -o FILE, else stdout);
+    /// combine the N partials with `quota sweep merge`.
+    #[arg(long, value_name = "K/N", value_parser = shard_flag)]
+    pub shard: Option<Shard>,
+}
+
+/// `quota sweep merge`.
+#[derive(Debug, clap::Subcommand)]
+pub enum SweepCommand {
+    /// Merge the partials of a sharded sweep (`--shard K/N`) into the outputs of the unsharded
+    /// run, byte for byte; the partials must be one split of one sweep of the same inputs.
+    Merge(MergeArgs),
+}
+
+/// The arguments of `quota sweep merge`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  for k in 1 2 3 4; do quota sweep --design sobol --samples 16384 --shard $k/4 -o part-$k.json; done\n  quota sweep merge part-*.json -o out/sobol\n\nThe scenario file and overrides must be the ones the shards ran with (checked by the stamp)."
+)]
+pub struct MergeArgs {
+    /// The partials (one per shard, in any order).
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub partials: Vec<PathBuf>,
+    /// The scenario file the shards ran on (TOML); the bundled scenario when omitted.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: OverrideFlags,
+    /// Worker threads for the estimators (default: all cores). The output does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Summary format on stdout (with -o DIR every format is written).
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Output directory (new or empty; see --force).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Write into an existing non-empty output directory (replacing files of the same names).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Parses `--shard K/N`.
+fn shard_flag(text: &str) -> Result<Shard, String> {
+    text.parse()
 }
 
 /// Parses "A:B".
@@ -122,13 +172,15 @@ impl Args {
             })
             .collect::<Result<Vec<_>, Failure>>()?;
         let range = self.range.as_deref().map(|r| parse_range("--range", r)).transpose();
-        Ok(match self.design {
+        let design = self.design.ok_or_else(|| input(anyhow::anyhow!("--design is required")))?;
+        Ok(match design {
             DesignArg::Grid => SweepSpec::Grid(GridSpec {
                 step: self.step,
                 limit: self.limit,
                 vary,
                 paradoxes: self.paradoxes,
-                simplex_map: self.output.is_some(),
+                // The map is drawn into -o DIR; a shard's merge may write one.
+                simplex_map: self.output.is_some() || self.shard.is_some(),
                 map_unit: self.unit.clone(),
             }),
             DesignArg::Oat => SweepSpec::Oat(OatSpec { factors: self.weights.clone(), range: range?, vary }),

@@ -35,6 +35,7 @@ pub mod hooks;
 pub mod montecarlo;
 pub mod oat;
 pub mod run;
+pub mod shard;
 pub mod sobol;
 pub mod space;
 pub mod spec;
@@ -49,12 +50,14 @@ use crate::allocate::AllocateError;
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use hooks::Hooks;
 pub use montecarlo::WeightDraw;
+pub use shard::{merge, shard, MergeError, Partial, Shard, PARTIAL_SCHEMA};
 pub use space::{Factor, Params, Space};
 pub use spec::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, DEFAULT_SEED};
 pub use study::{
-    study, DesignDetails, OatFactor, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces, VaryRange,
+    study, DesignDetails, OatFactor, Plan, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces,
+    VaryRange, Work,
 };
-pub use summary::{Tally, UnitParadoxes, UnitSummary};
+pub use summary::{Tally, TallyData, UnitParadoxes, UnitSummary};
 
 /// Most worker threads a sweep accepts (`--threads`): far more than any machine this runs on
 /// has cores; above it the threads only cost memory and start-up time (100,000 threads took
@@ -132,6 +135,13 @@ pub enum SweepError {
     /// A unit code that is not in the scenario.
     #[error("--unit '{code}' is not a unit code of the scenario")]
     UnknownUnit { code: String },
+    /// A part of a sharded sweep's work that does not fit the design (a damaged or foreign
+    /// partial; `part` counts from 0 in shard order).
+    #[error("shard {}: its work does not fit the sweep: {reason}", part + 1)]
+    BadPartial { part: usize, reason: String },
+    /// Long-CSV rows asked of one shard of a sweep.
+    #[error("--keep-all cannot be combined with --shard (each shard evaluates only part of the sweep); run the sweep unsharded to keep every scenario")]
+    RowsWithShard,
     /// The caller's cancellation flag was set.
     #[error("the sweep was cancelled")]
     Cancelled,
