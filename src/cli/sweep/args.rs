@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use quota::sweep::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, WeightDraw};
+use quota::sweep::{GridSpec, MonteCarloSpec, MorrisSpec, OatSpec, SobolSpec, SweepSpec, Vary, WeightDraw};
 
 use super::super::flags::OverrideFlags;
 use super::super::output::Format;
@@ -20,12 +20,14 @@ pub enum DesignArg {
     MonteCarlo,
     /// Sobol indices with bootstrap confidence intervals (--samples N).
     Sobol,
+    /// Morris elementary-effects screening (--trajectories R, --levels p).
+    Morris,
 }
 
 /// How weightings move every unit's slots and funding: sensitivity sweeps.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk)."
+    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n  quota sweep --design morris --trajectories 50 --vary development_weight=0:0.3 -o out/morris\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk)."
 )]
 pub struct Args {
     /// Scenario file (TOML); the bundled 2024 first-batch scenario when omitted.
@@ -43,7 +45,7 @@ pub struct Args {
     #[arg(long = "weight")]
     weights: Vec<String>,
     /// oat: the range A:B of the varied factor (default 0:1 for a weight, 0:0.5 for the
-    /// development weight, 0.5:2 for a multiplier). sobol: the range of every raw weight as
+    /// development weight, 0.5:2 for a multiplier). sobol, morris: the range of every raw weight as
     /// multiples of its scenario value (default 0.5:1.5).
     #[arg(long)]
     range: Option<String>,
@@ -62,9 +64,19 @@ pub struct Args {
     /// sobol: base samples N (N·(d+2) runs).
     #[arg(long, default_value_t = SobolSpec::default().samples)]
     samples: u64,
-    /// sobol: bootstrap resamples for the confidence intervals.
+    /// sobol, morris: bootstrap resamples for the confidence intervals.
     #[arg(long, default_value_t = SobolSpec::default().bootstrap)]
     bootstrap: u32,
+    /// morris: trajectories R kept (R·(k+1) runs for k factors).
+    #[arg(long, default_value_t = MorrisSpec::default().trajectories)]
+    trajectories: u32,
+    /// morris: grid levels p (even).
+    #[arg(long, default_value_t = MorrisSpec::default().levels)]
+    levels: u32,
+    /// morris: candidate trajectories drawn for Campolongo's optimised selection (default 4·R;
+    /// equal to --trajectories: Morris's random design).
+    #[arg(long)]
+    candidates: Option<u32>,
     /// Seed for the random designs (default: the scenario's `seed`, else 2024).
     #[arg(long)]
     seed: Option<u64>,
@@ -148,6 +160,15 @@ impl Args {
                 samples: self.samples,
                 bootstrap: self.bootstrap,
                 relative_range: range?.unwrap_or(SobolSpec::default().relative_range),
+                seed: self.seed,
+                vary,
+            }),
+            DesignArg::Morris => SweepSpec::Morris(MorrisSpec {
+                trajectories: self.trajectories,
+                levels: self.levels,
+                candidates: self.candidates,
+                bootstrap: self.bootstrap,
+                relative_range: range?.unwrap_or(MorrisSpec::default().relative_range),
                 seed: self.seed,
                 vary,
             }),

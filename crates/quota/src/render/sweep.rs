@@ -27,7 +27,7 @@ pub fn render(study: &SweepStudy, format: Format) -> Result<String, RenderError>
 
 /// The files of an output directory, as (name, content): `summary.{txt,csv,json,md}`,
 /// `tornado.svg`, and per design `grid-map.svg`, `oat-<factor>.svg` and `breakpoints.csv`,
-/// `sobol.svg` and `sobol.csv`. (`scenarios.csv` is streamed through the rows sink while the
+/// `sobol.svg` and `sobol.csv`, `morris.svg`, `morris.csv` and `morris-runs.csv`. (`scenarios.csv` is streamed through the rows sink while the
 /// sweep runs.)
 pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
@@ -54,6 +54,9 @@ pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> 
             "sobol.csv".into(),
             format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
         ));
+    }
+    if let Some(m) = &study.morris {
+        out.extend(super::sweep_morris::files(study, m, &stamp_comment(study))?);
     }
     if !study.oat.is_empty() {
         let (h, rows) = breakpoints_rows(study);
@@ -100,6 +103,9 @@ fn report(study: &SweepStudy, md: bool) -> String {
             factors.join(", ")
         ));
         out.push_str(&table(md, &h, &align, &rows, false));
+    }
+    if let Some(m) = &study.morris {
+        out.push_str(&super::sweep_morris::section(study, m, md));
     }
     out.push_str(&oat_text(study, md));
     if let Some(s) = &study.stamp {
@@ -307,6 +313,7 @@ fn tornado(study: &SweepStudy) -> String {
         DesignDetails::Oat { .. } => "one at a time".into(),
         DesignDetails::MonteCarlo { .. } => format!("monte carlo, {} scenarios", study.scenarios),
         DesignDetails::Sobol { .. } => format!("sobol, {} runs", study.scenarios),
+        DesignDetails::Morris { .. } => format!("morris, {} runs", study.scenarios),
     };
     svg::tornado(
         "各单位名额的变化范围 · slot range per unit",

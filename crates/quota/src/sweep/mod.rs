@@ -1,5 +1,5 @@
 //! Sensitivity sweeps: how the weighting (and, optionally, the regional-disparity parameters)
-//! moves every unit's slots and funding. Four designs over the same evaluation core:
+//! moves every unit's slots and funding. Five designs over the same evaluation core:
 //!
 //! - [`grid`]: every weight vector on the simplex with step h;
 //! - [`oat`]: one factor at a time over [a, b], with the exact breakpoints at which each
@@ -7,7 +7,9 @@
 //! - [`montecarlo`]: random weights (Dirichlet around the scenario's weights, or uniform on
 //!   the simplex) and/or multiplicative noise on the indicators;
 //! - [`sobol`]: first-order and total Sobol indices (Saltelli sampling; Saltelli 2010 and
-//!   Jansen 1999 estimators) with bootstrap confidence intervals.
+//!   Jansen 1999 estimators) with bootstrap confidence intervals;
+//! - [`morris`]: Morris elementary-effects screening (μ, μ*, σ) on optimised trajectories
+//!   (Campolongo et al. 2007).
 //!
 //! The hot loop ([`eval`]) reuses everything that does not depend on the weights: the
 //! normalised columns, the development term and the bounds are prepared once; one scenario is
@@ -33,6 +35,8 @@ pub mod eval;
 pub mod grid;
 pub mod hooks;
 pub mod montecarlo;
+pub mod morris;
+pub mod morris_study;
 pub mod oat;
 pub mod run;
 pub mod sobol;
@@ -41,6 +45,7 @@ pub mod spec;
 pub mod study;
 pub mod summary;
 pub mod svg;
+pub mod svg_morris;
 
 use thiserror::Error;
 
@@ -49,6 +54,8 @@ use crate::allocate::AllocateError;
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use hooks::Hooks;
 pub use montecarlo::WeightDraw;
+pub use morris::MorrisSpec;
+pub use morris_study::{FactorScreening, MorrisIndices, UnitMorris};
 pub use space::{Factor, Params, Space};
 pub use spec::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, DEFAULT_SEED};
 pub use study::{

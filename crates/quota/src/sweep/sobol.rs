@@ -307,36 +307,7 @@ pub fn sobol<R: SlotRule + ?Sized>(
             value: opt.samples as f64,
         });
     }
-    let (rl, rh) = opt.relative;
-    if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
-        return Err(SweepError::EmptyRange {
-            what: "--range (relative weight range)".into(),
-            lo: rl,
-            hi: rh,
-        });
-    }
-    if rl < 0.0 {
-        return Err(SweepError::RangeOutside {
-            what: "--range (relative weight range)".into(),
-            lo: rl,
-            hi: rh,
-            allowed: "[0, ∞) (multiples of each weight)",
-        });
-    }
-    // Factors: weights with a positive baseline, then the disparity factors.
-    let mut factors: Vec<Factor> =
-        (0..space.weights()).filter(|&j| space.base.weights[j] > 0.0).map(Factor::Weight).collect();
-    let mut ranges: Vec<(f64, f64)> = factors
-        .iter()
-        .map(|f| match f {
-            Factor::Weight(j) => (rl * space.base.weights[*j], rh * space.base.weights[*j]),
-            _ => unreachable!("weights only"),
-        })
-        .collect();
-    for b in &space.extra {
-        factors.push(b.factor);
-        ranges.push((b.lo, b.hi));
-    }
+    let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
     let d = factors.len();
     let units = ev.units();
     check_memory(opt.samples, d, units, opt.bootstrap)?;
@@ -421,6 +392,45 @@ pub fn sobol<R: SlotRule + ?Sized>(
     })
 }
 
+/// The factors of the Sobol and Morris designs on a scenario: every weight with a positive
+/// baseline as a raw weight uniform on [lo·w⁰_j, hi·w⁰_j] (`relative` = (lo, hi)), then the
+/// varied disparity parameters on their ranges.
+pub(super) fn raw_weight_factors(
+    space: &Space,
+    relative: (f64, f64),
+) -> Result<(Vec<Factor>, Vec<(f64, f64)>), SweepError> {
+    let (rl, rh) = relative;
+    if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
+        return Err(SweepError::EmptyRange {
+            what: "--range (relative weight range)".into(),
+            lo: rl,
+            hi: rh,
+        });
+    }
+    if rl < 0.0 {
+        return Err(SweepError::RangeOutside {
+            what: "--range (relative weight range)".into(),
+            lo: rl,
+            hi: rh,
+            allowed: "[0, ∞) (multiples of each weight)",
+        });
+    }
+    let mut factors: Vec<Factor> =
+        (0..space.weights()).filter(|&j| space.base.weights[j] > 0.0).map(Factor::Weight).collect();
+    let mut ranges: Vec<(f64, f64)> = factors
+        .iter()
+        .map(|f| match f {
+            Factor::Weight(j) => (rl * space.base.weights[*j], rh * space.base.weights[*j]),
+            _ => unreachable!("weights only"),
+        })
+        .collect();
+    for b in &space.extra {
+        factors.push(b.factor);
+        ranges.push((b.lo, b.hi));
+    }
+    Ok((factors, ranges))
+}
+
 /// Fewest base samples accepted: below this the estimators are noise (one sample gave S1 = 1.6
 /// with a zero-width interval).
 pub const MIN_SAMPLES: u64 = 64;
@@ -498,7 +508,7 @@ fn write_runs<R: SlotRule + ?Sized>(
 }
 
 /// Sets the parameters from one row of factor values (raw weights are normalised).
-fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
+pub(super) fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
     p.weights.fill(0.0);
     let mut sum = 0.0;
     for (f, &v) in factors.iter().zip(x) {

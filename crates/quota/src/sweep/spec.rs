@@ -35,6 +35,8 @@ pub enum SweepSpec {
     MonteCarlo(MonteCarloSpec),
     /// Sobol indices with bootstrap confidence intervals.
     Sobol(SobolSpec),
+    /// Morris elementary-effects screening ([`super::morris`]).
+    Morris(super::morris::MorrisSpec),
 }
 
 impl SweepSpec {
@@ -45,6 +47,7 @@ impl SweepSpec {
             SweepSpec::Oat(_) => "oat",
             SweepSpec::MonteCarlo(_) => "monte-carlo",
             SweepSpec::Sobol(_) => "sobol",
+            SweepSpec::Morris(_) => "morris",
         }
     }
 
@@ -55,6 +58,7 @@ impl SweepSpec {
             SweepSpec::Oat(o) => &o.vary,
             SweepSpec::MonteCarlo(m) => &m.vary,
             SweepSpec::Sobol(s) => &s.vary,
+            SweepSpec::Morris(m) => &m.vary,
         }
     }
 
@@ -65,6 +69,7 @@ impl SweepSpec {
             SweepSpec::Grid(_) | SweepSpec::Oat(_) => return None,
             SweepSpec::MonteCarlo(m) => m.seed,
             SweepSpec::Sobol(s) => s.seed,
+            SweepSpec::Morris(m) => m.seed,
         };
         Some(seed.or(scenario.seed).unwrap_or(DEFAULT_SEED))
     }
@@ -74,7 +79,7 @@ impl SweepSpec {
         match self {
             SweepSpec::Grid(g) => g.paradoxes,
             SweepSpec::MonteCarlo(m) => m.paradoxes,
-            SweepSpec::Oat(_) | SweepSpec::Sobol(_) => false,
+            SweepSpec::Oat(_) | SweepSpec::Sobol(_) | SweepSpec::Morris(_) => false,
         }
     }
 }

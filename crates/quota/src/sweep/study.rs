@@ -13,6 +13,7 @@ use super::eval::{Columns, Evaluator, Rule};
 use super::grid::Grid;
 use super::hooks::Hooks;
 use super::montecarlo::{noise_from_percent, MonteCarlo, WeightDraw};
+use super::morris_study::{self, MorrisIndices};
 use super::oat::{self, OatResult, UnitPiece};
 use super::run::{self, PointSource};
 use super::sobol::{self, SobolOptions, SobolResult};
@@ -50,6 +51,9 @@ pub struct SweepStudy {
     pub sobol: Option<SobolIndices>,
     /// Breakpoints per factor (the one-at-a-time design).
     pub oat: Vec<OatFactor>,
+    /// Morris measures (the Morris design; absent from the JSON of the other designs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub morris: Option<MorrisIndices>,
     /// The slot rule's label (`hamilton`, `optimize (l1)`, …).
     #[serde(skip)]
     pub method: String,
@@ -110,6 +114,27 @@ pub enum DesignDetails {
         seed: u64,
         /// Range of the raw weights as multiples of the scenario's.
         relative_range: (f64, f64),
+    },
+    /// Morris screening.
+    Morris {
+        /// Trajectories R.
+        trajectories: u32,
+        /// Levels p.
+        levels: u32,
+        /// Step Δ = p/(2(p−1)).
+        delta: f64,
+        /// Candidate trajectories M of the optimised selection.
+        candidates: u32,
+        /// Bootstrap resamples of μ*'s interval.
+        bootstrap: u32,
+        /// Seed.
+        seed: u64,
+        /// Range of the raw weights as multiples of the scenario's.
+        relative_range: (f64, f64),
+        /// Spread D of the kept trajectories (Campolongo et al. 2007).
+        spread: f64,
+        /// Spread of R trajectories as drawn, without the selection.
+        spread_random: f64,
     },
 }
 
@@ -217,6 +242,7 @@ pub fn study(scenario: &Scenario, spec: &SweepSpec, hooks: Hooks<'_>) -> Result<
     let tallied = |t: &Tally| (t.summarise(scenario, &ev.baseline), t.scenarios + t.infeasible, t.infeasible);
     let mut oat = Vec::new();
     let mut sobol_indices = None;
+    let mut morris_indices = None;
     let mut simplex_map = None;
     let (units, scenarios, infeasible, design, label) = match spec {
         SweepSpec::Grid(g) => {
@@ -283,6 +309,12 @@ pub fn study(scenario: &Scenario, spec: &SweepSpec, hooks: Hooks<'_>) -> Result<
             };
             (units, n, bad, details, label)
         }
+        SweepSpec::Morris(m) => {
+            let (units, n, bad, details, label, ix) =
+                morris_study::run(scenario, &ev, &space, m, seed, hooks)?;
+            morris_indices = Some(ix);
+            (units, n, bad, details, label)
+        }
     };
     let vary: Vec<VaryRange> =
         space.extra.iter().map(|b| VaryRange { factor: space.name(b.factor), lo: b.lo, hi: b.hi }).collect();
@@ -311,6 +343,7 @@ pub fn study(scenario: &Scenario, spec: &SweepSpec, hooks: Hooks<'_>) -> Result<
         units,
         sobol: sobol_indices,
         oat,
+        morris: morris_indices,
         method: rule.to_string(),
         simplex_map,
         funding: scenario.funding,
