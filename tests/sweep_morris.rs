@@ -65,7 +65,8 @@ fn salib() -> bool {
 fn measures_match_salib_on_the_exported_trajectories() {
     let dir = tmp("salib");
     run_into(&dir, "2");
-    let study: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let study: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     let m = &study["morris"];
     let factors = m["factors"].as_array().unwrap().len();
     assert_eq!(factors, 5, "three positive weights, δ and one multiplier");
@@ -114,7 +115,16 @@ fn same_files_for_one_and_two_threads() {
     names.sort();
     assert_eq!(
         names,
-        ["morris-runs.csv", "morris.csv", "morris.svg", "summary.csv", "summary.json", "summary.md", "summary.txt", "tornado.svg"]
+        [
+            "morris-runs.csv",
+            "morris.csv",
+            "morris.svg",
+            "summary.csv",
+            "summary.json",
+            "summary.md",
+            "summary.txt",
+            "tornado.svg"
+        ]
     );
     for n in &names {
         assert_eq!(std::fs::read(one.join(n)).unwrap(), std::fs::read(two.join(n)).unwrap(), "{n}");
@@ -135,11 +145,22 @@ fn the_optimised_selection_spreads_the_trajectories_more_than_the_random_design(
     let d = &v["design"];
     assert_eq!(d["candidates"], 40);
     assert!(d["spread"].as_f64().unwrap() > d["spread_random"].as_f64().unwrap(), "{d}");
-    let random = ok(&["sweep", "--design", "morris", "--format", "json", "--trajectories", "10", "--candidates", "10"]);
+    let random = ok(&[
+        "sweep",
+        "--design",
+        "morris",
+        "--format",
+        "json",
+        "--trajectories",
+        "10",
+        "--candidates",
+        "10",
+    ]);
     let r: Value = serde_json::from_str(&random).unwrap();
     assert_eq!(r["design"]["spread"], r["design"]["spread_random"]);
     // Other designs' JSON has no morris member.
-    let sobol = ok(&["sweep", "--design", "sobol", "--format", "json", "--samples", "64", "--bootstrap", "2"]);
+    let sobol =
+        ok(&["sweep", "--design", "sobol", "--format", "json", "--samples", "64", "--bootstrap", "2"]);
     assert!(!sobol.contains("\"morris\""));
 }
 
