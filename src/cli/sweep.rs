@@ -72,6 +72,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
         )));
     }
+    if (args.second_order() || args.grouped()) && args.design != DesignArg::Sobol {
+        return Err(input(anyhow::anyhow!("--second-order and --group apply to the sobol design")));
+    }
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;

@@ -67,6 +67,13 @@ pub struct Args {
     /// sobol, morris: bootstrap resamples for the confidence intervals.
     #[arg(long, default_value_t = SobolSpec::default().bootstrap)]
     bootstrap: u32,
+    /// sobol: also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs).
+    #[arg(long)]
+    second_order: bool,
+    /// sobol: factors moved together as one factor, NAME=FACTOR,FACTOR,… (repeatable), e.g.
+    /// 区域差异=东部,中部,西部,东北 (each region must also be given with --vary).
+    #[arg(long = "group", value_name = "NAME=FACTOR,…")]
+    groups: Vec<String>,
     /// morris: trajectories R kept (R·(k+1) runs for k factors).
     #[arg(long, default_value_t = MorrisSpec::default().trajectories)]
     trajectories: u32,
@@ -120,6 +127,37 @@ fn parse_range(what: &str, s: &str) -> Result<(f64, f64), Failure> {
 }
 
 impl Args {
+    /// Whether --second-order was given.
+    pub fn second_order(&self) -> bool {
+        self.second_order
+    }
+
+    /// Whether any --group was given.
+    pub fn grouped(&self) -> bool {
+        !self.groups.is_empty()
+    }
+
+    /// `--group NAME=F,F,…` parsed.
+    fn groups(&self) -> Result<Vec<(String, Vec<String>)>, Failure> {
+        self.groups
+            .iter()
+            .map(|g| {
+                let bad = || {
+                    input(anyhow::anyhow!(
+                        "--group '{g}': expected NAME=FACTOR,FACTOR,…, e.g. 区域差异=东部,中部,西部,东北"
+                    ))
+                };
+                let (name, members) = g.split_once('=').ok_or_else(bad)?;
+                let members: Vec<String> =
+                    members.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
+                if name.trim().is_empty() || members.is_empty() {
+                    return Err(bad());
+                }
+                Ok((name.trim().to_string(), members))
+            })
+            .collect()
+    }
+
     /// The sweep asked for.
     pub fn spec(&self) -> Result<SweepSpec, Failure> {
         let vary = self
@@ -162,6 +200,8 @@ impl Args {
                 relative_range: range?.unwrap_or(SobolSpec::default().relative_range),
                 seed: self.seed,
                 vary,
+                second_order: self.second_order,
+                groups: self.groups()?,
             }),
             DesignArg::Morris => SweepSpec::Morris(MorrisSpec {
                 trajectories: self.trajectories,

@@ -40,6 +40,7 @@ pub mod morris_study;
 pub mod oat;
 pub mod run;
 pub mod sobol;
+pub mod sobol2;
 pub mod space;
 pub mod spec;
 pub mod study;
@@ -139,6 +140,9 @@ pub enum SweepError {
     /// A unit code that is not in the scenario.
     #[error("--unit '{code}' is not a unit code of the scenario")]
     UnknownUnit { code: String },
+    /// A `--group` that cannot be a factor of the Sobol design.
+    #[error("--group {group}: {problem}")]
+    BadGroup { group: String, problem: String },
     /// The caller's cancellation flag was set.
     #[error("the sweep was cancelled")]
     Cancelled,

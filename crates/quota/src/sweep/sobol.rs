@@ -140,7 +140,7 @@ fn estimate(p: &Packed, counts: Option<&[u32]>, s1: &mut [f64], st: &mut [f64]) 
 }
 
 /// The row multiplicities of bootstrap resample `b` (n draws with replacement).
-fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
+pub(super) fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
     let mut rng = scenario_rng(&ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_b007_5742_0001), b);
     counts.clear();
     counts.resize(n, 0);
@@ -249,7 +249,7 @@ pub fn saltelli_outputs(
 }
 
 /// Rows A_j and B_j: 2d uniforms from stream j (A first).
-fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
+pub(super) fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
     let mut rng = scenario_rng(base, j);
     for (x, (lo, hi)) in a.iter_mut().zip(ranges) {
         *x = lo + (hi - lo) * rng.random::<f64>();

@@ -186,10 +186,23 @@ pub struct SobolSpec {
     pub seed: Option<u64>,
     /// Disparity parameters varied too (one more factor each).
     pub vary: Vec<Vary>,
+    /// Also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs). Default false.
+    pub second_order: bool,
+    /// Groups of factors moved together, each one factor of the design: (name, factor names).
+    /// Default none.
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 impl Default for SobolSpec {
     fn default() -> Self {
-        SobolSpec { samples: 4096, bootstrap: 100, relative_range: (0.5, 1.5), seed: None, vary: Vec::new() }
+        SobolSpec {
+            samples: 4096,
+            bootstrap: 100,
+            relative_range: (0.5, 1.5),
+            seed: None,
+            vary: Vec::new(),
+            second_order: false,
+            groups: Vec::new(),
+        }
     }
 }

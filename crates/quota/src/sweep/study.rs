@@ -17,6 +17,7 @@ use super::morris_study::{self, MorrisIndices};
 use super::oat::{self, OatResult, UnitPiece};
 use super::run::{self, PointSource};
 use super::sobol::{self, SobolOptions, SobolResult};
+use super::sobol2;
 use super::spec::{GridSpec, OatSpec, SweepSpec};
 use super::summary::{oat_summary, Tally, UnitSummary};
 use super::{Space, SweepError};
@@ -145,10 +146,14 @@ pub struct SobolIndices {
     pub factors: Vec<String>,
     /// Factor ranges.
     pub ranges: Vec<(f64, f64)>,
-    /// Model runs: N·(d+2).
+    /// Model runs: N·(d+2) (N·(2d+2) with second order).
     pub evaluations: u64,
     /// Per unit, in unit order.
     pub units: Vec<UnitIndices>,
+    /// The members of each factor when groups were asked for (a group's range is its
+    /// members' smallest lo and largest hi); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Vec<String>>>,
 }
 
 /// One unit's Sobol indices per factor (None where its slots do not vary).
@@ -170,6 +175,12 @@ pub struct UnitIndices {
     /// 95% half-widths of `st`.
     #[serde(rename = "ST_conf")]
     pub st_conf: Vec<Option<f64>>,
+    /// Second-order indices S2[j][k], j < k (None elsewhere), when asked for.
+    #[serde(rename = "S2", skip_serializing_if = "Option::is_none")]
+    pub s2: Option<Vec<Vec<Option<f64>>>>,
+    /// 95% half-widths of `s2`.
+    #[serde(rename = "S2_conf", skip_serializing_if = "Option::is_none")]
+    pub s2_conf: Option<Vec<Vec<Option<f64>>>>,
 }
 
 /// One factor of the one-at-a-time design: every unit's slots piece by piece over the range.
@@ -297,10 +308,23 @@ pub fn study(scenario: &Scenario, spec: &SweepSpec, hooks: Hooks<'_>) -> Result<
         SweepSpec::Sobol(s) => {
             let opt =
                 SobolOptions { samples: s.samples, bootstrap: s.bootstrap, seed, relative: s.relative_range };
-            let r = sobol::sobol(&ev, &space, &opt, hooks)?;
-            let (units, n, bad) = tallied(&r.tally);
-            sobol_indices = Some(indices(scenario, &r));
-            let label = format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+            let (tally, ix) = if s.second_order || !s.groups.is_empty() {
+                let r = sobol2::sobol2(&ev, &space, &opt, &s.groups, s.second_order, hooks)?;
+                (r.tally.clone(), sobol2::study_indices(scenario, &r, !s.groups.is_empty()))
+            } else {
+                let r = sobol::sobol(&ev, &space, &opt, hooks)?;
+                (r.tally.clone(), indices(scenario, &r))
+            };
+            let (units, n, bad) = tallied(&tally);
+            sobol_indices = Some(ix);
+            let mut label =
+                format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+            if s.second_order {
+                label.push_str(", second order");
+            }
+            for (g, m) in &s.groups {
+                label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+            }
             let details = DesignDetails::Sobol {
                 samples: s.samples,
                 bootstrap: s.bootstrap,
@@ -400,8 +424,11 @@ fn indices(s: &Scenario, r: &SobolResult) -> SobolIndices {
                 s1_conf: ix.s1_conf.clone(),
                 st: ix.st.clone(),
                 st_conf: ix.st_conf.clone(),
+                s2: None,
+                s2_conf: None,
             })
             .collect(),
+        members: None,
     }
 }
 
