@@ -240,13 +240,12 @@ fn sobol_table(
     (h, align, rows)
 }
 
+/// A table: header, alignment, rows.
+type Table = (Vec<String>, Vec<Align>, Vec<Vec<String>>);
+
 /// The second-order indices: per unit one column per pair (text), or one row per unit and pair
 /// (CSV); None without them.
-fn s2_table(
-    study: &SweepStudy,
-    r: &SobolIndices,
-    csv: bool,
-) -> Option<(Vec<String>, Vec<Align>, Vec<Vec<String>>)> {
+fn s2_table(study: &SweepStudy, r: &SobolIndices, csv: bool) -> Option<Table> {
     r.units.first()?.s2.as_ref()?;
     let d = r.factors.len();
     let pairs: Vec<(usize, usize)> = (0..d).flat_map(|j| (j + 1..d).map(move |k| (j, k))).collect();

@@ -163,7 +163,7 @@ fn check(k: usize, trajectories: u32, levels: u32, candidates: u32) -> Result<()
             value: trajectories as f64,
         });
     }
-    if levels < 2 || levels % 2 != 0 || levels > 1000 {
+    if levels < 2 || !levels.is_multiple_of(2) || levels > 1000 {
         return Err(SweepError::BadParameter {
             what: "--levels".into(),
             expected: "an even number from 2 to 1000 (so that Δ = p/(2(p−1)) is a whole number of levels)",

@@ -392,13 +392,13 @@ pub fn sobol<R: SlotRule + ?Sized>(
     })
 }
 
+/// Factors and their ranges.
+pub(super) type FactorRanges = (Vec<Factor>, Vec<(f64, f64)>);
+
 /// The factors of the Sobol and Morris designs on a scenario: every weight with a positive
 /// baseline as a raw weight uniform on [lo·w⁰_j, hi·w⁰_j] (`relative` = (lo, hi)), then the
 /// varied disparity parameters on their ranges.
-pub(super) fn raw_weight_factors(
-    space: &Space,
-    relative: (f64, f64),
-) -> Result<(Vec<Factor>, Vec<(f64, f64)>), SweepError> {
+pub(super) fn raw_weight_factors(space: &Space, relative: (f64, f64)) -> Result<FactorRanges, SweepError> {
     let (rl, rh) = relative;
     if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
         return Err(SweepError::EmptyRange {

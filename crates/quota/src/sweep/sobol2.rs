@@ -430,6 +430,35 @@ pub fn sobol2<R: SlotRule + ?Sized>(
     })
 }
 
+/// The study's view of an extended result (`grouped`: the members are reported).
+pub(super) fn study_indices(
+    s: &crate::scenario::Scenario,
+    r: &Sobol2Result,
+    grouped: bool,
+) -> super::SobolIndices {
+    super::SobolIndices {
+        factors: r.factors.clone(),
+        ranges: r.ranges.clone(),
+        evaluations: r.evaluations,
+        units: r
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, ix)| super::UnitIndices {
+                code: s.units().get(i).code.clone(),
+                variance: ix.plain.variance,
+                s1: ix.plain.s1.clone(),
+                s1_conf: ix.plain.s1_conf.clone(),
+                st: ix.plain.st.clone(),
+                st_conf: ix.plain.st_conf.clone(),
+                s2: (!ix.s2.is_empty()).then(|| ix.s2.clone()),
+                s2_conf: (!ix.s2.is_empty()).then(|| ix.s2_conf.clone()),
+            })
+            .collect(),
+        members: grouped.then(|| r.members.clone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,34 +523,5 @@ mod tests {
         assert!(Partition::grouped(&n, &[("x1".into(), vec![0])]).is_err());
         let e = Partition::grouped(&n, &[("g".into(), vec![0]), ("h".into(), vec![0, 1])]).unwrap_err();
         assert!(e.to_string().contains("already in group g"), "{e}");
-    }
-}
-
-/// The study's view of an extended result (`grouped`: the members are reported).
-pub(super) fn study_indices(
-    s: &crate::scenario::Scenario,
-    r: &Sobol2Result,
-    grouped: bool,
-) -> super::SobolIndices {
-    super::SobolIndices {
-        factors: r.factors.clone(),
-        ranges: r.ranges.clone(),
-        evaluations: r.evaluations,
-        units: r
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, ix)| super::UnitIndices {
-                code: s.units().get(i).code.clone(),
-                variance: ix.plain.variance,
-                s1: ix.plain.s1.clone(),
-                s1_conf: ix.plain.s1_conf.clone(),
-                st: ix.plain.st.clone(),
-                st_conf: ix.plain.st_conf.clone(),
-                s2: (!ix.s2.is_empty()).then(|| ix.s2.clone()),
-                s2_conf: (!ix.s2.is_empty()).then(|| ix.s2_conf.clone()),
-            })
-            .collect(),
-        members: grouped.then(|| r.members.clone()),
     }
 }
