@@ -19,6 +19,9 @@ use super::output;
 use super::{input, internal, Failure};
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    if args.leave_one_out {
+        return run_leave_one_out(args);
+    }
     if args.scenarios.len() == 2 {
         return run_two(args);
     }
@@ -100,6 +103,24 @@ fn run_two(args: Args) -> Result<(), Failure> {
     let text = render::diff::render(&study, args.format.into()).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::diff::svg(&study).as_bytes())?;
+    }
+    output::emit(args.output.as_deref(), text.as_bytes())
+}
+
+/// `--leave-one-out`: one scenario, each indicator left out in turn.
+fn run_leave_one_out(args: Args) -> Result<(), Failure> {
+    if args.scenarios.len() == 2 {
+        return Err(input(anyhow::anyhow!(
+            "--leave-one-out: only with one scenario (each of its indicators is left out in turn)"
+        )));
+    }
+    let (scenario, inputs) =
+        load::scenario(args.scenarios.first().map(|p| p.as_path()), &args.overrides.overrides())?;
+    let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
+    let result = compare::leave_one_out(&scenario, Some(&stamp)).map_err(failure)?;
+    let text = render::leave_one_out::render(&result, args.format.into()).map_err(internal)?;
+    if let Some(path) = &args.chart {
+        output::write_atomic(path, render::leave_one_out::svg(&result).as_bytes())?;
     }
     output::emit(args.output.as_deref(), text.as_bytes())
 }

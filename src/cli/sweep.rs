@@ -1,5 +1,5 @@
 //! `quota sweep`: sensitivity sweeps over a scenario's weights (and, optionally, its disparity
-//! parameters) — grid, one-at-a-time with exact breakpoints, Monte Carlo, Sobol. The command
+//! parameters) — grid, one-at-a-time with exact breakpoints, Monte Carlo, Sobol, Morris. The command
 //! parses its flags into a [`quota::sweep::SweepSpec`], runs [`quota::sweep::study`] with a
 //! progress bar and (with --keep-all) a file for every scenario, and writes what
 //! [`quota::render::sweep`] renders: the summary to stdout, or every output into `-o DIR`
@@ -74,10 +74,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
         )));
     }
-    if args.paradoxes && matches!(args.design, Some(DesignArg::Oat | DesignArg::Sobol)) {
+    if args.paradoxes && matches!(args.design, Some(DesignArg::Oat | DesignArg::Sobol | DesignArg::Morris)) {
         return Err(input(anyhow::anyhow!(
             "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
         )));
+    }
+    if (args.second_order() || args.grouped()) && args.design != Some(DesignArg::Sobol) {
+        return Err(input(anyhow::anyhow!("--second-order and --group apply to the sobol design")));
     }
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;

@@ -34,6 +34,7 @@ Examples:\n  \
 quota compare                                                  # equal, manual, entropy, critic, cv, pca\n  \
 quota compare --schemes equal,entropy,critic,ahp:data/ahp/scenario-indicators.csv,pca --format md\n  \
 quota compare --schemes entropy,critic --methods hamilton,webster,jefferson --chart compare.svg\n  \
+quota compare --leave-one-out --format md                       # each indicator left out in turn\n  \
 quota compare data/scenarios/2024-batch1.toml other.toml --chart diff.svg")]
 pub struct Args {
     /// Scenario file (TOML); two files compare scenario A with scenario B. The bundled 2024
@@ -68,6 +69,10 @@ pub struct Args {
     /// Also write a grouped bar chart of slots by unit, one colour per column (SVG, atomically).
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
+    /// Instead of weighting schemes: the scenario allocated once without each indicator (its
+    /// weight 0, the others re-normalised, everything else as written), per unit.
+    #[arg(long, conflicts_with_all = ["schemes", "methods", "show", "firms_column"])]
+    pub leave_one_out: bool,
 }
 
 /// A table of the single-scenario output.

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use quota::sweep::{GridSpec, MonteCarloSpec, OatSpec, Shard, SobolSpec, SweepSpec, Vary, WeightDraw};
+use quota::sweep::{
+    GridSpec, MonteCarloSpec, MorrisSpec, OatSpec, Shard, SobolSpec, SweepSpec, Vary, WeightDraw,
+};
 
 use super::super::flags::OverrideFlags;
 use super::super::output::Format;
@@ -20,6 +22,8 @@ pub enum DesignArg {
     MonteCarlo,
     /// Sobol indices with bootstrap confidence intervals (--samples N).
     Sobol,
+    /// Morris elementary-effects screening (--trajectories R, --levels p).
+    Morris,
 }
 
 /// How weightings move every unit's slots and funding: sensitivity sweeps.
@@ -27,7 +31,7 @@ pub enum DesignArg {
 #[command(
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk).\n\nScale-out: --shard K/N -o part-K.json evaluates shard K of N and writes a partial;\nquota sweep merge part-*.json -o DIR writes what the unsharded run writes."
+    after_help = "Examples:\n  quota sweep --design grid --step 0.05\n  quota sweep --design oat --weight cultivation --range 0:0.6 -o out/oat\n  quota sweep --design monte-carlo --dirichlet 50 --noise 5 --scenarios 1000000 --seed 7\n  quota sweep --design sobol --samples 16384 --vary development_weight=0:0.3 -o out/sobol\n  quota sweep --design morris --trajectories 50 --vary development_weight=0:0.3 -o out/morris\n\nWith -o DIR every output is written to DIR (summary in all formats, SVG charts, breakpoints or\nindices, and with --keep-all every scenario); DIR must be new or empty unless --force.\nPNG: rsvg-convert -w 1600 DIR/tornado.svg -o tornado.png (Debian: librsvg2-bin, fonts-noto-cjk).\n\nScale-out: --shard K/N -o part-K.json evaluates shard K of N and writes a partial;\nquota sweep merge part-*.json -o DIR writes what the unsharded run writes."
 )]
 pub struct Args {
     /// merge: combine the partials of a sharded sweep.
@@ -48,7 +52,7 @@ pub struct Args {
     #[arg(long = "weight")]
     weights: Vec<String>,
     /// oat: the range A:B of the varied factor (default 0:1 for a weight, 0:0.5 for the
-    /// development weight, 0.5:2 for a multiplier). sobol: the range of every raw weight as
+    /// development weight, 0.5:2 for a multiplier). sobol, morris: the range of every raw weight as
     /// multiples of its scenario value (default 0.5:1.5).
     #[arg(long)]
     range: Option<String>,
@@ -67,9 +71,26 @@ pub struct Args {
     /// sobol: base samples N (N·(d+2) runs).
     #[arg(long, default_value_t = SobolSpec::default().samples)]
     samples: u64,
-    /// sobol: bootstrap resamples for the confidence intervals.
+    /// sobol, morris: bootstrap resamples for the confidence intervals.
     #[arg(long, default_value_t = SobolSpec::default().bootstrap)]
     bootstrap: u32,
+    /// sobol: also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs).
+    #[arg(long)]
+    second_order: bool,
+    /// sobol: factors moved together as one factor, NAME=FACTOR,FACTOR,… (repeatable), e.g.
+    /// 区域差异=东部,中部,西部,东北 (each region must also be given with --vary).
+    #[arg(long = "group", value_name = "NAME=FACTOR,…")]
+    groups: Vec<String>,
+    /// morris: trajectories R kept (R·(k+1) runs for k factors).
+    #[arg(long, default_value_t = MorrisSpec::default().trajectories)]
+    trajectories: u32,
+    /// morris: grid levels p (even).
+    #[arg(long, default_value_t = MorrisSpec::default().levels)]
+    levels: u32,
+    /// morris: candidate trajectories drawn for Campolongo's optimised selection (default 4·R;
+    /// equal to --trajectories: Morris's random design).
+    #[arg(long)]
+    candidates: Option<u32>,
     /// Seed for the random designs (default: the scenario's `seed`, else 2024).
     #[arg(long)]
     seed: Option<u64>,
@@ -158,6 +179,37 @@ fn parse_range(what: &str, s: &str) -> Result<(f64, f64), Failure> {
 }
 
 impl Args {
+    /// Whether --second-order was given.
+    pub fn second_order(&self) -> bool {
+        self.second_order
+    }
+
+    /// Whether any --group was given.
+    pub fn grouped(&self) -> bool {
+        !self.groups.is_empty()
+    }
+
+    /// `--group NAME=F,F,…` parsed.
+    fn groups(&self) -> Result<Vec<(String, Vec<String>)>, Failure> {
+        self.groups
+            .iter()
+            .map(|g| {
+                let bad = || {
+                    input(anyhow::anyhow!(
+                        "--group '{g}': expected NAME=FACTOR,FACTOR,…, e.g. 区域差异=东部,中部,西部,东北"
+                    ))
+                };
+                let (name, members) = g.split_once('=').ok_or_else(bad)?;
+                let members: Vec<String> =
+                    members.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
+                if name.trim().is_empty() || members.is_empty() {
+                    return Err(bad());
+                }
+                Ok((name.trim().to_string(), members))
+            })
+            .collect()
+    }
+
     /// The sweep asked for.
     pub fn spec(&self) -> Result<SweepSpec, Failure> {
         let vary = self
@@ -200,6 +252,17 @@ impl Args {
                 samples: self.samples,
                 bootstrap: self.bootstrap,
                 relative_range: range?.unwrap_or(SobolSpec::default().relative_range),
+                seed: self.seed,
+                vary,
+                second_order: self.second_order,
+                groups: self.groups()?,
+            }),
+            DesignArg::Morris => SweepSpec::Morris(MorrisSpec {
+                trajectories: self.trajectories,
+                levels: self.levels,
+                candidates: self.candidates,
+                bootstrap: self.bootstrap,
+                relative_range: range?.unwrap_or(MorrisSpec::default().relative_range),
                 seed: self.seed,
                 vary,
             }),

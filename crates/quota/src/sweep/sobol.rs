@@ -140,7 +140,7 @@ fn estimate(p: &Packed, counts: Option<&[u32]>, s1: &mut [f64], st: &mut [f64]) 
 }
 
 /// The row multiplicities of bootstrap resample `b` (n draws with replacement).
-fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
+pub(super) fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
     let mut rng = scenario_rng(&ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_b007_5742_0001), b);
     counts.clear();
     counts.resize(n, 0);
@@ -249,7 +249,7 @@ pub fn saltelli_outputs(
 }
 
 /// Rows A_j and B_j: 2d uniforms from stream j (A first).
-fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
+pub(super) fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
     let mut rng = scenario_rng(base, j);
     for (x, (lo, hi)) in a.iter_mut().zip(ranges) {
         *x = lo + (hi - lo) * rng.random::<f64>();
@@ -330,35 +330,7 @@ impl Design {
                 value: opt.samples as f64,
             });
         }
-        let (rl, rh) = opt.relative;
-        if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
-            return Err(SweepError::EmptyRange {
-                what: "--range (relative weight range)".into(),
-                lo: rl,
-                hi: rh,
-            });
-        }
-        if rl < 0.0 {
-            return Err(SweepError::RangeOutside {
-                what: "--range (relative weight range)".into(),
-                lo: rl,
-                hi: rh,
-                allowed: "[0, ∞) (multiples of each weight)",
-            });
-        }
-        let mut factors: Vec<Factor> =
-            (0..space.weights()).filter(|&j| space.base.weights[j] > 0.0).map(Factor::Weight).collect();
-        let mut ranges: Vec<(f64, f64)> = factors
-            .iter()
-            .map(|f| match f {
-                Factor::Weight(j) => (rl * space.base.weights[*j], rh * space.base.weights[*j]),
-                _ => unreachable!("weights only"),
-            })
-            .collect();
-        for b in &space.extra {
-            factors.push(b.factor);
-            ranges.push((b.lo, b.hi));
-        }
+        let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
         check_memory(opt.samples, factors.len(), ev.units(), opt.bootstrap)?;
         Ok(Design { opt: *opt, factors, ranges })
     }
@@ -477,6 +449,45 @@ impl Design {
     }
 }
 
+/// Factors and their ranges.
+pub(super) type FactorRanges = (Vec<Factor>, Vec<(f64, f64)>);
+
+/// The factors of the Sobol and Morris designs on a scenario: every weight with a positive
+/// baseline as a raw weight uniform on [lo·w⁰_j, hi·w⁰_j] (`relative` = (lo, hi)), then the
+/// varied disparity parameters on their ranges.
+pub(super) fn raw_weight_factors(space: &Space, relative: (f64, f64)) -> Result<FactorRanges, SweepError> {
+    let (rl, rh) = relative;
+    if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
+        return Err(SweepError::EmptyRange {
+            what: "--range (relative weight range)".into(),
+            lo: rl,
+            hi: rh,
+        });
+    }
+    if rl < 0.0 {
+        return Err(SweepError::RangeOutside {
+            what: "--range (relative weight range)".into(),
+            lo: rl,
+            hi: rh,
+            allowed: "[0, ∞) (multiples of each weight)",
+        });
+    }
+    let mut factors: Vec<Factor> =
+        (0..space.weights()).filter(|&j| space.base.weights[j] > 0.0).map(Factor::Weight).collect();
+    let mut ranges: Vec<(f64, f64)> = factors
+        .iter()
+        .map(|f| match f {
+            Factor::Weight(j) => (rl * space.base.weights[*j], rh * space.base.weights[*j]),
+            _ => unreachable!("weights only"),
+        })
+        .collect();
+    for b in &space.extra {
+        factors.push(b.factor);
+        ranges.push((b.lo, b.hi));
+    }
+    Ok((factors, ranges))
+}
+
 /// Fewest base samples accepted: below this the estimators are noise (one sample gave S1 = 1.6
 /// with a zero-width interval).
 pub const MIN_SAMPLES: u64 = 64;
@@ -554,7 +565,7 @@ fn write_runs<R: SlotRule + ?Sized>(
 }
 
 /// Sets the parameters from one row of factor values (raw weights are normalised).
-fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
+pub(super) fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
     p.weights.fill(0.0);
     let mut sum = 0.0;
     for (f, &v) in factors.iter().zip(x) {

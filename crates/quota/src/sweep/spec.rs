@@ -37,6 +37,8 @@ pub enum SweepSpec {
     MonteCarlo(MonteCarloSpec),
     /// Sobol indices with bootstrap confidence intervals.
     Sobol(SobolSpec),
+    /// Morris elementary-effects screening ([`super::morris`]).
+    Morris(super::morris::MorrisSpec),
 }
 
 impl SweepSpec {
@@ -47,6 +49,7 @@ impl SweepSpec {
             SweepSpec::Oat(_) => "oat",
             SweepSpec::MonteCarlo(_) => "monte-carlo",
             SweepSpec::Sobol(_) => "sobol",
+            SweepSpec::Morris(_) => "morris",
         }
     }
 
@@ -57,6 +60,7 @@ impl SweepSpec {
             SweepSpec::Oat(o) => &o.vary,
             SweepSpec::MonteCarlo(m) => &m.vary,
             SweepSpec::Sobol(s) => &s.vary,
+            SweepSpec::Morris(m) => &m.vary,
         }
     }
 
@@ -67,8 +71,20 @@ impl SweepSpec {
             SweepSpec::Grid(_) | SweepSpec::Oat(_) => return None,
             SweepSpec::MonteCarlo(m) => m.seed,
             SweepSpec::Sobol(s) => s.seed,
+            SweepSpec::Morris(m) => m.seed,
         };
         Some(seed.or(scenario.seed).unwrap_or(DEFAULT_SEED))
+    }
+
+    /// Whether the design's work splits into items that shards evaluate ([`super::shard`]):
+    /// every design but Morris screening and Sobol with second-order indices or groups, which
+    /// run in one piece.
+    pub fn shardable(&self) -> bool {
+        match self {
+            SweepSpec::Grid(_) | SweepSpec::Oat(_) | SweepSpec::MonteCarlo(_) => true,
+            SweepSpec::Sobol(s) => !s.second_order && s.groups.is_empty(),
+            SweepSpec::Morris(_) => false,
+        }
     }
 
     /// Whether the design checks every scenario for paradoxes.
@@ -76,7 +92,7 @@ impl SweepSpec {
         match self {
             SweepSpec::Grid(g) => g.paradoxes,
             SweepSpec::MonteCarlo(m) => m.paradoxes,
-            SweepSpec::Oat(_) | SweepSpec::Sobol(_) => false,
+            SweepSpec::Oat(_) | SweepSpec::Sobol(_) | SweepSpec::Morris(_) => false,
         }
     }
 }
@@ -183,10 +199,23 @@ pub struct SobolSpec {
     pub seed: Option<u64>,
     /// Disparity parameters varied too (one more factor each).
     pub vary: Vec<Vary>,
+    /// Also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs). Default false.
+    pub second_order: bool,
+    /// Groups of factors moved together, each one factor of the design: (name, factor names).
+    /// Default none.
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 impl Default for SobolSpec {
     fn default() -> Self {
-        SobolSpec { samples: 4096, bootstrap: 100, relative_range: (0.5, 1.5), seed: None, vary: Vec::new() }
+        SobolSpec {
+            samples: 4096,
+            bootstrap: 100,
+            relative_range: (0.5, 1.5),
+            seed: None,
+            vary: Vec::new(),
+            second_order: false,
+            groups: Vec::new(),
+        }
     }
 }

@@ -16,9 +16,11 @@ use super::eval::{Columns, Evaluator, Rule};
 use super::grid::Grid;
 use super::hooks::Hooks;
 use super::montecarlo::{noise_from_percent, MonteCarlo, WeightDraw};
+use super::morris_study::{self, MorrisIndices};
 use super::oat::{self, IntervalPoints, OatResult, UnitPiece};
 use super::run::{self, PointSource};
 use super::sobol::{self, SobolOptions, SobolResult};
+use super::sobol2;
 use super::spec::{GridSpec, OatSpec, SweepSpec};
 use super::summary::{oat_summary, Tally, TallyData, UnitSummary};
 use super::{Factor, Space, SweepError};
@@ -53,6 +55,9 @@ pub struct SweepStudy {
     pub sobol: Option<SobolIndices>,
     /// Breakpoints per factor (the one-at-a-time design).
     pub oat: Vec<OatFactor>,
+    /// Morris measures (the Morris design; absent from the JSON of the other designs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub morris: Option<MorrisIndices>,
     /// The slot rule's label (`hamilton`, `optimize (l1)`, …).
     #[serde(skip)]
     pub method: String,
@@ -114,6 +119,27 @@ pub enum DesignDetails {
         /// Range of the raw weights as multiples of the scenario's.
         relative_range: (f64, f64),
     },
+    /// Morris screening.
+    Morris {
+        /// Trajectories R.
+        trajectories: u32,
+        /// Levels p.
+        levels: u32,
+        /// Step Δ = p/(2(p−1)).
+        delta: f64,
+        /// Candidate trajectories M of the optimised selection.
+        candidates: u32,
+        /// Bootstrap resamples of μ*'s interval.
+        bootstrap: u32,
+        /// Seed.
+        seed: u64,
+        /// Range of the raw weights as multiples of the scenario's.
+        relative_range: (f64, f64),
+        /// Spread D of the kept trajectories (Campolongo et al. 2007).
+        spread: f64,
+        /// Spread of R trajectories as drawn, without the selection.
+        spread_random: f64,
+    },
 }
 
 /// Sobol indices of every unit's slots.
@@ -123,10 +149,14 @@ pub struct SobolIndices {
     pub factors: Vec<String>,
     /// Factor ranges.
     pub ranges: Vec<(f64, f64)>,
-    /// Model runs: N·(d+2).
+    /// Model runs: N·(d+2) (N·(2d+2) with second order).
     pub evaluations: u64,
     /// Per unit, in unit order.
     pub units: Vec<UnitIndices>,
+    /// The members of each factor when groups were asked for (a group's range is its
+    /// members' smallest lo and largest hi); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Vec<String>>>,
 }
 
 /// One unit's Sobol indices per factor (None where its slots do not vary).
@@ -148,6 +178,12 @@ pub struct UnitIndices {
     /// 95% half-widths of `st`.
     #[serde(rename = "ST_conf")]
     pub st_conf: Vec<Option<f64>>,
+    /// Second-order indices S2[j][k], j < k (None elsewhere), when asked for.
+    #[serde(rename = "S2", skip_serializing_if = "Option::is_none")]
+    pub s2: Option<Vec<Vec<Option<f64>>>>,
+    /// 95% half-widths of `s2`.
+    #[serde(rename = "S2_conf", skip_serializing_if = "Option::is_none")]
+    pub s2_conf: Option<Vec<Vec<Option<f64>>>>,
 }
 
 /// One factor of the one-at-a-time design: every unit's slots piece by piece over the range.
@@ -209,9 +245,132 @@ pub const SIMPLEX_MAP_STEPS: u32 = 60;
 /// so a merged sweep is this one by construction.
 pub fn study(scenario: &Scenario, spec: &SweepSpec, mut hooks: Hooks<'_>) -> Result<SweepStudy, SweepError> {
     let rule = Rule::of(scenario);
+    if !spec.shardable() {
+        return whole(scenario, spec, &rule, hooks);
+    }
     let plan = Plan::new(scenario, spec, &rule)?;
     let work = plan.work(0..plan.items(), &mut hooks)?;
     plan.finish(vec![work], &mut hooks)
+}
+
+/// The space with the spec's varied factors, the evaluator, the paradox probe and the seed.
+fn setup<'a>(
+    scenario: &'a Scenario,
+    spec: &SweepSpec,
+    rule: &'a Rule,
+) -> Result<(Space, Evaluator<'a, Rule>, Option<ParadoxProbe>, u64), SweepError> {
+    let mut space = Space::new(scenario);
+    for v in spec.vary() {
+        let f = space.resolve(&v.factor)?;
+        space.vary(f, v.lo, v.hi)?;
+    }
+    let ev = Evaluator::new(scenario, rule, &space.base)?;
+    let probe = match (rule, spec.paradoxes()) {
+        (_, false) => None,
+        (Rule::Apportion(m), true) => Some(ParadoxProbe::for_scenario(scenario, ev.template(), *m)),
+        (Rule::Optimize(_), true) => return Err(SweepError::ParadoxesNeedMethod),
+    };
+    let seed = spec.seed(scenario).unwrap_or_default();
+    Ok((space, ev, probe, seed))
+}
+
+/// The designs that run in one piece (not split into work items yet): Morris screening, and
+/// Sobol with second-order indices or grouped factors.
+fn whole(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    rule: &Rule,
+    hooks: Hooks<'_>,
+) -> Result<SweepStudy, SweepError> {
+    let (space, ev, _, seed) = setup(scenario, spec, rule)?;
+    let mut found = Found::default();
+    let (units, scenarios, infeasible, design, label) = match spec {
+        SweepSpec::Sobol(s) => {
+            let opt =
+                SobolOptions { samples: s.samples, bootstrap: s.bootstrap, seed, relative: s.relative_range };
+            let r = sobol2::sobol2(&ev, &space, &opt, &s.groups, s.second_order, hooks)?;
+            found.sobol = Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty()));
+            let t = &r.tally;
+            let units = t.summarise(scenario, &ev.baseline);
+            let mut label =
+                format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+            if s.second_order {
+                label.push_str(", second order");
+            }
+            for (g, m) in &s.groups {
+                label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+            }
+            let details = DesignDetails::Sobol {
+                samples: s.samples,
+                bootstrap: s.bootstrap,
+                seed,
+                relative_range: s.relative_range,
+            };
+            (units, t.scenarios + t.infeasible, t.infeasible, details, label)
+        }
+        SweepSpec::Morris(m) => {
+            let (units, n, bad, details, label, ix) =
+                morris_study::run(scenario, &ev, &space, m, seed, hooks)?;
+            found.morris = Some(ix);
+            (units, n, bad, details, label)
+        }
+        _ => unreachable!("the other designs run as a plan"),
+    };
+    Ok(assemble(scenario, &ev, &space, (units, scenarios, infeasible, design, label), found))
+}
+
+/// What some designs add to a study besides the per-unit summary.
+#[derive(Default)]
+struct Found {
+    sobol: Option<SobolIndices>,
+    oat: Vec<OatFactor>,
+    morris: Option<MorrisIndices>,
+    simplex_map: Option<SimplexMap>,
+}
+
+/// The per-unit summary, the number of scenarios (and infeasible ones), the design and its label.
+type Summarised = (Vec<UnitSummary>, u64, u64, DesignDetails, String);
+
+/// The study document from a design's findings.
+fn assemble(
+    scenario: &Scenario,
+    ev: &Evaluator<'_, Rule>,
+    space: &Space,
+    (units, scenarios, infeasible, design, label): Summarised,
+    found: Found,
+) -> SweepStudy {
+    let vary: Vec<VaryRange> =
+        space.extra.iter().map(|b| VaryRange { factor: space.name(b.factor), lo: b.lo, hi: b.hi }).collect();
+    let also: Vec<String> = vary.iter().map(|v| format!("{} in [{}, {}]", v.factor, v.lo, v.hi)).collect();
+    let summary = format!(
+        "sweep of scenario {} — method {} — {} slots over {} units — {}{} — {} scenarios evaluated{}",
+        scenario.name(),
+        ev.rule,
+        scenario.total(),
+        scenario.units().len(),
+        label,
+        if also.is_empty() { String::new() } else { format!("; also {}", also.join(", ")) },
+        scenarios,
+        if infeasible > 0 { format!(" ({infeasible} infeasible, left out)") } else { String::new() }
+    );
+    SweepStudy {
+        summary,
+        stamp: None,
+        scenario: scenario.name().to_string(),
+        total: scenario.total(),
+        weights: space.columns.iter().cloned().zip(space.base.weights.iter().copied()).collect(),
+        vary,
+        design,
+        scenarios,
+        infeasible,
+        units,
+        sobol: found.sobol,
+        oat: found.oat,
+        morris: found.morris,
+        method: ev.rule.to_string(),
+        simplex_map: found.simplex_map,
+        funding: *scenario.funding(),
+    }
 }
 
 /// What a design evaluated over some of its work items — the exact data its summary is made
@@ -252,18 +411,10 @@ enum Built {
 impl<'a> Plan<'a> {
     /// Checks `spec` against `scenario` (factors, ranges, sizes, the baseline allocation).
     pub fn new(scenario: &'a Scenario, spec: &'a SweepSpec, rule: &'a Rule) -> Result<Plan<'a>, SweepError> {
-        let mut space = Space::new(scenario);
-        for v in spec.vary() {
-            let f = space.resolve(&v.factor)?;
-            space.vary(f, v.lo, v.hi)?;
+        if !spec.shardable() {
+            return Err(SweepError::NotInParts { design: spec.name().to_string() });
         }
-        let ev = Evaluator::new(scenario, rule, &space.base)?;
-        let probe = match (rule, spec.paradoxes()) {
-            (_, false) => None,
-            (Rule::Apportion(m), true) => Some(ParadoxProbe::for_scenario(scenario, ev.template(), *m)),
-            (Rule::Optimize(_), true) => return Err(SweepError::ParadoxesNeedMethod),
-        };
-        let seed = spec.seed(scenario).unwrap_or_default();
+        let (space, ev, probe, seed) = setup(scenario, spec, rule)?;
         let design = match spec {
             SweepSpec::Grid(g) => {
                 let mapped = g.simplex_map && (2..=3).contains(&space.weights());
@@ -294,6 +445,7 @@ impl<'a> Plan<'a> {
                 };
                 Built::Sobol(sobol::Design::new(&ev, &space, &opt)?)
             }
+            SweepSpec::Morris(_) => unreachable!("Morris runs in one piece (checked above)"),
         };
         Ok(Plan { scenario, spec, space, ev, probe, seed, design })
     }
@@ -504,41 +656,8 @@ impl<'a> Plan<'a> {
             }
             _ => unreachable!("the plan is built from its spec"),
         };
-        let vary: Vec<VaryRange> = space
-            .extra
-            .iter()
-            .map(|b| VaryRange { factor: space.name(b.factor), lo: b.lo, hi: b.hi })
-            .collect();
-        let also: Vec<String> =
-            vary.iter().map(|v| format!("{} in [{}, {}]", v.factor, v.lo, v.hi)).collect();
-        let summary = format!(
-            "sweep of scenario {} — method {} — {} slots over {} units — {}{} — {} scenarios evaluated{}",
-            scenario.name(),
-            ev.rule,
-            scenario.total(),
-            scenario.units().len(),
-            label,
-            if also.is_empty() { String::new() } else { format!("; also {}", also.join(", ")) },
-            scenarios,
-            if infeasible > 0 { format!(" ({infeasible} infeasible, left out)") } else { String::new() }
-        );
-        Ok(SweepStudy {
-            summary,
-            stamp: None,
-            scenario: scenario.name().to_string(),
-            total: scenario.total(),
-            weights: space.columns.iter().cloned().zip(space.base.weights.iter().copied()).collect(),
-            vary,
-            design,
-            scenarios,
-            infeasible,
-            units,
-            sobol: sobol_indices,
-            oat: oat_factors,
-            method: ev.rule.to_string(),
-            simplex_map,
-            funding: *scenario.funding(),
-        })
+        let found = Found { sobol: sobol_indices, oat: oat_factors, morris: None, simplex_map };
+        Ok(assemble(scenario, ev, space, (units, scenarios, infeasible, design, label), found))
     }
 }
 
@@ -574,8 +693,11 @@ fn indices(s: &Scenario, r: &SobolResult) -> SobolIndices {
                 s1_conf: ix.s1_conf.clone(),
                 st: ix.st.clone(),
                 st_conf: ix.st_conf.clone(),
+                s2: None,
+                s2_conf: None,
             })
             .collect(),
+        members: None,
     }
 }
 
