@@ -24,12 +24,16 @@ pub struct Args {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     overrides: OverrideFlags,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
     /// Run the independent checker and report what it verified (on stderr).
     #[arg(long)]
     verify: bool,
@@ -47,6 +51,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("allocate", args.format, args.output.as_deref(), Format::Table)?;
+    output::check_bom(args.bom, format)?;
     let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     if let Some(registry) = &args.caps_from {
         super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
@@ -62,6 +68,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
             render::allocate::render(&report, format_of(f))
         });
     }
-    let text = render::allocate::render(&report, args.format.into()).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = render::allocate::render(&report, format.into()).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }

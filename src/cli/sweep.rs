@@ -15,7 +15,6 @@ use quota::render;
 use quota::sweep::{self, Hooks};
 
 pub use args::Args;
-use args::DesignArg;
 
 use super::load;
 use super::output;
@@ -67,11 +66,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
         )));
     }
-    if args.paradoxes && matches!(args.design, DesignArg::Oat | DesignArg::Sobol) {
-        return Err(input(anyhow::anyhow!(
-            "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
-        )));
-    }
+    args.check_design()?;
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;

@@ -35,9 +35,8 @@ pub struct Args {
     pub design: DesignArg,
     #[command(flatten)]
     pub overrides: OverrideFlags,
-    /// grid: the step h on the simplex (1/h must be a whole number).
-    #[arg(long, default_value_t = GridSpec::default().step)]
-    step: f64,
+    #[arg(long, help = format!("grid: the step h on the simplex (1/h must be a whole number) [default: {}]", GridSpec::default().step))]
+    step: Option<f64>,
     /// oat: the factor(s) to vary, one at a time — an indicator column, development_weight or
     /// a region (东部/中部/西部/东北); repeatable; default every indicator weight.
     #[arg(long = "weight")]
@@ -47,9 +46,8 @@ pub struct Args {
     /// multiples of its scenario value (default 0.5:1.5).
     #[arg(long)]
     range: Option<String>,
-    /// monte-carlo: the number of scenarios.
-    #[arg(long, default_value_t = MonteCarloSpec::default().scenarios)]
-    scenarios: u64,
+    #[arg(long, help = format!("monte-carlo: the number of scenarios [default: {}]", MonteCarloSpec::default().scenarios))]
+    scenarios: Option<u64>,
     /// monte-carlo: Dirichlet weights around the scenario's, with this concentration.
     #[arg(long, conflicts_with = "uniform")]
     dirichlet: Option<f64>,
@@ -59,12 +57,10 @@ pub struct Args {
     /// monte-carlo: multiplicative noise on every indicator value, ±PCT percent.
     #[arg(long, value_name = "PCT")]
     noise: Option<f64>,
-    /// sobol: base samples N (N·(d+2) runs).
-    #[arg(long, default_value_t = SobolSpec::default().samples)]
-    samples: u64,
-    /// sobol: bootstrap resamples for the confidence intervals.
-    #[arg(long, default_value_t = SobolSpec::default().bootstrap)]
-    bootstrap: u32,
+    #[arg(long, help = format!("sobol: base samples N (N·(d+2) runs) [default: {}]", SobolSpec::default().samples))]
+    samples: Option<u64>,
+    #[arg(long, help = format!("sobol: bootstrap resamples for the confidence intervals [default: {}]", SobolSpec::default().bootstrap))]
+    bootstrap: Option<u32>,
     /// Seed for the random designs (default: the scenario's `seed`, else 2024).
     #[arg(long)]
     seed: Option<u64>,
@@ -81,12 +77,12 @@ pub struct Args {
     /// columns (grid and monte-carlo, apportionment methods; 3–4× the time).
     #[arg(long)]
     pub paradoxes: bool,
-    /// Unit (code) shown in the grid's simplex map (default: the unit whose slots move most).
+    /// Unit shown in the grid's simplex map, by code or name (44, 广东省, 广东, Guangdong; default:
+    /// the unit whose slots move most).
     #[arg(long)]
     unit: Option<String>,
-    /// Largest number of grid scenarios accepted.
-    #[arg(long, default_value_t = GridSpec::default().limit)]
-    limit: u64,
+    #[arg(long, help = format!("grid: the largest number of grid scenarios accepted [default: {}]", GridSpec::default().limit))]
+    limit: Option<u64>,
     /// Summary format on stdout (with -o DIR every format is written).
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -108,6 +104,45 @@ fn parse_range(what: &str, s: &str) -> Result<(f64, f64), Failure> {
 }
 
 impl Args {
+    /// The design-specific options given, with the designs that take each.
+    fn design_options(&self) -> Vec<(&'static str, bool, &'static [DesignArg])> {
+        use DesignArg::*;
+        vec![
+            ("--step", self.step.is_some(), &[Grid]),
+            ("--limit", self.limit.is_some(), &[Grid]),
+            ("--unit", self.unit.is_some(), &[Grid]),
+            ("--weight", !self.weights.is_empty(), &[Oat]),
+            ("--range", self.range.is_some(), &[Oat, Sobol]),
+            ("--scenarios", self.scenarios.is_some(), &[MonteCarlo]),
+            ("--dirichlet", self.dirichlet.is_some(), &[MonteCarlo]),
+            ("--uniform", self.uniform, &[MonteCarlo]),
+            ("--noise", self.noise.is_some(), &[MonteCarlo]),
+            ("--samples", self.samples.is_some(), &[Sobol]),
+            ("--bootstrap", self.bootstrap.is_some(), &[Sobol]),
+            ("--seed", self.seed.is_some(), &[MonteCarlo, Sobol]),
+            ("--keep-all", self.keep_all, &[Grid, MonteCarlo, Sobol]),
+            ("--paradoxes", self.paradoxes, &[Grid, MonteCarlo]),
+        ]
+    }
+
+    /// An option given that the chosen design does not take is an error naming the designs
+    /// that do.
+    pub fn check_design(&self) -> Result<(), Failure> {
+        let name = |d: &DesignArg| clap::ValueEnum::to_possible_value(d).map(|v| v.get_name().to_string());
+        for (flag, given, takes) in self.design_options() {
+            if given && !takes.contains(&self.design) {
+                let designs: Vec<String> = takes.iter().filter_map(name).collect();
+                let extra = if flag == "--paradoxes" { " (for one scenario: quota explain --paradoxes)" } else { "" };
+                return Err(input(anyhow::anyhow!(
+                    "{flag} does not apply to --design {}: it is an option of --design {}{extra}",
+                    name(&self.design).unwrap_or_default(),
+                    designs.join(" and --design ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The sweep asked for.
     pub fn spec(&self) -> Result<SweepSpec, Failure> {
         let vary = self
@@ -124,8 +159,8 @@ impl Args {
         let range = self.range.as_deref().map(|r| parse_range("--range", r)).transpose();
         Ok(match self.design {
             DesignArg::Grid => SweepSpec::Grid(GridSpec {
-                step: self.step,
-                limit: self.limit,
+                step: self.step.unwrap_or(GridSpec::default().step),
+                limit: self.limit.unwrap_or(GridSpec::default().limit),
                 vary,
                 paradoxes: self.paradoxes,
                 simplex_map: self.output.is_some(),
@@ -133,7 +168,7 @@ impl Args {
             }),
             DesignArg::Oat => SweepSpec::Oat(OatSpec { factors: self.weights.clone(), range: range?, vary }),
             DesignArg::MonteCarlo => SweepSpec::MonteCarlo(MonteCarloSpec {
-                scenarios: self.scenarios,
+                scenarios: self.scenarios.unwrap_or(MonteCarloSpec::default().scenarios),
                 weights: match (self.dirichlet, self.uniform) {
                     (Some(c), _) => WeightDraw::Dirichlet(c),
                     (None, true) => WeightDraw::Uniform,
@@ -145,8 +180,8 @@ impl Args {
                 paradoxes: self.paradoxes,
             }),
             DesignArg::Sobol => SweepSpec::Sobol(SobolSpec {
-                samples: self.samples,
-                bootstrap: self.bootstrap,
+                samples: self.samples.unwrap_or(SobolSpec::default().samples),
+                bootstrap: self.bootstrap.unwrap_or(SobolSpec::default().bootstrap),
                 relative_range: range?.unwrap_or(SobolSpec::default().relative_range),
                 seed: self.seed,
                 vary,

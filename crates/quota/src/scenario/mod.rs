@@ -56,7 +56,7 @@ mod source;
 
 pub use error::ScenarioError;
 pub use source::{
-    load, parse_method, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS, BUNDLED_INDICATORS_LABEL,
+    load, parse_method, read_bytes, read_input, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS, BUNDLED_INDICATORS_LABEL,
     BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,
 };
 

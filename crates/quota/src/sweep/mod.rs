@@ -130,7 +130,7 @@ pub enum SweepError {
     )]
     RowsNotKept,
     /// A unit code that is not in the scenario.
-    #[error("--unit '{code}' is not a unit code of the scenario")]
+    #[error("--unit '{code}' is not a unit of the scenario (give its code, Chinese, short or English name: 44, 广东省, 广东, Guangdong)")]
     UnknownUnit { code: String },
     /// The caller's cancellation flag was set.
     #[error("the sweep was cancelled")]

@@ -372,17 +372,12 @@ fn indices(s: &Scenario, r: &SobolResult) -> SobolIndices {
     }
 }
 
-/// The simplex map's unit asked for, checked against the scenario.
+/// The simplex map's unit asked for — by code or name (Chinese, short or English), as every
+/// command names units — checked against the scenario.
 fn map_unit(s: &Scenario, g: &GridSpec) -> Result<Option<usize>, SweepError> {
     g.map_unit
         .as_ref()
-        .map(|code| {
-            s.units
-                .as_slice()
-                .iter()
-                .position(|u| &u.code == code)
-                .ok_or_else(|| SweepError::UnknownUnit { code: code.clone() })
-        })
+        .map(|key| s.units().find(key.trim()).ok_or_else(|| SweepError::UnknownUnit { code: key.clone() }))
         .transpose()
 }
 
