@@ -11,7 +11,6 @@ use quota::apportion::Method;
 use quota::render;
 use quota::stamp::TABLE_INPUTS;
 
-use super::load::read_text;
 use super::output;
 use super::stamp::{self, format_of};
 use super::{input, internal, Failure};
@@ -85,8 +84,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let format = output::choose("apportion", args.format, args.output.as_deref(), ApportionFormat::Table)?;
     output::check_bom(args.bom, format)?;
     let method: Method = args.method.parse().map_err(input)?;
-    let label = super::load::label(&args.input);
-    let mut text = read_text(&args.input)?;
+    let (mut text, label) = super::load::read(&args.input)?;
     if !args.columns.is_empty() {
         let mapping = super::flags::columns(&args.columns)?;
         text = quota::input::map_columns(&text, &quota::error::Location::file(&label), &mapping)

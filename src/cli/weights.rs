@@ -70,7 +70,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         (Some(s), _) => s.clone(),
         (None, Some(m)) => {
             eprintln!(
-                "notice: `quota weights --scheme {m}` is now `quota weights --scheme {m}` (-m/--method names \
+                "notice: `quota weights --method {m}` is now `quota weights --scheme {m}` (-m/--method names \
                  the apportionment method in every command); the old spelling still works"
             );
             m.clone()

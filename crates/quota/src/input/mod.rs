@@ -224,13 +224,23 @@ impl CsvTable {
         Ok(CsvTable { at, header, rows, lines })
     }
 
-    /// The index of a required column; a missing one gets an error that lists the header and,
-    /// if a column of the file looks like a misspelling of it, says which to rename.
+    /// The index of a column the tool requires by this name (`weight`, `code`, …); a missing
+    /// one gets an error that lists the header and, if a column of the file looks like a
+    /// misspelling of it, says which to rename.
     pub fn column(&self, name: &str) -> Result<usize, DataError> {
+        let hint = |c: &str| format!("; the file's column '{c}' looks like a misspelling of '{name}': rename it '{name}'");
+        self.missing(name, hint)
+    }
+
+    /// The index of a column named by the user (in a scenario or a flag); a missing one gets
+    /// an error that lists the header and, if one is close, suggests it ("did you mean …?").
+    pub fn named_column(&self, name: &str) -> Result<usize, DataError> {
+        self.missing(name, |c| format!("; did you mean '{c}'?"))
+    }
+
+    fn missing(&self, name: &str, hint: impl Fn(&str) -> String) -> Result<usize, DataError> {
         self.optional_column(name).ok_or_else(|| {
-            let hint = closest(name, &self.header)
-                .map(|c| format!("; the file's column '{c}' looks like a misspelling of '{name}': rename it '{name}'"))
-                .unwrap_or_default();
+            let hint = closest(name, &self.header).map(hint).unwrap_or_default();
             DataError::MissingColumn {
                 at: self.at.clone(),
                 column: name.to_string(),

@@ -53,6 +53,12 @@ pub fn workbook_to_csv(bytes: &[u8], at: &Location, sheet: Option<&str>) -> Resu
             out.push('\n');
             continue;
         }
+        if fields[0].starts_with('#') {
+            // A comment row: kept as a comment line (its cells joined), never as data.
+            out.push_str(&fields.join(" ").replace(['\n', '\r'], " "));
+            out.push('\n');
+            continue;
+        }
         let text = super::csv_record(&fields).map_err(|e| malformed(e.to_string()))?;
         // A cell with a line break would add a line: keep one line per row.
         out.push_str(&text.trim_end_matches('\n').replace(['\n', '\r'], " "));
