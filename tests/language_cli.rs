@@ -213,3 +213,53 @@ fn stdin_separators_chinese_headers_and_column_mapping() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_copied_scenario_runs_anywhere_and_a_guarantee_is_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(common::data_dir().join("scenarios/2024-batch1.toml"), dir.path().join("my.toml")).unwrap();
+    let o = quota_in(dir.path(), &["allocate", "my.toml", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let body = |s: String| s.lines().skip(1).map(String::from).collect::<Vec<_>>();
+    assert_eq!(body(stdout(&o)), body(ok(&["allocate", "--format", "csv"])));
+    let by_flag = ok(&["allocate", "--guarantee", "西部+东北:min_share=0.29", "--format", "csv"]);
+    let f = Fixture::new(|t| {
+        t.replace("method = \"hamilton\"", "method = \"optimize\"")
+            + "\n[[optimize.group]]\nregions = [\"西部\", \"东北\"]\nmin_share = 0.29\n"
+    });
+    let in_toml = quota_in(f.dir.path(), &["allocate", "s.toml", "--format", "csv"]);
+    assert!(in_toml.status.success(), "{}", stderr(&in_toml));
+    let slots = |csv: &str| csv.lines().skip(2).map(|l| l.split(',').nth(12).unwrap_or("").to_string()).collect::<Vec<_>>();
+    assert_eq!(slots(&by_flag), slots(&stdout(&in_toml)));
+    bad(&["allocate", "--guarantee", "西部:min_share=0.27", "-m", "webster"], "--guarantee is solved by the optimisation model");
+    bad(&["allocate", "--guarantee", "西部"], "expected MEMBERS:BOUND=VALUE");
+}
+
+#[test]
+fn validate_recognises_every_kind_of_file() {
+    let files = [
+        ("data/scenarios/2024-batch1.toml", "scenario"),
+        ("data/programme/148-2024-2026.toml", "programme"),
+        ("data/ahp/scenario-indicators.toml", "AHP matrix"),
+        ("data/ahp/scenario-indicators.csv", "AHP matrix"),
+        ("data/ahp/saaty1990-house.csv", "AHP matrix"),
+        ("data/registry/firms.csv", "registry"),
+        ("data/indicators.csv", "indicators"),
+        ("data/units.csv", "units"),
+        ("tests/corpus/inputs/parties.csv", "apportion input"),
+        ("data/observed/2024-batch1-tianjin.csv", "observed allocation"),
+    ];
+    let mut args = vec!["validate"];
+    args.extend(files.iter().map(|(f, _)| *f));
+    let out = ok(&args);
+    for (file, kind) in files {
+        assert!(out.contains(&format!("{file}: OK ({kind})")), "{file}: {out}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let registry = std::fs::read_to_string(common::data_dir().join("registry/firms.csv")).unwrap();
+    let broken = registry.replacen(",2027-", ",2027/", 1);
+    std::fs::write(dir.path().join("firms.csv"), broken).unwrap();
+    let o = quota(&["validate", "data/units.csv", dir.path().join("firms.csv").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("firms.csv (registry): 1 problem(s)"), "{}", stderr(&o));
+}

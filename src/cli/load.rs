@@ -37,15 +37,6 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// The label of an input path in messages (`<stdin>` for `-`).
-pub fn label(path: &Path) -> String {
-    if is_stdin(path) {
-        STDIN_LABEL.to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
 /// Standard input's bytes, at most the 64 MiB accepted for one file.
 fn read_stdin() -> Result<Vec<u8>, Failure> {
     use std::io::Read;

@@ -23,10 +23,13 @@ use super::{input, internal, Failure};
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the run has lasted
 /// more than a second.
+/// Positions only move forward (worker threads report out of order), and the rate is a whole
+/// number of scenarios per second (thousands separated: 12,345/s).
 struct Progress {
     bar: indicatif::ProgressBar,
     start: Instant,
     tty: bool,
+    shown: std::sync::atomic::AtomicU64,
 }
 
 impl Progress {
@@ -34,20 +37,32 @@ impl Progress {
         let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} scenarios ({per_sec}, eta {eta})",
+                "{elapsed_precise} [{bar:40}] {pos}/{len} scenarios ({rate}, eta {eta})",
             )
             .expect("valid template")
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", thousands(state.per_sec()));
+            })
             .progress_chars("=> "),
         );
-        Progress { bar, start: Instant::now(), tty: std::io::stderr().is_terminal() }
+        Progress {
+            bar,
+            start: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+            shown: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     fn update(&self, done: u64, total: u64) {
         if self.tty && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
             self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
-        self.bar.set_length(total);
-        self.bar.set_position(done);
+        // Only a report beyond every earlier one moves the bar.
+        let before = self.shown.fetch_max(done, std::sync::atomic::Ordering::Relaxed);
+        if done > before || before == 0 {
+            self.bar.set_length(total);
+            self.bar.set_position(done.max(before));
+        }
     }
 
     fn finish(&self) {
@@ -55,6 +70,19 @@ impl Progress {
             self.bar.finish_and_clear();
         }
     }
+}
+
+/// A rate as a whole number with thousands separated by commas (12,345).
+fn thousands(rate: f64) -> String {
+    let digits = format!("{:.0}", rate.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -124,5 +152,25 @@ pub fn run(args: Args) -> Result<(), Failure> {
             );
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_rate_is_a_whole_number_with_thousands_separated() {
+        assert_eq!(super::thousands(0.4), "0");
+        assert_eq!(super::thousands(999.6), "1,000");
+        assert_eq!(super::thousands(1234567.8912), "1,234,568");
+    }
+
+    #[test]
+    fn the_bar_never_moves_back() {
+        let p = super::Progress::new();
+        p.update(50, 100);
+        p.update(30, 100);
+        assert_eq!(p.bar.position(), 50);
+        p.update(70, 100);
+        assert_eq!(p.bar.position(), 70);
     }
 }

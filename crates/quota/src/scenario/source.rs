@@ -113,9 +113,20 @@ impl Source {
 
     /// A data file named in this scenario: relative to the scenario's directory, or the
     /// bundled copy when the scenario is not a file or names none.
+    ///
+    /// A copy of a bundled scenario taken elsewhere still names the bundled data by its place
+    /// in the repository (`../units.csv`, `../indicators.csv`): when no such file is beside the
+    /// copy, the bundled data is used (and labelled `<bundled>/…`, so the outputs say so).
     fn data(&self, named: Option<&str>, bundled_label: &str, bundled: &str) -> Result<Source, DataError> {
         match (named, &self.dir) {
-            (Some(rel), Some(dir)) => Source::file(&dir.join(rel)),
+            (Some(rel), Some(dir)) => {
+                let path = dir.join(rel);
+                let bundled_place = bundled_label.strip_prefix("<bundled>/data/").map(|name| format!("../{name}"));
+                if !path.exists() && bundled_place.as_deref() == Some(rel) {
+                    return Ok(Source::text(bundled_label, bundled));
+                }
+                Source::file(&path)
+            }
             _ => Ok(Source::text(bundled_label, bundled)),
         }
     }
