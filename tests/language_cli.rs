@@ -263,3 +263,22 @@ fn validate_recognises_every_kind_of_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("firms.csv (registry): 1 problem(s)"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_one_at_a_time_sweep_reports_its_progress() {
+    use quota::sweep::{study, Hooks, OatSpec, SweepSpec};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let scenario = quota::scenario::Scenario::bundled();
+    let spec = SweepSpec::Oat(OatSpec { factors: vec!["cultivation".into()], range: Some((0.0, 0.2)), vary: vec![] });
+    let (calls, last_total, most) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let progress = |done: u64, total: u64| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        last_total.store(total, Ordering::Relaxed);
+        most.fetch_max(done, Ordering::Relaxed);
+    };
+    study(&scenario, &spec, Hooks { progress: Some(&progress), cancel: None, rows: None }).unwrap();
+    let total = quota::sweep::oat::INITIAL_INTERVALS as u64;
+    assert_eq!(last_total.load(Ordering::Relaxed), total);
+    assert_eq!(most.load(Ordering::Relaxed), total, "the bar reaches its end");
+    assert_eq!(calls.load(Ordering::Relaxed), total);
+}

@@ -197,6 +197,20 @@ pub fn oat_until<R: SlotRule + ?Sized>(
     hi: f64,
     cancel: Option<&AtomicBool>,
 ) -> Result<OatResult, SweepError> {
+    oat_reporting(ev, space, factor, lo, hi, cancel, &|| {})
+}
+
+/// [`oat_until`], calling `interval_done` as each of the [`INITIAL_INTERVALS`] intervals of the
+/// range is searched (for a progress report: the search's time is spread over them).
+pub fn oat_reporting<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    factor: Factor,
+    lo: f64,
+    hi: f64,
+    cancel: Option<&AtomicBool>,
+    interval_done: &(dyn Fn() + Sync),
+) -> Result<OatResult, SweepError> {
     space.check_range(factor, lo, hi)?;
     space.check_oat_weight(factor)?;
     let cert = ev.rule.certificate();
@@ -237,6 +251,7 @@ pub fn oat_until<R: SlotRule + ?Sized>(
                     &mut evals,
                 );
                 push_point(&mut points, b, slots_of(&sb, n));
+                interval_done();
                 (points, evals)
             },
         )

@@ -327,10 +327,20 @@ fn run_oat(
 ) -> Result<(Vec<String>, Vec<OatResult>), SweepError> {
     let names = if o.factors.is_empty() { space.columns.clone() } else { o.factors.clone() };
     let mut results = Vec::new();
+    // Progress: the initial intervals searched, over every factor.
+    let total = (names.len() * oat::INITIAL_INTERVALS) as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let progress = hooks.progress;
+    let report = || {
+        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = progress {
+            p(d, total);
+        }
+    };
     for name in &names {
         let f = space.resolve(name)?;
         let (lo, hi) = o.range.unwrap_or_else(|| OatSpec::default_range(f));
-        results.push(oat::oat_until(ev, space, f, lo, hi, hooks.cancel)?);
+        results.push(oat::oat_reporting(ev, space, f, lo, hi, hooks.cancel, &report)?);
     }
     Ok((names, results))
 }
