@@ -64,12 +64,17 @@ fn the_extension_of_o_chooses_the_format() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), ok(&csv), "{cmd:?}");
     }
     bad(&["allocate", "-o", &path("x.csv"), "--format", "json"], "--format json contradicts -o");
-    bad(&["allocate", "-o", &path("x.docx")], "unknown extension '.docx'; quota allocate writes .csv .json .md .txt");
+    bad(
+        &["allocate", "-o", &path("x.docx")],
+        "unknown extension '.docx'; quota allocate writes .csv .json .md .txt",
+    );
     bad(&["allocate", "-o", &path("x.xlsx")], "quota allocate does not write .xlsx files");
     bad(&["table", "-o", &path("x.txt")], "quota table writes .csv .md .xlsx");
     // Refusals write nothing; successful writes leave no temporary file.
-    let names: Vec<String> =
-        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.starts_with('.') && !n.starts_with('x')), "{names:?}");
 }
 
@@ -80,12 +85,21 @@ fn every_command_that_allocates_takes_total_and_method() {
     assert!(totals.contains(",500,"), "the totals row has 500 slots: {totals}");
     assert_eq!(ok(&["table", "--total", "500", "--format", "csv"]), table);
     let by_total = ok(&["apportion", "--total", "8", "-m", "webster", "tests/corpus/inputs/parties.csv"]);
-    assert_eq!(ok(&["apportion", "--seats", "8", "-m", "webster", "tests/corpus/inputs/parties.csv"]), by_total);
-    assert_eq!(ok(&["apportion", "-s", "8", "--method", "webster", "tests/corpus/inputs/parties.csv"]), by_total);
+    assert_eq!(
+        ok(&["apportion", "--seats", "8", "-m", "webster", "tests/corpus/inputs/parties.csv"]),
+        by_total
+    );
+    assert_eq!(
+        ok(&["apportion", "-s", "8", "--method", "webster", "tests/corpus/inputs/parties.csv"]),
+        by_total
+    );
     // The method defaults to hamilton in apportion as in every command.
     let default = ok(&["apportion", "-n", "8", "tests/corpus/inputs/parties.csv"]);
     assert!(default.starts_with("method hamilton — 8 seats"), "{default}");
-    bad(&["table", "--programme", "data/programme/148-2024-2026.toml", "--batch", "2025", "-n", "5"], "--total: not with --programme");
+    bad(
+        &["table", "--programme", "data/programme/148-2024-2026.toml", "--batch", "2025", "-n", "5"],
+        "--total: not with --programme",
+    );
 }
 
 #[test]
@@ -95,15 +109,22 @@ fn the_weighting_scheme_has_its_own_flag_and_the_old_spelling_still_works() {
     let old = quota(&["weights", "--method", "entropy"]);
     assert!(old.status.success());
     assert_eq!(stdout(&old), stdout(&new));
-    assert!(stderr(&old).contains("notice: `quota weights --method entropy` is now `quota weights --scheme entropy`"));
+    assert!(stderr(&old)
+        .contains("notice: `quota weights --method entropy` is now `quota weights --scheme entropy`"));
     assert!(!ok(&["weights", "--help"]).contains("--method"), "the old spelling is not advertised");
 }
 
 #[test]
 fn markdown_and_bom_wherever_they_apply() {
-    let md = ok(&["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv", "--format", "md"]);
+    let md =
+        ok(&["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv", "--format", "md"]);
     assert!(md.starts_with("**method webster — 8 seats**\n\n| name | weight | quota | seats |"), "{md}");
-    for cmd in [&["allocate"][..], &["apportion", "-n", "8", "tests/corpus/inputs/parties.csv"], &["plan", "data/programme/148-2024-2026.toml"], &["weights", "--scheme", "cv"]] {
+    for cmd in [
+        &["allocate"][..],
+        &["apportion", "-n", "8", "tests/corpus/inputs/parties.csv"],
+        &["plan", "data/programme/148-2024-2026.toml"],
+        &["weights", "--scheme", "cv"],
+    ] {
         let mut args = cmd.to_vec();
         args.extend(["--format", "csv", "--bom"]);
         let o = quota(&args);
@@ -122,15 +143,30 @@ fn units_are_named_alike_in_every_command() {
     ok(&["sweep", "--design", "grid", "--step", "0.1", "--unit", "广东", "-o", &name]);
     let map = |d: &str| std::fs::read(dir.path().join(d).join("grid-map.svg")).unwrap();
     assert_eq!(map("code"), map("name"));
-    bad(&["sweep", "--design", "grid", "--unit", "Atlantis", "-o", &out("x")], "give its code, Chinese, short or English name");
+    bad(
+        &["sweep", "--design", "grid", "--unit", "Atlantis", "-o", &out("x")],
+        "give its code, Chinese, short or English name",
+    );
 }
 
 #[test]
 fn options_a_design_does_not_take_are_refused() {
-    bad(&["sweep", "--design", "sobol", "--scenarios", "100000"], "--scenarios does not apply to --design sobol: it is an option of --design monte-carlo");
-    bad(&["sweep", "--design", "grid", "--dirichlet", "50", "--seed", "3"], "--dirichlet does not apply to --design grid");
-    bad(&["sweep", "--design", "grid", "--seed", "3"], "--seed does not apply to --design grid: it is an option of --design monte-carlo and --design sobol");
-    bad(&["sweep", "--design", "oat", "--step", "0.1"], "--step does not apply to --design oat: it is an option of --design grid");
+    bad(
+        &["sweep", "--design", "sobol", "--scenarios", "100000"],
+        "--scenarios does not apply to --design sobol: it is an option of --design monte-carlo",
+    );
+    bad(
+        &["sweep", "--design", "grid", "--dirichlet", "50", "--seed", "3"],
+        "--dirichlet does not apply to --design grid",
+    );
+    bad(
+        &["sweep", "--design", "grid", "--seed", "3"],
+        "--seed does not apply to --design grid: it is an option of --design monte-carlo and --design sobol",
+    );
+    bad(
+        &["sweep", "--design", "oat", "--step", "0.1"],
+        "--step does not apply to --design oat: it is an option of --design grid",
+    );
 }
 
 /// The bundled indicators written as an .xlsx workbook (numbers as numbers, the `#` comment
@@ -139,8 +175,8 @@ fn indicators_xlsx(path: &std::path::Path) {
     let text = std::fs::read_to_string(common::data_dir().join("indicators.csv")).unwrap();
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("指标").unwrap();
-    let mut row = 0;
-    for line in text.lines() {
+    for (row, line) in text.lines().enumerate() {
+        let row = row as u32;
         let cells: Vec<String> = if line.starts_with('#') {
             vec![line.to_string()]
         } else {
@@ -153,7 +189,6 @@ fn indicators_xlsx(path: &std::path::Path) {
             }
             .unwrap();
         }
-        row += 1;
     }
     book.save(path).unwrap();
 }
@@ -169,7 +204,10 @@ fn an_xlsx_indicators_file_gives_the_same_allocation_as_the_csv() {
     let body = |s: String| s.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n");
     assert_eq!(body(stdout(&o)), body(stdout(&expected)));
     // A sheet by name, and errors that name the sheet, the row and the column.
-    let o = quota_in(f.dir.path(), &["weights", "--scheme", "cv", "indicators.xlsx#指标", "--unit-column", "code"]);
+    let o = quota_in(
+        f.dir.path(),
+        &["weights", "--scheme", "cv", "indicators.xlsx#指标", "--unit-column", "code"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = quota_in(f.dir.path(), &["weights", "--scheme", "cv", "indicators.xlsx#Sheet9"]);
     assert!(stderr(&o).contains("no sheet named 'Sheet9' (the workbook has: 指标)"), "{}", stderr(&o));
@@ -188,7 +226,8 @@ fn an_xlsx_indicators_file_gives_the_same_allocation_as_the_csv() {
 
 #[test]
 fn stdin_separators_chinese_headers_and_column_mapping() {
-    let expected = ok(&["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv", "--format", "csv"]);
+    let expected =
+        ok(&["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv", "--format", "csv"]);
     let body = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
     for input in [
         "name,weight\nA,100000\nB,80000\nC,30000\nD,20000\n",
@@ -201,7 +240,18 @@ fn stdin_separators_chinese_headers_and_column_mapping() {
         assert_eq!(body(&stdout(&o)), body(&expected), "{input}");
     }
     let o = piped(
-        &["apportion", "-m", "webster", "-n", "8", "-", "--format", "csv", "--columns", "name=政党,weight=得票"],
+        &[
+            "apportion",
+            "-m",
+            "webster",
+            "-n",
+            "8",
+            "-",
+            "--format",
+            "csv",
+            "--columns",
+            "name=政党,weight=得票",
+        ],
         "政党,得票\nA,100000\nB,80000\nC,30000\nD,20000\n".as_bytes(),
     );
     assert_eq!(body(&stdout(&o)), body(&expected), "{}", stderr(&o));
@@ -229,9 +279,14 @@ fn a_copied_scenario_runs_anywhere_and_a_guarantee_is_a_flag() {
     });
     let in_toml = quota_in(f.dir.path(), &["allocate", "s.toml", "--format", "csv"]);
     assert!(in_toml.status.success(), "{}", stderr(&in_toml));
-    let slots = |csv: &str| csv.lines().skip(2).map(|l| l.split(',').nth(12).unwrap_or("").to_string()).collect::<Vec<_>>();
+    let slots = |csv: &str| {
+        csv.lines().skip(2).map(|l| l.split(',').nth(12).unwrap_or("").to_string()).collect::<Vec<_>>()
+    };
     assert_eq!(slots(&by_flag), slots(&stdout(&in_toml)));
-    bad(&["allocate", "--guarantee", "西部:min_share=0.27", "-m", "webster"], "--guarantee is solved by the optimisation model");
+    bad(
+        &["allocate", "--guarantee", "西部:min_share=0.27", "-m", "webster"],
+        "--guarantee is solved by the optimisation model",
+    );
     bad(&["allocate", "--guarantee", "西部"], "expected MEMBERS:BOUND=VALUE");
 }
 
@@ -269,7 +324,11 @@ fn a_one_at_a_time_sweep_reports_its_progress() {
     use quota::sweep::{study, Hooks, OatSpec, SweepSpec};
     use std::sync::atomic::{AtomicU64, Ordering};
     let scenario = quota::scenario::Scenario::bundled();
-    let spec = SweepSpec::Oat(OatSpec { factors: vec!["cultivation".into()], range: Some((0.0, 0.2)), vary: vec![] });
+    let spec = SweepSpec::Oat(OatSpec {
+        factors: vec!["cultivation".into()],
+        range: Some((0.0, 0.2)),
+        vary: vec![],
+    });
     let (calls, last_total, most) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
     let progress = |done: u64, total: u64| {
         calls.fetch_add(1, Ordering::Relaxed);

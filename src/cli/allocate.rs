@@ -67,7 +67,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             )));
         }
         for g in &args.guarantee {
-            scenario = scenario.with_group(g).map_err(|e| input(anyhow::Error::new(e).context("--guarantee")))?;
+            scenario =
+                scenario.with_group(g).map_err(|e| input(anyhow::Error::new(e).context("--guarantee")))?;
         }
     }
     if let Some(registry) = &args.caps_from {

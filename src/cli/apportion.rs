@@ -90,8 +90,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         text = quota::input::map_columns(&text, &quota::error::Location::file(&label), &mapping)
             .map_err(|e| input(anyhow::Error::new(e).context("--columns")))?;
     }
-    let result = apportion_table(&text, &label, method, args.total)
-        .map_err(|e| if e.is_internal() { internal(e) } else { input(e) })?;
+    let result = apportion_table(&text, &label, method, args.total).map_err(|e| {
+        if e.is_internal() {
+            internal(e)
+        } else {
+            input(e)
+        }
+    })?;
     if let Some(published) = &args.check_stamp {
         return stamp::check(published, &result.stamp, TABLE_INPUTS, |f| {
             render::apportion::render(&result, format_of(f))

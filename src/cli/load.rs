@@ -42,9 +42,11 @@ fn read_stdin() -> Result<Vec<u8>, Failure> {
     use std::io::Read;
     let limit = quota::limits::MAX_INPUT_BYTES;
     let mut bytes = Vec::new();
-    std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
-        input(anyhow::anyhow!("{STDIN_LABEL}: cannot read standard input: {e}"))
-    })?;
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| input(anyhow::anyhow!("{STDIN_LABEL}: cannot read standard input: {e}")))?;
     if bytes.len() as u64 > limit {
         return Err(input(quota::input::too_large(&quota::error::Location::file(STDIN_LABEL))));
     }

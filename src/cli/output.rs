@@ -51,7 +51,12 @@ impl<T: clap::ValueEnum + Copy + PartialEq> Named for T {}
 /// `.json` `.md` `.txt` `.xlsx` `.svg`), else `default`. A `--format` that contradicts the
 /// extension, an unknown extension, or one this command cannot write is an error that lists the
 /// choices. A FILE without an extension takes `--format` or the default.
-pub fn choose<F: Named>(command: &str, format: Option<F>, output: Option<&Path>, default: F) -> Result<F, Failure> {
+pub fn choose<F: Named>(
+    command: &str,
+    format: Option<F>,
+    output: Option<&Path>,
+    default: F,
+) -> Result<F, Failure> {
     let Some(path) = output else { return Ok(format.unwrap_or(default)) };
     let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) else {
         return Ok(format.unwrap_or(default));

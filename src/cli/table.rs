@@ -114,7 +114,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             (b.scenario, b.allocation, lines, stamp)
         }
         _ => {
-            let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+            let (mut scenario, inputs) =
+                load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
             if let Some(registry) = &args.caps_from {
                 super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
             }
@@ -122,7 +123,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let stamp = stamp_of(&scenario, &inputs)?;
             let registry = args.caps_from.as_ref().map(|r| r.display().to_string());
             let origin = Origin::Scenario {
-                caps_from: registry.as_deref().map(|r| (r, args.as_of.unwrap_or(FIRST_BATCH_APPLICATION_DATE))),
+                caps_from: registry
+                    .as_deref()
+                    .map(|r| (r, args.as_of.unwrap_or(FIRST_BATCH_APPLICATION_DATE))),
             };
             let lines = provenance(args.lang, origin, &labels(&inputs), &stamp);
             (scenario, allocation, lines, stamp)

@@ -52,7 +52,9 @@ fn one(file: &Path, units: Option<&Path>) -> Result<Validation, Failure> {
     }
     let table = match CsvTable::parse(&source.text, Location::file(&source.label)) {
         Ok(t) => t,
-        Err(e) => return Ok(Validation { file: source.label.clone(), kind: "", problems: vec![e.to_string()] }),
+        Err(e) => {
+            return Ok(Validation { file: source.label.clone(), kind: "", problems: vec![e.to_string()] })
+        }
     };
     validate::csv(&source.text, &table, || match units {
         Some(p) => parse_units(&read_text(p)?, Location::file(p.display().to_string())).map_err(input),

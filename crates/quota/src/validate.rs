@@ -16,14 +16,14 @@ use serde::Serialize;
 
 use crate::apportion::table::WeightTable;
 use crate::eligibility::Registry;
-use crate::observed::ObservedAllocation;
-use crate::programme::Programme;
-use crate::weighting::{parse_ahp_csv, parse_ahp_toml};
 use crate::error::{DataError, Location};
 use crate::indicators::IndicatorTable;
 use crate::input::CsvTable;
+use crate::observed::ObservedAllocation;
+use crate::programme::Programme;
 use crate::scenario::{Inputs, Scenario, ScenarioFile, Source};
 use crate::units::Units;
+use crate::weighting::{parse_ahp_csv, parse_ahp_toml};
 
 /// The problems found in one file (none: the file is valid).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,7 +122,11 @@ pub fn toml_kind(text: &str) -> &'static str {
 /// an AHP matrix.
 pub fn toml_source(source: &Source) -> Validation {
     let at = source.location();
-    let one = |kind, e: Option<String>| Validation { file: source.label.clone(), kind, problems: e.into_iter().collect() };
+    let one = |kind, e: Option<String>| Validation {
+        file: source.label.clone(),
+        kind,
+        problems: e.into_iter().collect(),
+    };
     match toml_kind(&source.text) {
         "programme" => match Programme::parse(&source.text, at) {
             Err(e) => one("programme", Some(e.to_string())),
@@ -196,8 +200,11 @@ pub fn scenario(file: &ScenarioFile, units: &Units, indicators: &IndicatorTable,
 /// relative to it, or the bundled ones), then every problem of [`scenario`]. A syntax error or
 /// an unreadable data file is the one problem reported.
 pub fn scenario_source(source: &Source) -> Validation {
-    let unreadable =
-        |problem: String| Validation { file: source.label.clone(), kind: "scenario", problems: vec![problem] };
+    let unreadable = |problem: String| Validation {
+        file: source.label.clone(),
+        kind: "scenario",
+        problems: vec![problem],
+    };
     let file = match ScenarioFile::parse(&source.text, source.location()) {
         Ok(f) => f,
         Err(e) => return unreadable(e.to_string()),

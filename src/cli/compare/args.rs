@@ -102,7 +102,8 @@ pub struct Parsed {
 impl Args {
     /// The output format: --format, -o FILE's extension, or table; with --bom checked.
     pub fn format(&self) -> Result<Format, Failure> {
-        let format = super::super::output::choose("compare", self.format, self.output.as_deref(), Format::Table)?;
+        let format =
+            super::super::output::choose("compare", self.format, self.output.as_deref(), Format::Table)?;
         super::super::output::check_bom(self.bom, format)?;
         Ok(format)
     }

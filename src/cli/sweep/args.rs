@@ -132,7 +132,8 @@ impl Args {
         for (flag, given, takes) in self.design_options() {
             if given && !takes.contains(&self.design) {
                 let designs: Vec<String> = takes.iter().filter_map(name).collect();
-                let extra = if flag == "--paradoxes" { " (for one scenario: quota explain --paradoxes)" } else { "" };
+                let extra =
+                    if flag == "--paradoxes" { " (for one scenario: quota explain --paradoxes)" } else { "" };
                 return Err(input(anyhow::anyhow!(
                     "{flag} does not apply to --design {}: it is an option of --design {}{extra}",
                     name(&self.design).unwrap_or_default(),

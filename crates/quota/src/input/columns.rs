@@ -25,8 +25,11 @@ pub fn alias_of(header: &str) -> Option<&'static str> {
 /// column that holds `role` (`("name", "省份")`). Columns not named keep their names; a named
 /// column missing from the header is an error listing the header.
 pub fn map_columns(text: &str, at: &Location, mapping: &[(String, String)]) -> Result<String, DataError> {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).comment(Some(b'#')).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut header = None;
     for record in reader.records() {
         let record = record.map_err(|e| DataError::Malformed {
@@ -60,7 +63,8 @@ pub fn map_columns(text: &str, at: &Location, mapping: &[(String, String)]) -> R
         };
         fields[i] = role.clone();
     }
-    let line = super::csv_record(&fields).map_err(|e| DataError::Malformed { at: at.clone(), message: e.to_string() })?;
+    let line = super::csv_record(&fields)
+        .map_err(|e| DataError::Malformed { at: at.clone(), message: e.to_string() })?;
     let line = line.trim_end_matches('\n');
     let end = if text[..end].ends_with('\r') { end - 1 } else { end };
     Ok(format!("{}{line}{}", &text[..start], &text[end..]))

@@ -95,7 +95,11 @@ impl std::fmt::Display for Decoded {
 /// with commas (line numbers kept). TOML and comma-separated text pass through unchanged.
 /// Returns the text, the label messages should use (the sheet added for a workbook) and how
 /// it was read.
-pub fn decode_table(bytes: &[u8], label: &str, sheet: Option<&str>) -> Result<(String, String, Decoded), DataError> {
+pub fn decode_table(
+    bytes: &[u8],
+    label: &str,
+    sheet: Option<&str>,
+) -> Result<(String, String, Decoded), DataError> {
     let at = Location::file(label);
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(too_large(&at));
@@ -228,7 +232,9 @@ impl CsvTable {
     /// one gets an error that lists the header and, if a column of the file looks like a
     /// misspelling of it, says which to rename.
     pub fn column(&self, name: &str) -> Result<usize, DataError> {
-        let hint = |c: &str| format!("; the file's column '{c}' looks like a misspelling of '{name}': rename it '{name}'");
+        let hint = |c: &str| {
+            format!("; the file's column '{c}' looks like a misspelling of '{name}': rename it '{name}'")
+        };
         self.missing(name, hint)
     }
 
@@ -362,7 +368,9 @@ mod tests {
         let e = t.column("weight").unwrap_err().to_string();
         assert!(
             e.contains("missing column 'weight'")
-                && e.contains("the file's column 'wieght' looks like a misspelling of 'weight': rename it 'weight'"),
+                && e.contains(
+                    "the file's column 'wieght' looks like a misspelling of 'weight': rename it 'weight'"
+                ),
             "{e}"
         );
     }

@@ -17,7 +17,11 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
 
 /// The sheet `sheet` (the first when None) of the workbook `bytes`, as CSV text; returns the
 /// sheet's name too.
-pub fn workbook_to_csv(bytes: &[u8], at: &Location, sheet: Option<&str>) -> Result<(String, String), DataError> {
+pub fn workbook_to_csv(
+    bytes: &[u8],
+    at: &Location,
+    sheet: Option<&str>,
+) -> Result<(String, String), DataError> {
     let malformed = |message: String| DataError::Malformed { at: at.clone(), message };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| malformed(format!("not a readable .xlsx or .ods workbook: {e}")))?;

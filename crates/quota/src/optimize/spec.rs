@@ -325,14 +325,24 @@ impl std::str::FromStr for GroupSpec {
         for bound in bounds.split(',').map(str::trim).filter(|b| !b.is_empty()) {
             let (key, value) = bound.split_once('=').ok_or_else(|| format!("'{bound}': {expected}"))?;
             let (key, value) = (key.trim(), value.trim());
-            let share = || value.parse::<f64>().map_err(|_| format!("{key}: '{value}' is not a decimal share such as 0.27"));
-            let count = || value.parse::<u64>().map_err(|_| format!("{key}: '{value}' is not a whole number of slots"));
+            let share = || {
+                value
+                    .parse::<f64>()
+                    .map_err(|_| format!("{key}: '{value}' is not a decimal share such as 0.27"))
+            };
+            let count = || {
+                value.parse::<u64>().map_err(|_| format!("{key}: '{value}' is not a whole number of slots"))
+            };
             match key {
                 "min_share" => g.min_share = Some(share()?),
                 "max_share" => g.max_share = Some(share()?),
                 "min_count" => g.min_count = Some(count()?),
                 "max_count" => g.max_count = Some(count()?),
-                _ => return Err(format!("unknown bound '{key}' (min_share, max_share, min_count or max_count)")),
+                _ => {
+                    return Err(format!(
+                        "unknown bound '{key}' (min_share, max_share, min_count or max_count)"
+                    ))
+                }
             }
         }
         if (g.min_share, g.max_share, g.min_count, g.max_count) == (None, None, None, None) {

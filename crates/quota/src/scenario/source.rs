@@ -121,7 +121,8 @@ impl Source {
         match (named, &self.dir) {
             (Some(rel), Some(dir)) => {
                 let path = dir.join(rel);
-                let bundled_place = bundled_label.strip_prefix("<bundled>/data/").map(|name| format!("../{name}"));
+                let bundled_place =
+                    bundled_label.strip_prefix("<bundled>/data/").map(|name| format!("../{name}"));
                 if !path.exists() && bundled_place.as_deref() == Some(rel) {
                     return Ok(Source::text(bundled_label, bundled));
                 }
