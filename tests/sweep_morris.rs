@@ -171,7 +171,7 @@ fn bad_parameters_exit_2_naming_the_flag() {
         (vec!["--trajectories", "1"], "--trajectories must be at least 2"),
         (vec!["--trajectories", "10", "--candidates", "5"], "--candidates must be at least --trajectories"),
         (vec!["--range", "2:1"], "empty range"),
-        (vec!["--paradoxes"], "--paradoxes applies to the grid and monte-carlo designs"),
+        (vec!["--paradoxes"], "--paradoxes does not apply to --design morris"),
     ] {
         let mut a = vec!["sweep", "--design", "morris"];
         a.extend_from_slice(&args);

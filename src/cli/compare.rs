@@ -25,6 +25,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.scenarios.len() == 2 {
         return run_two(args);
     }
+    let format = args.format()?;
     let parsed = args.parse()?;
     let overrides = args.overrides.overrides();
     let (scenario, inputs) = load::scenario(args.scenarios.first().map(|p| p.as_path()), &overrides)?;
@@ -76,14 +77,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             eprintln!("warning ({}): {w}", s.label);
         }
     }
-    let text = render::render(&study, args.format.into(), &parsed.sections).map_err(internal)?;
+    let text = render::render(&study, format.into(), &parsed.sections).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::svg(&study).as_bytes())?;
     }
-    output::emit(args.output.as_deref(), text.as_bytes())
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 fn run_two(args: Args) -> Result<(), Failure> {
+    let format = args.format()?;
     let single = args.single_scenario_options();
     if !single.is_empty() {
         return Err(input(anyhow::anyhow!(
@@ -100,11 +102,11 @@ fn run_two(args: Args) -> Result<(), Failure> {
         sides.push(s);
     }
     let study = compare::diff_study(&sides[0], &sides[1]).map_err(failure)?;
-    let text = render::diff::render(&study, args.format.into()).map_err(internal)?;
+    let text = render::diff::render(&study, format.into()).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::diff::svg(&study).as_bytes())?;
     }
-    output::emit(args.output.as_deref(), text.as_bytes())
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 /// `--leave-one-out`: one scenario, each indicator left out in turn.
@@ -118,11 +120,12 @@ fn run_leave_one_out(args: Args) -> Result<(), Failure> {
         load::scenario(args.scenarios.first().map(|p| p.as_path()), &args.overrides.overrides())?;
     let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
     let result = compare::leave_one_out(&scenario, Some(&stamp)).map_err(failure)?;
-    let text = render::leave_one_out::render(&result, args.format.into()).map_err(internal)?;
+    let format = args.format()?;
+    let text = render::leave_one_out::render(&result, format.into()).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::leave_one_out::svg(&result).as_bytes())?;
     }
-    output::emit(args.output.as_deref(), text.as_bytes())
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 fn read_ahp(path: &Path) -> Result<PairwiseMatrix, Failure> {

@@ -43,7 +43,7 @@ enum Command {
     Plan(plan::Args),
     Table(table::Args),
     Weights(weights::Args),
-    Sweep(sweep::Args),
+    Sweep(Box<sweep::Args>),
     Serve(serve::Args),
 }
 
@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Plan(a) => plan::run(a),
         Command::Table(a) => table::run(a),
         Command::Weights(a) => weights::run(a),
-        Command::Sweep(a) => sweep::run(a),
+        Command::Sweep(a) => sweep::run(*a),
         Command::Serve(a) => serve::run(a),
     }
 }

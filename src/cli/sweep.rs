@@ -16,7 +16,7 @@ use quota::render;
 use quota::sweep::{self, Hooks};
 
 pub use args::Args;
-use args::{DesignArg, SweepCommand};
+use args::SweepCommand;
 
 use super::load;
 use super::output;
@@ -25,10 +25,13 @@ use super::{input, internal, Failure};
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the run has lasted
 /// more than a second.
+/// Positions only move forward (worker threads report out of order), and the rate is a whole
+/// number of scenarios per second (thousands separated: 12,345/s).
 struct Progress {
     bar: indicatif::ProgressBar,
     start: Instant,
     tty: bool,
+    shown: std::sync::atomic::AtomicU64,
 }
 
 impl Progress {
@@ -36,20 +39,32 @@ impl Progress {
         let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} scenarios ({per_sec}, eta {eta})",
+                "{elapsed_precise} [{bar:40}] {pos}/{len} scenarios ({rate}, eta {eta})",
             )
             .expect("valid template")
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", thousands(state.per_sec()));
+            })
             .progress_chars("=> "),
         );
-        Progress { bar, start: Instant::now(), tty: std::io::stderr().is_terminal() }
+        Progress {
+            bar,
+            start: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+            shown: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     fn update(&self, done: u64, total: u64) {
         if self.tty && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
             self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
-        self.bar.set_length(total);
-        self.bar.set_position(done);
+        // Only a report beyond every earlier one moves the bar.
+        let before = self.shown.fetch_max(done, std::sync::atomic::Ordering::Relaxed);
+        if done > before || before == 0 {
+            self.bar.set_length(total);
+            self.bar.set_position(done.max(before));
+        }
     }
 
     fn finish(&self) {
@@ -57,6 +72,19 @@ impl Progress {
             self.bar.finish_and_clear();
         }
     }
+}
+
+/// A rate as a whole number with thousands separated by commas (12,345).
+fn thousands(rate: f64) -> String {
+    let digits = format!("{:.0}", rate.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -74,14 +102,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
         )));
     }
-    if args.paradoxes && matches!(args.design, Some(DesignArg::Oat | DesignArg::Sobol | DesignArg::Morris)) {
-        return Err(input(anyhow::anyhow!(
-            "--paradoxes applies to the grid and monte-carlo designs (for one scenario: quota explain --paradoxes)"
-        )));
-    }
-    if (args.second_order() || args.grouped()) && args.design != Some(DesignArg::Sobol) {
-        return Err(input(anyhow::anyhow!("--second-order and --group apply to the sobol design")));
-    }
+    args.check_design()?;
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
@@ -182,5 +203,25 @@ fn publish(
             );
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_rate_is_a_whole_number_with_thousands_separated() {
+        assert_eq!(super::thousands(0.4), "0");
+        assert_eq!(super::thousands(999.6), "1,000");
+        assert_eq!(super::thousands(1234567.8912), "1,234,568");
+    }
+
+    #[test]
+    fn the_bar_never_moves_back() {
+        let p = super::Progress::new();
+        p.update(50, 100);
+        p.update(30, 100);
+        assert_eq!(p.bar.position(), 50);
+        p.update(70, 100);
+        assert_eq!(p.bar.position(), 70);
     }
 }

@@ -171,11 +171,13 @@ try:
     driver.find_element(By.ID, "merge").click()
     wait_for(lambda: settled() and len(table_slots(driver)) == 37, "37 units again")
     driver.find_element(By.CSS_SELECTOR, '.tile[data-code="62"]').click()
-    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".unit-bounds input"), "the unit's floor and cap")
-    cap = driver.find_elements(By.CSS_SELECTOR, ".unit-bounds input")[1]
+    # The pane still shows the previous unit (广东) until 甘肃's explanation arrives: wait for its box.
+    box = '.unit-bounds[data-code="62"]'
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, box + " input"), "甘肃's floor and cap")
+    cap = driver.find_elements(By.CSS_SELECTOR, box + " input")[1]
     cap.clear()
     cap.send_keys("12")
-    driver.find_element(By.CSS_SELECTOR, ".unit-bounds button").click()
+    driver.find_element(By.CSS_SELECTOR, box + " button").click()
     wait_for(lambda: settled() and table_slots(driver).get("62") == 12, "甘肃 held at its new cap 12")
     check(sum(table_slots(driver).values()) == allocation()["total"], "slots still sum to the total")
 

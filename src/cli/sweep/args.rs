@@ -44,9 +44,8 @@ pub struct Args {
     pub design: Option<DesignArg>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
-    /// grid: the step h on the simplex (1/h must be a whole number).
-    #[arg(long, default_value_t = GridSpec::default().step)]
-    step: f64,
+    #[arg(long, help = format!("grid: the step h on the simplex (1/h must be a whole number) [default: {}]", GridSpec::default().step))]
+    step: Option<f64>,
     /// oat: the factor(s) to vary, one at a time — an indicator column, development_weight or
     /// a region (东部/中部/西部/东北); repeatable; default every indicator weight.
     #[arg(long = "weight")]
@@ -56,9 +55,8 @@ pub struct Args {
     /// multiples of its scenario value (default 0.5:1.5).
     #[arg(long)]
     range: Option<String>,
-    /// monte-carlo: the number of scenarios.
-    #[arg(long, default_value_t = MonteCarloSpec::default().scenarios)]
-    scenarios: u64,
+    #[arg(long, help = format!("monte-carlo: the number of scenarios [default: {}]", MonteCarloSpec::default().scenarios))]
+    scenarios: Option<u64>,
     /// monte-carlo: Dirichlet weights around the scenario's, with this concentration.
     #[arg(long, conflicts_with = "uniform")]
     dirichlet: Option<f64>,
@@ -68,12 +66,10 @@ pub struct Args {
     /// monte-carlo: multiplicative noise on every indicator value, ±PCT percent.
     #[arg(long, value_name = "PCT")]
     noise: Option<f64>,
-    /// sobol: base samples N (N·(d+2) runs).
-    #[arg(long, default_value_t = SobolSpec::default().samples)]
-    samples: u64,
-    /// sobol, morris: bootstrap resamples for the confidence intervals.
-    #[arg(long, default_value_t = SobolSpec::default().bootstrap)]
-    bootstrap: u32,
+    #[arg(long, help = format!("sobol: base samples N (N·(d+2) runs) [default: {}]", SobolSpec::default().samples))]
+    samples: Option<u64>,
+    #[arg(long, help = format!("sobol, morris: bootstrap resamples for the confidence intervals [default: {}]", SobolSpec::default().bootstrap))]
+    bootstrap: Option<u32>,
     /// sobol: also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs).
     #[arg(long)]
     second_order: bool,
@@ -81,12 +77,10 @@ pub struct Args {
     /// 区域差异=东部,中部,西部,东北 (each region must also be given with --vary).
     #[arg(long = "group", value_name = "NAME=FACTOR,…")]
     groups: Vec<String>,
-    /// morris: trajectories R kept (R·(k+1) runs for k factors).
-    #[arg(long, default_value_t = MorrisSpec::default().trajectories)]
-    trajectories: u32,
-    /// morris: grid levels p (even).
-    #[arg(long, default_value_t = MorrisSpec::default().levels)]
-    levels: u32,
+    #[arg(long, help = format!("morris: trajectories R kept (R·(k+1) runs for k factors) [default: {}]", MorrisSpec::default().trajectories))]
+    trajectories: Option<u32>,
+    #[arg(long, help = format!("morris: grid levels p (even) [default: {}]", MorrisSpec::default().levels))]
+    levels: Option<u32>,
     /// morris: candidate trajectories drawn for Campolongo's optimised selection (default 4·R;
     /// equal to --trajectories: Morris's random design).
     #[arg(long)]
@@ -107,12 +101,12 @@ pub struct Args {
     /// columns (grid and monte-carlo, apportionment methods; 3–4× the time).
     #[arg(long)]
     pub paradoxes: bool,
-    /// Unit (code) shown in the grid's simplex map (default: the unit whose slots move most).
+    /// Unit shown in the grid's simplex map, by code or name (44, 广东省, 广东, Guangdong; default:
+    /// the unit whose slots move most).
     #[arg(long)]
     unit: Option<String>,
-    /// Largest number of grid scenarios accepted.
-    #[arg(long, default_value_t = GridSpec::default().limit)]
-    limit: u64,
+    #[arg(long, help = format!("grid: the largest number of grid scenarios accepted [default: {}]", GridSpec::default().limit))]
+    limit: Option<u64>,
     /// Summary format on stdout (with -o DIR every format is written).
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -179,16 +173,6 @@ fn parse_range(what: &str, s: &str) -> Result<(f64, f64), Failure> {
 }
 
 impl Args {
-    /// Whether --second-order was given.
-    pub fn second_order(&self) -> bool {
-        self.second_order
-    }
-
-    /// Whether any --group was given.
-    pub fn grouped(&self) -> bool {
-        !self.groups.is_empty()
-    }
-
     /// `--group NAME=F,F,…` parsed.
     fn groups(&self) -> Result<Vec<(String, Vec<String>)>, Failure> {
         self.groups
@@ -210,6 +194,52 @@ impl Args {
             .collect()
     }
 
+    /// The design-specific options given, with the designs that take each.
+    fn design_options(&self) -> Vec<(&'static str, bool, &'static [DesignArg])> {
+        use DesignArg::*;
+        vec![
+            ("--step", self.step.is_some(), &[Grid]),
+            ("--limit", self.limit.is_some(), &[Grid]),
+            ("--unit", self.unit.is_some(), &[Grid]),
+            ("--weight", !self.weights.is_empty(), &[Oat]),
+            ("--range", self.range.is_some(), &[Oat, Sobol, Morris]),
+            ("--scenarios", self.scenarios.is_some(), &[MonteCarlo]),
+            ("--dirichlet", self.dirichlet.is_some(), &[MonteCarlo]),
+            ("--uniform", self.uniform, &[MonteCarlo]),
+            ("--noise", self.noise.is_some(), &[MonteCarlo]),
+            ("--samples", self.samples.is_some(), &[Sobol]),
+            ("--bootstrap", self.bootstrap.is_some(), &[Sobol, Morris]),
+            ("--second-order", self.second_order, &[Sobol]),
+            ("--group", !self.groups.is_empty(), &[Sobol]),
+            ("--trajectories", self.trajectories.is_some(), &[Morris]),
+            ("--levels", self.levels.is_some(), &[Morris]),
+            ("--candidates", self.candidates.is_some(), &[Morris]),
+            ("--seed", self.seed.is_some(), &[MonteCarlo, Sobol, Morris]),
+            ("--keep-all", self.keep_all, &[Grid, MonteCarlo, Sobol, Morris]),
+            ("--paradoxes", self.paradoxes, &[Grid, MonteCarlo]),
+        ]
+    }
+
+    /// An option given that the chosen design does not take is an error naming the designs
+    /// that do.
+    pub fn check_design(&self) -> Result<(), Failure> {
+        let name = |d: &DesignArg| clap::ValueEnum::to_possible_value(d).map(|v| v.get_name().to_string());
+        let Some(design) = self.design else { return Ok(()) };
+        for (flag, given, takes) in self.design_options() {
+            if given && !takes.contains(&design) {
+                let designs: Vec<String> = takes.iter().filter_map(name).collect();
+                let extra =
+                    if flag == "--paradoxes" { " (for one scenario: quota explain --paradoxes)" } else { "" };
+                return Err(input(anyhow::anyhow!(
+                    "{flag} does not apply to --design {}: it is an option of --design {}{extra}",
+                    name(&design).unwrap_or_default(),
+                    designs.join(" and --design ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The sweep asked for.
     pub fn spec(&self) -> Result<SweepSpec, Failure> {
         let vary = self
@@ -227,8 +257,8 @@ impl Args {
         let design = self.design.ok_or_else(|| input(anyhow::anyhow!("--design is required")))?;
         Ok(match design {
             DesignArg::Grid => SweepSpec::Grid(GridSpec {
-                step: self.step,
-                limit: self.limit,
+                step: self.step.unwrap_or(GridSpec::default().step),
+                limit: self.limit.unwrap_or(GridSpec::default().limit),
                 vary,
                 paradoxes: self.paradoxes,
                 // The map is drawn into -o DIR; a shard's merge may write one.
@@ -237,7 +267,7 @@ impl Args {
             }),
             DesignArg::Oat => SweepSpec::Oat(OatSpec { factors: self.weights.clone(), range: range?, vary }),
             DesignArg::MonteCarlo => SweepSpec::MonteCarlo(MonteCarloSpec {
-                scenarios: self.scenarios,
+                scenarios: self.scenarios.unwrap_or(MonteCarloSpec::default().scenarios),
                 weights: match (self.dirichlet, self.uniform) {
                     (Some(c), _) => WeightDraw::Dirichlet(c),
                     (None, true) => WeightDraw::Uniform,
@@ -249,8 +279,8 @@ impl Args {
                 paradoxes: self.paradoxes,
             }),
             DesignArg::Sobol => SweepSpec::Sobol(SobolSpec {
-                samples: self.samples,
-                bootstrap: self.bootstrap,
+                samples: self.samples.unwrap_or(SobolSpec::default().samples),
+                bootstrap: self.bootstrap.unwrap_or(SobolSpec::default().bootstrap),
                 relative_range: range?.unwrap_or(SobolSpec::default().relative_range),
                 seed: self.seed,
                 vary,
@@ -258,10 +288,10 @@ impl Args {
                 groups: self.groups()?,
             }),
             DesignArg::Morris => SweepSpec::Morris(MorrisSpec {
-                trajectories: self.trajectories,
-                levels: self.levels,
+                trajectories: self.trajectories.unwrap_or(MorrisSpec::default().trajectories),
+                levels: self.levels.unwrap_or(MorrisSpec::default().levels),
                 candidates: self.candidates,
-                bootstrap: self.bootstrap,
+                bootstrap: self.bootstrap.unwrap_or(MorrisSpec::default().bootstrap),
                 relative_range: range?.unwrap_or(MorrisSpec::default().relative_range),
                 seed: self.seed,
                 vary,

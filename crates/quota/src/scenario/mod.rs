@@ -56,8 +56,8 @@ mod source;
 
 pub use error::ScenarioError;
 pub use source::{
-    load, parse_method, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS, BUNDLED_INDICATORS_LABEL,
-    BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,
+    load, parse_method, read_bytes, read_input, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS,
+    BUNDLED_INDICATORS_LABEL, BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,
 };
 
 /// How slots are decided: an apportionment method or the optimisation model.

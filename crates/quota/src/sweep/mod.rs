@@ -141,7 +141,7 @@ pub enum SweepError {
     )]
     RowsNotKept,
     /// A unit code that is not in the scenario.
-    #[error("--unit '{code}' is not a unit code of the scenario")]
+    #[error("--unit '{code}' is not a unit of the scenario (give its code, Chinese, short or English name: 44, 广东省, 广东, Guangdong)")]
     UnknownUnit { code: String },
     /// A part of a sharded sweep's work that does not fit the design (a damaged or foreign
     /// partial; `part` counts from 0 in shard order).

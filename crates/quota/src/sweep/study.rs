@@ -491,13 +491,20 @@ impl<'a> Plan<'a> {
                     return Err(SweepError::RowsNotKept);
                 }
                 let per = oat::INITIAL_INTERVALS as u64;
+                // Progress: the intervals searched (a search's time is spread over them).
+                let (total, done) = (range.end - range.start, std::sync::atomic::AtomicU64::new(0));
                 let parts: Vec<IntervalPoints> = range
                     .into_par_iter()
                     .map_init(
                         || ev.workspace(&space.base),
                         |ws, item| {
                             let (_, f, lo, hi) = factors[(item / per) as usize];
-                            oat::search_interval(ev, space, ws, f, lo, hi, (item % per) as usize, cancel)
+                            let searched =
+                                oat::search_interval(ev, space, ws, f, lo, hi, (item % per) as usize, cancel);
+                            if let Some(p) = progress {
+                                p(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                            }
+                            searched
                         },
                     )
                     .collect();
@@ -701,17 +708,12 @@ fn indices(s: &Scenario, r: &SobolResult) -> SobolIndices {
     }
 }
 
-/// The simplex map's unit asked for, checked against the scenario.
+/// The simplex map's unit asked for — by code or name (Chinese, short or English), as every
+/// command names units — checked against the scenario.
 fn map_unit(s: &Scenario, g: &GridSpec) -> Result<Option<usize>, SweepError> {
     g.map_unit
         .as_ref()
-        .map(|code| {
-            s.units
-                .as_slice()
-                .iter()
-                .position(|u| &u.code == code)
-                .ok_or_else(|| SweepError::UnknownUnit { code: code.clone() })
-        })
+        .map(|key| s.units().find(key.trim()).ok_or_else(|| SweepError::UnknownUnit { code: key.clone() }))
         .transpose()
 }
 
