@@ -175,7 +175,9 @@ try:
     box = '.unit-bounds[data-code="62"]'
     wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, box + " input"), "甘肃's floor and cap")
     cap = driver.find_elements(By.CSS_SELECTOR, box + " input")[1]
-    cap.clear()
+    # Select and type over, as a planner does: every key is an input event, so a refresh of the
+    # pane while typing keeps the typed value (WebDriver's clear() fires none).
+    cap.send_keys(Keys.CONTROL, "a")
     cap.send_keys("12")
     driver.find_element(By.CSS_SELECTOR, box + " button").click()
     wait_for(lambda: settled() and table_slots(driver).get("62") == 12, "甘肃 held at its new cap 12")
@@ -187,7 +189,9 @@ try:
              "server_p50_ms": percentile(server, 50), "server_p95_ms": percentile(server, 95)}
     print("LATENCY " + json.dumps(stats))
     load = os.getloadavg()[0] / os.cpu_count()
-    if load > 1.5:
+    # Asserted on an idle machine only: the latencies are taken across the whole test, and any
+    # other work on 2 cores delays Chromium's frames far more than the server's compute.
+    if load > 0.75:
         print("LATENCY not asserted: the machine is overloaded (load average %.2f per core)" % load)
     else:
         check(stats["p95_ms"] < 50, "slider input → repainted table p95 < 50 ms: %s" % stats)
