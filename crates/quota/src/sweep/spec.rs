@@ -200,9 +200,11 @@ pub struct SobolSpec {
     /// Disparity parameters varied too (one more factor each).
     pub vary: Vec<Vary>,
     /// Also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs). Default false.
+    #[serde(default)]
     pub second_order: bool,
     /// Groups of factors moved together, each one factor of the design: (name, factor names).
     /// Default none.
+    #[serde(default)]
     pub groups: Vec<(String, Vec<String>)>,
 }
 
