@@ -31,6 +31,7 @@
 //! long-CSV rows go to a `Write` sink, progress to a callback and cancellation comes from a
 //! flag, all in the caller's [`Hooks`].
 
+mod blocks;
 pub mod eval;
 pub mod grid;
 pub mod hooks;

@@ -43,15 +43,14 @@
 //! Softw.* 22 (2007) 1509–1518; A. Ruano, J. Cariboni, F. Campolongo, "Optimal trajectories
 //! for Morris", 2012 (SALib's `local_optimization`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::eval::{Columns, Evaluator, SlotRule};
-use super::hooks::{is_set, Hooks};
+use super::blocks::{self, Blocks};
+use super::eval::{Evaluator, SlotRule};
+use super::hooks::Hooks;
 use super::montecarlo::scenario_rng;
 use super::run::{rows_header, write_rows};
 use super::sobol::{apply, raw_weight_factors, Z95};
@@ -463,40 +462,16 @@ pub fn morris<R: SlotRule + ?Sized>(
     let d = design(k, opt.trajectories, opt.levels, opt.candidates, opt.seed)?;
     let units = ev.units();
     let r = d.trajectories();
-    let mut slots = vec![0u32; r * (k + 1) * units];
-    let done = AtomicU64::new(0);
-    let (cancel, progress) = (hooks.cancel, hooks.progress);
-    let infeasible: u64 = slots
-        .par_chunks_mut((k + 1) * units)
-        .enumerate()
-        .map_init(
-            || (ev.workspace(&space.base), vec![0.0; k]),
-            |(ws, x), (t, out)| {
-                if is_set(cancel) {
-                    return 0;
-                }
-                let mut bad = 0;
-                for m in 0..=k {
-                    to_factors(&d, &ranges, t, m, x);
-                    apply(space, &factors, x, &mut ws.params);
-                    if ev.evaluate(ws, Columns::Scenario) {
-                        for (o, &s) in out[m * units..(m + 1) * units].iter_mut().zip(&ws.slots) {
-                            *o = s as u32;
-                        }
-                    } else {
-                        bad += 1;
-                    }
-                }
-                if let Some(p) = progress {
-                    p(done.fetch_add(1, Ordering::Relaxed) + 1, r as u64);
-                }
-                bad
-            },
-        )
-        .sum();
-    if is_set(cancel) {
-        return Err(SweepError::Cancelled);
-    }
+    let layout = Blocks { factors: &factors, blocks: r, rows: k + 1, report_every: 1 };
+    let (slots, infeasible) = blocks::evaluate(
+        ev,
+        space,
+        &layout,
+        &hooks,
+        || 0usize,
+        |t, trajectory| *trajectory = t,
+        |&t, m, x| to_factors(&d, &ranges, t, m, x),
+    )?;
     if infeasible > 0 {
         return Err(SweepError::BadParameter {
             what: format!("{infeasible} Morris runs had no feasible allocation; the ranges"),

@@ -36,15 +36,15 @@
 //! Commun.* 117 (1999) 35–43.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::eval::{Columns, Evaluator, SlotRule};
-use super::hooks::{is_set, Hooks};
+use super::blocks::{self, Blocks};
+use super::eval::{Evaluator, SlotRule};
+use super::hooks::Hooks;
 use super::montecarlo::scenario_rng;
 use super::run::{rows_header, write_rows};
 use super::space::{region_index, Space};
@@ -349,49 +349,24 @@ impl Design {
         samples: std::ops::Range<u64>,
         hooks: &Hooks<'_>,
     ) -> Result<Vec<u32>, SweepError> {
-        let (d, units) = (self.factors.len(), ev.units());
-        let n = (samples.end - samples.start) as usize;
+        let d = self.factors.len();
         let first = samples.start;
         let base = ChaCha8Rng::seed_from_u64(self.opt.seed);
-        let mut slots = vec![0u32; n * self.stride(units)];
-        let done = AtomicU64::new(0);
-        let (cancel, progress) = (hooks.cancel, hooks.progress);
-        let (factors, ranges) = (&self.factors, &self.ranges);
-        let infeasible: u64 = slots
-            .par_chunks_mut(self.stride(units).max(1))
-            .enumerate()
-            .map_init(
-                || (ev.workspace(&space.base), vec![0.0; d], vec![0.0; d], vec![0.0; d]),
-                |(ws, a, b, x), (j, out)| {
-                    if is_set(cancel) {
-                        return 0;
-                    }
-                    draw_rows(&base, first + j as u64, ranges, a, b);
-                    let mut bad = 0u64;
-                    for r in 0..d + 2 {
-                        design_row(a, b, r, x);
-                        apply(space, factors, x, &mut ws.params);
-                        if ev.evaluate(ws, Columns::Scenario) {
-                            for (o, &s) in out[r * units..(r + 1) * units].iter_mut().zip(&ws.slots) {
-                                *o = s as u32;
-                            }
-                        } else {
-                            bad += 1;
-                        }
-                    }
-                    if let Some(p) = progress {
-                        let now = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if now.is_multiple_of(256) || now == n as u64 {
-                            p(now, n as u64);
-                        }
-                    }
-                    bad
-                },
-            )
-            .sum();
-        if is_set(cancel) {
-            return Err(SweepError::Cancelled);
-        }
+        let layout = Blocks {
+            factors: &self.factors,
+            blocks: (samples.end - samples.start) as usize,
+            rows: d + 2,
+            report_every: 256,
+        };
+        let (slots, infeasible) = blocks::evaluate(
+            ev,
+            space,
+            &layout,
+            hooks,
+            || (vec![0.0; d], vec![0.0; d]),
+            |j, (a, b)| draw_rows(&base, first + j as u64, &self.ranges, a, b),
+            |(a, b), r, x| design_row(a, b, r, x),
+        )?;
         if infeasible > 0 {
             return Err(SweepError::BadParameter {
                 what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),

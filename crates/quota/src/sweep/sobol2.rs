@@ -26,17 +26,16 @@
 //! "Sensitivity analysis in presence of model uncertainty and correlated inputs", *Reliab. Eng.
 //! Syst. Saf.* 91 (2006) 1126–1134.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::eval::{Columns, Evaluator, SlotRule};
-use super::hooks::{is_set, Hooks};
+use super::blocks::{self, Blocks};
+use super::eval::{Evaluator, SlotRule};
+use super::hooks::Hooks;
 use super::sobol::{
-    self, analyze, apply, draw_rows, raw_weight_factors, resample, Indices, Outputs, SobolOptions, Z95,
+    self, analyze, draw_rows, raw_weight_factors, resample, Indices, Outputs, SobolOptions, Z95,
 };
 use super::space::Space;
 use super::summary::Tally;
@@ -347,44 +346,16 @@ pub fn sobol2<R: SlotRule + ?Sized>(
     sobol::check_memory(opt.samples, rows_per - 2, units, opt.bootstrap)?;
     let n = opt.samples as usize;
     let base = ChaCha8Rng::seed_from_u64(opt.seed);
-    let mut slots = vec![0u32; n * rows_per * units];
-    let done = AtomicU64::new(0);
-    let (cancel, progress) = (hooks.cancel, hooks.progress);
-    let infeasible: u64 = slots
-        .par_chunks_mut(rows_per * units)
-        .enumerate()
-        .map_init(
-            || (ev.workspace(&space.base), vec![0.0; k], vec![0.0; k], vec![0.0; k]),
-            |(ws, a, b, x), (j, out)| {
-                if is_set(cancel) {
-                    return 0;
-                }
-                draw_rows(&base, j as u64, &ranges, a, b);
-                let mut bad = 0u64;
-                for r in 0..rows_per {
-                    design_row(&partition, a, b, r, x);
-                    apply(space, &factors, x, &mut ws.params);
-                    if ev.evaluate(ws, Columns::Scenario) {
-                        for (o, &s) in out[r * units..(r + 1) * units].iter_mut().zip(&ws.slots) {
-                            *o = s as u32;
-                        }
-                    } else {
-                        bad += 1;
-                    }
-                }
-                if let Some(p) = progress {
-                    let now = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if now.is_multiple_of(256) || now == n as u64 {
-                        p(now, n as u64);
-                    }
-                }
-                bad
-            },
-        )
-        .sum();
-    if is_set(cancel) {
-        return Err(SweepError::Cancelled);
-    }
+    let layout = Blocks { factors: &factors, blocks: n, rows: rows_per, report_every: 256 };
+    let (slots, infeasible) = blocks::evaluate(
+        ev,
+        space,
+        &layout,
+        &hooks,
+        || (vec![0.0; k], vec![0.0; k]),
+        |j, (a, b)| draw_rows(&base, j as u64, &ranges, a, b),
+        |(a, b), r, x| design_row(&partition, a, b, r, x),
+    )?;
     if infeasible > 0 {
         return Err(SweepError::BadParameter {
             what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
