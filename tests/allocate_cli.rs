@@ -124,7 +124,10 @@ fn apportion_tool_agrees_with_the_textbook() {
     };
     assert_eq!(run("dhondt"), vec![4, 3, 1, 0]);
     assert_eq!(run("sainte-lague"), vec![3, 3, 1, 1]);
-    let o = common::quota_in(dir.path(), &["apportion", "--method", "hamilton", "--seats", "8", "p.csv"]);
+    let o = common::quota_in(
+        dir.path(),
+        &["apportion", "--method", "hamilton", "--seats", "8", "p.csv", "--format", "csv"],
+    );
     // The CSV: its reproducibility stamp as a comment line, then the header.
     assert!(stdout(&o).starts_with("# stamp: quota "));
     assert_eq!(stdout(&o).lines().nth(1), Some("name,weight,quota,seats"));

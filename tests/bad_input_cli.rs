@@ -231,7 +231,7 @@ fn apportion_bad_inputs() {
     let out = dir.path().join("out.csv");
     assert_bad_input(
         &run("name,wieght\nA,1\n", "3"),
-        &["in.csv", "missing column 'weight'", "did you mean 'wieght'"],
+        &["in.csv", "missing column 'weight'", "column 'wieght' looks like a misspelling of 'weight'"],
         Some(&out),
     );
     assert_bad_input(
@@ -278,5 +278,5 @@ fn validate_reports_every_problem() {
 fn validate_lists_an_unreadable_data_file_of_a_scenario_as_its_problem() {
     let f = Fixture::new(|t| t.replace("indicators = \"indicators.csv\"", "indicators = \"nope.csv\""));
     let o = common::quota_in(f.dir.path(), &["validate", "s.toml"]);
-    assert_bad_input(&o, &["s.toml: 1 problem(s)\n  - nope.csv: cannot read the file"], None);
+    assert_bad_input(&o, &["s.toml (scenario): 1 problem(s)\n  - nope.csv: cannot read the file"], None);
 }

@@ -446,10 +446,11 @@ fn bad_input_exits_2_and_writes_nothing() {
         (&["--method", "optimize"], &["method 'optimize' cannot be compared here"]),
     ];
     for (extra, needles) in cases {
-        let mut args = vec!["compare", scenario.as_str(), "-o", "out.txt", "--chart", "c.svg"];
+        // No extension: the format is --format's (or the default), never contradicted by -o.
+        let mut args = vec!["compare", scenario.as_str(), "-o", "out", "--chart", "c.svg"];
         args.extend_from_slice(extra);
         let o = quota_in(dir.path(), &args);
-        assert_bad_input(&o, needles, Some(&dir.path().join("out.txt")));
+        assert_bad_input(&o, needles, Some(&dir.path().join("out")));
         assert!(!dir.path().join("c.svg").exists(), "{extra:?}: chart written on bad input");
     }
     // Two scenarios take no scheme options; three are refused by the parser.

@@ -231,10 +231,13 @@ fn output_refuses_non_regular_files_and_the_runs_inputs() {
     assert!(!d.join("elsewhere.txt").exists());
 
     let before = std::fs::read(d.join("indicators.csv")).unwrap();
-    for target in ["indicators.csv", "./indicators.csv", "s.toml"] {
+    for target in ["indicators.csv", "./indicators.csv"] {
         let o = quota_in(d, &["allocate", "s.toml", "-o", target]);
         assert_bad_input(&o, &["is one of this run's inputs"], None);
     }
+    // The scenario itself: its extension is refused before anything is written.
+    let o = quota_in(d, &["allocate", "s.toml", "-o", "s.toml"]);
+    assert_bad_input(&o, &["unknown extension '.toml'"], None);
     assert_eq!(std::fs::read(d.join("indicators.csv")).unwrap(), before);
     // A hard link to an input is the same file.
     std::fs::hard_link(d.join("indicators.csv"), d.join("hard.csv")).unwrap();
@@ -423,7 +426,7 @@ fn messages_name_the_place_and_say_it_once() {
     std::fs::write(d.join("w.csv"), "name,weight\nA,1\nA,2\nB,-3\nC,\"1,5\"\n").unwrap();
     let o = quota_in(d, &["validate", "w.csv"]);
     let e = stderr(&o);
-    assert!(e.contains("w.csv: 3 problem(s)"), "{e}");
+    assert!(e.contains("w.csv (apportion input): 3 problem(s)"), "{e}");
     assert!(e.contains("line 3: duplicated name 'A'") && e.contains("line 4") && e.contains("line 5"), "{e}");
     assert!(stdout(&o).is_empty());
 }

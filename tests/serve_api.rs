@@ -7,26 +7,10 @@ mod common;
 #[path = "common/server.rs"]
 mod server;
 
-use common::{quota, stdout};
-use serde_json::{json, Value};
+use serde_json::json;
 use server::Server;
 
-fn slots(doc: &Value) -> Vec<(String, u64)> {
-    doc["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| (u["code"].as_str().unwrap().into(), u["slots"].as_u64().unwrap()))
-        .collect()
-}
-
-fn cli_json(args: &[&str]) -> Value {
-    let mut all = vec!["allocate", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = quota(&all);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    serde_json::from_str(&stdout(&out)).unwrap()
-}
+use common::{allocate_json, unit_slots};
 
 #[test]
 fn the_page_and_its_assets_are_served_with_a_strict_policy() {
@@ -91,8 +75,8 @@ fn every_method_allocates_as_quota_allocate_does() {
         assert_eq!(r.status, 200, "{method}: {}", r.text());
         let doc = r.json();
         assert_eq!(doc["schema"], "quota.allocate/1");
-        let cli = cli_json(&["--method", method, "--total", "1000"]);
-        assert_eq!(slots(&doc), slots(&cli), "{method}");
+        let cli = allocate_json(&["--method", method, "--total", "1000"]);
+        assert_eq!(unit_slots(&doc), unit_slots(&cli), "{method}");
         assert_eq!(doc["stamp"], cli["stamp"], "{method}: the same stamp");
         assert!(r.compute_ms().is_some());
     }
@@ -121,9 +105,9 @@ fn edited_weights_and_bounds_allocate_as_the_same_scenario_file_does() {
     assert!(edited.contains("caps = { \"11\" = 30 }") && edited.contains("\"西部\" = 1.25"));
     let path = common::data_dir().join("scenarios").join(format!("serve-test-{}.toml", std::process::id()));
     std::fs::write(&path, &edited).unwrap();
-    let cli = cli_json(&[path.to_str().unwrap()]);
+    let cli = allocate_json(&[path.to_str().unwrap()]);
     std::fs::remove_file(&path).unwrap();
-    assert_eq!(slots(&doc), slots(&cli));
+    assert_eq!(unit_slots(&doc), unit_slots(&cli));
     assert_eq!(doc["weights"], json!({"sme_above_scale": 0.2, "xiaojuren": 0.3, "cultivation": 0.5}));
     assert_eq!(doc["units"][0]["cap"], 30);
 }
@@ -133,8 +117,8 @@ fn delta_is_the_change_from_the_pinned_baseline() {
     let s = Server::start(&[]);
     let body = json!({"settings": {"method": "jefferson"}, "baseline": {"settings": {"method": "adams"}}});
     let doc = s.post("/api/allocate", &body.to_string()).json();
-    let base = slots(&cli_json(&["--method", "adams"]));
-    let now = slots(&doc);
+    let base = unit_slots(&allocate_json(&["--method", "adams"]));
+    let now = unit_slots(&doc);
     let delta = doc["delta"].as_array().unwrap();
     let mut abs = 0;
     for ((code, x), (d, (_, b))) in now.iter().zip(delta.iter().zip(&base)) {
@@ -189,7 +173,7 @@ fn breakpoints_are_where_slots_change() {
     let at = b["at"].as_f64().unwrap();
     let weights = |t: f64| json!({"sme_above_scale": 0.35 / 0.75 * (1.0 - t), "xiaojuren": 0.40 / 0.75 * (1.0 - t), "cultivation": t});
     let run = |t: f64| {
-        slots(&s.post("/api/allocate", &json!({"settings": {"weights": weights(t)}}).to_string()).json())
+        unit_slots(&s.post("/api/allocate", &json!({"settings": {"weights": weights(t)}}).to_string()).json())
     };
     let (left, right) = (run(at - 1e-6), run(at + 1e-6));
     let changed: Vec<(String, u64, u64)> =

@@ -6,26 +6,11 @@ mod common;
 #[path = "common/server.rs"]
 mod server;
 
-use common::{quota, stdout};
+use common::quota;
 use serde_json::{json, Value};
 use server::Server;
 
-fn slots(doc: &Value) -> Vec<(String, u64)> {
-    doc["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| (u["code"].as_str().unwrap().into(), u["slots"].as_u64().unwrap()))
-        .collect()
-}
-
-fn cli_json(args: &[&str]) -> Value {
-    let mut all = vec!["allocate", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = quota(&all);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    serde_json::from_str(&stdout(&out)).unwrap()
-}
+use common::{allocate_json, unit_slots};
 
 #[test]
 fn exports_are_the_bytes_the_commands_write() {
@@ -61,8 +46,8 @@ fn the_exported_scenario_reruns_to_the_same_allocation_and_stamp() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("exported.toml");
     std::fs::write(&path, &toml).unwrap();
-    let cli = cli_json(&[path.to_str().unwrap()]);
-    assert_eq!(slots(&page), slots(&cli));
+    let cli = allocate_json(&[path.to_str().unwrap()]);
+    assert_eq!(unit_slots(&page), unit_slots(&cli));
     assert_eq!(page["stamp"], cli["stamp"]);
     let line = format!("inputs sha256:{}", cli["stamp"]["inputs_sha256"].as_str().unwrap());
     assert!(

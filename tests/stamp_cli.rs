@@ -71,8 +71,8 @@ fn a_copy_of_the_bundled_inputs_has_the_bundled_stamp() {
 #[test]
 fn check_stamp_matches_fresh_outputs_in_every_format() {
     let (scen, dir) = setup("fresh");
-    for format in ["table", "md", "csv", "json"] {
-        let out = dir.join(format!("published.{format}"));
+    for (format, ext) in [("table", "txt"), ("md", "md"), ("csv", "csv"), ("json", "json")] {
+        let out = dir.join(format!("published.{ext}"));
         assert!(quota(&["allocate", s(&scen), "--format", format, "-o", s(&out)]).status.success());
         let o = quota(&["allocate", s(&scen), "--check-stamp", s(&out)]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}{}", text(&o.stdout), text(&o.stderr));
@@ -100,7 +100,7 @@ fn layout_changes_to_the_inputs_still_match() {
 #[test]
 fn a_changed_value_is_a_mismatch() {
     let (scen, dir) = setup("value");
-    let out = dir.join("published.table");
+    let out = dir.join("published.txt");
     assert!(quota(&["allocate", s(&scen), "-o", s(&out)]).status.success());
     // One indicator value of one unit: 广东's cultivation score 50.8 → 50.9.
     let ind = data("data/indicators.csv");
@@ -254,8 +254,8 @@ fn every_apportion_format_carries_the_stamp() {
 #[test]
 fn apportion_check_stamp_follows_values_not_layout() {
     let (csv, dir) = parties("apportion-check");
-    for format in ["table", "csv", "json"] {
-        let out = dir.join(format!("published.{format}"));
+    for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+        let out = dir.join(format!("published.{ext}"));
         let o = quota(&["apportion", "-m", "webster", "-s", "8", s(&csv), "--format", format, "-o", s(&out)]);
         assert!(o.status.success(), "{}", text(&o.stderr));
         let o = quota(&["apportion", "-m", "sainte-lague", "-s", "8", s(&csv), "--check-stamp", s(&out)]);

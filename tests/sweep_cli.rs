@@ -250,7 +250,10 @@ fn bad_input_exits_2_and_writes_nothing() {
     );
     assert_bad(&["--design", "sobol", "--range", "1.5:0.5"], "empty range");
     assert_bad(&["--design", "monte-carlo", "--uniform", "--keep-all"], "-o DIR");
-    assert_bad(&["--design", "oat", "--paradoxes"], "--paradoxes applies to the grid and monte-carlo");
+    assert_bad(
+        &["--design", "oat", "--paradoxes"],
+        "--paradoxes does not apply to --design oat: it is an option of --design grid and --design monte-carlo",
+    );
     assert_bad(&["--design", "grid", "--paradoxes", "--method", "optimize"], "for the optimisation model");
     // An existing non-empty directory is refused unless --force, and left untouched.
     std::fs::create_dir_all(&dir).unwrap();

@@ -24,12 +24,16 @@ pub struct Args {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     overrides: OverrideFlags,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
     /// Run the independent checker and report what it verified (on stderr).
     #[arg(long)]
     verify: bool,
@@ -41,13 +45,32 @@ pub struct Args {
     /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
     #[arg(long, value_name = "REGISTRY.csv")]
     caps_from: Option<PathBuf>,
+    /// A regional guarantee or group bound, solved by the optimisation model (implies
+    /// --method optimize): MEMBERS:BOUND=VALUE, e.g. 西部:min_share=0.27,
+    /// 西部+东北:min_share=0.29,max_count=400 (repeatable; as [[optimize.group]] in a scenario).
+    #[arg(long, value_name = "MEMBERS:BOUND=V")]
+    guarantee: Vec<quota::optimize::GroupSpec>,
     /// Screening date for --caps-from, YYYY-MM-DD (default 2024-07-31).
     #[arg(long, value_parser = super::eligible::parse_date, requires = "caps_from")]
     as_of: Option<quota::eligibility::Date>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("allocate", args.format, args.output.as_deref(), Format::Table)?;
+    output::check_bom(args.bom, format)?;
     let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    if !args.guarantee.is_empty() {
+        if let Some(m) = args.overrides.method.filter(|m| *m != quota::scenario::MethodChoice::Optimize) {
+            return Err(input(anyhow::anyhow!(
+                "--guarantee is solved by the optimisation model: not with --method {}",
+                m.name()
+            )));
+        }
+        for g in &args.guarantee {
+            scenario =
+                scenario.with_group(g).map_err(|e| input(anyhow::Error::new(e).context("--guarantee")))?;
+        }
+    }
     if let Some(registry) = &args.caps_from {
         super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
     }
@@ -62,6 +85,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
             render::allocate::render(&report, format_of(f))
         });
     }
-    let text = render::allocate::render(&report, args.format.into()).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = render::allocate::render(&report, format.into()).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }

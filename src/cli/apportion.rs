@@ -11,7 +11,6 @@ use quota::apportion::Method;
 use quota::render;
 use quota::stamp::TABLE_INPUTS;
 
-use super::load::read_text;
 use super::output;
 use super::stamp::{self, format_of};
 use super::{input, internal, Failure};
@@ -19,12 +18,14 @@ use super::{input, internal, Failure};
 /// Output format of `quota apportion`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ApportionFormat {
-    /// Aligned text.
+    /// Aligned text (heading, table, ties, stamp line).
     Table,
-    /// CSV: a `# stamp: …` comment line, then name,weight,quota,seats.
+    /// CSV: name,weight,quota,seats.
     Csv,
     /// JSON: {"stamp","method","seats","allocation":[{"name","weight","quota","seats"}],"ties":[…]}.
     Json,
+    /// Markdown: heading, table, ties, stamp line.
+    Md,
 }
 
 impl From<ApportionFormat> for render::Format {
@@ -33,48 +34,74 @@ impl From<ApportionFormat> for render::Format {
             ApportionFormat::Table => render::Format::Table,
             ApportionFormat::Csv => render::Format::Csv,
             ApportionFormat::Json => render::Format::Json,
+            ApportionFormat::Md => render::Format::Md,
         }
     }
 }
 
-/// Apportion seats among rows of a CSV by any method (general tool).
+/// Apportion seats among rows of a table by any method (general tool).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Input: a CSV with header name,weight and optional min,max columns.\n\nExamples:\n  quota apportion --method webster --seats 8 parties.csv --format json\n  quota apportion --method webster --seats 8 parties.csv --check-stamp published.csv"
+    after_help = "Input: a table (CSV, .xlsx, .ods, or - for stdin) with columns name,weight and optional \
+min,max; Chinese headers (名称/省份/地区, 权重, 下限, 上限) are recognised, and --columns maps any others.\n\n\
+Examples:\n  quota apportion --method webster -n 8 parties.csv --format json\n  \
+quota apportion -n 100 provinces.xlsx --columns name=省份,weight=人口\n  \
+quota apportion --method webster -n 8 parties.csv --check-stamp published.txt"
 )]
 pub struct Args {
-    /// Method: hamilton, jefferson, webster, huntington-hill, adams, dean, modified-webster, quota
-    /// (aliases: largest-remainder, dhondt, sainte-lague, hill, modified-sainte-lague).
-    #[arg(long, short)]
+    /// Method: hamilton (default), jefferson, webster, huntington-hill, adams, dean,
+    /// modified-webster, quota (aliases: largest-remainder, dhondt, sainte-lague, hill,
+    /// modified-sainte-lague).
+    #[arg(long, short, default_value = "hamilton")]
     method: String,
-    /// Number of seats to apportion.
-    #[arg(long, short)]
-    seats: u64,
-    /// Input CSV (name,weight[,min,max]).
+    /// Number of seats to apportion (--seats, -s: the same).
+    #[arg(long, short = 'n', visible_alias = "seats", short_alias = 's')]
+    total: u64,
+    /// Input table (name,weight[,min,max]): CSV, .xlsx, .ods, or - for stdin.
     input: PathBuf,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = ApportionFormat::Csv)]
-    format: ApportionFormat,
-    /// Write to this file (atomically) instead of stdout.
+    /// Which columns hold the names, weights and bounds, e.g. name=省份,weight=权重 (the others
+    /// keep their own names).
+    #[arg(long, value_name = "ROLE=COLUMN,…", value_delimiter = ',')]
+    columns: Vec<String>,
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<ApportionFormat>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Check a previously written output (table, csv or json) against a fresh run of the
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
+    /// Check a previously written output (table, md, csv or json) against a fresh run of the
     /// current weight table: compares its reproducibility stamp and its content. Exit 0 if it
-    /// matches, 3 if not. Give the same --method and --seats as the run that wrote it.
+    /// matches, 3 if not. Give the same --method and --total as the run that wrote it.
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     check_stamp: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("apportion", args.format, args.output.as_deref(), ApportionFormat::Table)?;
+    output::check_bom(args.bom, format)?;
     let method: Method = args.method.parse().map_err(input)?;
-    let text = read_text(&args.input)?;
-    let result = apportion_table(&text, &args.input.display().to_string(), method, args.seats)
-        .map_err(|e| if e.is_internal() { internal(e) } else { input(e) })?;
+    let (mut text, label) = super::load::read(&args.input)?;
+    if !args.columns.is_empty() {
+        let mapping = super::flags::columns(&args.columns)?;
+        text = quota::input::map_columns(&text, &quota::error::Location::file(&label), &mapping)
+            .map_err(|e| input(anyhow::Error::new(e).context("--columns")))?;
+    }
+    let result = apportion_table(&text, &label, method, args.total).map_err(|e| {
+        if e.is_internal() {
+            internal(e)
+        } else {
+            input(e)
+        }
+    })?;
     if let Some(published) = &args.check_stamp {
         return stamp::check(published, &result.stamp, TABLE_INPUTS, |f| {
             render::apportion::render(&result, format_of(f))
         });
     }
-    let text = render::apportion::render(&result, args.format.into()).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = render::apportion::render(&result, format.into()).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }

@@ -51,15 +51,21 @@ pub struct Args {
     /// (0: none).
     #[arg(long, default_value_t = DEFAULT_GRID_POINTS)]
     grid: usize,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("calibrate", args.format, args.output.as_deref(), Format::Table)?;
+    output::check_bom(args.bom, format)?;
     let (scenario, _) = load::scenario(args.scenario.as_deref(), &Overrides::default())?;
     let label = args.observed.display().to_string();
     let at = Location::file(&label);
@@ -88,8 +94,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         _ => internal(e),
     })?;
-    let text = quota::render::calibrate::render(&result, args.format.into()).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = quota::render::calibrate::render(&result, format.into()).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 /// `--method a,b` or `all` (empty: the scenario's).

@@ -19,9 +19,13 @@ use super::output;
 use super::{input, internal, Failure};
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    if args.leave_one_out {
+        return run_leave_one_out(args);
+    }
     if args.scenarios.len() == 2 {
         return run_two(args);
     }
+    let format = args.format()?;
     let parsed = args.parse()?;
     let overrides = args.overrides.overrides();
     let (scenario, inputs) = load::scenario(args.scenarios.first().map(|p| p.as_path()), &overrides)?;
@@ -73,14 +77,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             eprintln!("warning ({}): {w}", s.label);
         }
     }
-    let text = render::render(&study, args.format.into(), &parsed.sections).map_err(internal)?;
+    let text = render::render(&study, format.into(), &parsed.sections).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::svg(&study).as_bytes())?;
     }
-    output::emit(args.output.as_deref(), text.as_bytes())
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 fn run_two(args: Args) -> Result<(), Failure> {
+    let format = args.format()?;
     let single = args.single_scenario_options();
     if !single.is_empty() {
         return Err(input(anyhow::anyhow!(
@@ -97,11 +102,30 @@ fn run_two(args: Args) -> Result<(), Failure> {
         sides.push(s);
     }
     let study = compare::diff_study(&sides[0], &sides[1]).map_err(failure)?;
-    let text = render::diff::render(&study, args.format.into()).map_err(internal)?;
+    let text = render::diff::render(&study, format.into()).map_err(internal)?;
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::diff::svg(&study).as_bytes())?;
     }
-    output::emit(args.output.as_deref(), text.as_bytes())
+    output::emit_text(args.output.as_deref(), &text, args.bom)
+}
+
+/// `--leave-one-out`: one scenario, each indicator left out in turn.
+fn run_leave_one_out(args: Args) -> Result<(), Failure> {
+    if args.scenarios.len() == 2 {
+        return Err(input(anyhow::anyhow!(
+            "--leave-one-out: only with one scenario (each of its indicators is left out in turn)"
+        )));
+    }
+    let (scenario, inputs) =
+        load::scenario(args.scenarios.first().map(|p| p.as_path()), &args.overrides.overrides())?;
+    let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
+    let result = compare::leave_one_out(&scenario, Some(&stamp)).map_err(failure)?;
+    let format = args.format()?;
+    let text = render::leave_one_out::render(&result, format.into()).map_err(internal)?;
+    if let Some(path) = &args.chart {
+        output::write_atomic(path, render::leave_one_out::svg(&result).as_bytes())?;
+    }
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 fn read_ahp(path: &Path) -> Result<PairwiseMatrix, Failure> {

@@ -36,12 +36,16 @@ pub struct Args {
     /// List the excluded firms with every reason, instead of the per-unit counts.
     #[arg(long)]
     excluded: bool,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
 }
 
 /// Parses `--as-of` (clap reports a bad date as a usage error, exit 2).
@@ -75,6 +79,8 @@ pub fn replace_caps(
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("eligible", args.format, args.output.as_deref(), Format::Table)?;
+    output::check_bom(args.bom, format)?;
     let as_of = args.as_of.unwrap_or(FIRST_BATCH_APPLICATION_DATE);
     let units = match &args.units {
         Some(p) => parse_units(&read_text(p)?, Location::file(p.display().to_string())).map_err(input)?,
@@ -84,6 +90,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let registry = load_registry(&args.registry, &units)?;
     let report = ScreeningReport::new(&registry, as_of, args.merge_cities);
-    let text = render::eligible::render(&report, args.format.into(), args.excluded).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = render::eligible::render(&report, format.into(), args.excluded).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }

@@ -56,15 +56,17 @@ pub struct Args {
     /// scenario's own indicators are "before". Implies --paradoxes.
     #[arg(long, value_name = "OTHER.csv")]
     compare_data: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = ExplainFormat::Table)]
-    format: ExplainFormat,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<ExplainFormat>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("explain", args.format, args.output.as_deref(), ExplainFormat::Table)?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     let compare_data = match &args.compare_data {
         Some(path) => Some(other_data(&inputs, &scenario, path)?),
@@ -79,7 +81,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let mut ex = explain::explain(&scenario, &opts).map_err(failure)?;
     ex.stamp = Some(super::stamp::stamp_of(&scenario, &inputs)?);
-    let text = match args.format {
+    let text = match format {
         ExplainFormat::Json => render::explain::json(&ex).map_err(internal)?,
         ExplainFormat::Md => render::explain::markdown(&ex),
         ExplainFormat::Table => render::explain::text(&ex),

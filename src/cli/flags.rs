@@ -31,6 +31,21 @@ impl OverrideFlags {
     pub fn overrides(&self) -> Overrides {
         Overrides { method: self.method, total: self.total, merge_cities: self.merge_cities }
     }
+
+    /// The flags given, by name (for commands or modes they do not apply to).
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        if self.method.is_some() {
+            given.push("--method");
+        }
+        if self.total.is_some() {
+            given.push("--total");
+        }
+        if self.merge_cities {
+            given.push("--merge-cities");
+        }
+        given
+    }
 }
 
 /// Parses `--method`: the error names the flag and lists the methods (clap adds the flag).
@@ -75,4 +90,18 @@ impl WeightingFlags {
         let pca_keep = self.pca_components.parse::<PcaKeep>().map_err(input)?;
         Ok((ahp_method, pca_keep))
     }
+}
+
+/// Parses `--columns ROLE=COLUMN,…` (e.g. `name=省份,weight=权重`) into (role, column) pairs.
+pub fn columns(items: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    items
+        .iter()
+        .filter(|i| !i.trim().is_empty())
+        .map(|item| {
+            let (role, column) = item.split_once('=').ok_or_else(|| {
+                input(anyhow::anyhow!("--columns '{item}': expected ROLE=COLUMN, e.g. name=省份,weight=权重"))
+            })?;
+            Ok((role.trim().to_string(), column.trim().to_string()))
+        })
+        .collect()
 }

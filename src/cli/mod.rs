@@ -43,7 +43,7 @@ enum Command {
     Plan(plan::Args),
     Table(table::Args),
     Weights(weights::Args),
-    Sweep(sweep::Args),
+    Sweep(Box<sweep::Args>),
     Serve(serve::Args),
 }
 
@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Plan(a) => plan::run(a),
         Command::Table(a) => table::run(a),
         Command::Weights(a) => weights::run(a),
-        Command::Sweep(a) => sweep::run(a),
+        Command::Sweep(a) => sweep::run(*a),
         Command::Serve(a) => serve::run(a),
     }
 }
@@ -141,7 +141,7 @@ mod tests {
     fn a_checker_rejection_is_an_internal_fault_and_bad_input_is_not() {
         let rejected = AllocateError::Check(CheckError::Sum { sum: 1038, total: 1039 });
         assert_eq!(input(rejected).exit_code(), 1);
-        let bad = AllocateError::Apportion(quota::error::ApportionError::NoUnits);
+        let bad = AllocateError::Apportion(quota::apportion::ApportionError::NoUnits);
         assert_eq!(input(bad).exit_code(), 2);
         assert_eq!(input(anyhow::anyhow!("a file is missing")).exit_code(), 2);
     }

@@ -33,6 +33,61 @@ impl From<Format> for quota::render::Format {
     }
 }
 
+/// The extensions `-o FILE` recognises, with the format each one means.
+pub const EXTENSIONS: [(&str, &str); 6] =
+    [("csv", "csv"), ("json", "json"), ("md", "md"), ("txt", "table"), ("xlsx", "xlsx"), ("svg", "svg")];
+
+/// A command's output format as `-o` and `--format` name it: its name on the command line.
+pub trait Named: clap::ValueEnum + Copy + PartialEq {
+    /// The name on the command line (`table`, `csv`, …).
+    fn name(self) -> String {
+        self.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+    }
+}
+
+impl<T: clap::ValueEnum + Copy + PartialEq> Named for T {}
+
+/// The format to write: `--format` if given, else the one `-o FILE`'s extension names (`.csv`
+/// `.json` `.md` `.txt` `.xlsx` `.svg`), else `default`. A `--format` that contradicts the
+/// extension, an unknown extension, or one this command cannot write is an error that lists the
+/// choices. A FILE without an extension takes `--format` or the default.
+pub fn choose<F: Named>(
+    command: &str,
+    format: Option<F>,
+    output: Option<&Path>,
+    default: F,
+) -> Result<F, Failure> {
+    let Some(path) = output else { return Ok(format.unwrap_or(default)) };
+    let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) else {
+        return Ok(format.unwrap_or(default));
+    };
+    let writes: Vec<(&str, F)> = EXTENSIONS
+        .iter()
+        .filter_map(|(e, name)| F::value_variants().iter().find(|v| v.name() == *name).map(|v| (*e, *v)))
+        .collect();
+    let listed = writes.iter().map(|(e, _)| format!(".{e}")).collect::<Vec<_>>().join(" ");
+    let Some(&(_, by_ext)) = writes.iter().find(|(e, _)| *e == ext) else {
+        let why = if EXTENSIONS.iter().any(|(e, _)| *e == ext) {
+            format!("quota {command} does not write .{ext} files")
+        } else {
+            format!("unknown extension '.{ext}'")
+        };
+        return Err(super::input(anyhow::anyhow!(
+            "-o {}: {why}; quota {command} writes {listed} (the extension chooses the format)",
+            path.display()
+        )));
+    };
+    match format {
+        Some(f) if f != by_ext => Err(super::input(anyhow::anyhow!(
+            "--format {} contradicts -o {} (a .{ext} file is written as {}); drop --format or change the extension",
+            f.name(),
+            path.display(),
+            by_ext.name()
+        ))),
+        _ => Ok(by_ext),
+    }
+}
+
 /// Writes `content` to `path` atomically (temp file + rename), or to stdout.
 pub fn emit(path: Option<&Path>, content: &[u8]) -> Result<(), Failure> {
     match path {
@@ -65,4 +120,28 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Failure> {
             Err(super::input(anyhow::anyhow!("{}: cannot write: {e}", path.display())))
         }
     }
+}
+
+/// Writes rendered text to `path` or stdout; with `bom` (given only for CSV, see
+/// [`check_bom`]) a UTF-8 byte-order mark first, so Excel on Chinese Windows reads it as UTF-8.
+pub fn emit_text(path: Option<&Path>, text: &str, bom: bool) -> Result<(), Failure> {
+    if bom {
+        let mut bytes = Vec::with_capacity(text.len() + 3);
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+        bytes.extend_from_slice(text.as_bytes());
+        emit(path, &bytes)
+    } else {
+        emit(path, text.as_bytes())
+    }
+}
+
+/// `--bom` applies to CSV only: an error for any other format.
+pub fn check_bom<F: Named>(bom: bool, format: F) -> Result<(), Failure> {
+    if bom && format.name() != "csv" {
+        return Err(super::input(anyhow::anyhow!(
+            "--bom applies to CSV output (a byte-order mark for Excel); this output is {}",
+            format.name()
+        )));
+    }
+    Ok(())
 }

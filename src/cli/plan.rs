@@ -25,12 +25,17 @@ pub struct Args {
     /// Also show each unit's slots per batch and money per year.
     #[arg(long)]
     per_unit: bool,
-    /// Output format (csv: the cash flow, national and per unit, one row per year).
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names; csv: the cash flow,
+    /// national and per unit, one row per year).
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
 }
 
 /// Loads and runs a programme file; returns the plan and the inputs of its scenario.
@@ -68,7 +73,9 @@ fn tidy(p: &Path) -> PathBuf {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let format = output::choose("plan", args.format, args.output.as_deref(), Format::Table)?;
+    output::check_bom(args.bom, format)?;
     let (plan, _) = load_and_run(&args.programme)?;
-    let text = render::plan::render(&plan, args.format.into(), args.per_unit).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = render::plan::render(&plan, format.into(), args.per_unit).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }

@@ -10,7 +10,8 @@ use quota::eligibility::FIRST_BATCH_APPLICATION_DATE;
 use quota::render::announcement::Lang;
 use quota::render::table::{provenance, render, Origin, TableOutput};
 
-use super::load::{self, Overrides};
+use super::flags::OverrideFlags;
+use super::load;
 use super::output;
 use super::stamp::{labels, stamp_of};
 use super::{input, internal, Failure};
@@ -44,21 +45,20 @@ pub struct Args {
     /// Language: zh (official Chinese terms and unit names) or en.
     #[arg(long, value_parser = |s: &str| s.parse::<Lang>(), default_value = "zh")]
     lang: Lang,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = TableFormat::Md)]
-    format: TableFormat,
+    /// Output format (default: md, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<TableFormat>,
     /// Title (default: from the scenario's name).
     #[arg(long)]
     title: Option<String>,
-    /// Apportionment method (overrides the scenario).
-    #[arg(long, short, conflicts_with = "programme", value_parser = super::flags::method_flag)]
-    method: Option<quota::scenario::MethodChoice>,
-    /// Merge the five 计划单列市 into their provinces (32 units).
-    #[arg(long, conflicts_with = "programme")]
-    merge_cities: bool,
-    /// Caps from a firm registry (eligible firms on 2024-07-31, see `quota eligible`).
+    #[command(flatten)]
+    overrides: OverrideFlags,
+    /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
     #[arg(long, value_name = "REGISTRY.csv", conflicts_with = "programme")]
     caps_from: Option<PathBuf>,
+    /// Screening date for --caps-from, YYYY-MM-DD (default 2024-07-31).
+    #[arg(long, value_parser = super::eligible::parse_date, requires = "caps_from")]
+    as_of: Option<quota::eligibility::Date>,
     /// Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
     #[arg(long)]
     bom: bool,
@@ -66,16 +66,34 @@ pub struct Args {
     /// spreadsheets (Markdown and xlsx always carry the stamp).
     #[arg(long)]
     stamp: bool,
-    /// Write to this file (atomically) instead of stdout.
+    /// Write to this file (atomically) instead of stdout; its extension (.md .csv .xlsx)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    if args.format == TableFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+    let format = output::choose("table", args.format, args.output.as_deref(), TableFormat::Md)?;
+    output::check_bom(args.bom, format)?;
+    if args.stamp && format != TableFormat::Csv {
+        return Err(input(anyhow::anyhow!(
+            "--stamp applies to CSV output (Markdown and xlsx always carry the stamp)"
+        )));
+    }
+    if args.programme.is_some() {
+        let given = args.overrides.given();
+        if !given.is_empty() {
+            return Err(input(anyhow::anyhow!(
+                "{}: not with --programme (a programme's batches take their method and totals from the \
+                 programme file); give a scenario instead",
+                given.join(", ")
+            )));
+        }
+    }
+    if format == TableFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
         return Err(input(anyhow::anyhow!("xlsx is a binary format: write it to a file with -o FILE.xlsx")));
     }
-    let output = match args.format {
+    let output = match format {
         TableFormat::Md => TableOutput::Md,
         TableFormat::Csv => TableOutput::Csv { bom: args.bom, stamp: args.stamp },
         TableFormat::Xlsx => TableOutput::Xlsx,
@@ -96,16 +114,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
             (b.scenario, b.allocation, lines, stamp)
         }
         _ => {
-            let overrides = Overrides { method: args.method, total: None, merge_cities: args.merge_cities };
-            let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &overrides)?;
+            let (mut scenario, inputs) =
+                load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
             if let Some(registry) = &args.caps_from {
-                super::eligible::replace_caps(&mut scenario, &inputs, registry, None)?;
+                super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
             }
             let allocation = allocate(&scenario).map_err(input)?;
             let stamp = stamp_of(&scenario, &inputs)?;
             let registry = args.caps_from.as_ref().map(|r| r.display().to_string());
             let origin = Origin::Scenario {
-                caps_from: registry.as_deref().map(|r| (r, FIRST_BATCH_APPLICATION_DATE)),
+                caps_from: registry
+                    .as_deref()
+                    .map(|r| (r, args.as_of.unwrap_or(FIRST_BATCH_APPLICATION_DATE))),
             };
             let lines = provenance(args.lang, origin, &labels(&inputs), &stamp);
             (scenario, allocation, lines, stamp)

@@ -23,17 +23,21 @@ use super::{input, internal, Failure};
 #[command(
     after_help = "Input: a scenario (TOML: its [[indicator]] columns and, for `manual`, their weights) or an \
 indicator CSV (one row per unit; --indicators picks the columns, default every numeric column).\n\n\
-Methods: equal, manual, entropy (熵权法), critic, cv (变异系数法), ahp (needs --ahp; without an INPUT it \
+Schemes: equal, manual, entropy (熵权法), critic, cv (变异系数法), ahp (needs --ahp; without an INPUT it \
 weighs the matrix's own criteria), pca.\n\n\
-Examples:\n  quota weights --method entropy                       # the bundled scenario's indicators\n  \
-quota weights --method critic data/indicators.csv --indicators xiaojuren,sme_above_scale,cultivation\n  \
-quota weights --method ahp --ahp data/ahp/scenario-indicators.csv --format json\n  \
-quota weights --method pca --pca-components variance:0.85 --format md"
+Examples:\n  quota weights --scheme entropy                       # the bundled scenario's indicators\n  \
+quota weights --scheme critic data/indicators.csv --indicators xiaojuren,sme_above_scale,cultivation\n  \
+quota weights --scheme ahp --ahp data/ahp/scenario-indicators.csv --format json\n  \
+quota weights --scheme pca --pca-components variance:0.85 --format md"
 )]
 pub struct Args {
-    /// Weighting method: equal, manual, entropy, critic, cv, ahp, pca.
-    #[arg(long, short)]
-    method: String,
+    /// Weighting scheme: equal, manual, entropy, critic, cv, ahp, pca.
+    #[arg(long, short = 's', required_unless_present = "method")]
+    scheme: Option<String>,
+    /// The old spelling of --scheme: still accepted, with a notice (-m/--method names the
+    /// apportionment method in every other command).
+    #[arg(long, short, hide = true, conflicts_with = "scheme")]
+    method: Option<String>,
     /// Scenario (.toml) or indicator table (.csv); the bundled 2024 first-batch scenario when omitted.
     input: Option<PathBuf>,
     /// Indicator columns of a CSV input, comma-separated (default: every numeric column).
@@ -47,16 +51,33 @@ pub struct Args {
     merge_cities: bool,
     #[command(flatten)]
     weighting: WeightingFlags,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let scheme: Scheme = args.method.parse().map_err(input)?;
+    let format = output::choose("weights", args.format, args.output.as_deref(), Format::Table)?;
+    output::check_bom(args.bom, format)?;
+    let name = match (&args.scheme, &args.method) {
+        (Some(s), _) => s.clone(),
+        (None, Some(m)) => {
+            eprintln!(
+                "notice: `quota weights --method {m}` is now `quota weights --scheme {m}` (-m/--method names \
+                 the apportionment method in every command); the old spelling still works"
+            );
+            m.clone()
+        }
+        (None, None) => return Err(input(anyhow::anyhow!("give the weighting scheme with --scheme"))),
+    };
+    let scheme: Scheme = name.parse().map_err(input)?;
     let (ahp_method, pca_keep) = args.weighting.parse()?;
     let ahp = args.weighting.ahp.as_deref().map(read_ahp).transpose()?;
     let mut options = DeriveOptions {
@@ -77,8 +98,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for w in &report.weights.warnings {
         eprintln!("warning: {w}");
     }
-    let text = render::weights::render(&report, args.format.into()).map_err(internal)?;
-    output::emit(args.output.as_deref(), text.as_bytes())
+    let text = render::weights::render(&report, format.into()).map_err(internal)?;
+    output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 
 /// Bad input → exit 2; an internal fault (a non-converging iteration) → exit 1.

@@ -99,3 +99,22 @@ pub fn golden(name: &str, actual: &str) {
 pub fn scenario(name: &str) -> quota::scenario::Scenario {
     quota::scenario::Scenario::from_path(&data_dir().join(format!("scenarios/{name}.toml"))).unwrap()
 }
+
+/// `quota allocate --format json ARGS…`, parsed (the run must succeed).
+pub fn allocate_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["allocate", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = quota(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+/// (code, slots) of every unit of an allocation JSON document.
+pub fn unit_slots(doc: &serde_json::Value) -> Vec<(String, u64)> {
+    doc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["code"].as_str().unwrap().into(), u["slots"].as_u64().unwrap()))
+        .collect()
+}

@@ -6,9 +6,8 @@ pub mod report;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::apportion::{self, Apportionment, Problem};
+use crate::apportion::{self, ApportionError, Apportionment, Problem, TieReport};
 use crate::check::{self, CheckError};
-use crate::error::ApportionError;
 use crate::error::Location;
 use crate::funding::Funding;
 use crate::optimize::{Infeasibility, OptCheckError, OptOutcome, OptProblem, OptimizeError, Status};
@@ -89,19 +88,6 @@ pub struct UnitAllocation {
     pub funding: Funding,
 }
 
-/// A tie that decided slots, with units named by code.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TieReport {
-    /// The tied priority as an exact fraction.
-    pub priority: String,
-    /// Units that got the slot(s).
-    pub winners: Vec<String>,
-    /// Units with the same priority that did not.
-    pub losers: Vec<String>,
-    /// The rule that decided it.
-    pub rule: &'static str,
-}
-
 /// The allocation of one scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Allocation {
@@ -160,20 +146,8 @@ pub fn allocate(s: &Scenario) -> Result<Allocation, AllocateError> {
         }
     };
     let code = |i: &usize| s.units.get(*i).code.clone();
-    let ties = apportionment
-        .as_ref()
-        .map(|a| {
-            a.ties
-                .iter()
-                .map(|t| TieReport {
-                    priority: t.priority.to_string(),
-                    winners: t.winners.iter().map(code).collect(),
-                    losers: t.losers.iter().map(code).collect(),
-                    rule: apportion::TIE_BREAK_RULE,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let ties =
+        apportionment.as_ref().map(|a| a.ties.iter().map(|t| t.report(code)).collect()).unwrap_or_default();
     let units: Vec<UnitAllocation> = (0..s.units.len())
         .map(|i| {
             let u = s.units.get(i);

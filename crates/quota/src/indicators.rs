@@ -89,13 +89,13 @@ impl IndicatorTable {
 
     /// The values of column `name` in unit order: finite and non-negative.
     pub fn column(&self, name: &str) -> Result<Vec<f64>, DataError> {
-        let c = self.table.column(name)?;
+        let c = self.table.named_column(name)?;
         self.row_of_unit.iter().map(|&r| self.table.non_negative(r, c)).collect()
     }
 
     /// The values of column `name` as non-negative integers (counts, caps).
     pub fn integer_column(&self, name: &str) -> Result<Vec<u64>, DataError> {
-        let c = self.table.column(name)?;
+        let c = self.table.named_column(name)?;
         self.row_of_unit.iter().map(|&r| self.table.integer(r, c)).collect()
     }
 

@@ -1,6 +1,10 @@
 //! `quota validate`: every problem of a scenario or data file, not just the first
-//! ([`Validation`]). A CSV is recognised by its header ([`CsvKind`]): a unit table (`region`
-//! column), an apportion weight table (`name` and `weight`), or an indicator table (`code`);
+//! ([`Validation`]). A file is recognised by its content: a TOML file is a programme (`[[batch]]`),
+//! an AHP matrix (`criteria` and `matrix`) or a scenario ([`toml_kind`]); a table by its
+//! header ([`CsvKind`]): a unit table (`region` column), a firm registry (`valid_until`), an
+//! observed allocation (`status` and `source`), an AHP matrix (`criterion` first, or square with
+//! the criteria as row names), an apportion weight table (`name` and `weight`), or an indicator
+//! table (`code`);
 //! each row of a unit table and each cell of an indicator table is checked on its own, so
 //! all bad rows and cells are reported. A scenario's problems are those of
 //! [`Scenario::build`], which collects them all ([`scenario`]; from its file,
@@ -11,17 +15,25 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::apportion::table::WeightTable;
+use crate::eligibility::Registry;
 use crate::error::{DataError, Location};
 use crate::indicators::IndicatorTable;
 use crate::input::CsvTable;
+use crate::observed::ObservedAllocation;
+use crate::programme::Programme;
 use crate::scenario::{Inputs, Scenario, ScenarioFile, Source};
 use crate::units::Units;
+use crate::weighting::{parse_ahp_csv, parse_ahp_toml};
 
 /// The problems found in one file (none: the file is valid).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Validation {
     /// The file, as named.
     pub file: String,
+    /// What the file was recognised as (`scenario`, `programme`, `AHP matrix`, `registry`,
+    /// `indicators`, `units`, `apportion input`, `observed allocation`; empty when not
+    /// recognised).
+    pub kind: &'static str,
     /// Every problem found, each naming its file, line and column where it can.
     pub problems: Vec<String>,
 }
@@ -38,6 +50,12 @@ impl Validation {
 pub enum CsvKind {
     /// A unit table (a `region` column).
     Units,
+    /// A firm registry (a `valid_until` column).
+    Registry,
+    /// An observed allocation (`status` and `source` columns).
+    Observed,
+    /// An AHP pairwise-comparison matrix (`criterion` first, or the criteria as row names).
+    AhpMatrix,
     /// An apportion weight table (`name` and `weight` columns).
     WeightTable,
     /// An indicator table (a `code` column).
@@ -49,8 +67,16 @@ pub enum CsvKind {
 impl CsvKind {
     /// Recognises a table by its header.
     pub fn of(t: &CsvTable) -> CsvKind {
+        let square = t.header.len() == t.rows.len() + 1
+            && t.rows.iter().zip(&t.header[1..]).all(|(r, h)| r.first().is_some_and(|c| c == h));
         if t.optional_column("region").is_some() {
             CsvKind::Units
+        } else if t.optional_column("valid_until").is_some() {
+            CsvKind::Registry
+        } else if t.optional_column("status").is_some() && t.optional_column("source").is_some() {
+            CsvKind::Observed
+        } else if t.header.first().is_some_and(|h| h.eq_ignore_ascii_case("criterion")) || square {
+            CsvKind::AhpMatrix
         } else if t.optional_column("weight").is_some() && t.optional_column("name").is_some() {
             CsvKind::WeightTable
         } else if t.optional_column("code").is_some() {
@@ -58,6 +84,65 @@ impl CsvKind {
         } else {
             CsvKind::Unknown
         }
+    }
+}
+
+impl CsvKind {
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvKind::Units => "units",
+            CsvKind::Registry => "registry",
+            CsvKind::Observed => "observed allocation",
+            CsvKind::AhpMatrix => "AHP matrix",
+            CsvKind::WeightTable => "apportion input",
+            CsvKind::Indicators => "indicators",
+            CsvKind::Unknown => "",
+        }
+    }
+}
+
+/// Whether `text` is a TOML document with at least one key (a table never is).
+pub fn is_toml(text: &str) -> bool {
+    text.parse::<toml::Table>().is_ok_and(|t| !t.is_empty())
+}
+
+/// What a TOML file is: `programme` (a `batch` array), `AHP matrix` (`criteria` and `matrix`),
+/// else `scenario`.
+pub fn toml_kind(text: &str) -> &'static str {
+    match text.parse::<toml::Table>() {
+        Ok(t) if t.contains_key("batch") => "programme",
+        Ok(t) if t.contains_key("criteria") && t.contains_key("matrix") => "AHP matrix",
+        _ => "scenario",
+    }
+}
+
+/// Validates a TOML file by its kind ([`toml_kind`]): a scenario with the data files it names
+/// ([`scenario_source`]); a programme, its batches and the scenario it names (relative to it);
+/// an AHP matrix.
+pub fn toml_source(source: &Source) -> Validation {
+    let at = source.location();
+    let one = |kind, e: Option<String>| Validation {
+        file: source.label.clone(),
+        kind,
+        problems: e.into_iter().collect(),
+    };
+    match toml_kind(&source.text) {
+        "programme" => match Programme::parse(&source.text, at) {
+            Err(e) => one("programme", Some(e.to_string())),
+            Ok(p) => {
+                let scenario = match (&p.scenario, &source.dir) {
+                    (Some(rel), Some(dir)) => match Source::file(&dir.join(rel)) {
+                        Ok(s) => scenario_source(&s).problems,
+                        Err(e) => vec![e.to_string()],
+                    },
+                    _ => scenario_source(&Source::bundled_scenario()).problems,
+                };
+                Validation { file: source.label.clone(), kind: "programme", problems: scenario }
+            }
+        },
+        "AHP matrix" => one("AHP matrix", parse_ahp_toml(&source.text, at).err().map(|e| e.to_string())),
+        _ => scenario_source(source),
     }
 }
 
@@ -69,8 +154,21 @@ pub fn csv<E>(
     table: &CsvTable,
     units: impl FnOnce() -> Result<Units, E>,
 ) -> Result<Validation, E> {
-    let problems = match CsvKind::of(table) {
+    let kind = CsvKind::of(table);
+    let problems = match kind {
         CsvKind::Units => units_problems(table),
+        CsvKind::Registry => {
+            let units = units()?;
+            Registry::parse(text, table.at.clone(), &units).err().map(|e| vec![e.to_string()]).unwrap_or_default()
+        }
+        CsvKind::Observed => {
+            let units = units()?;
+            match ObservedAllocation::parse(text, table.at.clone()) {
+                Ok(o) => o.resolve(&units, &table.at).err().map(|e| vec![e.to_string()]).unwrap_or_default(),
+                Err(e) => vec![e.to_string()],
+            }
+        }
+        CsvKind::AhpMatrix => parse_ahp_csv(text, table.at.clone()).err().map(|e| vec![e.to_string()]).unwrap_or_default(),
         CsvKind::WeightTable => WeightTable::parse_all(text, table.at.clone())
             .err()
             .unwrap_or_default()
@@ -79,11 +177,13 @@ pub fn csv<E>(
             .collect(),
         CsvKind::Indicators => indicators_problems(table, &units()?),
         CsvKind::Unknown => vec![format!(
-            "{}: not a recognised file (expected a scenario .toml, or a CSV with a 'code' column (units or indicators) or 'name,weight' columns)",
+            "{}: not a recognised file (expected a scenario, programme or AHP matrix in TOML, or a table: \
+             units (code,…,region), indicators (code,…), a firm registry (id,…,valid_until,…), an observed \
+             allocation (code,…,status,source), an AHP matrix (criterion,…) or an apportion input (name,weight))",
             table.at.source
         )],
     };
-    Ok(Validation { file: table.at.source.clone(), problems })
+    Ok(Validation { file: table.at.source.clone(), kind: kind.name(), problems })
 }
 
 /// Validates a scenario file against its unit and indicator tables: every problem
@@ -93,14 +193,18 @@ pub fn scenario(file: &ScenarioFile, units: &Units, indicators: &IndicatorTable,
         Ok(_) => vec![],
         Err(problems) => problems.iter().map(|p| p.to_string()).collect(),
     };
-    Validation { file: at.source, problems }
+    Validation { file: at.source, kind: "scenario", problems }
 }
 
 /// Validates the scenario in `source`: its syntax, then the data files it names (read
 /// relative to it, or the bundled ones), then every problem of [`scenario`]. A syntax error or
 /// an unreadable data file is the one problem reported.
 pub fn scenario_source(source: &Source) -> Validation {
-    let unreadable = |problem: String| Validation { file: source.label.clone(), problems: vec![problem] };
+    let unreadable = |problem: String| Validation {
+        file: source.label.clone(),
+        kind: "scenario",
+        problems: vec![problem],
+    };
     let file = match ScenarioFile::parse(&source.text, source.location()) {
         Ok(f) => f,
         Err(e) => return unreadable(e.to_string()),

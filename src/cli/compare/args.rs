@@ -34,6 +34,7 @@ Examples:\n  \
 quota compare                                                  # equal, manual, entropy, critic, cv, pca\n  \
 quota compare --schemes equal,entropy,critic,ahp:data/ahp/scenario-indicators.csv,pca --format md\n  \
 quota compare --schemes entropy,critic --methods hamilton,webster,jefferson --chart compare.svg\n  \
+quota compare --leave-one-out --format md                       # each indicator left out in turn\n  \
 quota compare data/scenarios/2024-batch1.toml other.toml --chart diff.svg")]
 pub struct Args {
     /// Scenario file (TOML); two files compare scenario A with scenario B. The bundled 2024
@@ -59,15 +60,23 @@ pub struct Args {
     /// Tables to show, comma-separated: units, metrics, weights (default: all; CSV: units).
     #[arg(long, value_delimiter = ',', value_enum)]
     pub show: Vec<Show>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write to this file (atomically) instead of stdout.
+    /// Output format (default: table, or what -o FILE's extension names).
+    #[arg(long, short, value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of stdout; its extension (.txt .csv .json .md)
+    /// chooses the format.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
     /// Also write a grouped bar chart of slots by unit, one colour per column (SVG, atomically).
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
+    /// Instead of weighting schemes: the scenario allocated once without each indicator (its
+    /// weight 0, the others re-normalised, everything else as written), per unit.
+    #[arg(long, conflicts_with_all = ["schemes", "methods", "show", "firms_column"])]
+    pub leave_one_out: bool,
 }
 
 /// A table of the single-scenario output.
@@ -96,6 +105,14 @@ pub struct Parsed {
 }
 
 impl Args {
+    /// The output format: --format, -o FILE's extension, or table; with --bom checked.
+    pub fn format(&self) -> Result<Format, Failure> {
+        let format =
+            super::super::output::choose("compare", self.format, self.output.as_deref(), Format::Table)?;
+        super::super::output::check_bom(self.bom, format)?;
+        Ok(format)
+    }
+
     /// The options as typed values; an error names the flag.
     pub fn parse(&self) -> Result<Parsed, Failure> {
         let requested: Vec<Section> = self
@@ -107,7 +124,7 @@ impl Args {
                 Show::Weights => Section::Weights,
             })
             .collect();
-        let sections = sections(&requested, self.format == Format::Csv).map_err(input)?;
+        let sections = sections(&requested, self.format()? == Format::Csv).map_err(input)?;
         let flag =
             |name: &'static str| move |e: compare::CompareError| input(anyhow::Error::new(e).context(name));
         let schemes = if self.schemes.is_empty() {

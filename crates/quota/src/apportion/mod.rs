@@ -16,6 +16,7 @@
 
 mod bounded;
 mod divisor;
+mod error;
 mod hamilton;
 mod quota_method;
 pub mod ratio;
@@ -26,9 +27,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use divisor::{divisor, priority};
+pub use error::ApportionError;
 pub use ratio::Ratio;
-
-use crate::error::ApportionError;
 
 /// The largest weight accepted. With [`MAX_SEATS`] it keeps every exact product below
 /// `u128::MAX` (largest: Huntington–Hill's `w² · k(k+1) ≤ 10^24 · (10^12 + 10^6) < 3.4·10^38`).
@@ -323,6 +323,32 @@ pub struct Tie {
     pub winners: Vec<usize>,
     /// Units (indices) with the same priority that did not.
     pub losers: Vec<usize>,
+}
+
+/// A tie that decided slots, with units named (by code in an allocation, by the table's names
+/// in `quota apportion`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TieReport {
+    /// The tied priority as an exact fraction.
+    pub priority: String,
+    /// Units that got the slot(s).
+    pub winners: Vec<String>,
+    /// Units with the same priority that did not.
+    pub losers: Vec<String>,
+    /// The rule that decided it.
+    pub rule: &'static str,
+}
+
+impl Tie {
+    /// The tie with its units named by `name` and the tie-break rule stated.
+    pub fn report(&self, name: impl Fn(&usize) -> String) -> TieReport {
+        TieReport {
+            priority: self.priority.to_string(),
+            winners: self.winners.iter().map(&name).collect(),
+            losers: self.losers.iter().map(&name).collect(),
+            rule: TIE_BREAK_RULE,
+        }
+    }
 }
 
 /// The cut-off that separated units that got a slot from those that did not.

@@ -8,10 +8,10 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::table::WeightTable;
-use super::{apportion, bounded_quotas, check_work, Method, Problem, TIE_BREAK_RULE};
-use crate::allocate::TieReport;
+use super::{apportion, bounded_quotas, check_work, Method, Problem, TieReport};
+use crate::apportion::ApportionError;
 use crate::check::{check_apportionment, CheckError};
-use crate::error::{ApportionError, DataError, Location};
+use crate::error::{DataError, Location};
 use crate::stamp::Stamp;
 
 /// One row of the weight table with its quota and seats.
@@ -117,17 +117,7 @@ pub fn apportion_table(
             seats: result.seats[i],
         })
         .collect();
-    let named = |ix: &[usize]| ix.iter().map(|&i| names[i].clone()).collect();
-    let ties = result
-        .ties
-        .iter()
-        .map(|t| TieReport {
-            priority: t.priority.to_string(),
-            winners: named(&t.winners),
-            losers: named(&t.losers),
-            rule: TIE_BREAK_RULE,
-        })
-        .collect();
+    let ties = result.ties.iter().map(|t| t.report(|&i| names[i].clone())).collect();
     Ok(TableApportionment { stamp, method, seats, allocation, ties })
 }
 

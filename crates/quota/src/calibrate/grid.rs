@@ -8,8 +8,8 @@
 
 use super::components::{Components, Weighting};
 use crate::allocate::{allocate, AllocateError};
+use crate::apportion::ApportionError;
 use crate::apportion::{apportion_seats, Method, Problem, Scratch};
-use crate::error::ApportionError;
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::integer_weights;
 

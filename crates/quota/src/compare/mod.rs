@@ -19,6 +19,7 @@
 pub mod column_metrics;
 pub mod diff;
 pub mod diff_study;
+pub mod leave_one_out;
 pub mod metrics;
 pub mod spec;
 pub mod study;
@@ -30,9 +31,10 @@ use std::str::FromStr;
 use thiserror::Error;
 
 use crate::allocate::{allocate, AllocateError, Allocation};
+use crate::apportion::ApportionError;
 use crate::apportion::{Method, UnknownMethod};
 use crate::check::CheckError;
-use crate::error::{ApportionError, Location};
+use crate::error::Location;
 use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::ScoringError;
 use crate::weighting::{Scheme, UnknownScheme, WeightingError};
@@ -40,6 +42,7 @@ use crate::weighting::{Scheme, UnknownScheme, WeightingError};
 pub use column_metrics::{ColumnMetrics, GiniSummary, RegionShare, SplitDeviation, UnitsOutsideQuota};
 pub use diff::{diff, ScenarioDiff, Side, UnitChange};
 pub use diff_study::{diff_study, DiffSide, DiffStudy, DiffTotals, DiffUnit, LargestChange};
+pub use leave_one_out::{leave_one_out, Dropped, LeaveOneOut, LooUnit};
 pub use metrics::{
     deviation, gini_per_firm, ideal_quotas, metrics, proportional_split, quota_violations, region_slots,
     Deviation, Gini, Metrics, QuotaViolations, RegionSlots, Split,

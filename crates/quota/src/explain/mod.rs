@@ -33,8 +33,8 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::allocate::{self, AllocateError};
+use crate::apportion::ApportionError;
 use crate::apportion::{Method, Problem, Ratio};
-use crate::error::ApportionError;
 use crate::optimize::OptimizeError;
 use crate::scenario::{MethodChoice, Scenario};
 use crate::stamp::Stamp;

@@ -19,8 +19,8 @@ use serde::Serialize;
 
 use super::trail::{count_at_least, hamilton_seats_from, hamilton_trail};
 use super::{beats, Base, Exact};
+use crate::apportion::ApportionError;
 use crate::apportion::{apportion, bounded_quotas, priority, Method, Ratio};
-use crate::error::ApportionError;
 
 /// A claim on a slot.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -23,8 +23,8 @@ use serde::Serialize;
 
 use super::{Base, Exact, ExplainError};
 use crate::allocate::{scenario_problem, scenario_scores};
+use crate::apportion::ApportionError;
 use crate::apportion::{apportion_seats, bounded_quotas, Method, Problem, Ratio, Scratch};
-use crate::error::ApportionError;
 use crate::scenario::Scenario;
 
 /// A unit that lost a slot when the total grew.

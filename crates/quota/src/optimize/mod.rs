@@ -164,7 +164,7 @@ pub use objective::{
 pub use prepared::{Prepared, PreparedWork};
 pub use problem::OptProblem;
 pub use relax::{constraints_at, solve_with, ConstraintKind, NamedConstraint, Scope};
-pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec};
+pub use spec::{ChangeSpec, CustomSpec, GroupSpec, OptimizeSpec, SpecError};
 
 use crate::apportion::MAX_SEATS;
 use fast::{NotLaminar, Tree};

@@ -186,7 +186,7 @@ impl<'a> Costs<'a> {
         let q = self.q[i];
         let w = rel_weight(q);
         match self.kind {
-            Separable::L1ThenChi => Key::new(l1_step(q, k), chi_step(q, w, k), i),
+            Separable::L1ThenChi => Key::new(l1_key(q, k), chi_step(q, w, k), i),
             Separable::Chi => Key::new(chi_step(q, w, k), 0.0, i),
         }
     }
@@ -196,6 +196,19 @@ impl<'a> Costs<'a> {
 #[inline]
 pub(crate) fn rel_weight(q: f64) -> f64 {
     q.max(MIN_IDEAL)
+}
+
+/// Grid of the L1 step in the increment keys: 2^-40 ≈ 9.1·10^-13.
+const L1_KEY_GRID: f64 = (1u64 << 40) as f64;
+
+/// [`l1_step`] rounded to a multiple of 2^-40, as the keys compare it: `2k+1−2q` carries the
+/// rounding error of q (≈ 10^-15), so two increments whose exact L1 steps are equal (an exact
+/// tie, e.g. q = 16/3 at k = 5 and q = 1/3 at k = 0) could otherwise be ordered by that noise
+/// instead of by the documented tie-break (the chi-square term, then the unit listed first).
+/// Rounding is monotone, so a unit's keys still never decrease with k.
+#[inline]
+pub(crate) fn l1_key(q: f64, k: u64) -> f64 {
+    (l1_step(q, k) * L1_KEY_GRID).round() / L1_KEY_GRID
 }
 
 /// `|k+1−q| − |k−q|`: −1 below the quota, `1 − 2·frac(q)` across it, +1 above. Computed by
@@ -287,6 +300,14 @@ pub(crate) fn next_level(ideal: &[f64], lo: &[u64], hi: &[u64], z: f64) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exactly_tied_l1_steps_have_equal_keys() {
+        // 2·5+1−2·(16/3) and 1−2·(1/3) are both 1/3; in f64 they differ by 5.6e-16.
+        let (a, b) = (16.0 / 3.0, 1.0 / 3.0);
+        assert_ne!(l1_step(a, 5).to_bits(), l1_step(b, 0).to_bits());
+        assert_eq!(l1_key(a, 5).to_bits(), l1_key(b, 0).to_bits());
+    }
 
     #[test]
     fn l1_steps_are_exact_and_monotone() {

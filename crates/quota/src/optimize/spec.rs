@@ -11,7 +11,7 @@ use super::constraints::{
     DEFAULT_TIME_LIMIT, MAX_DECIMALS,
 };
 use super::objective::Objective;
-use crate::error::{Location, ScenarioError};
+use crate::error::Location;
 use crate::units::{Region, Units};
 
 /// The `[optimize]` table of a scenario TOML (see the [module documentation](super) for every
@@ -103,6 +103,17 @@ pub struct CustomSpec {
     pub rhs: i64,
 }
 
+/// An `[optimize]` table that cannot be used as written: where, and the key with what is wrong
+/// (a scenario reports it as one of its problems).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct SpecError {
+    /// The scenario file (column `optimize`).
+    pub at: Location,
+    /// The key at fault and what was expected.
+    pub message: String,
+}
+
 fn unit_index(units: &Units, key: &str) -> Option<usize> {
     units.find(key.trim())
 }
@@ -111,14 +122,12 @@ impl OptimizeSpec {
     /// Validates the table against the unit table: unit codes and regions resolved to
     /// indices, shares and relative limits checked, names made unique. `at` is the scenario
     /// file; errors name the key (`optimize.group[2].units`).
-    // ScenarioError is the crate's shared scenario error (large because of its Location); it is
-    // returned once per scenario load, never in a loop.
+    // SpecError is large because of its Location; it is returned once per scenario load, never
+    // in a loop.
     #[allow(clippy::result_large_err)]
-    pub fn build(&self, units: &Units, at: &Location) -> Result<Constraints, ScenarioError> {
-        let err = |key: &str, message: String| ScenarioError::Invalid {
-            at: at.clone(),
-            message: format!("{key}: {message}"),
-        };
+    pub fn build(&self, units: &Units, at: &Location) -> Result<Constraints, SpecError> {
+        let err =
+            |key: &str, message: String| SpecError { at: at.clone(), message: format!("{key}: {message}") };
         let unknown = |code: &str| {
             format!("unknown unit '{code}' (expected a unit code such as 11 or 2102, or a unit name)")
         };
@@ -293,5 +302,79 @@ impl OptimizeSpec {
         };
         constraints.validate(units.len()).map_err(|e| err("optimize", e.to_string()))?;
         Ok(constraints)
+    }
+}
+
+/// The command line's short form of a group: `MEMBERS:BOUND=VALUE[,BOUND=VALUE…]`, where MEMBERS
+/// are regions or units (codes or names) joined by `+` and each BOUND is `min_share`,
+/// `max_share`, `min_count` or `max_count` — `西部:min_share=0.27`,
+/// `西部+东北:min_share=0.29,max_count=400`, `44+4403:max_count=100`.
+impl std::str::FromStr for GroupSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<GroupSpec, String> {
+        let expected = "expected MEMBERS:BOUND=VALUE, e.g. 西部:min_share=0.27 or 西部+东北:min_share=0.29,max_count=400";
+        let (members, bounds) = text.split_once(':').ok_or_else(|| format!("'{text}': {expected}"))?;
+        let members: Vec<String> =
+            members.split('+').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
+        if members.is_empty() {
+            return Err(format!("'{text}': no region or unit before ':'; {expected}"));
+        }
+        let mut g = GroupSpec::default();
+        if members.iter().all(|m| m.parse::<crate::units::Region>().is_ok()) {
+            if members.len() == 1 {
+                g.region = Some(members[0].clone());
+            } else {
+                g.regions = Some(members);
+            }
+        } else {
+            g.units = Some(members);
+        }
+        for bound in bounds.split(',').map(str::trim).filter(|b| !b.is_empty()) {
+            let (key, value) = bound.split_once('=').ok_or_else(|| format!("'{bound}': {expected}"))?;
+            let (key, value) = (key.trim(), value.trim());
+            let share = || {
+                value
+                    .parse::<f64>()
+                    .map_err(|_| format!("{key}: '{value}' is not a decimal share such as 0.27"))
+            };
+            let count = || {
+                value.parse::<u64>().map_err(|_| format!("{key}: '{value}' is not a whole number of slots"))
+            };
+            match key {
+                "min_share" => g.min_share = Some(share()?),
+                "max_share" => g.max_share = Some(share()?),
+                "min_count" => g.min_count = Some(count()?),
+                "max_count" => g.max_count = Some(count()?),
+                _ => {
+                    return Err(format!(
+                        "unknown bound '{key}' (min_share, max_share, min_count or max_count)"
+                    ))
+                }
+            }
+        }
+        if (g.min_share, g.max_share, g.min_count, g.max_count) == (None, None, None, None) {
+            return Err(format!("'{text}': no bound after ':'; {expected}"));
+        }
+        Ok(g)
+    }
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::GroupSpec;
+
+    #[test]
+    fn the_short_form_of_a_group() {
+        let g: GroupSpec = "西部:min_share=0.27".parse().unwrap();
+        assert_eq!((g.region.as_deref(), g.min_share), (Some("西部"), Some(0.27)));
+        let g: GroupSpec = "西部+东北:min_share=0.29,max_count=400".parse().unwrap();
+        assert_eq!(g.regions, Some(vec!["西部".to_string(), "东北".to_string()]));
+        assert_eq!(g.max_count, Some(400));
+        let g: GroupSpec = "44+4403:max_count=100".parse().unwrap();
+        assert_eq!(g.units, Some(vec!["44".to_string(), "4403".to_string()]));
+        assert!("西部".parse::<GroupSpec>().unwrap_err().contains("expected MEMBERS:BOUND=VALUE"));
+        assert!("西部:min=1".parse::<GroupSpec>().unwrap_err().contains("unknown bound 'min'"));
+        assert!("西部:min_share=lots".parse::<GroupSpec>().unwrap_err().contains("not a decimal share"));
     }
 }

@@ -19,7 +19,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::{run, BatchResult, Flow, Plan, Pool, Programme, ProgrammeError};
-use crate::allocate::TieReport;
+use crate::apportion::TieReport;
 use crate::eligibility::{Date, Registry};
 use crate::scenario::{BoundsEntry, Scenario};
 

@@ -1,9 +1,8 @@
 //! `quota apportion`: a [`TableApportionment`] as CSV (a `# stamp:` comment line, then
 //! `name,weight,quota,seats`), aligned text (heading, table, ties, stamp line) or JSON
-//! ([`super::json`] of the result). The tool writes no Markdown: [`Format::Md`] renders as
-//! text (what `--check-stamp` compares a Markdown file with).
+//! ([`super::json`] of the result) or Markdown (bold heading, table, ties, stamp line).
 
-use super::{csv_text, json, text_table, Align, Format, RenderError};
+use super::{csv_text, json, markdown_table, text_table, Align, Format, RenderError};
 use crate::apportion::tool::TableApportionment;
 
 /// Renders an apportioned weight table in `format`, with its stamp.
@@ -23,11 +22,17 @@ pub fn render(r: &TableApportionment, format: Format) -> Result<String, RenderEr
         return Ok(format!("# {}\n{}", r.stamp.line(), csv_text(&header, &rows)?));
     }
     let align = [Align::Left, Align::Right, Align::Right, Align::Right];
-    let mut s = format!("method {} — {} seats\n\n", r.method.name(), r.seats);
-    s.push_str(&text_table(&header, &align, &rows, false));
+    let heading = format!("method {} — {} seats", r.method.name(), r.seats);
+    let md = format == Format::Md;
+    let mut s = if md {
+        format!("**{heading}**\n\n{}", markdown_table(&header, &align, &rows))
+    } else {
+        format!("{heading}\n\n{}", text_table(&header, &align, &rows, false))
+    };
     for t in &r.ties {
         s.push_str(&format!(
-            "tie at priority {}: won by {}; lost by {} ({})\n",
+            "{}tie at priority {}: won by {}; lost by {} ({})\n",
+            if md { "- " } else { "" },
             t.priority,
             t.winners.join(", "),
             t.losers.join(", "),

@@ -4,6 +4,7 @@
 //! are in [`diff`].
 
 pub mod diff;
+pub mod leave_one_out;
 
 use super::layout::{csv_text, table, Align};
 use super::{Format, RenderError};

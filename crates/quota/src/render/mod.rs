@@ -30,6 +30,7 @@ pub mod layout;
 pub mod plan;
 pub mod stamp;
 pub mod sweep;
+mod sweep_morris;
 pub mod table;
 pub mod validate;
 pub mod weights;

@@ -27,7 +27,7 @@ pub fn render(study: &SweepStudy, format: Format) -> Result<String, RenderError>
 
 /// The files of an output directory, as (name, content): `summary.{txt,csv,json,md}`,
 /// `tornado.svg`, and per design `grid-map.svg`, `oat-<factor>.svg` and `breakpoints.csv`,
-/// `sobol.svg` and `sobol.csv`. (`scenarios.csv` is streamed through the rows sink while the
+/// `sobol.svg` and `sobol.csv`, `morris.svg`, `morris.csv` and `morris-runs.csv`. (`scenarios.csv` is streamed through the rows sink while the
 /// sweep runs.)
 pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
@@ -54,6 +54,15 @@ pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> 
             "sobol.csv".into(),
             format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
         ));
+    }
+    if let Some((h, _, rows)) = study.sobol.as_ref().and_then(|r| s2_table(study, r, true)) {
+        out.push((
+            "sobol2.csv".into(),
+            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
+        ));
+    }
+    if let Some(m) = &study.morris {
+        out.extend(super::sweep_morris::files(study, m, &stamp_comment(study))?);
     }
     if !study.oat.is_empty() {
         let (h, rows) = breakpoints_rows(study);
@@ -92,14 +101,31 @@ fn report(study: &SweepStudy, md: bool) -> String {
     }
     if let Some(r) = &study.sobol {
         let (h, align, rows) = sobol_table(study, r, false);
-        let factors: Vec<String> =
-            r.factors.iter().zip(&r.ranges).map(|(f, (a, b))| format!("{f} ∈ [{a:.4}, {b:.4}]")).collect();
+        let factors: Vec<String> = r
+            .factors
+            .iter()
+            .zip(&r.ranges)
+            .enumerate()
+            .map(|(k, (f, (a, b)))| {
+                match r.members.as_ref().map(|m| &m[k]).filter(|m| m.len() > 1 || m[0] != *f) {
+                    Some(m) => format!("{f} = {{{}}}", m.join(", ")),
+                    None => format!("{f} ∈ [{a:.4}, {b:.4}]"),
+                }
+            })
+            .collect();
         out.push_str(&format!(
             "\nSobol indices (first order S1, total ST, ±95% bootstrap half-width; {} runs; factors: {}; funding indices equal slot indices):\n\n",
             r.evaluations,
             factors.join(", ")
         ));
         out.push_str(&table(md, &h, &align, &rows, false));
+        if let Some((h, align, rows)) = s2_table(study, r, false) {
+            out.push_str("\nsecond-order indices S2 (Saltelli 2002; ±95% bootstrap half-width):\n\n");
+            out.push_str(&table(md, &h, &align, &rows, false));
+        }
+    }
+    if let Some(m) = &study.morris {
+        out.push_str(&super::sweep_morris::section(study, m, md));
     }
     out.push_str(&oat_text(study, md));
     out.push_str(&super::provenance_footer(&study.provenance, md));
@@ -215,6 +241,55 @@ fn sobol_table(
     (h, align, rows)
 }
 
+/// A table: header, alignment, rows.
+type Table = (Vec<String>, Vec<Align>, Vec<Vec<String>>);
+
+/// The second-order indices: per unit one column per pair (text), or one row per unit and pair
+/// (CSV); None without them.
+fn s2_table(study: &SweepStudy, r: &SobolIndices, csv: bool) -> Option<Table> {
+    r.units.first()?.s2.as_ref()?;
+    let d = r.factors.len();
+    let pairs: Vec<(usize, usize)> = (0..d).flat_map(|j| (j + 1..d).map(move |k| (j, k))).collect();
+    if csv {
+        let h = ["code", "name", "factor_j", "factor_k", "S2", "S2_conf"].map(String::from).to_vec();
+        let o = |x: Option<f64>| x.map(|v| format!("{v:.6}")).unwrap_or_default();
+        let mut rows = Vec::new();
+        for (ix, u) in r.units.iter().zip(&study.units) {
+            let (s2, c2) = (ix.s2.as_ref()?, ix.s2_conf.as_ref()?);
+            for &(j, k) in &pairs {
+                rows.push(vec![
+                    u.code.clone(),
+                    u.name.clone(),
+                    r.factors[j].clone(),
+                    r.factors[k].clone(),
+                    o(s2[j][k]),
+                    o(c2[j][k]),
+                ]);
+            }
+        }
+        return Some((h.clone(), vec![Align::Left; h.len()], rows));
+    }
+    let mut h: Vec<String> = vec!["code".into(), "name".into()];
+    h.extend(pairs.iter().map(|&(j, k)| format!("S2 {}×{}", r.factors[j], r.factors[k])));
+    let mut align = vec![Align::Left, Align::Left];
+    align.resize(h.len(), Align::Right);
+    let rows = r
+        .units
+        .iter()
+        .zip(&study.units)
+        .map(|(ix, u)| {
+            let mut row = vec![u.code.clone(), u.name.clone()];
+            for &(j, k) in &pairs {
+                let v = ix.s2.as_ref().and_then(|s| s[j][k]);
+                let c = ix.s2_conf.as_ref().and_then(|s| s[j][k]);
+                row.push(fmt_index(v, c));
+            }
+            row
+        })
+        .collect();
+    Some((h, align, rows))
+}
+
 fn breakpoints_rows(study: &SweepStudy) -> (Vec<String>, Vec<Vec<String>>) {
     let h = ["factor", "code", "name", "from", "to", "slots", "funding_wan"].map(String::from).to_vec();
     let mut rows = Vec::new();
@@ -308,6 +383,7 @@ fn tornado(study: &SweepStudy) -> String {
         DesignDetails::Oat { .. } => "one at a time".into(),
         DesignDetails::MonteCarlo { .. } => format!("monte carlo, {} scenarios", study.scenarios),
         DesignDetails::Sobol { .. } => format!("sobol, {} runs", study.scenarios),
+        DesignDetails::Morris { .. } => format!("morris, {} runs", study.scenarios),
     };
     svg::tornado(
         "各单位名额的变化范围 · slot range per unit",

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use super::{join_problems, MethodChoice, Scenario, ScenarioFile};
-use crate::error::ScenarioError;
 use crate::indicators::IndicatorTable;
 use crate::optimize::GroupSpec;
+use crate::scenario::ScenarioError;
 use crate::units::{Region, Units};
 
 /// What a validated scenario was built from.

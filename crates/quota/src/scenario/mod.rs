@@ -43,7 +43,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::apportion::{Method, UnknownMethod};
-use crate::error::{Location, ScenarioError};
+use crate::error::Location;
 use crate::funding::FundingRules;
 use crate::indicators::IndicatorTable;
 use crate::scoring::{self, Normalisation, ScoreModel};
@@ -51,12 +51,14 @@ use crate::units::{Region, Units};
 
 mod access;
 mod edit;
+mod error;
 mod provenance;
 mod source;
 
+pub use error::ScenarioError;
 pub use source::{
-    load, parse_method, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS, BUNDLED_INDICATORS_LABEL,
-    BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,
+    load, parse_method, read_bytes, read_input, read_text, Inputs, Overrides, Source, BUNDLED_INDICATORS,
+    BUNDLED_INDICATORS_LABEL, BUNDLED_SCENARIO, BUNDLED_SCENARIO_LABEL, BUNDLED_UNITS, BUNDLED_UNITS_LABEL,
 };
 
 /// How slots are decided: an apportionment method or the optimisation model.
@@ -550,7 +552,7 @@ impl Scenario {
             match crate::optimize::OptimizeSpec::deserialize(toml::Value::Table(table)) {
                 Ok(spec) => match spec.build(&out_units, &at.at_column("optimize")) {
                     Ok(c) => constraints = Some(c),
-                    Err(e) => problems.push(e),
+                    Err(e) => problems.push(ScenarioError::from(e)),
                 },
                 Err(e) => problems.push(invalid("optimize", e.to_string())),
             }

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use super::{Scenario, ScenarioFile};
 use crate::apportion::Method;
-use crate::error::{DataError, Location, ScenarioError};
+use crate::error::{DataError, Location};
 use crate::indicators::IndicatorTable;
-use crate::input::decode_text;
+use crate::input::decode_table;
 use crate::limits::MAX_INPUT_BYTES;
+use crate::scenario::ScenarioError;
 use crate::units::{parse_units, Units};
 
 use super::MethodChoice;
@@ -30,10 +31,37 @@ pub const BUNDLED_INDICATORS: &str = include_str!("../../../../data/indicators.c
 /// Label of the bundled indicators.
 pub const BUNDLED_INDICATORS_LABEL: &str = "<bundled>/data/indicators.csv";
 
-/// Reads a text file, decoding UTF-8 (with or without BOM) or GB18030. At most
-/// [`MAX_INPUT_BYTES`] are read: a larger file, or one that never ends (`/dev/zero`, a FIFO), is
-/// an error instead of a read until memory runs out.
+/// Reads a text file, decoding UTF-8 (with or without BOM) or GB18030; a `;`- or
+/// tab-separated table comes back comma-separated, and an .xlsx or .ods workbook as the CSV
+/// text of its first sheet ([`crate::input::decode_table`]). At most [`MAX_INPUT_BYTES`] are
+/// read: a larger file, or one that never ends (`/dev/zero`, a FIFO), is an error instead of a
+/// read until memory runs out.
 pub fn read_text(path: &Path) -> Result<String, DataError> {
+    read_input(path).map(|(text, _)| text)
+}
+
+/// [`read_text`], with the label messages should use: the path as given, and for a workbook
+/// the sheet read. `BOOK.xlsx#SHEET` names a sheet (when no file of that whole name exists).
+pub fn read_input(path: &Path) -> Result<(String, String), DataError> {
+    let (path, sheet) = split_sheet(path);
+    let bytes = read_bytes(&path)?;
+    let (text, label, _) = decode_table(&bytes, &path.display().to_string(), sheet.as_deref())?;
+    Ok((text, label))
+}
+
+/// `BOOK.xlsx#SHEET` → (`BOOK.xlsx`, `SHEET`), when no file of the whole name exists.
+fn split_sheet(path: &Path) -> (PathBuf, Option<String>) {
+    let whole = path.to_string_lossy();
+    match whole.rsplit_once('#') {
+        Some((book, sheet)) if !path.exists() && !sheet.is_empty() && Path::new(book).exists() => {
+            (PathBuf::from(book), Some(sheet.to_string()))
+        }
+        _ => (path.to_path_buf(), None),
+    }
+}
+
+/// The bytes of a file, at most [`MAX_INPUT_BYTES`].
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
     use std::io::Read;
     let at = Location::file(path.display().to_string());
     let unreadable = |e: std::io::Error| DataError::Unreadable { at: at.clone(), message: e.to_string() };
@@ -46,8 +74,7 @@ pub fn read_text(path: &Path) -> Result<String, DataError> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(crate::input::too_large(&at));
     }
-    let (text, _) = decode_text(&bytes, &at)?;
-    Ok(text)
+    Ok(bytes)
 }
 
 /// A text input with its label: a file or bundled data.
@@ -64,11 +91,8 @@ pub struct Source {
 impl Source {
     /// A file on disk.
     pub fn file(path: &Path) -> Result<Source, DataError> {
-        Ok(Source {
-            label: path.display().to_string(),
-            text: read_text(path)?,
-            dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
-        })
+        let (text, label) = read_input(path)?;
+        Ok(Source { label, text, dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()) })
     }
 
     /// Text that did not come from a file (relative data paths inside it are not resolved:
@@ -89,9 +113,21 @@ impl Source {
 
     /// A data file named in this scenario: relative to the scenario's directory, or the
     /// bundled copy when the scenario is not a file or names none.
+    ///
+    /// A copy of a bundled scenario taken elsewhere still names the bundled data by its place
+    /// in the repository (`../units.csv`, `../indicators.csv`): when no such file is beside the
+    /// copy, the bundled data is used (and labelled `<bundled>/…`, so the outputs say so).
     fn data(&self, named: Option<&str>, bundled_label: &str, bundled: &str) -> Result<Source, DataError> {
         match (named, &self.dir) {
-            (Some(rel), Some(dir)) => Source::file(&dir.join(rel)),
+            (Some(rel), Some(dir)) => {
+                let path = dir.join(rel);
+                let bundled_place =
+                    bundled_label.strip_prefix("<bundled>/data/").map(|name| format!("../{name}"));
+                if !path.exists() && bundled_place.as_deref() == Some(rel) {
+                    return Ok(Source::text(bundled_label, bundled));
+                }
+                Source::file(&path)
+            }
             _ => Ok(Source::text(bundled_label, bundled)),
         }
     }

@@ -11,7 +11,8 @@
 use thiserror::Error;
 
 use super::{Stamp, StampError, STAMP_PREFIX};
-use crate::error::{DataError, Location, ScenarioError};
+use crate::error::{DataError, Location};
+use crate::scenario::ScenarioError;
 use crate::scenario::{Inputs, Scenario, ScenarioFile};
 
 /// Why the stamp of a run could not be computed.

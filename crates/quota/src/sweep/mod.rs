@@ -1,5 +1,5 @@
 //! Sensitivity sweeps: how the weighting (and, optionally, the regional-disparity parameters)
-//! moves every unit's slots and funding. Four designs over the same evaluation core:
+//! moves every unit's slots and funding. Five designs over the same evaluation core:
 //!
 //! - [`grid`]: every weight vector on the simplex with step h;
 //! - [`oat`]: one factor at a time over [a, b], with the exact breakpoints at which each
@@ -7,7 +7,9 @@
 //! - [`montecarlo`]: random weights (Dirichlet around the scenario's weights, or uniform on
 //!   the simplex) and/or multiplicative noise on the indicators;
 //! - [`sobol`]: first-order and total Sobol indices (Saltelli sampling; Saltelli 2010 and
-//!   Jansen 1999 estimators) with bootstrap confidence intervals.
+//!   Jansen 1999 estimators) with bootstrap confidence intervals;
+//! - [`morris`]: Morris elementary-effects screening (μ, μ*, σ) on optimised trajectories
+//!   (Campolongo et al. 2007).
 //!
 //! The hot loop ([`eval`]) reuses everything that does not depend on the weights: the
 //! normalised columns, the development term and the bounds are prepared once; one scenario is
@@ -29,18 +31,24 @@
 //! long-CSV rows go to a `Write` sink, progress to a callback and cancellation comes from a
 //! flag, all in the caller's [`Hooks`].
 
+mod blocks;
 pub mod eval;
 pub mod grid;
 pub mod hooks;
 pub mod montecarlo;
+pub mod morris;
+pub mod morris_study;
 pub mod oat;
 pub mod run;
+pub mod shard;
 pub mod sobol;
+pub mod sobol2;
 pub mod space;
 pub mod spec;
 pub mod study;
 pub mod summary;
 pub mod svg;
+pub mod svg_morris;
 
 use thiserror::Error;
 
@@ -49,12 +57,16 @@ use crate::allocate::AllocateError;
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use hooks::Hooks;
 pub use montecarlo::WeightDraw;
+pub use morris::MorrisSpec;
+pub use morris_study::{FactorScreening, MorrisIndices, UnitMorris};
+pub use shard::{merge, shard, MergeError, Partial, Shard, PARTIAL_SCHEMA};
 pub use space::{Factor, Params, Space};
 pub use spec::{GridSpec, MonteCarloSpec, OatSpec, SobolSpec, SweepSpec, Vary, DEFAULT_SEED};
 pub use study::{
-    study, DesignDetails, OatFactor, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces, VaryRange,
+    study, DesignDetails, OatFactor, Plan, SimplexMap, SobolIndices, SweepStudy, UnitIndices, UnitPieces,
+    VaryRange, Work,
 };
-pub use summary::{Tally, UnitParadoxes, UnitSummary};
+pub use summary::{Tally, TallyData, UnitParadoxes, UnitSummary};
 
 /// Most worker threads a sweep accepts (`--threads`): far more than any machine this runs on
 /// has cores; above it the threads only cost memory and start-up time (100,000 threads took
@@ -130,8 +142,21 @@ pub enum SweepError {
     )]
     RowsNotKept,
     /// A unit code that is not in the scenario.
-    #[error("--unit '{code}' is not a unit code of the scenario")]
+    #[error("--unit '{code}' is not a unit of the scenario (give its code, Chinese, short or English name: 44, 广东省, 广东, Guangdong)")]
     UnknownUnit { code: String },
+    /// A part of a sharded sweep's work that does not fit the design (a damaged or foreign
+    /// partial; `part` counts from 0 in shard order).
+    #[error("shard {}: its work does not fit the sweep: {reason}", part + 1)]
+    BadPartial { part: usize, reason: String },
+    /// Long-CSV rows asked of one shard of a sweep.
+    #[error("--keep-all cannot be combined with --shard (each shard evaluates only part of the sweep); run the sweep unsharded to keep every scenario")]
+    RowsWithShard,
+    /// A design that runs in one piece asked for in parts (a shard of a sweep).
+    #[error("--shard does not apply to {design} (Morris screening and Sobol with --second-order or --group run in one piece); run it without --shard")]
+    NotInParts { design: String },
+    /// A `--group` that cannot be a factor of the Sobol design.
+    #[error("--group {group}: {problem}")]
+    BadGroup { group: String, problem: String },
     /// The caller's cancellation flag was set.
     #[error("the sweep was cancelled")]
     Cancelled,

@@ -15,7 +15,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::eval::{Columns, Evaluator, SlotRule, Workspace};
 use super::run::PointSource;
@@ -23,7 +23,7 @@ use super::space::{region_index, BoxFactor, Space};
 use super::{Factor, SweepError};
 
 /// How the weights are drawn (in JSON: `"fixed"`, `{"dirichlet": c}` or `"uniform"`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WeightDraw {
     /// Keep the scenario's weights (noise only).

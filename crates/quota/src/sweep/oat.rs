@@ -49,7 +49,7 @@
 use std::sync::atomic::AtomicBool;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::apportion::{bounded_quotas, Problem, Scratch};
 
@@ -197,58 +197,105 @@ pub fn oat_until<R: SlotRule + ?Sized>(
     hi: f64,
     cancel: Option<&AtomicBool>,
 ) -> Result<OatResult, SweepError> {
-    space.check_range(factor, lo, hi)?;
-    space.check_oat_weight(factor)?;
-    let cert = ev.rule.certificate();
-    let at = |i: usize| {
-        if i == INITIAL_INTERVALS {
-            hi
-        } else {
-            lo + (hi - lo) * (i as f64 / INITIAL_INTERVALS as f64)
-        }
-    };
-    let eval_at = |ws: &mut Workspace, t: f64, st: &mut Vec<u64>| {
-        space.set(&mut ws.params, factor, t);
-        state(ev, ws, cert, st);
-    };
+    check(space, factor, lo, hi)?;
     // Each initial interval is searched on its own (in parallel); results are joined in order.
-    let parts: Vec<(Vec<Point>, u64)> = (0..INITIAL_INTERVALS)
+    let parts: Vec<IntervalPoints> = (0..INITIAL_INTERVALS)
         .into_par_iter()
         .map_init(
             || ev.workspace(&space.base),
-            |ws, i| {
-                let (a, b) = (at(i), at(i + 1));
-                let (mut sa, mut sb) = (Vec::new(), Vec::new());
-                eval_at(ws, a, &mut sa);
-                eval_at(ws, b, &mut sb);
-                let n = ev.units();
-                let mut points = vec![(a, slots_of(&sa, n))];
-                let mut evals = 2u64;
-                refine(
-                    &mut |t, s: &mut Vec<u64>| eval_at(ws, t, s),
-                    &|| is_set(cancel),
-                    a,
-                    sa,
-                    b,
-                    sb.clone(),
-                    n,
-                    cert,
-                    &mut points,
-                    &mut evals,
-                );
-                push_point(&mut points, b, slots_of(&sb, n));
-                (points, evals)
-            },
+            |ws, i| search_interval(ev, space, ws, factor, lo, hi, i, cancel),
         )
         .collect();
     if is_set(cancel) {
         return Err(SweepError::Cancelled);
     }
+    Ok(assemble(ev, space, factor, lo, hi, parts))
+}
+
+/// Checks that `factor` can be swept over [lo, hi].
+pub fn check(space: &Space, factor: Factor, lo: f64, hi: f64) -> Result<(), SweepError> {
+    space.check_range(factor, lo, hi)?;
+    space.check_oat_weight(factor)
+}
+
+/// What the search found on one of the [`INITIAL_INTERVALS`] initial intervals of a factor's
+/// range: the points kept (in order, the interval's ends included) and the evaluations used.
+/// A sharded sweep carries these in its partials (`sweep::shard`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntervalPoints {
+    /// Points `(t, slots)` in order (slots None where infeasible).
+    pub points: Vec<(f64, Option<Vec<u64>>)>,
+    /// Evaluations of the search on this interval.
+    pub evaluations: u64,
+}
+
+/// The start of initial interval `i` of [lo, hi] (`hi` itself for i = [`INITIAL_INTERVALS`]).
+fn interval_start(lo: f64, hi: f64, i: usize) -> f64 {
+    if i == INITIAL_INTERVALS {
+        hi
+    } else {
+        lo + (hi - lo) * (i as f64 / INITIAL_INTERVALS as f64)
+    }
+}
+
+/// Searches initial interval `i` (of [`INITIAL_INTERVALS`]) of `factor` over [lo, hi] (checked
+/// with [`check`]), with a workspace of `ev`; the workspace's parameters are reset to the
+/// scenario's first, so one workspace can serve intervals of different factors.
+#[allow(clippy::too_many_arguments)]
+pub fn search_interval<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    ws: &mut Workspace,
+    factor: Factor,
+    lo: f64,
+    hi: f64,
+    i: usize,
+    cancel: Option<&AtomicBool>,
+) -> IntervalPoints {
+    let cert = ev.rule.certificate();
+    ws.params.clone_from(&space.base);
+    let eval_at = |ws: &mut Workspace, t: f64, st: &mut Vec<u64>| {
+        space.set(&mut ws.params, factor, t);
+        state(ev, ws, cert, st);
+    };
+    let (a, b) = (interval_start(lo, hi, i), interval_start(lo, hi, i + 1));
+    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    eval_at(ws, a, &mut sa);
+    eval_at(ws, b, &mut sb);
+    let n = ev.units();
+    let mut points = vec![(a, slots_of(&sa, n))];
+    let mut evaluations = 2u64;
+    refine(
+        &mut |t, s: &mut Vec<u64>| eval_at(ws, t, s),
+        &|| is_set(cancel),
+        a,
+        sa,
+        b,
+        sb.clone(),
+        n,
+        cert,
+        &mut points,
+        &mut evaluations,
+    );
+    push_point(&mut points, b, slots_of(&sb, n));
+    IntervalPoints { points, evaluations }
+}
+
+/// Joins the [`INITIAL_INTERVALS`] searches of `factor` over [lo, hi], in order, into its
+/// pieces.
+pub fn assemble<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    factor: Factor,
+    lo: f64,
+    hi: f64,
+    parts: impl IntoIterator<Item = IntervalPoints>,
+) -> OatResult {
     let mut points: Vec<Point> = Vec::new();
     let mut evaluations = 0;
-    for (ps, e) in parts {
-        evaluations += e;
-        for (t, slots) in ps {
+    for part in parts {
+        evaluations += part.evaluations;
+        for (t, slots) in part.points {
             push_point(&mut points, t, slots);
         }
     }
@@ -280,15 +327,15 @@ pub fn oat_until<R: SlotRule + ?Sized>(
             _ => merged.push(p),
         }
     }
-    Ok(OatResult {
+    OatResult {
         factor: space.name(factor),
         baseline: space.get(&space.base, factor),
         lo,
         hi,
         pieces: merged,
         evaluations,
-        proven: cert != Certificate::None,
-    })
+        proven: ev.rule.certificate() != Certificate::None,
+    }
 }
 
 /// Bisects (a, b) until the ends have equal states (proven constant), the width is below the

@@ -164,10 +164,24 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     space: &Space,
     source: &S,
+    hooks: Hooks<'_>,
+    paradoxes: Option<&ParadoxProbe>,
+) -> Result<Tally, SweepError> {
+    run_range(ev, space, source, 0..source.len(), hooks, paradoxes)
+}
+
+/// [`run`] over scenarios `range` of `source` only (one shard of a sharded sweep): chunks of
+/// [`CHUNK`] scenarios from `range.start`; progress counts the range's scenarios.
+pub fn run_range<S: PointSource, R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    source: &S,
+    range: std::ops::Range<u64>,
     mut hooks: Hooks<'_>,
     paradoxes: Option<&ParadoxProbe>,
 ) -> Result<Tally, SweepError> {
-    let total = source.len();
+    let first = range.start;
+    let total = range.end.saturating_sub(range.start);
     let (lower, upper) = ev.bounds();
     let empty = match paradoxes {
         Some(_) => Tally::new(lower, upper).with_paradoxes(),
@@ -198,7 +212,7 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
                     if is_set(cancel) {
                         return (w, batch);
                     }
-                    let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+                    let (lo, hi) = (first + c * CHUNK, first + ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
                     if source.scattered() {
                         batch.clear();
@@ -250,7 +264,7 @@ pub fn run<S: PointSource, R: SlotRule + ?Sized>(
             .fold(
                 || (worker(), Vec::new()),
                 |(mut w, mut bufs), c| {
-                    let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+                    let (lo, hi) = (first + c * CHUNK, first + ((c + 1) * CHUNK).min(total));
                     let mut cursor = source.start(lo);
                     let mut buf = Vec::new();
                     for k in lo..hi {

@@ -36,15 +36,15 @@
 //! Commun.* 117 (1999) 35–43.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::eval::{Columns, Evaluator, SlotRule};
-use super::hooks::{is_set, Hooks};
+use super::blocks::{self, Blocks};
+use super::eval::{Evaluator, SlotRule};
+use super::hooks::Hooks;
 use super::montecarlo::scenario_rng;
 use super::run::{rows_header, write_rows};
 use super::space::{region_index, Space};
@@ -140,7 +140,7 @@ fn estimate(p: &Packed, counts: Option<&[u32]>, s1: &mut [f64], st: &mut [f64]) 
 }
 
 /// The row multiplicities of bootstrap resample `b` (n draws with replacement).
-fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
+pub(super) fn resample(seed: u64, b: u64, n: usize, counts: &mut Vec<u32>) {
     let mut rng = scenario_rng(&ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_b007_5742_0001), b);
     counts.clear();
     counts.resize(n, 0);
@@ -249,7 +249,7 @@ pub fn saltelli_outputs(
 }
 
 /// Rows A_j and B_j: 2d uniforms from stream j (A first).
-fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
+pub(super) fn draw_rows(base: &ChaCha8Rng, j: u64, ranges: &[(f64, f64)], a: &mut [f64], b: &mut [f64]) {
     let mut rng = scenario_rng(base, j);
     for (x, (lo, hi)) in a.iter_mut().zip(ranges) {
         *x = lo + (hi - lo) * rng.random::<f64>();
@@ -300,14 +300,138 @@ pub fn sobol<R: SlotRule + ?Sized>(
     opt: &SobolOptions,
     mut hooks: Hooks<'_>,
 ) -> Result<SobolResult, SweepError> {
-    if opt.samples < MIN_SAMPLES {
-        return Err(SweepError::BadParameter {
-            what: "the number of base samples (--samples)".into(),
-            expected: "at least 64 (fewer give indices outside [0, 1] with no meaningful interval)",
-            value: opt.samples as f64,
-        });
+    let design = Design::new(ev, space, opt)?;
+    let slots = design.runs(ev, space, 0..opt.samples, &hooks)?;
+    design.finish(ev, space, slots, &mut hooks)
+}
+
+/// The Sobol design of a scenario, checked: its factors and their ranges. A sweep evaluates
+/// its base samples ([`Design::runs`], all at once or a shard's range at a time) and then
+/// estimates the indices from every run ([`Design::finish`]).
+#[derive(Debug, Clone)]
+pub struct Design {
+    opt: SobolOptions,
+    factors: Vec<Factor>,
+    ranges: Vec<(f64, f64)>,
+}
+
+impl Design {
+    /// Checks the options (samples, range, memory) and lists the factors: the weights with a
+    /// positive baseline, then the disparity factors.
+    pub fn new<R: SlotRule + ?Sized>(
+        ev: &Evaluator<R>,
+        space: &Space,
+        opt: &SobolOptions,
+    ) -> Result<Design, SweepError> {
+        if opt.samples < MIN_SAMPLES {
+            return Err(SweepError::BadParameter {
+                what: "the number of base samples (--samples)".into(),
+                expected: "at least 64 (fewer give indices outside [0, 1] with no meaningful interval)",
+                value: opt.samples as f64,
+            });
+        }
+        let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
+        check_memory(opt.samples, factors.len(), ev.units(), opt.bootstrap)?;
+        Ok(Design { opt: *opt, factors, ranges })
     }
-    let (rl, rh) = opt.relative;
+
+    /// Values per base sample in the output matrix: (d + 2) runs × units.
+    pub fn stride(&self, units: usize) -> usize {
+        (self.factors.len() + 2) * units
+    }
+
+    /// Evaluates base samples `samples` (within 0..N): the slots of every run, `[(j·(d+2) + r)·units
+    /// + u]` with j counted from `samples.start`; every run must be feasible.
+    pub fn runs<R: SlotRule + ?Sized>(
+        &self,
+        ev: &Evaluator<R>,
+        space: &Space,
+        samples: std::ops::Range<u64>,
+        hooks: &Hooks<'_>,
+    ) -> Result<Vec<u32>, SweepError> {
+        let d = self.factors.len();
+        let first = samples.start;
+        let base = ChaCha8Rng::seed_from_u64(self.opt.seed);
+        let layout = Blocks {
+            factors: &self.factors,
+            blocks: (samples.end - samples.start) as usize,
+            rows: d + 2,
+            report_every: 256,
+        };
+        let (slots, infeasible) = blocks::evaluate(
+            ev,
+            space,
+            &layout,
+            hooks,
+            || (vec![0.0; d], vec![0.0; d]),
+            |j, (a, b)| draw_rows(&base, first + j as u64, &self.ranges, a, b),
+            |(a, b), r, x| design_row(a, b, r, x),
+        )?;
+        if infeasible > 0 {
+            return Err(SweepError::BadParameter {
+                what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
+                expected: "narrower (every run must be feasible for the estimators)",
+                value: infeasible as f64,
+            });
+        }
+        Ok(slots)
+    }
+
+    /// The indices from the slots of every run of the N base samples, in order (what
+    /// [`Design::runs`] returns for 0..N); writes the runs to `hooks.rows` first.
+    pub fn finish<R: SlotRule + ?Sized>(
+        &self,
+        ev: &Evaluator<R>,
+        space: &Space,
+        slots: Vec<u32>,
+        hooks: &mut Hooks<'_>,
+    ) -> Result<SobolResult, SweepError> {
+        let (d, units) = (self.factors.len(), ev.units());
+        let n = self.opt.samples as usize;
+        let (factors, ranges) = (&self.factors, &self.ranges);
+        if let Some(w) = hooks.rows.as_mut() {
+            let base = ChaCha8Rng::seed_from_u64(self.opt.seed);
+            write_runs(ev, space, factors, ranges, &base, &slots, &mut **w)?;
+        }
+        let (lower, upper) = ev.bounds();
+        let mut tally = Tally::new(lower, upper);
+        let mut row = vec![0u64; units];
+        for run in slots.chunks(units.max(1)) {
+            for (r, &s) in row.iter_mut().zip(run) {
+                *r = s as u64;
+            }
+            tally.record(&row);
+        }
+        let outputs: Vec<Outputs> = (0..units)
+            .into_par_iter()
+            .map(|u| {
+                let get = |j: usize, r: usize| slots[(j * (d + 2) + r) * units + u] as f64;
+                Outputs {
+                    a: (0..n).map(|j| get(j, 0)).collect(),
+                    b: (0..n).map(|j| get(j, 1)).collect(),
+                    ab: (0..d).map(|i| (0..n).map(|j| get(j, 2 + i)).collect()).collect(),
+                }
+            })
+            .collect();
+        let indices = analyze(&outputs, self.opt.bootstrap, self.opt.seed);
+        Ok(SobolResult {
+            factors: factors.iter().map(|&f| space.name(f)).collect(),
+            ranges: ranges.clone(),
+            units: indices,
+            evaluations: (n * (d + 2)) as u64,
+            tally,
+        })
+    }
+}
+
+/// Factors and their ranges.
+pub(super) type FactorRanges = (Vec<Factor>, Vec<(f64, f64)>);
+
+/// The factors of the Sobol and Morris designs on a scenario: every weight with a positive
+/// baseline as a raw weight uniform on [lo·w⁰_j, hi·w⁰_j] (`relative` = (lo, hi)), then the
+/// varied disparity parameters on their ranges.
+pub(super) fn raw_weight_factors(space: &Space, relative: (f64, f64)) -> Result<FactorRanges, SweepError> {
+    let (rl, rh) = relative;
     if !(rl.is_finite() && rh.is_finite()) || rl >= rh {
         return Err(SweepError::EmptyRange {
             what: "--range (relative weight range)".into(),
@@ -323,7 +447,6 @@ pub fn sobol<R: SlotRule + ?Sized>(
             allowed: "[0, ∞) (multiples of each weight)",
         });
     }
-    // Factors: weights with a positive baseline, then the disparity factors.
     let mut factors: Vec<Factor> =
         (0..space.weights()).filter(|&j| space.base.weights[j] > 0.0).map(Factor::Weight).collect();
     let mut ranges: Vec<(f64, f64)> = factors
@@ -337,88 +460,7 @@ pub fn sobol<R: SlotRule + ?Sized>(
         factors.push(b.factor);
         ranges.push((b.lo, b.hi));
     }
-    let d = factors.len();
-    let units = ev.units();
-    check_memory(opt.samples, d, units, opt.bootstrap)?;
-    let n = opt.samples as usize;
-    let base = ChaCha8Rng::seed_from_u64(opt.seed);
-    // slots[(j·(d+2) + r)·units + u], r = 0 for A, 1 for B, 2+i for AB_i.
-    let mut slots = vec![0u32; n * (d + 2) * units];
-    let done = AtomicU64::new(0);
-    let (cancel, progress) = (hooks.cancel, hooks.progress);
-    let infeasible: u64 = slots
-        .par_chunks_mut((d + 2) * units)
-        .enumerate()
-        .map_init(
-            || (ev.workspace(&space.base), vec![0.0; d], vec![0.0; d], vec![0.0; d]),
-            |(ws, a, b, x), (j, out)| {
-                if is_set(cancel) {
-                    return 0;
-                }
-                draw_rows(&base, j as u64, &ranges, a, b);
-                let mut bad = 0u64;
-                for r in 0..d + 2 {
-                    design_row(a, b, r, x);
-                    apply(space, &factors, x, &mut ws.params);
-                    if ev.evaluate(ws, Columns::Scenario) {
-                        for (o, &s) in out[r * units..(r + 1) * units].iter_mut().zip(&ws.slots) {
-                            *o = s as u32;
-                        }
-                    } else {
-                        bad += 1;
-                    }
-                }
-                if let Some(p) = progress {
-                    let now = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if now.is_multiple_of(256) || now == n as u64 {
-                        p(now, n as u64);
-                    }
-                }
-                bad
-            },
-        )
-        .sum();
-    if is_set(cancel) {
-        return Err(SweepError::Cancelled);
-    }
-    if infeasible > 0 {
-        return Err(SweepError::BadParameter {
-            what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
-            expected: "narrower (every run must be feasible for the estimators)",
-            value: infeasible as f64,
-        });
-    }
-    if let Some(w) = hooks.rows.as_mut() {
-        write_runs(ev, space, &factors, &ranges, &base, &slots, &mut **w)?;
-    }
-    let (lower, upper) = ev.bounds();
-    let mut tally = Tally::new(lower, upper);
-    let mut row = vec![0u64; units];
-    for run in slots.chunks(units) {
-        for (r, &s) in row.iter_mut().zip(run) {
-            *r = s as u64;
-        }
-        tally.record(&row);
-    }
-    let outputs: Vec<Outputs> = (0..units)
-        .into_par_iter()
-        .map(|u| {
-            let get = |j: usize, r: usize| slots[(j * (d + 2) + r) * units + u] as f64;
-            Outputs {
-                a: (0..n).map(|j| get(j, 0)).collect(),
-                b: (0..n).map(|j| get(j, 1)).collect(),
-                ab: (0..d).map(|i| (0..n).map(|j| get(j, 2 + i)).collect()).collect(),
-            }
-        })
-        .collect();
-    let indices = analyze(&outputs, opt.bootstrap, opt.seed);
-    Ok(SobolResult {
-        factors: factors.iter().map(|&f| space.name(f)).collect(),
-        ranges,
-        units: indices,
-        evaluations: (n * (d + 2)) as u64,
-        tally,
-    })
+    Ok((factors, ranges))
 }
 
 /// Fewest base samples accepted: below this the estimators are noise (one sample gave S1 = 1.6
@@ -498,7 +540,7 @@ fn write_runs<R: SlotRule + ?Sized>(
 }
 
 /// Sets the parameters from one row of factor values (raw weights are normalised).
-fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
+pub(super) fn apply(space: &Space, factors: &[Factor], x: &[f64], p: &mut super::Params) {
     p.weights.fill(0.0);
     let mut sum = 0.0;
     for (f, &v) in factors.iter().zip(x) {

@@ -1,7 +1,7 @@
 //! What to sweep: one specification per design, with its defaults written here (the command
 //! line's defaults are these).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::Scenario;
 
@@ -14,7 +14,7 @@ pub const DEFAULT_SEED: u64 = 2024;
 /// A disparity parameter varied by a design as well as the weights: the development weight
 /// (`development_weight`) or a region multiplier (`东部`, `中部`, `西部`, `东北`), uniform on
 /// (or, for the grid, stepped over) [lo, hi].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vary {
     /// The factor's name (as [`Space::resolve`](super::Space::resolve) accepts it).
     pub factor: String,
@@ -24,8 +24,10 @@ pub struct Vary {
     pub hi: f64,
 }
 
-/// A sweep: one design and its parameters.
-#[derive(Debug, Clone, PartialEq)]
+/// A sweep: one design and its parameters (serialised, as in a sharded sweep's partials, with
+/// a `"design"` field: `grid`, `oat`, `monte-carlo`, `sobol`, and the variant's fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "design", rename_all = "kebab-case")]
 pub enum SweepSpec {
     /// Every weight vector on the simplex with a given step.
     Grid(GridSpec),
@@ -35,6 +37,8 @@ pub enum SweepSpec {
     MonteCarlo(MonteCarloSpec),
     /// Sobol indices with bootstrap confidence intervals.
     Sobol(SobolSpec),
+    /// Morris elementary-effects screening ([`super::morris`]).
+    Morris(super::morris::MorrisSpec),
 }
 
 impl SweepSpec {
@@ -45,6 +49,7 @@ impl SweepSpec {
             SweepSpec::Oat(_) => "oat",
             SweepSpec::MonteCarlo(_) => "monte-carlo",
             SweepSpec::Sobol(_) => "sobol",
+            SweepSpec::Morris(_) => "morris",
         }
     }
 
@@ -55,6 +60,7 @@ impl SweepSpec {
             SweepSpec::Oat(o) => &o.vary,
             SweepSpec::MonteCarlo(m) => &m.vary,
             SweepSpec::Sobol(s) => &s.vary,
+            SweepSpec::Morris(m) => &m.vary,
         }
     }
 
@@ -65,8 +71,20 @@ impl SweepSpec {
             SweepSpec::Grid(_) | SweepSpec::Oat(_) => return None,
             SweepSpec::MonteCarlo(m) => m.seed,
             SweepSpec::Sobol(s) => s.seed,
+            SweepSpec::Morris(m) => m.seed,
         };
         Some(seed.or(scenario.seed).unwrap_or(DEFAULT_SEED))
+    }
+
+    /// Whether the design's work splits into items that shards evaluate ([`super::shard`]):
+    /// every design but Morris screening and Sobol with second-order indices or groups, which
+    /// run in one piece.
+    pub fn shardable(&self) -> bool {
+        match self {
+            SweepSpec::Grid(_) | SweepSpec::Oat(_) | SweepSpec::MonteCarlo(_) => true,
+            SweepSpec::Sobol(s) => !s.second_order && s.groups.is_empty(),
+            SweepSpec::Morris(_) => false,
+        }
     }
 
     /// Whether the design checks every scenario for paradoxes.
@@ -74,14 +92,14 @@ impl SweepSpec {
         match self {
             SweepSpec::Grid(g) => g.paradoxes,
             SweepSpec::MonteCarlo(m) => m.paradoxes,
-            SweepSpec::Oat(_) | SweepSpec::Sobol(_) => false,
+            SweepSpec::Oat(_) | SweepSpec::Sobol(_) | SweepSpec::Morris(_) => false,
         }
     }
 }
 
 /// The grid: every weight vector `k/m` on the simplex, m = 1/step (times m + 1 levels of each
 /// varied disparity parameter).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GridSpec {
     /// The step h; 1/h must be a whole number. Default 0.05.
     pub step: f64,
@@ -112,7 +130,7 @@ impl Default for GridSpec {
 
 /// One factor at a time: each factor moves over its range, the others stay at the scenario's
 /// values (the other weights keeping their proportions).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OatSpec {
     /// The factors, one at a time: indicator columns (or labels), `development_weight`, or
     /// regions. Default (empty): every indicator weight.
@@ -138,7 +156,7 @@ impl OatSpec {
 
 /// Monte Carlo: random weights and/or multiplicative noise on every indicator value,
 /// reproducible from a seed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarloSpec {
     /// Number of scenarios. Default 100,000.
     pub scenarios: u64,
@@ -169,7 +187,7 @@ impl Default for MonteCarloSpec {
 
 /// Sobol indices of every unit's slots with respect to the raw weights (and the varied
 /// disparity parameters), Saltelli sampling with bootstrap confidence intervals.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SobolSpec {
     /// Base samples N (N·(d+2) runs). Default 4096.
     pub samples: u64,
@@ -181,10 +199,25 @@ pub struct SobolSpec {
     pub seed: Option<u64>,
     /// Disparity parameters varied too (one more factor each).
     pub vary: Vec<Vary>,
+    /// Also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs). Default false.
+    #[serde(default)]
+    pub second_order: bool,
+    /// Groups of factors moved together, each one factor of the design: (name, factor names).
+    /// Default none.
+    #[serde(default)]
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 impl Default for SobolSpec {
     fn default() -> Self {
-        SobolSpec { samples: 4096, bootstrap: 100, relative_range: (0.5, 1.5), seed: None, vary: Vec::new() }
+        SobolSpec {
+            samples: 4096,
+            bootstrap: 100,
+            relative_range: (0.5, 1.5),
+            seed: None,
+            vary: Vec::new(),
+            second_order: false,
+            groups: Vec::new(),
+        }
     }
 }

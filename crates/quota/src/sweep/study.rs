@@ -3,7 +3,10 @@
 //! indices, the simplex map) — whose `serde` serialisation is the sweep's JSON document and
 //! from which [`render::sweep`](crate::render::sweep) writes every other output.
 
-use serde::{Serialize, Serializer};
+use std::io::Write;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::explain::ParadoxProbe;
 use crate::funding::FundingRules;
@@ -13,12 +16,14 @@ use super::eval::{Columns, Evaluator, Rule};
 use super::grid::Grid;
 use super::hooks::Hooks;
 use super::montecarlo::{noise_from_percent, MonteCarlo, WeightDraw};
-use super::oat::{self, OatResult, UnitPiece};
+use super::morris_study::{self, MorrisIndices};
+use super::oat::{self, IntervalPoints, OatResult, UnitPiece};
 use super::run::{self, PointSource};
 use super::sobol::{self, SobolOptions, SobolResult};
+use super::sobol2;
 use super::spec::{GridSpec, OatSpec, SweepSpec};
-use super::summary::{oat_summary, Tally, UnitSummary};
-use super::{Space, SweepError};
+use super::summary::{oat_summary, Tally, TallyData, UnitSummary};
+use super::{Factor, Space, SweepError};
 
 /// Everything a sweep found, in the order of its JSON document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +55,9 @@ pub struct SweepStudy {
     pub sobol: Option<SobolIndices>,
     /// Breakpoints per factor (the one-at-a-time design).
     pub oat: Vec<OatFactor>,
+    /// Morris measures (the Morris design; absent from the JSON of the other designs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub morris: Option<MorrisIndices>,
     /// The slot rule's label (`hamilton`, `optimize (l1)`, …).
     #[serde(skip)]
     pub method: String,
@@ -113,6 +121,27 @@ pub enum DesignDetails {
         /// Range of the raw weights as multiples of the scenario's.
         relative_range: (f64, f64),
     },
+    /// Morris screening.
+    Morris {
+        /// Trajectories R.
+        trajectories: u32,
+        /// Levels p.
+        levels: u32,
+        /// Step Δ = p/(2(p−1)).
+        delta: f64,
+        /// Candidate trajectories M of the optimised selection.
+        candidates: u32,
+        /// Bootstrap resamples of μ*'s interval.
+        bootstrap: u32,
+        /// Seed.
+        seed: u64,
+        /// Range of the raw weights as multiples of the scenario's.
+        relative_range: (f64, f64),
+        /// Spread D of the kept trajectories (Campolongo et al. 2007).
+        spread: f64,
+        /// Spread of R trajectories as drawn, without the selection.
+        spread_random: f64,
+    },
 }
 
 /// Sobol indices of every unit's slots.
@@ -122,10 +151,14 @@ pub struct SobolIndices {
     pub factors: Vec<String>,
     /// Factor ranges.
     pub ranges: Vec<(f64, f64)>,
-    /// Model runs: N·(d+2).
+    /// Model runs: N·(d+2) (N·(2d+2) with second order).
     pub evaluations: u64,
     /// Per unit, in unit order.
     pub units: Vec<UnitIndices>,
+    /// The members of each factor when groups were asked for (a group's range is its
+    /// members' smallest lo and largest hi); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Vec<String>>>,
 }
 
 /// One unit's Sobol indices per factor (None where its slots do not vary).
@@ -147,6 +180,12 @@ pub struct UnitIndices {
     /// 95% half-widths of `st`.
     #[serde(rename = "ST_conf")]
     pub st_conf: Vec<Option<f64>>,
+    /// Second-order indices S2[j][k], j < k (None elsewhere), when asked for.
+    #[serde(rename = "S2", skip_serializing_if = "Option::is_none")]
+    pub s2: Option<Vec<Vec<Option<f64>>>>,
+    /// 95% half-widths of `s2`.
+    #[serde(rename = "S2_conf", skip_serializing_if = "Option::is_none")]
+    pub s2_conf: Option<Vec<Vec<Option<f64>>>>,
 }
 
 /// One factor of the one-at-a-time design: every unit's slots piece by piece over the range.
@@ -202,140 +241,434 @@ pub const SIMPLEX_MAP_STEPS: u32 = 60;
 
 /// Runs `spec` on `scenario` (on the current rayon pool; the result does not depend on its
 /// size) and returns the study. The stamp is left for the caller ([`SweepStudy::stamp`]).
-pub fn study(scenario: &Scenario, spec: &SweepSpec, hooks: Hooks<'_>) -> Result<SweepStudy, SweepError> {
+///
+/// The same two steps as a sharded sweep ([`super::shard`]): the design's work items are
+/// evaluated ([`Plan::work`], here all of them at once), then summarised ([`Plan::finish`]) —
+/// so a merged sweep is this one by construction.
+pub fn study(scenario: &Scenario, spec: &SweepSpec, mut hooks: Hooks<'_>) -> Result<SweepStudy, SweepError> {
     let rule = Rule::of(scenario);
+    if !spec.shardable() {
+        return whole(scenario, spec, &rule, hooks);
+    }
+    let plan = Plan::new(scenario, spec, &rule)?;
+    let work = plan.work(0..plan.items(), &mut hooks)?;
+    plan.finish(vec![work], &mut hooks)
+}
+
+/// The space with the spec's varied factors, the evaluator, the paradox probe and the seed.
+fn setup<'a>(
+    scenario: &'a Scenario,
+    spec: &SweepSpec,
+    rule: &'a Rule,
+) -> Result<(Space, Evaluator<'a, Rule>, Option<ParadoxProbe>, u64), SweepError> {
     let mut space = Space::new(scenario);
     for v in spec.vary() {
         let f = space.resolve(&v.factor)?;
         space.vary(f, v.lo, v.hi)?;
     }
-    let ev = Evaluator::new(scenario, &rule, &space.base)?;
-    let probe = match (&rule, spec.paradoxes()) {
+    let ev = Evaluator::new(scenario, rule, &space.base)?;
+    let probe = match (rule, spec.paradoxes()) {
         (_, false) => None,
         (Rule::Apportion(m), true) => Some(ParadoxProbe::for_scenario(scenario, ev.template(), *m)),
         (Rule::Optimize(_), true) => return Err(SweepError::ParadoxesNeedMethod),
     };
     let seed = spec.seed(scenario).unwrap_or_default();
-    let tallied = |t: &Tally| (t.summarise(scenario, &ev.baseline), t.scenarios + t.infeasible, t.infeasible);
-    let mut oat = Vec::new();
-    let mut sobol_indices = None;
-    let mut simplex_map = None;
+    Ok((space, ev, probe, seed))
+}
+
+/// The designs that run in one piece (not split into work items yet): Morris screening, and
+/// Sobol with second-order indices or grouped factors.
+fn whole(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    rule: &Rule,
+    hooks: Hooks<'_>,
+) -> Result<SweepStudy, SweepError> {
+    let (space, ev, _, seed) = setup(scenario, spec, rule)?;
+    let mut found = Found::default();
     let (units, scenarios, infeasible, design, label) = match spec {
-        SweepSpec::Grid(g) => {
-            let mapped = g.simplex_map && (2..=3).contains(&space.weights());
-            let map_unit = if mapped { map_unit(scenario, g)? } else { None };
-            let grid = Grid::new(&space, g.step, g.limit)?;
-            let t = run::run(&ev, &space, &grid, hooks, probe.as_ref())?;
-            let (units, n, bad) = tallied(&t);
-            if mapped {
-                let unit = map_unit.unwrap_or_else(|| most_moving(&units));
-                simplex_map = Some(map(&ev, &space, unit, g.step));
-            }
-            let details = DesignDetails::Grid { step: g.step, points: grid.len() };
-            (units, n, bad, details, format!("grid, step {}", g.step))
-        }
-        SweepSpec::MonteCarlo(m) => {
-            let noise = m.noise_percent.map(noise_from_percent).transpose()?;
-            let mc = MonteCarlo::new(&space, m.scenarios, seed, m.weights, noise)?;
-            let t = run::run(&ev, &space, &mc, hooks, probe.as_ref())?;
-            let (units, n, bad) = tallied(&t);
-            let label = format!(
-                "monte carlo, seed {seed}, weights {}{}",
-                match m.weights {
-                    WeightDraw::Dirichlet(c) => format!("Dirichlet(c = {c})"),
-                    WeightDraw::Uniform => "uniform on the simplex".into(),
-                    WeightDraw::Fixed => "fixed".into(),
-                },
-                m.noise_percent.map(|p| format!(", indicator noise ±{p}%")).unwrap_or_default()
-            );
-            let details =
-                DesignDetails::MonteCarlo { seed, weights: m.weights, noise_percent: m.noise_percent };
-            (units, n, bad, details, label)
-        }
-        SweepSpec::Oat(o) => {
-            if hooks.rows.is_some() {
-                return Err(SweepError::RowsNotKept);
-            }
-            let (names, results) = run_oat(&ev, &space, o, &hooks)?;
-            let units = oat_summary(scenario, &ev.baseline, &results);
-            let evaluations = results.iter().map(|r| r.evaluations).sum();
-            let label = format!(
-                "one at a time: {}",
-                results
-                    .iter()
-                    .map(|r| format!("{} over [{}, {}] ({} pieces)", r.factor, r.lo, r.hi, r.pieces.len()))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-            oat = results.iter().map(|r| oat_factor(scenario, r)).collect();
-            (units, evaluations, 0, DesignDetails::Oat { tolerance: oat::TOLERANCE, factors: names }, label)
-        }
         SweepSpec::Sobol(s) => {
             let opt =
                 SobolOptions { samples: s.samples, bootstrap: s.bootstrap, seed, relative: s.relative_range };
-            let r = sobol::sobol(&ev, &space, &opt, hooks)?;
-            let (units, n, bad) = tallied(&r.tally);
-            sobol_indices = Some(indices(scenario, &r));
-            let label = format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+            let r = sobol2::sobol2(&ev, &space, &opt, &s.groups, s.second_order, hooks)?;
+            found.sobol = Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty()));
+            let t = &r.tally;
+            let units = t.summarise(scenario, &ev.baseline);
+            let mut label =
+                format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+            if s.second_order {
+                label.push_str(", second order");
+            }
+            for (g, m) in &s.groups {
+                label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+            }
             let details = DesignDetails::Sobol {
                 samples: s.samples,
                 bootstrap: s.bootstrap,
                 seed,
                 relative_range: s.relative_range,
             };
+            (units, t.scenarios + t.infeasible, t.infeasible, details, label)
+        }
+        SweepSpec::Morris(m) => {
+            let (units, n, bad, details, label, ix) =
+                morris_study::run(scenario, &ev, &space, m, seed, hooks)?;
+            found.morris = Some(ix);
             (units, n, bad, details, label)
         }
+        _ => unreachable!("the other designs run as a plan"),
     };
+    Ok(assemble(scenario, &ev, &space, (units, scenarios, infeasible, design, label), found))
+}
+
+/// What some designs add to a study besides the per-unit summary.
+#[derive(Default)]
+struct Found {
+    sobol: Option<SobolIndices>,
+    oat: Vec<OatFactor>,
+    morris: Option<MorrisIndices>,
+    simplex_map: Option<SimplexMap>,
+}
+
+/// The per-unit summary, the number of scenarios (and infeasible ones), the design and its label.
+type Summarised = (Vec<UnitSummary>, u64, u64, DesignDetails, String);
+
+/// The study document from a design's findings.
+fn assemble(
+    scenario: &Scenario,
+    ev: &Evaluator<'_, Rule>,
+    space: &Space,
+    (units, scenarios, infeasible, design, label): Summarised,
+    found: Found,
+) -> SweepStudy {
     let vary: Vec<VaryRange> =
         space.extra.iter().map(|b| VaryRange { factor: space.name(b.factor), lo: b.lo, hi: b.hi }).collect();
     let also: Vec<String> = vary.iter().map(|v| format!("{} in [{}, {}]", v.factor, v.lo, v.hi)).collect();
     let summary = format!(
         "sweep of scenario {} — method {} — {} slots over {} units — {}{} — {} scenarios evaluated{}",
-        scenario.name,
-        rule,
-        scenario.total,
-        scenario.units.len(),
+        scenario.name(),
+        ev.rule,
+        scenario.total(),
+        scenario.units().len(),
         label,
         if also.is_empty() { String::new() } else { format!("; also {}", also.join(", ")) },
         scenarios,
         if infeasible > 0 { format!(" ({infeasible} infeasible, left out)") } else { String::new() }
     );
-    Ok(SweepStudy {
+    SweepStudy {
         provenance: scenario.provenance().clone(),
         summary,
         stamp: None,
-        scenario: scenario.name.clone(),
-        total: scenario.total,
+        scenario: scenario.name().to_string(),
+        total: scenario.total(),
         weights: space.columns.iter().cloned().zip(space.base.weights.iter().copied()).collect(),
         vary,
         design,
         scenarios,
         infeasible,
         units,
-        sobol: sobol_indices,
-        oat,
-        method: rule.to_string(),
-        simplex_map,
-        funding: scenario.funding,
-    })
+        sobol: found.sobol,
+        oat: found.oat,
+        morris: found.morris,
+        method: ev.rule.to_string(),
+        simplex_map: found.simplex_map,
+        funding: *scenario.funding(),
+    }
 }
 
-/// The one-at-a-time searches, factor by factor: the names as asked (default every weight)
-/// and the results.
-fn run_oat(
-    ev: &Evaluator<Rule>,
-    space: &Space,
-    o: &OatSpec,
-    hooks: &Hooks<'_>,
-) -> Result<(Vec<String>, Vec<OatResult>), SweepError> {
-    let names = if o.factors.is_empty() { space.columns.clone() } else { o.factors.clone() };
-    let mut results = Vec::new();
-    for name in &names {
-        let f = space.resolve(name)?;
-        let (lo, hi) = o.range.unwrap_or_else(|| OatSpec::default_range(f));
-        results.push(oat::oat_until(ev, space, f, lo, hi, hooks.cancel)?);
+/// What a design evaluated over some of its work items — the exact data its summary is made
+/// from (a sharded sweep's partials carry it; see [`super::shard`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Work {
+    /// Grid and Monte Carlo: every unit's histogram of slots, with the counts.
+    Tally(TallyData),
+    /// One at a time: the search of each initial interval, in item order.
+    Oat(Vec<IntervalPoints>),
+    /// Sobol: the slots of every run of the base samples, `[(j·(d+2) + r)·units + u]`.
+    Sobol(Vec<u32>),
+}
+
+/// A design ready to run on a scenario: the slot rule's evaluator, the factor space and the
+/// design's own state, checked. Its work is a numbered list of items — grid points, Monte
+/// Carlo scenarios, Sobol base samples, or (one at a time) [`oat::INITIAL_INTERVALS`]
+/// intervals per factor — any range of which can be evaluated on its own.
+pub struct Plan<'a> {
+    scenario: &'a Scenario,
+    spec: &'a SweepSpec,
+    space: Space,
+    ev: Evaluator<'a, Rule>,
+    probe: Option<ParadoxProbe>,
+    seed: u64,
+    design: Built,
+}
+
+/// The design's own state.
+enum Built {
+    Grid { grid: Grid, map_unit: Option<Option<usize>> },
+    MonteCarlo(Box<MonteCarlo>),
+    Oat(Vec<(String, Factor, f64, f64)>),
+    Sobol(sobol::Design),
+}
+
+impl<'a> Plan<'a> {
+    /// Checks `spec` against `scenario` (factors, ranges, sizes, the baseline allocation).
+    pub fn new(scenario: &'a Scenario, spec: &'a SweepSpec, rule: &'a Rule) -> Result<Plan<'a>, SweepError> {
+        if !spec.shardable() {
+            return Err(SweepError::NotInParts { design: spec.name().to_string() });
+        }
+        let (space, ev, probe, seed) = setup(scenario, spec, rule)?;
+        let design = match spec {
+            SweepSpec::Grid(g) => {
+                let mapped = g.simplex_map && (2..=3).contains(&space.weights());
+                let map_unit = if mapped { Some(map_unit(scenario, g)?) } else { None };
+                Built::Grid { grid: Grid::new(&space, g.step, g.limit)?, map_unit }
+            }
+            SweepSpec::MonteCarlo(m) => {
+                let noise = m.noise_percent.map(noise_from_percent).transpose()?;
+                Built::MonteCarlo(Box::new(MonteCarlo::new(&space, m.scenarios, seed, m.weights, noise)?))
+            }
+            SweepSpec::Oat(o) => {
+                let names = if o.factors.is_empty() { space.columns.clone() } else { o.factors.clone() };
+                let mut factors = Vec::new();
+                for name in names {
+                    let f = space.resolve(&name)?;
+                    let (lo, hi) = o.range.unwrap_or_else(|| OatSpec::default_range(f));
+                    oat::check(&space, f, lo, hi)?;
+                    factors.push((name, f, lo, hi));
+                }
+                Built::Oat(factors)
+            }
+            SweepSpec::Sobol(s) => {
+                let opt = SobolOptions {
+                    samples: s.samples,
+                    bootstrap: s.bootstrap,
+                    seed,
+                    relative: s.relative_range,
+                };
+                Built::Sobol(sobol::Design::new(&ev, &space, &opt)?)
+            }
+            SweepSpec::Morris(_) => unreachable!("Morris runs in one piece (checked above)"),
+        };
+        Ok(Plan { scenario, spec, space, ev, probe, seed, design })
     }
-    Ok((names, results))
+
+    /// The number of work items.
+    pub fn items(&self) -> u64 {
+        match &self.design {
+            Built::Grid { grid, .. } => grid.len(),
+            Built::MonteCarlo(mc) => mc.len(),
+            Built::Oat(factors) => (factors.len() * oat::INITIAL_INTERVALS) as u64,
+            Built::Sobol(_) => match self.spec {
+                SweepSpec::Sobol(s) => s.samples,
+                _ => 0,
+            },
+        }
+    }
+
+    /// Evaluates work items `range` (within 0..[`Plan::items`]); long-CSV rows of the grid and
+    /// Monte Carlo go to `hooks.rows` as they are evaluated.
+    pub fn work(&self, range: std::ops::Range<u64>, hooks: &mut Hooks<'_>) -> Result<Work, SweepError> {
+        let (ev, space) = (&self.ev, &self.space);
+        let (progress, cancel) = (hooks.progress, hooks.cancel);
+        let hooks_now = || Hooks { progress, cancel, rows: None };
+        Ok(match &self.design {
+            Built::Grid { grid, .. } => {
+                let h = Hooks {
+                    progress,
+                    cancel,
+                    rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)),
+                };
+                Work::Tally(run::run_range(ev, space, grid, range, h, self.probe.as_ref())?.data())
+            }
+            Built::MonteCarlo(mc) => {
+                let h = Hooks {
+                    progress,
+                    cancel,
+                    rows: hooks.rows.as_deref_mut().map(|w| w as &mut (dyn Write + Send)),
+                };
+                Work::Tally(run::run_range(ev, space, &**mc, range, h, self.probe.as_ref())?.data())
+            }
+            Built::Oat(factors) => {
+                if hooks.rows.is_some() {
+                    return Err(SweepError::RowsNotKept);
+                }
+                let per = oat::INITIAL_INTERVALS as u64;
+                // Progress: the intervals searched (a search's time is spread over them).
+                let (total, done) = (range.end - range.start, std::sync::atomic::AtomicU64::new(0));
+                let parts: Vec<IntervalPoints> = range
+                    .into_par_iter()
+                    .map_init(
+                        || ev.workspace(&space.base),
+                        |ws, item| {
+                            let (_, f, lo, hi) = factors[(item / per) as usize];
+                            let searched =
+                                oat::search_interval(ev, space, ws, f, lo, hi, (item % per) as usize, cancel);
+                            if let Some(p) = progress {
+                                p(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                            }
+                            searched
+                        },
+                    )
+                    .collect();
+                if hooks_now().cancelled() {
+                    return Err(SweepError::Cancelled);
+                }
+                Work::Oat(parts)
+            }
+            Built::Sobol(design) => Work::Sobol(design.runs(ev, space, range, &hooks_now())?),
+        })
+    }
+
+    /// The study from the work of every item, in order (one [`Work`] per shard, shards in
+    /// order); a part that does not fit the design is refused with
+    /// [`SweepError::BadPartial`] (its position in `parts`, counted from 0).
+    pub fn finish(&self, parts: Vec<Work>, hooks: &mut Hooks<'_>) -> Result<SweepStudy, SweepError> {
+        let (scenario, ev, space) = (self.scenario, &self.ev, &self.space);
+        let bad = |part: usize, reason: String| SweepError::BadPartial { part, reason };
+        let tally = |parts: Vec<Work>| -> Result<Tally, SweepError> {
+            let (lower, upper) = ev.bounds();
+            let mut t = Tally::new(lower, upper);
+            if self.probe.is_some() {
+                t = t.with_paradoxes();
+            }
+            for (i, w) in parts.into_iter().enumerate() {
+                match w {
+                    Work::Tally(d) => t.add(&d).map_err(|r| bad(i, r))?,
+                    _ => return Err(bad(i, "it holds another design's work".into())),
+                }
+            }
+            Ok(t)
+        };
+        let tallied =
+            |t: &Tally| (t.summarise(scenario, &ev.baseline), t.scenarios + t.infeasible, t.infeasible);
+        let mut oat_factors = Vec::new();
+        let mut sobol_indices = None;
+        let mut simplex_map = None;
+        let (units, scenarios, infeasible, design, label) = match (&self.design, self.spec) {
+            (Built::Grid { grid, map_unit }, SweepSpec::Grid(g)) => {
+                let (units, n, bad) = tallied(&tally(parts)?);
+                if let Some(unit) = map_unit {
+                    let unit = unit.unwrap_or_else(|| most_moving(&units));
+                    simplex_map = Some(map(ev, space, unit, g.step));
+                }
+                let details = DesignDetails::Grid { step: g.step, points: grid.len() };
+                (units, n, bad, details, format!("grid, step {}", g.step))
+            }
+            (Built::MonteCarlo(_), SweepSpec::MonteCarlo(m)) => {
+                let (units, n, bad) = tallied(&tally(parts)?);
+                let seed = self.seed;
+                let label = format!(
+                    "monte carlo, seed {seed}, weights {}{}",
+                    match m.weights {
+                        WeightDraw::Dirichlet(c) => format!("Dirichlet(c = {c})"),
+                        WeightDraw::Uniform => "uniform on the simplex".into(),
+                        WeightDraw::Fixed => "fixed".into(),
+                    },
+                    m.noise_percent.map(|p| format!(", indicator noise ±{p}%")).unwrap_or_default()
+                );
+                let details =
+                    DesignDetails::MonteCarlo { seed, weights: m.weights, noise_percent: m.noise_percent };
+                (units, n, bad, details, label)
+            }
+            (Built::Oat(factors), SweepSpec::Oat(_)) => {
+                let mut all = Vec::new();
+                for (i, w) in parts.into_iter().enumerate() {
+                    match w {
+                        Work::Oat(p) => all.extend(p),
+                        _ => return Err(bad(i, "it holds another design's work".into())),
+                    }
+                }
+                if all.len() != factors.len() * oat::INITIAL_INTERVALS {
+                    return Err(bad(
+                        0,
+                        format!(
+                            "{} searched intervals in all, expected {}",
+                            all.len(),
+                            factors.len() * oat::INITIAL_INTERVALS
+                        ),
+                    ));
+                }
+                let mut all = all.into_iter();
+                let results: Vec<OatResult> = factors
+                    .iter()
+                    .map(|&(_, f, lo, hi)| {
+                        oat::assemble(ev, space, f, lo, hi, all.by_ref().take(oat::INITIAL_INTERVALS))
+                    })
+                    .collect();
+                let names = factors.iter().map(|f| f.0.clone()).collect();
+                let units = oat_summary(scenario, &ev.baseline, &results);
+                let evaluations = results.iter().map(|r| r.evaluations).sum();
+                let label = format!(
+                    "one at a time: {}",
+                    results
+                        .iter()
+                        .map(|r| format!(
+                            "{} over [{}, {}] ({} pieces)",
+                            r.factor,
+                            r.lo,
+                            r.hi,
+                            r.pieces.len()
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+                oat_factors = results.iter().map(|r| oat_factor(scenario, r)).collect();
+                (
+                    units,
+                    evaluations,
+                    0,
+                    DesignDetails::Oat { tolerance: oat::TOLERANCE, factors: names },
+                    label,
+                )
+            }
+            (Built::Sobol(design), SweepSpec::Sobol(s)) => {
+                let stride = design.stride(ev.units());
+                let (lower, upper) = ev.bounds();
+                let mut slots = Vec::with_capacity(s.samples as usize * stride);
+                for (i, w) in parts.into_iter().enumerate() {
+                    match w {
+                        Work::Sobol(p) => {
+                            let out = p.iter().enumerate().find(|&(at, &x)| {
+                                let u = at % lower.len().max(1);
+                                (x as u64) < lower[u] || (x as u64) > upper[u]
+                            });
+                            if let Some((at, x)) = out {
+                                return Err(bad(
+                                    i,
+                                    format!("run value {at} ({x} slots) is outside its unit's bounds"),
+                                ));
+                            }
+                            slots.extend(p)
+                        }
+                        _ => return Err(bad(i, "it holds another design's work".into())),
+                    }
+                }
+                if slots.len() as u64 != s.samples * stride as u64 {
+                    return Err(bad(
+                        0,
+                        format!("{} run values in all, expected {}", slots.len(), s.samples * stride as u64),
+                    ));
+                }
+                let r = design.finish(ev, space, slots, hooks)?;
+                let (units, n, bad) = tallied(&r.tally);
+                sobol_indices = Some(indices(scenario, &r));
+                let seed = self.seed;
+                let label =
+                    format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+                let details = DesignDetails::Sobol {
+                    samples: s.samples,
+                    bootstrap: s.bootstrap,
+                    seed,
+                    relative_range: s.relative_range,
+                };
+                (units, n, bad, details, label)
+            }
+            _ => unreachable!("the plan is built from its spec"),
+        };
+        let found = Found { sobol: sobol_indices, oat: oat_factors, morris: None, simplex_map };
+        Ok(assemble(scenario, ev, space, (units, scenarios, infeasible, design, label), found))
+    }
 }
 
 fn oat_factor(s: &Scenario, r: &OatResult) -> OatFactor {
@@ -370,22 +703,20 @@ fn indices(s: &Scenario, r: &SobolResult) -> SobolIndices {
                 s1_conf: ix.s1_conf.clone(),
                 st: ix.st.clone(),
                 st_conf: ix.st_conf.clone(),
+                s2: None,
+                s2_conf: None,
             })
             .collect(),
+        members: None,
     }
 }
 
-/// The simplex map's unit asked for, checked against the scenario.
+/// The simplex map's unit asked for — by code or name (Chinese, short or English), as every
+/// command names units — checked against the scenario.
 fn map_unit(s: &Scenario, g: &GridSpec) -> Result<Option<usize>, SweepError> {
     g.map_unit
         .as_ref()
-        .map(|code| {
-            s.units
-                .as_slice()
-                .iter()
-                .position(|u| &u.code == code)
-                .ok_or_else(|| SweepError::UnknownUnit { code: code.clone() })
-        })
+        .map(|key| s.units().find(key.trim()).ok_or_else(|| SweepError::UnknownUnit { code: key.clone() }))
         .transpose()
 }
 

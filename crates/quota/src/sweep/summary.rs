@@ -14,7 +14,7 @@
 //! attained value, so "p5 = 31" means at least 5% of scenarios gave 31 slots or fewer. The
 //! median is the p = 0.5 quantile (the lower median when n is even).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::funding::FundingRules;
 use crate::scenario::Scenario;
@@ -105,6 +105,58 @@ impl Tally {
         self.paradox.fill([0; 4]);
     }
 
+    /// The tally as data: every unit's histogram as `(slots, scenarios)` pairs (the form a
+    /// sharded sweep's partial carries; [`Tally::add`] reads it back).
+    pub fn data(&self) -> TallyData {
+        TallyData {
+            scenarios: self.scenarios,
+            infeasible: self.infeasible,
+            histograms: (0..self.lo.len()).map(|i| self.histogram(i).collect()).collect(),
+            paradoxes: (!self.paradox.is_empty()).then(|| self.paradox.clone()),
+        }
+    }
+
+    /// Adds a tally given as data (from [`Tally::data`] of a tally of the same units and
+    /// bounds, possibly read from a file): refused, with what is wrong, unless every unit has
+    /// a histogram whose slot values lie within its bounds and whose counts add up to the
+    /// scenarios, and the paradox counts are present exactly when this tally counts them.
+    pub fn add(&mut self, d: &TallyData) -> Result<(), String> {
+        if d.histograms.len() != self.lo.len() {
+            return Err(format!("{} unit histograms, expected {}", d.histograms.len(), self.lo.len()));
+        }
+        let counting = !self.paradox.is_empty();
+        if d.paradoxes.is_some() != counting || d.paradoxes.as_ref().is_some_and(|p| p.len() != self.lo.len())
+        {
+            return Err("paradox counts do not match the sweep's --paradoxes".into());
+        }
+        let mut sum = self.clone();
+        sum.reset();
+        for (i, h) in d.histograms.iter().enumerate() {
+            let mut n = 0u64;
+            for &(v, c) in h {
+                if v < self.lo[i] || v - self.lo[i] >= (self.offset[i + 1] - self.offset[i]) as u64 {
+                    return Err(format!("unit {}: {v} slots is outside its bounds", i + 1));
+                }
+                sum.counts[self.offset[i] + (v - self.lo[i]) as usize] += c;
+                n = n.checked_add(c).ok_or("a histogram count overflows")?;
+            }
+            if n != d.scenarios {
+                return Err(format!(
+                    "unit {}: its histogram counts {n} scenarios, not {}",
+                    i + 1,
+                    d.scenarios
+                ));
+            }
+        }
+        sum.scenarios = d.scenarios;
+        sum.infeasible = d.infeasible;
+        if let Some(p) = &d.paradoxes {
+            sum.paradox.clone_from(p);
+        }
+        self.merge(&sum);
+        Ok(())
+    }
+
     /// Unit i's histogram: `(slots, scenarios)` for every slot value seen.
     pub fn histogram(&self, i: usize) -> impl Iterator<Item = (u64, u64)> + '_ {
         self.counts[self.offset[i]..self.offset[i + 1]]
@@ -175,6 +227,20 @@ impl Tally {
             })
             .collect()
     }
+}
+
+/// A [`Tally`] as data (see [`Tally::data`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TallyData {
+    /// Feasible scenarios.
+    pub scenarios: u64,
+    /// Infeasible scenarios.
+    pub infeasible: u64,
+    /// Per unit, in unit order: `[slots, scenarios]` for every slot value seen, ascending.
+    pub histograms: Vec<Vec<(u64, u64)>>,
+    /// Per unit, scenarios with each paradox mark (Alabama, below quota, above quota, beyond
+    /// the bounded quota), when the sweep checks paradoxes.
+    pub paradoxes: Option<Vec<[u64; 4]>>,
 }
 
 /// One unit's line of a sweep summary.

@@ -124,7 +124,7 @@ fn tick_step(span: f64, target: f64) -> f64 {
 }
 
 /// Ticks covering [lo, hi].
-fn ticks(lo: f64, hi: f64, target: f64, integer: bool) -> Vec<f64> {
+pub(super) fn ticks(lo: f64, hi: f64, target: f64, integer: bool) -> Vec<f64> {
     let mut step = tick_step(hi - lo, target);
     if integer {
         step = step.max(1.0).round();
@@ -138,7 +138,7 @@ fn ticks(lo: f64, hi: f64, target: f64, integer: bool) -> Vec<f64> {
     out
 }
 
-fn fmt_tick(v: f64) -> String {
+pub(super) fn fmt_tick(v: f64) -> String {
     let r = (v * 1000.0).round() / 1000.0;
     if (r - r.round()).abs() < 1e-9 {
         format!("{}", r.round() as i64)

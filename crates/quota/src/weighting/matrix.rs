@@ -79,8 +79,8 @@ impl IndicatorMatrix {
     /// `unit_column` (e.g. `code`). Cells must be finite non-negative numbers; errors name the
     /// file, line and column.
     pub fn from_table(t: &CsvTable, unit_column: &str, indicators: &[&str]) -> Result<Self, WeightingError> {
-        let c_unit = t.column(unit_column)?;
-        let cols = indicators.iter().map(|name| t.column(name)).collect::<Result<Vec<_>, _>>()?;
+        let c_unit = t.named_column(unit_column)?;
+        let cols = indicators.iter().map(|name| t.named_column(name)).collect::<Result<Vec<_>, _>>()?;
         let mut units = Vec::with_capacity(t.rows.len());
         let mut values = Vec::with_capacity(t.rows.len());
         let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();

@@ -91,7 +91,7 @@ impl IndicatorMatrix {
         unit_column: &str,
         indicators: &[String],
     ) -> Result<IndicatorMatrix, WeightingError> {
-        let c_unit = t.column(unit_column)?;
+        let c_unit = t.named_column(unit_column)?;
         let columns: Vec<&str> = if indicators.is_empty() {
             (0..t.header.len())
                 .filter(|&c| c != c_unit && t.rows.iter().all(|r| is_number(&r[c])))

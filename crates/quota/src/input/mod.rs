@@ -1,6 +1,14 @@
 //! Decoding and reading tabular text: UTF-8 (with or without BOM) or GB18030/GBK, as saved by
-//! Excel on Chinese Windows; CSV with `#` comment lines; header lookup with a clear message
-//! when a column is missing or misspelled. Pure functions over bytes: no file access.
+//! Excel on Chinese Windows; `,` `;` or tab separators (sniffed); .xlsx and .ods workbooks
+//! ([`sheet`]); CSV with `#` comment lines; header lookup by name or Chinese alias
+//! ([`columns`]), with a clear message when a column is missing or misspelled. Every table the
+//! tool reads goes through [`decode_table`]. Pure functions over bytes: no file access.
+
+pub mod columns;
+mod delimiter;
+pub mod sheet;
+
+pub use columns::{alias_of, map_columns};
 
 use crate::error::{DataError, Location};
 use crate::limits::{MAX_COUNT, MAX_INPUT_BYTES, MAX_ROWS, MAX_VALUE, MIN_POSITIVE_VALUE};
@@ -41,6 +49,106 @@ pub fn decode_text(bytes: &[u8], at: &Location) -> Result<(String, Encoding), Da
         });
     }
     Ok((text.into_owned(), Encoding::Gb18030))
+}
+
+/// How [`decode_table`] read an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// Text in `encoding` with `separator` between fields (rewritten to commas if not `,`).
+    Text {
+        /// The text encoding.
+        encoding: Encoding,
+        /// The separator sniffed from the header line: `,` `;` or tab.
+        separator: char,
+    },
+    /// A sheet of an .xlsx or .ods workbook.
+    Workbook {
+        /// The sheet's name.
+        sheet: String,
+    },
+}
+
+impl std::fmt::Display for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decoded::Text { encoding, separator } => {
+                let enc = match encoding {
+                    Encoding::Utf8 => "UTF-8",
+                    Encoding::Utf8Bom => "UTF-8 with byte-order mark",
+                    Encoding::Gb18030 => "GB18030/GBK",
+                };
+                let sep = match separator {
+                    '\t' => "tab",
+                    ';' => "';'",
+                    _ => "','",
+                };
+                write!(f, "{enc} text, {sep}-separated")
+            }
+            Decoded::Workbook { sheet } => write!(f, "workbook, sheet '{sheet}'"),
+        }
+    }
+}
+
+/// Reads any input the tool accepts as text: a workbook (.xlsx/.ods, recognised by content;
+/// `sheet` by name or the first) becomes CSV text, one line per sheet row; other bytes are
+/// decoded by [`decode_text`] and, when the header line is `;`- or tab-separated, rewritten
+/// with commas (line numbers kept). TOML and comma-separated text pass through unchanged.
+/// Returns the text, the label messages should use (the sheet added for a workbook) and how
+/// it was read.
+pub fn decode_table(
+    bytes: &[u8],
+    label: &str,
+    sheet: Option<&str>,
+) -> Result<(String, String, Decoded), DataError> {
+    let at = Location::file(label);
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(&at));
+    }
+    if sheet::is_workbook(bytes) {
+        let (text, name) = sheet::workbook_to_csv(bytes, &at, sheet)?;
+        return Ok((text, format!("{label} (sheet '{name}')"), Decoded::Workbook { sheet: name }));
+    }
+    if let Some(s) = sheet {
+        return Err(DataError::Malformed {
+            at,
+            message: format!("sheet '{s}' was asked for, but the file is not an .xlsx or .ods workbook"),
+        });
+    }
+    let (text, encoding) = decode_text(bytes, &at)?;
+    let sep = delimiter::sniff(&text);
+    if sep == b',' {
+        return Ok((text, label.to_string(), Decoded::Text { encoding, separator: ',' }));
+    }
+    let text = delimiter::to_commas(&text, sep, &at)?;
+    Ok((text, label.to_string(), Decoded::Text { encoding, separator: char::from(sep) }))
+}
+
+/// The first line of CSV text that holds a record — not blank and not a `#` comment — as its
+/// 1-based number and its byte range (without the line break). The csv reader reports the
+/// position of a first record after comment lines as that of the first comment, so callers
+/// that need the header's place take it from here.
+pub(crate) fn first_record_line(text: &str) -> Option<(u64, std::ops::Range<usize>)> {
+    let mut start = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !body.starts_with('#') && !body.trim().is_empty() {
+            return Some((n as u64 + 1, start..start + body.len()));
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// One CSV record (with its line end), quoted where needed.
+pub(crate) fn csv_record<I, T>(fields: I) -> Result<String, csv::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    writer.write_record(fields)?;
+    let bytes = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The error for an input above [`MAX_INPUT_BYTES`].
@@ -136,12 +244,25 @@ impl CsvTable {
         Ok(CsvTable { at, header, rows, lines })
     }
 
-    /// The index of a required column; a missing one gets an error that lists the header and,
-    /// if one is close, suggests it.
+    /// The index of a column the tool requires by this name (`weight`, `code`, …); a missing
+    /// one gets an error that lists the header and, if a column of the file looks like a
+    /// misspelling of it, says which to rename.
     pub fn column(&self, name: &str) -> Result<usize, DataError> {
+        let hint = |c: &str| {
+            format!("; the file's column '{c}' looks like a misspelling of '{name}': rename it '{name}'")
+        };
+        self.missing(name, hint)
+    }
+
+    /// The index of a column named by the user (in a scenario or a flag); a missing one gets
+    /// an error that lists the header and, if one is close, suggests it ("did you mean …?").
+    pub fn named_column(&self, name: &str) -> Result<usize, DataError> {
+        self.missing(name, |c| format!("; did you mean '{c}'?"))
+    }
+
+    fn missing(&self, name: &str, hint: impl Fn(&str) -> String) -> Result<usize, DataError> {
         self.optional_column(name).ok_or_else(|| {
-            let hint =
-                closest(name, &self.header).map(|c| format!("; did you mean '{c}'?")).unwrap_or_default();
+            let hint = closest(name, &self.header).map(hint).unwrap_or_default();
             DataError::MissingColumn {
                 at: self.at.clone(),
                 column: name.to_string(),
@@ -151,9 +272,12 @@ impl CsvTable {
         })
     }
 
-    /// The index of a column, if present (case-insensitive).
+    /// The index of a column, if present: by its name (case-insensitive) or, failing that, by
+    /// one of its Chinese aliases ([`columns::ALIASES`]: 代码 for code, 权重 for weight, …).
     pub fn optional_column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h.eq_ignore_ascii_case(name))
+        self.header.iter().position(|h| h.eq_ignore_ascii_case(name)).or_else(|| {
+            self.header.iter().position(|h| alias_of(h) == Some(name.to_ascii_lowercase().as_str()))
+        })
     }
 
     /// The location of a cell, for messages.
@@ -258,7 +382,13 @@ mod tests {
     fn missing_column_suggests_a_near_name() {
         let t = CsvTable::parse("name,wieght\nA,1\n", Location::file("f.csv")).unwrap();
         let e = t.column("weight").unwrap_err().to_string();
-        assert!(e.contains("missing column 'weight'") && e.contains("did you mean 'wieght'"), "{e}");
+        assert!(
+            e.contains("missing column 'weight'")
+                && e.contains(
+                    "the file's column 'wieght' looks like a misspelling of 'weight': rename it 'weight'"
+                ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,0 +1,641 @@
+//! Morris elementary-effects screening of every unit's slots: which factors move the
+//! allocation at all, before an expensive Sobol run.
+//!
+//! ## Design
+//!
+//! The factors are those of the Sobol design ([`sobol`](super::sobol)): the raw weights, each
+//! uniform on `[lo·w⁰_j, hi·w⁰_j]` (default ±50%), normalised to sum 1, then the disparity
+//! parameters varied with `--vary`. Each factor's range is mapped to [0, 1] and cut into p
+//! levels `0, 1/(p−1), …, 1` (p even, default 4). A **trajectory** (Morris 1991) starts at a
+//! random base point x* whose coordinates are levels at most `1 − Δ`, with the step
+//! `Δ = p / (2(p − 1))` (2/3 for p = 4), and moves one factor at a time, in a random order, by
+//! +Δ or −Δ (a random direction per factor): k + 1 points for k factors, so each trajectory
+//! gives one elementary effect per factor,
+//!
+//! ```text
+//! EE_i = (f(x + Δ·e_i) − f(x)) / Δ        (in output units per whole factor range)
+//! ```
+//!
+//! **Optimised trajectories** (Campolongo, Cariboni & Saltelli 2007): M candidate
+//! trajectories are drawn (candidate c from ChaCha8 on stream c of the seed, so the design
+//! does not depend on the thread count) and R of them are kept to maximise the spread
+//! `D² = Σ_{pairs m<l} d_ml²`, where `d_ml = Σ_i Σ_j ‖X_i^(m) − X_j^(l)‖` sums the distances
+//! between every point of trajectory m and every point of trajectory l. Campolongo et al.
+//! search every combination, which is out of reach for M in the hundreds; the selection here is
+//! greedy — the farthest pair first, then each time the candidate that adds most to D² (the
+//! lowest index among equals) — in the spirit of Ruano et al.'s (2012) local optimisation. The
+//! distances are computed on the integer level indices, so they are exact and the selection
+//! is the same on every machine. `M = R` keeps the first R candidates as drawn (Morris's
+//! original random design).
+//!
+//! ## Measures
+//!
+//! Per output (each unit's slots; funding is slots × a constant, with the same measures in
+//! 万元 × 600): `μ = mean EE`, `μ* = mean |EE|` (Campolongo et al. 2007), `σ = sd EE` (divisor
+//! R − 1), and a 95% bootstrap half-width of μ* (B resamples of the R trajectories, resample b
+//! from ChaCha8 on stream b; `z_{0.975}·sd_b`). These are SALib's `morris.analyze` outputs
+//! `mu`, `mu_star`, `sigma`, `mu_star_conf` (tested against it on exported trajectories). A
+//! factor whose μ* is 0 for every unit moved no unit's slots anywhere on the R(k+1) points.
+//!
+//! References: M. D. Morris, "Factorial sampling plans for preliminary computational
+//! experiments", *Technometrics* 33 (1991) 161–174; F. Campolongo, J. Cariboni, A. Saltelli,
+//! "An effective screening design for sensitivity analysis of large models", *Environ. Model.
+//! Softw.* 22 (2007) 1509–1518; A. Ruano, J. Cariboni, F. Campolongo, "Optimal trajectories
+//! for Morris", 2012 (SALib's `local_optimization`).
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::blocks::{self, Blocks};
+use super::eval::{Evaluator, SlotRule};
+use super::hooks::Hooks;
+use super::montecarlo::scenario_rng;
+use super::run::{rows_header, write_rows};
+use super::sobol::{apply, raw_weight_factors, Z95};
+use super::space::Space;
+use super::summary::Tally;
+use super::{Factor, SweepError};
+
+/// Morris screening of a scenario: its parameters, with the command's defaults.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MorrisSpec {
+    /// Trajectories R kept (R·(k+1) runs). Default 20.
+    pub trajectories: u32,
+    /// Grid levels p (even, at least 2). Default 4.
+    pub levels: u32,
+    /// Candidate trajectories M drawn for the optimised selection; None: 4·R. M = R keeps
+    /// the random design.
+    pub candidates: Option<u32>,
+    /// Bootstrap resamples of μ*'s confidence interval. Default 100 (SALib's).
+    pub bootstrap: u32,
+    /// Range of every raw weight as multiples of its scenario value. Default (0.5, 1.5).
+    pub relative_range: (f64, f64),
+    /// Seed; default the scenario's, else [`DEFAULT_SEED`](super::DEFAULT_SEED).
+    pub seed: Option<u64>,
+    /// Disparity parameters varied too (one more factor each).
+    pub vary: Vec<super::Vary>,
+}
+
+impl Default for MorrisSpec {
+    fn default() -> Self {
+        MorrisSpec {
+            trajectories: 20,
+            levels: 4,
+            candidates: None,
+            bootstrap: 100,
+            relative_range: (0.5, 1.5),
+            seed: None,
+            vary: Vec::new(),
+        }
+    }
+}
+
+impl MorrisSpec {
+    /// The number of candidates drawn: the spec's, else 4·R.
+    pub fn candidates(&self) -> u32 {
+        self.candidates.unwrap_or(self.trajectories.saturating_mul(4))
+    }
+}
+
+/// Most trajectories or candidates accepted (the selection costs M² trajectory distances).
+pub const MAX_CANDIDATES: u32 = 20_000;
+
+/// A Morris design on the unit cube: R trajectories of k + 1 points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    /// Factors k.
+    pub k: usize,
+    /// Levels p.
+    pub levels: u32,
+    /// The step Δ = p / (2(p − 1)).
+    pub delta: f64,
+    /// Level indices (0..p) of every point: trajectory t, point m, factor i at
+    /// `(t·(k+1) + m)·k + i`; the value on [0, 1] is index / (p − 1).
+    pub points: Vec<u16>,
+    /// The candidate each trajectory was drawn as (ascending).
+    pub chosen: Vec<u32>,
+    /// Candidates drawn.
+    pub candidates: u32,
+    /// Spread D of the kept trajectories (see the module docs), in level units / (p − 1).
+    pub spread: f64,
+    /// Spread of the first R candidates as drawn (the unoptimised design), for comparison.
+    pub spread_random: f64,
+}
+
+impl Design {
+    /// Trajectories R.
+    pub fn trajectories(&self) -> usize {
+        self.chosen.len()
+    }
+
+    /// Point m of trajectory t as values on [0, 1].
+    pub fn point(&self, t: usize, m: usize, out: &mut [f64]) {
+        let k = self.k;
+        let scale = (self.levels - 1) as f64;
+        let at = (t * (k + 1) + m) * k;
+        for (o, &ix) in out.iter_mut().zip(&self.points[at..at + k]) {
+            *o = ix as f64 / scale;
+        }
+    }
+
+    /// The factor that moves from point m to m + 1 of trajectory t, and whether it goes up.
+    pub fn step(&self, t: usize, m: usize) -> (usize, bool) {
+        let k = self.k;
+        let a = (t * (k + 1) + m) * k;
+        let b = a + k;
+        (0..k)
+            .find(|&i| self.points[a + i] != self.points[b + i])
+            .map(|i| (i, self.points[b + i] > self.points[a + i]))
+            .expect("consecutive points of a trajectory differ in one factor")
+    }
+}
+
+/// Checks the design's parameters (trajectories at least 2 for σ, levels even ≥ 2, candidates
+/// between R and [`MAX_CANDIDATES`], at least one factor).
+fn check(k: usize, trajectories: u32, levels: u32, candidates: u32) -> Result<(), SweepError> {
+    if trajectories < 2 {
+        return Err(SweepError::BadParameter {
+            what: "--trajectories".into(),
+            expected: "at least 2 (σ needs two elementary effects per factor)",
+            value: trajectories as f64,
+        });
+    }
+    if levels < 2 || !levels.is_multiple_of(2) || levels > 1000 {
+        return Err(SweepError::BadParameter {
+            what: "--levels".into(),
+            expected: "an even number from 2 to 1000 (so that Δ = p/(2(p−1)) is a whole number of levels)",
+            value: levels as f64,
+        });
+    }
+    if candidates < trajectories || candidates > MAX_CANDIDATES {
+        return Err(SweepError::BadParameter {
+            what: "--candidates".into(),
+            expected: "at least --trajectories and at most 20000",
+            value: candidates as f64,
+        });
+    }
+    if k == 0 {
+        return Err(SweepError::BadParameter {
+            what: "the number of Morris factors".into(),
+            expected: "at least 1 (a positive weight or a --vary parameter)",
+            value: 0.0,
+        });
+    }
+    Ok(())
+}
+
+/// Candidate c: level indices of its k + 1 points (Morris 1991's B* = (J x* + Δ/2 [(2B − J)D*
+/// + J]) P*, in level units).
+fn candidate(base: &ChaCha8Rng, c: u64, k: usize, levels: u32) -> Vec<u16> {
+    let mut rng = scenario_rng(base, c);
+    let half = levels / 2;
+    let start: Vec<u16> = (0..k).map(|_| rng.random_range(0..half) as u16).collect();
+    let up: Vec<bool> = (0..k).map(|_| rng.random_range(0..2u32) == 1).collect();
+    let mut order: Vec<usize> = (0..k).collect();
+    for i in (1..k).rev() {
+        let j = rng.random_range(0..=i as u32) as usize;
+        order.swap(i, j);
+    }
+    let step = half as u16;
+    let mut pts = Vec::with_capacity((k + 1) * k);
+    for m in 0..=k {
+        let mut row = vec![0u16; k];
+        for (pos, &f) in order.iter().enumerate() {
+            let moved = pos < m;
+            row[f] = start[f] + if up[f] == moved { step } else { 0 };
+        }
+        pts.extend_from_slice(&row);
+    }
+    pts
+}
+
+/// d_ml: the sum of the Euclidean distances (in level units) between every point of a and
+/// every point of b.
+fn distance(a: &[u16], b: &[u16], k: usize) -> f64 {
+    let mut d = 0.0;
+    for p in a.chunks_exact(k) {
+        for q in b.chunks_exact(k) {
+            let sq: u64 = p.iter().zip(q).map(|(&x, &y)| (x as i64 - y as i64).pow(2) as u64).sum();
+            d += (sq as f64).sqrt();
+        }
+    }
+    d
+}
+
+/// Spread D = sqrt(Σ_{m<l} d_ml²) of a set of trajectories, in [0, 1] units.
+fn spread(cands: &[Vec<u16>], set: &[usize], k: usize, levels: u32) -> f64 {
+    let mut sum = 0.0;
+    for (x, &a) in set.iter().enumerate() {
+        for &b in &set[x + 1..] {
+            sum += distance(&cands[a], &cands[b], k).powi(2);
+        }
+    }
+    sum.sqrt() / (levels - 1) as f64
+}
+
+/// Draws M candidate trajectories for k factors and keeps R of them (see the module docs).
+pub fn design(
+    k: usize,
+    trajectories: u32,
+    levels: u32,
+    candidates: u32,
+    seed: u64,
+) -> Result<Design, SweepError> {
+    check(k, trajectories, levels, candidates)?;
+    let base = ChaCha8Rng::seed_from_u64(seed);
+    let cands: Vec<Vec<u16>> =
+        (0..candidates as u64).into_par_iter().map(|c| candidate(&base, c, k, levels)).collect();
+    let r = trajectories as usize;
+    let first: Vec<usize> = (0..r).collect();
+    let mut chosen = if r == cands.len() { first.clone() } else { select(&cands, r, k) };
+    chosen.sort_unstable();
+    let points = chosen.iter().flat_map(|&c| cands[c].iter().copied()).collect();
+    Ok(Design {
+        k,
+        levels,
+        delta: levels as f64 / (2.0 * (levels - 1) as f64),
+        points,
+        chosen: chosen.iter().map(|&c| c as u32).collect(),
+        candidates,
+        spread: spread(&cands, &chosen, k, levels),
+        spread_random: spread(&cands, &first, k, levels),
+    })
+}
+
+/// Greedy selection of r candidates maximising D²: the farthest pair, then each time the
+/// candidate adding most to D² (lowest index among equals).
+fn select(cands: &[Vec<u16>], r: usize, k: usize) -> Vec<usize> {
+    let m = cands.len();
+    let best_of_row: Vec<(f64, usize)> = (0..m)
+        .into_par_iter()
+        .map(|a| {
+            let mut best = (f64::NEG_INFINITY, usize::MAX);
+            for b in a + 1..m {
+                let d = distance(&cands[a], &cands[b], k);
+                if d > best.0 {
+                    best = (d, b);
+                }
+            }
+            best
+        })
+        .collect();
+    let mut pair = (0, 1);
+    let mut top = f64::NEG_INFINITY;
+    for (a, &(d, b)) in best_of_row.iter().enumerate() {
+        if d > top {
+            top = d;
+            pair = (a, b);
+        }
+    }
+    let mut chosen = vec![pair.0, pair.1];
+    let mut taken = vec![false; m];
+    taken[pair.0] = true;
+    taken[pair.1] = true;
+    let mut score = vec![0.0; m];
+    let add = |score: &mut Vec<f64>, s: usize| {
+        let d: Vec<f64> = (0..m).into_par_iter().map(|c| distance(&cands[c], &cands[s], k).powi(2)).collect();
+        for (x, y) in score.iter_mut().zip(d) {
+            *x += y;
+        }
+    };
+    add(&mut score, pair.0);
+    add(&mut score, pair.1);
+    while chosen.len() < r {
+        let mut next = usize::MAX;
+        for c in 0..m {
+            if !taken[c] && (next == usize::MAX || score[c] > score[next]) {
+                next = c;
+            }
+        }
+        taken[next] = true;
+        chosen.push(next);
+        add(&mut score, next);
+    }
+    chosen
+}
+
+/// Morris measures of one output, per factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measures {
+    /// Mean elementary effect μ.
+    pub mu: Vec<f64>,
+    /// Mean absolute elementary effect μ*.
+    pub mu_star: Vec<f64>,
+    /// Standard deviation of the elementary effects σ (divisor R − 1).
+    pub sigma: Vec<f64>,
+    /// 95% bootstrap half-width of μ* (None with fewer than 2 resamples).
+    pub mu_star_conf: Vec<Option<f64>>,
+}
+
+/// The elementary effects of one output (`y[t·(k+1) + m]`): `ee[t·k + i]`.
+pub fn elementary_effects(d: &Design, y: &[f64]) -> Vec<f64> {
+    let k = d.k;
+    let mut ee = vec![0.0; d.trajectories() * k];
+    for t in 0..d.trajectories() {
+        for m in 0..k {
+            let (i, up) = d.step(t, m);
+            let (y0, y1) = (y[t * (k + 1) + m], y[t * (k + 1) + m + 1]);
+            ee[t * k + i] = if up { (y1 - y0) / d.delta } else { (y0 - y1) / d.delta };
+        }
+    }
+    ee
+}
+
+/// μ, μ*, σ and μ*'s bootstrap half-width of each output (`outputs[o][t·(k+1) + m]`), with
+/// `boot` resamples of the trajectories seeded by `seed` (shared by all outputs). Every sum
+/// runs in trajectory order, so the result does not depend on the thread count.
+pub fn analyze(d: &Design, outputs: &[Vec<f64>], boot: u32, seed: u64) -> Vec<Measures> {
+    let (k, r) = (d.k, d.trajectories());
+    let resamples: Vec<Vec<u32>> = (0..boot as u64)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = scenario_rng(&ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f00_4d06_0001), b);
+            (0..r).map(|_| rng.random_range(0..r as u32)).collect()
+        })
+        .collect();
+    outputs
+        .par_iter()
+        .map(|y| {
+            let ee = elementary_effects(d, y);
+            let ee = &ee;
+            let col = |i: usize| (0..r).map(move |t| ee[t * k + i]);
+            let mu: Vec<f64> = (0..k).map(|i| col(i).sum::<f64>() / r as f64).collect();
+            let mu_star: Vec<f64> = (0..k).map(|i| col(i).map(f64::abs).sum::<f64>() / r as f64).collect();
+            let sigma: Vec<f64> = (0..k)
+                .map(|i| (col(i).map(|e| (e - mu[i]).powi(2)).sum::<f64>() / (r - 1) as f64).sqrt())
+                .collect();
+            let mu_star_conf = (0..k)
+                .map(|i| {
+                    if boot < 2 {
+                        return None;
+                    }
+                    let reps: Vec<f64> = resamples
+                        .iter()
+                        .map(|idx| idx.iter().map(|&t| ee[t as usize * k + i].abs()).sum::<f64>() / r as f64)
+                        .collect();
+                    let m = reps.iter().sum::<f64>() / reps.len() as f64;
+                    let var = reps.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (reps.len() - 1) as f64;
+                    Some(Z95 * var.sqrt())
+                })
+                .collect();
+            Measures { mu, mu_star, sigma, mu_star_conf }
+        })
+        .collect()
+}
+
+/// A Morris design for a function of inputs uniform on `ranges`, evaluated by `f`: the design
+/// and the outputs in run order (used to check the measures on functions with known effects).
+pub fn morris_function(
+    ranges: &[(f64, f64)],
+    trajectories: u32,
+    levels: u32,
+    candidates: u32,
+    seed: u64,
+    f: impl Fn(&[f64]) -> f64 + Sync,
+) -> Result<(Design, Vec<f64>), SweepError> {
+    let d = design(ranges.len(), trajectories, levels, candidates, seed)?;
+    let k = d.k;
+    let y = (0..d.trajectories() * (k + 1))
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0; k], vec![0.0; k]),
+            |(u, x), run| {
+                d.point(run / (k + 1), run % (k + 1), u);
+                for ((x, u), (lo, hi)) in x.iter_mut().zip(u.iter()).zip(ranges) {
+                    *x = lo + (hi - lo) * u;
+                }
+                f(x)
+            },
+        )
+        .collect();
+    Ok((d, y))
+}
+
+/// Options of the Morris design on a scenario (the spec with its seed resolved).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MorrisOptions {
+    /// Trajectories R.
+    pub trajectories: u32,
+    /// Levels p.
+    pub levels: u32,
+    /// Candidates M.
+    pub candidates: u32,
+    /// Bootstrap resamples.
+    pub bootstrap: u32,
+    /// Seed.
+    pub seed: u64,
+    /// Relative range of the raw weights.
+    pub relative: (f64, f64),
+}
+
+/// The result of a Morris sweep.
+#[derive(Debug, Clone)]
+pub struct MorrisResult {
+    /// Factor names.
+    pub factors: Vec<String>,
+    /// Factor ranges.
+    pub ranges: Vec<(f64, f64)>,
+    /// The design.
+    pub design: Design,
+    /// Per unit, in unit order.
+    pub units: Vec<Measures>,
+    /// Every run's slots: run `t·(k+1) + m`, unit u at `run·units + u`.
+    pub slots: Vec<u32>,
+    /// Model runs R·(k+1).
+    pub evaluations: u64,
+    /// Tally of all runs.
+    pub tally: Tally,
+}
+
+/// Runs the Morris design on the scenario. `hooks.progress` counts trajectories;
+/// `hooks.rows` receives every run as long CSV (run `t·(k+1) + m`).
+pub fn morris<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    opt: &MorrisOptions,
+    mut hooks: Hooks<'_>,
+) -> Result<MorrisResult, SweepError> {
+    let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
+    let k = factors.len();
+    let d = design(k, opt.trajectories, opt.levels, opt.candidates, opt.seed)?;
+    let units = ev.units();
+    let r = d.trajectories();
+    let layout = Blocks { factors: &factors, blocks: r, rows: k + 1, report_every: 1 };
+    let (slots, infeasible) = blocks::evaluate(
+        ev,
+        space,
+        &layout,
+        &hooks,
+        || 0usize,
+        |t, trajectory| *trajectory = t,
+        |&t, m, x| to_factors(&d, &ranges, t, m, x),
+    )?;
+    if infeasible > 0 {
+        return Err(SweepError::BadParameter {
+            what: format!("{infeasible} Morris runs had no feasible allocation; the ranges"),
+            expected: "narrower (every run must be feasible for the elementary effects)",
+            value: infeasible as f64,
+        });
+    }
+    if let Some(w) = hooks.rows.as_mut() {
+        w.write_all(rows_header(space).as_bytes())?;
+        let mut params = space.base.clone();
+        let mut x = vec![0.0; k];
+        let mut run = vec![0u64; units];
+        let mut buf = Vec::new();
+        for (i, out) in slots.chunks(units).enumerate() {
+            to_factors(&d, &ranges, i / (k + 1), i % (k + 1), &mut x);
+            apply(space, &factors, &x, &mut params);
+            for (o, &s) in run.iter_mut().zip(out) {
+                *o = s as u64;
+            }
+            buf.clear();
+            write_rows(&mut buf, i as u64, space, ev, &params, Some(&run));
+            w.write_all(&buf)?;
+        }
+    }
+    let (lower, upper) = ev.bounds();
+    let mut tally = Tally::new(lower, upper);
+    let mut row = vec![0u64; units];
+    for run in slots.chunks(units) {
+        for (r, &s) in row.iter_mut().zip(run) {
+            *r = s as u64;
+        }
+        tally.record(&row);
+    }
+    let runs = r * (k + 1);
+    let outputs: Vec<Vec<f64>> =
+        (0..units).map(|u| (0..runs).map(|i| slots[i * units + u] as f64).collect()).collect();
+    let measures = analyze(&d, &outputs, opt.bootstrap, opt.seed);
+    Ok(MorrisResult {
+        factors: factors.iter().map(|&f: &Factor| space.name(f)).collect(),
+        ranges,
+        design: d,
+        units: measures,
+        slots,
+        evaluations: runs as u64,
+        tally,
+    })
+}
+
+/// The factor values of point m of trajectory t (each range's lo + level · (hi − lo)).
+pub fn to_factors(d: &Design, ranges: &[(f64, f64)], t: usize, m: usize, x: &mut [f64]) {
+    d.point(t, m, x);
+    for (v, (lo, hi)) in x.iter_mut().zip(ranges) {
+        *v = lo + (hi - lo) * *v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_linear_model_has_exact_effects() {
+        // y = 3·x1 − 2·x2 + 0·x3 + 5·x4 on [0, 2]⁴: every elementary effect of x_i is c_i times
+        // the range width 2, exactly, on every trajectory.
+        let c = [3.0, -2.0, 0.0, 5.0];
+        let (d, y) =
+            morris_function(&[(0.0, 2.0); 4], 10, 4, 40, 7, |x| x.iter().zip(&c).map(|(x, c)| x * c).sum())
+                .unwrap();
+        let m = &analyze(&d, &[y], 50, 7)[0];
+        for i in 0..4 {
+            assert!((m.mu[i] - 2.0 * c[i]).abs() < 1e-9, "mu[{i}] = {}", m.mu[i]);
+            assert!((m.mu_star[i] - 2.0 * c[i].abs()).abs() < 1e-9, "mu*[{i}]");
+            assert!(m.sigma[i].abs() < 1e-9, "sigma[{i}] = {}", m.sigma[i]);
+            assert!(m.mu_star_conf[i].unwrap() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn interactions_show_in_sigma_and_sign_changes_in_mu() {
+        // y = x1·x2 + (x3 − 0.5)² on [0, 1]³: x1 and x2 interact (σ > 0); x3's effect changes
+        // sign around 0.5 (μ* > |μ|); the product's EE of x1 is x2 exactly.
+        let (d, y) =
+            morris_function(&[(0.0, 1.0); 3], 30, 4, 120, 11, |x| x[0] * x[1] + (x[2] - 0.5).powi(2))
+                .unwrap();
+        let ee = elementary_effects(&d, &y);
+        for t in 0..d.trajectories() {
+            for m in 0..3 {
+                let (i, _) = d.step(t, m);
+                if i == 0 {
+                    let mut u = [0.0; 3];
+                    d.point(t, m, &mut u);
+                    assert!((ee[t * 3] - u[1]).abs() < 1e-12);
+                }
+            }
+        }
+        let m = &analyze(&d, &[y], 0, 1)[0];
+        assert!(m.sigma[0] > 0.1 && m.sigma[1] > 0.1);
+        // x3 moves between 0 and 2/3 or between 1/3 and 1: (x − 0.5)² changes by ∓2/9, so every
+        // EE is −1/3 or +1/3: μ* = 1/3 exactly, with both signs present (|μ| < μ*).
+        assert!((m.mu_star[2] - 1.0 / 3.0).abs() < 1e-12, "{m:?}");
+        assert!(m.mu[2].abs() < m.mu_star[2] - 1e-9, "{m:?}");
+        assert_eq!(m.mu_star_conf, vec![None; 3]);
+    }
+
+    #[test]
+    fn trajectories_follow_morris_construction() {
+        let d = design(5, 8, 6, 8, 3).unwrap();
+        assert!((d.delta - 0.6).abs() < 1e-15);
+        for t in 0..8 {
+            let mut seen = [false; 5];
+            for m in 0..5 {
+                let (i, up) = d.step(t, m);
+                assert!(!seen[i], "factor {i} moves once");
+                seen[i] = true;
+                let a = d.points[(t * 6 + m) * 5 + i] as i32;
+                let b = d.points[(t * 6 + m + 1) * 5 + i] as i32;
+                assert_eq!(b - a, if up { 3 } else { -3 });
+            }
+            assert!(d.points[t * 30..t * 30 + 30].iter().all(|&l| l < 6));
+        }
+        // M = R: the first R candidates as drawn.
+        assert_eq!(d.chosen, (0..8).collect::<Vec<_>>());
+        assert!((d.spread - d.spread_random).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_selection_spreads_the_trajectories_and_is_exact_on_a_small_case() {
+        let d = design(4, 4, 4, 40, 5).unwrap();
+        assert!(d.spread > d.spread_random, "{} vs {}", d.spread, d.spread_random);
+        // Brute force over every 4 of 9 candidates: the greedy choice is at least 95% of the best.
+        let base = ChaCha8Rng::seed_from_u64(9);
+        let cands: Vec<Vec<u16>> = (0..9).map(|c| candidate(&base, c, 4, 4)).collect();
+        let greedy = {
+            let mut g = select(&cands, 4, 4);
+            g.sort_unstable();
+            spread(&cands, &g, 4, 4)
+        };
+        let mut best: f64 = 0.0;
+        for a in 0..9 {
+            for b in a + 1..9 {
+                for c in b + 1..9 {
+                    for e in c + 1..9 {
+                        best = best.max(spread(&cands, &[a, b, c, e], 4, 4));
+                    }
+                }
+            }
+        }
+        assert!(greedy <= best + 1e-9 && greedy >= 0.95 * best, "greedy {greedy}, best {best}");
+    }
+
+    #[test]
+    fn parameters_are_checked() {
+        assert!(design(3, 1, 4, 4, 1).unwrap_err().to_string().contains("--trajectories"));
+        assert!(design(3, 4, 5, 4, 1).unwrap_err().to_string().contains("--levels"));
+        assert!(design(3, 4, 4, 3, 1).unwrap_err().to_string().contains("--candidates"));
+        assert!(design(0, 4, 4, 4, 1).is_err());
+    }
+
+    #[test]
+    fn the_design_does_not_depend_on_the_thread_count() {
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let a = one.install(|| design(6, 10, 4, 60, 2).unwrap());
+        let b = four.install(|| design(6, 10, 4, 60, 2).unwrap());
+        assert_eq!(a, b);
+    }
+}
