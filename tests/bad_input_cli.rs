@@ -177,7 +177,8 @@ fn services_share_above_five_percent() {
 fn toml_syntax_error_names_the_line() {
     let f = Fixture::new(|t| t.replace("total = 1039", "total = = 1039"));
     let o = f.allocate(&[]);
-    assert_bad_input(&o, &["s.toml, line 11"], Some(&f.path("out.csv")));
+    // Line 12: the `total` line, after the scenario's `title` (line 10).
+    assert_bad_input(&o, &["s.toml, line 12"], Some(&f.path("out.csv")));
 }
 
 #[test]

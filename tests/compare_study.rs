@@ -133,7 +133,8 @@ fn the_json_is_the_serialisation_of_the_study_with_its_verdicts() {
             "columns",
             "units",
             "splits",
-            "summary"
+            "summary",
+            "provenance"
         ]
     );
     assert_eq!(doc["schema"], "quota.compare/1");

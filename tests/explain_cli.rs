@@ -107,7 +107,7 @@ fn explains_the_optimiser_on_the_guarantees_scenario() {
         "21 辽宁省 (Liaoning, 东北): 30 slots",
         "optimiser's q    q = N·W/ΣW = 1039 ×",
         "2. Audit trail — optimisation model (objective l1)",
-        "Result: optimal on the fast path: objective 118.815568",
+        "Result: optimal on the fast path: objective 119.735383",
         "Without its side constraints (same objective, floors and caps only; re-solved): objective",
         "▶ 21 辽宁省 in the model",
         "change limit     change for 21 辽宁省 (previous 24, ±max(4, 25%) = ±6: 18..30): BINDS: at 30, the top of its range",

@@ -283,7 +283,8 @@ fn the_json_document_is_the_serialised_explanation_with_a_schema_first() {
             "next_in_line",
             "position",
             "margins",
-            "paradoxes"
+            "paradoxes",
+            "provenance"
         ]
     );
     assert_eq!(doc["schema"], "quota.explain/1");

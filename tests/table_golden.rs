@@ -64,11 +64,8 @@ fn totals_row_sums_the_columns_and_money_follows_the_rules() {
     let rows: Vec<Vec<u64>> = csv
         .lines()
         .skip(1)
-        .map(|l| l.rsplitn(6, ',').take(5).map(|v| v.parse().unwrap()).collect::<Vec<u64>>())
-        .map(|mut v| {
-            v.reverse();
-            v
-        })
+        // Fields 4–8 are the numbers (the 9th, the Note column, is free text).
+        .map(|l| l.splitn(9, ',').skip(3).take(5).map(|v| v.parse().unwrap()).collect::<Vec<u64>>())
         .collect();
     let (units, total) = rows.split_at(rows.len() - 1);
     assert_eq!(units.len(), 37);

@@ -151,7 +151,7 @@ fn zh_workbook_structure_and_values() {
     assert_eq!(lookup["名额总数（家）"], "1039");
     assert_eq!(lookup["分配方法"], "hamilton");
     assert_eq!(lookup["方案文件"], "<bundled>/data/scenarios/2024-batch1.toml");
-    assert!(lookup["指标权重：“小巨人”企业数量"].starts_with("0.4000"));
+    assert!(lookup["指标权重：“小巨人”企业数量（第一、二批，2021）"].starts_with("0.4000"));
 }
 
 #[test]

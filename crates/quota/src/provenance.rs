@@ -370,6 +370,30 @@ impl Provenance {
         self.inputs.iter().filter(|i| i.is_marked())
     }
 
+    /// The inputs that mark the row of unit `code`: those marked for every unit, and those
+    /// marked for some units that include `code`.
+    pub fn marked_for<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Input> + 'a {
+        self.marked().filter(move |i| i.marked_units.is_empty() || i.marked_units.iter().any(|c| c == code))
+    }
+
+    /// The names of the inputs that mark unit `code`'s row, joined by `;` (empty when none):
+    /// the per-row `not_official` column of CSV outputs.
+    pub fn not_official_for(&self, code: &str) -> String {
+        self.marked_for(code).map(|i| i.name.as_str()).collect::<Vec<_>>().join(";")
+    }
+
+    /// The per-row mark of unit `code` in a table's 注/Note column: `示意测算，非官方输入：A、B`
+    /// (Chinese) or `Illustrative, not official: A; B` (English); empty when none marks it.
+    pub fn row_mark(&self, code: &str, zh: bool) -> String {
+        let labels: Vec<&str> =
+            self.marked_for(code).map(|i| if zh { i.label_zh.as_str() } else { i.label_en.as_str() }).collect();
+        match (labels.is_empty(), zh) {
+            (true, _) => String::new(),
+            (false, true) => format!("示意测算，非官方输入：{}", labels.join("、")),
+            (false, false) => format!("Illustrative, not official: {}", labels.join("; ")),
+        }
+    }
+
     /// The Chinese note (注), or None when every input is official or derived.
     pub fn note_zh(&self) -> Option<String> {
         if self.official {

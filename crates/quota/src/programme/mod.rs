@@ -280,6 +280,8 @@ pub fn run(
         let mut scenario = base.clone();
         scenario.total = batch.total;
         scenario.name = format!("{} — {}", programme.name, label);
+        // The batch's table is titled by the programme and batch, not the base scenario.
+        scenario.title = scenario.name.clone();
         scenario.description = format!("{label} ({} firms) of {}", batch.total, programme.name);
         apply_caps(&mut scenario, bounds, &remaining, &batch.total_at)
             .map_err(|source| ProgrammeError::Pool { batch: label.clone(), source })?;

@@ -91,6 +91,21 @@ pub struct AnnouncementTable {
     pub notes: Vec<String>,
     /// The scenario's parameters, as (name, value) pairs, so the table can be traced back.
     pub parameters: Vec<(String, String)>,
+    /// The provenance mark as a column of the CSV (None when every input is official).
+    pub note_column: Option<NoteColumn>,
+}
+
+/// The 注/Note column of the CSV table: on each unit's row the inputs that are not official
+/// for it, on the totals row the whole note — so the mark is on the table itself while every
+/// row keeps the same fields (one header line, then data rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteColumn {
+    /// The column header: 注 or Note.
+    pub header: String,
+    /// One per unit line, in order.
+    pub units: Vec<String>,
+    /// On the totals row: the whole note.
+    pub total: String,
 }
 
 /// The number of columns of an announcement table.
@@ -193,7 +208,13 @@ pub fn announcement(
         )]
     };
     // The provenance mark sits on the table itself, in the table's language (no option hides it).
-    notes.extend(if zh { marks.note_zh() } else { marks.note_en() });
+    let note = if zh { marks.note_zh() } else { marks.note_en() };
+    let note_column = note.clone().map(|total| NoteColumn {
+        header: if zh { "注".into() } else { "Note".into() },
+        units: a.units.iter().map(|u| marks.row_mark(&u.code, zh)).collect(),
+        total,
+    });
+    notes.extend(note);
     AnnouncementTable {
         lang,
         title,
@@ -202,6 +223,7 @@ pub fn announcement(
         total,
         notes,
         parameters: parameters(s, a, lang, provenance),
+        note_column,
     }
 }
 
@@ -361,28 +383,27 @@ pub fn markdown(t: &AnnouncementTable) -> String {
     out
 }
 
-/// Renders the table as CSV: header, unit rows, the totals row (序号 empty), then the
-/// provenance mark (注/Note) as a last row in the unit column when an input is not official —
-/// the same number of fields on every row, so any CSV reader takes it. Numbers are plain
-/// integers; no title and no money note.
+/// Renders the table as CSV: header, unit rows, the totals row (序号 empty) — one header line
+/// and data rows, nothing else, so any CSV reader takes it with no options. When an input is
+/// not official, a last column 注/Note carries the mark: on each unit's row the inputs that are
+/// not official for it, on the totals row the whole note. Numbers are plain integers; no title
+/// and no money note.
 pub fn csv(t: &AnnouncementTable) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let row = |l: &Line| -> Vec<String> {
+    let row = |l: &Line, note: Option<&String>| -> Vec<String> {
         let mut r = vec![l.index.map_or(String::new(), |i| i.to_string()), l.unit.clone(), l.region.clone()];
         r.extend(l.numbers().iter().map(u64::to_string));
+        r.extend(note.cloned());
         r
     };
+    let mut header = t.header.clone();
+    header.extend(t.note_column.as_ref().map(|n| n.header.clone()));
     // Writing to a Vec cannot fail.
-    w.write_record(&t.header).expect("in memory");
-    for l in &t.lines {
-        w.write_record(row(l)).expect("in memory");
+    w.write_record(&header).expect("in memory");
+    for (k, l) in t.lines.iter().enumerate() {
+        w.write_record(row(l, t.note_column.as_ref().map(|n| &n.units[k]))).expect("in memory");
     }
-    w.write_record(row(&t.total)).expect("in memory");
-    for mark in t.notes.iter().filter(|n| is_mark(n)) {
-        let mut r = vec![String::new(); t.header.len()];
-        r[1] = mark.clone();
-        w.write_record(r).expect("in memory");
-    }
+    w.write_record(row(&t.total, t.note_column.as_ref().map(|n| &n.total))).expect("in memory");
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8 in, UTF-8 out")
 }
 
