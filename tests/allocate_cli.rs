@@ -126,9 +126,9 @@ fn apportion_tool_agrees_with_the_textbook() {
     assert_eq!(run("sainte-lague"), vec![3, 3, 1, 1]);
     let o = common::quota_in(
         dir.path(),
-        &["apportion", "--method", "hamilton", "--seats", "8", "p.csv", "--format", "csv"],
+        &["apportion", "--method", "hamilton", "--seats", "8", "p.csv", "--format", "csv", "--stamp"],
     );
-    // The CSV: its reproducibility stamp as a comment line, then the header.
+    // The CSV with --stamp: its reproducibility stamp as a comment line, then the header.
     assert!(stdout(&o).starts_with("# stamp: quota "));
     assert_eq!(stdout(&o).lines().nth(1), Some("name,weight,quota,seats"));
 }

@@ -70,9 +70,13 @@ fn every_format_and_table_runs() {
         }
     }
     for show in ["units", "metrics", "weights"] {
-        let out = ok(&["compare", "--schemes", "equal,entropy", "--format", "csv", "--show", show]);
+        let out =
+            ok(&["compare", "--schemes", "equal,entropy", "--format", "csv", "--show", show, "--stamp"]);
         let mut lines = out.lines();
-        assert!(lines.next().unwrap().starts_with("# stamp: quota "), "CSV starts with the stamp");
+        assert!(
+            lines.next().unwrap().starts_with("# stamp: quota "),
+            "CSV with --stamp starts with the stamp"
+        );
         let first = lines.next().unwrap();
         let expected = match show {
             "units" => "code,name,name_en,region,baseline,slots_equal,change_equal,slots_entropy,change_entropy,range",

@@ -76,8 +76,9 @@ fn the_command_writes_every_format_and_refuses_what_does_not_apply() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["schema"], "quota.compare-leave-one-out/1");
     assert_eq!(v["columns"][0]["indicator"], "sme_above_scale");
-    assert!(v["stamp"].as_str().unwrap().starts_with("stamp: quota"));
-    let csv = String::from_utf8(quota(&["compare", "--leave-one-out", "--format", "csv"]).stdout).unwrap();
+    assert_eq!(v["stamp"]["method"], "hamilton", "the stamp is an object, as everywhere");
+    let csv = String::from_utf8(quota(&["compare", "--leave-one-out", "--format", "csv", "--stamp"]).stdout)
+        .unwrap();
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("# stamp: quota"));
     assert_eq!(

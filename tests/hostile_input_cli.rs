@@ -50,7 +50,7 @@ fn money_per_firm_beyond_the_domain_is_refused() {
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(f.path("out.csv")).unwrap();
     let bj = csv.lines().find(|l| l.starts_with("11,")).unwrap();
-    assert!(bj.ends_with(",33,33000000,16500000,16500000,31350000,1650000"), "{bj}");
+    assert!(bj.contains(",33,33000000,16500000,16500000,31350000,1650000,"), "{bj}");
 }
 
 /// Before: two values of 1e308 overflowed the column sum, every share became 0 (北京 25 slots

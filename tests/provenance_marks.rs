@@ -165,4 +165,24 @@ fn an_all_official_copy_of_the_data_carries_no_mark() {
     assert_eq!(json["provenance"]["official"], true);
     let title = text(&["table", scenario.to_str().unwrap()]);
     assert!(title.starts_with("### 财建〔2024〕148号 2024年第一批：") && !title.contains("示意"), "{title}");
+    // validate lists no input; the CSV's not_official column is empty; the table CSV has no 注.
+    let v = text(&["validate", scenario.to_str().unwrap()]);
+    assert!(!v.contains("not official"), "{v}");
+    let csv = text(&["allocate", scenario.to_str().unwrap(), "--format", "csv"]);
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(',')), "{csv}");
+    let table = text(&["table", scenario.to_str().unwrap(), "--format", "csv"]);
+    assert!(!table.lines().next().unwrap().ends_with(",注"), "{table}");
+}
+
+#[test]
+fn validate_lists_the_inputs_that_are_not_official() {
+    let scenario = root().join("data/scenarios/2024-batch1.toml");
+    let v = text(&["validate", scenario.to_str().unwrap()]);
+    let listed: Vec<&str> = v
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("not official: "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(listed, ["sme_above_scale", "cultivation", "gdp_per_capita", "eligible_firms"], "{v}");
+    assert!(v.contains("gdp_per_capita (GDP per capita): illustrative for 26 of 37 units"), "{v}");
 }

@@ -55,6 +55,13 @@ fn the_scenario_describes_the_inputs_of_the_page() {
     let illustrative: Vec<&str> =
         d["provenance"]["illustrative"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(illustrative, ["sme_above_scale", "cultivation", "gdp_per_capita", "eligible_firms"]);
+    // The banner is the scenario's provenance (the library's), with the notes the outputs carry.
+    assert_eq!(d["provenance"]["official"], false);
+    assert!(d["provenance"]["note_zh"].as_str().unwrap().starts_with("注：本结果为示意测算"));
+    assert!(d["provenance"]["note_en"]
+        .as_str()
+        .unwrap()
+        .contains("GDP per capita (illustrative for 26 of 37 units"));
 }
 
 #[test]

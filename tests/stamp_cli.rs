@@ -42,14 +42,21 @@ fn every_allocate_format_carries_the_stamp() {
         ("csv", "# stamp: quota "),
         ("json", "\"stamp\": {"),
     ] {
-        let o = quota(&["allocate", "--format", format]);
+        // CSV carries the stamp on request (--stamp); the other formats always.
+        let o = quota(
+            &[
+                &["allocate", "--format", format][..],
+                if format == "csv" { &["--stamp"][..] } else { &[][..] },
+            ]
+            .concat(),
+        );
         assert!(o.status.success());
         let out = text(&o.stdout);
         assert!(out.contains(needle), "{format}: {out}");
         assert!(out.contains(&format!("quota {}", env!("CARGO_PKG_VERSION"))) || format == "json");
     }
     // The CSV stamp is a comment line before the header.
-    let csv = text(&quota(&["allocate", "--format", "csv"]).stdout);
+    let csv = text(&quota(&["allocate", "--format", "csv", "--stamp"]).stdout);
     assert!(csv.starts_with("# stamp: quota "));
     assert!(csv.lines().nth(1).unwrap().starts_with("code,name,name_en,region"));
     // The JSON stamp has its parts as fields.
@@ -63,8 +70,8 @@ fn every_allocate_format_carries_the_stamp() {
 #[test]
 fn a_copy_of_the_bundled_inputs_has_the_bundled_stamp() {
     let (scen, _) = setup("copy");
-    let bundled = text(&quota(&["allocate", "--format", "csv"]).stdout);
-    let copied = text(&quota(&["allocate", s(&scen), "--format", "csv"]).stdout);
+    let bundled = text(&quota(&["allocate", "--format", "csv", "--stamp"]).stdout);
+    let copied = text(&quota(&["allocate", s(&scen), "--format", "csv", "--stamp"]).stdout);
     assert_eq!(bundled.lines().next(), copied.lines().next());
 }
 
@@ -73,7 +80,12 @@ fn check_stamp_matches_fresh_outputs_in_every_format() {
     let (scen, dir) = setup("fresh");
     for (format, ext) in [("table", "txt"), ("md", "md"), ("csv", "csv"), ("json", "json")] {
         let out = dir.join(format!("published.{ext}"));
-        assert!(quota(&["allocate", s(&scen), "--format", format, "-o", s(&out)]).status.success());
+        // CSV carries the stamp on request.
+        let mut a = vec!["allocate", s(&scen), "--format", format, "-o", s(&out)];
+        if format == "csv" {
+            a.push("--stamp");
+        }
+        assert!(quota(&a).status.success());
         let o = quota(&["allocate", s(&scen), "--check-stamp", s(&out)]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}{}", text(&o.stdout), text(&o.stderr));
         assert!(text(&o.stdout).contains("match: the published output still follows from its inputs"));
@@ -84,7 +96,7 @@ fn check_stamp_matches_fresh_outputs_in_every_format() {
 fn layout_changes_to_the_inputs_still_match() {
     let (scen, dir) = setup("layout");
     let out = dir.join("published.csv");
-    assert!(quota(&["allocate", s(&scen), "--format", "csv", "-o", s(&out)]).status.success());
+    assert!(quota(&["allocate", s(&scen), "--format", "csv", "--stamp", "-o", s(&out)]).status.success());
     // Comments, blank lines, CRLF and spaces around fields; a reformatted scenario.
     let ind = data("data/indicators.csv").replace('\n', "\r\n# another comment\r\n\r\n").replace(',', " , ");
     std::fs::write(dir.join("indicators.csv"), ind).unwrap();
@@ -119,7 +131,7 @@ fn a_changed_value_is_a_mismatch() {
 fn an_edited_table_is_a_mismatch_even_with_its_stamp() {
     let (scen, dir) = setup("edited");
     let out = dir.join("published.csv");
-    assert!(quota(&["allocate", s(&scen), "--format", "csv", "-o", s(&out)]).status.success());
+    assert!(quota(&["allocate", s(&scen), "--format", "csv", "--stamp", "-o", s(&out)]).status.success());
     let csv = std::fs::read_to_string(&out).unwrap();
     // Give 广东 one slot more in the published file.
     let line = csv.lines().find(|l| l.starts_with("44,")).unwrap().to_string();
@@ -196,15 +208,24 @@ fn caps_from_a_registry_are_part_of_the_stamp() {
         assert!(o.status.success(), "{}", text(&o.stderr));
         text(&o.stdout).lines().next().unwrap().to_string()
     };
-    let plain = stamp_of(&["allocate", "--format", "csv"]);
+    let plain = stamp_of(&["allocate", "--format", "csv", "--stamp"]);
     // Same caps on 2024-07-31 as the indicator file: same stamp. Other caps later: another.
-    assert_eq!(stamp_of(&["allocate", "--format", "csv", "--caps-from", registry]), plain);
-    let later = stamp_of(&["allocate", "--format", "csv", "--caps-from", registry, "--as-of", "2025-04-30"]);
+    assert_eq!(stamp_of(&["allocate", "--format", "csv", "--stamp", "--caps-from", registry]), plain);
+    let later = stamp_of(&[
+        "allocate",
+        "--format",
+        "csv",
+        "--stamp",
+        "--caps-from",
+        registry,
+        "--as-of",
+        "2025-04-30",
+    ]);
     assert_ne!(later, plain);
     let (scen, dir) = setup("registry");
     let out = dir.join("published.csv");
     let args = ["--caps-from", registry, "--as-of", "2025-04-30"];
-    let mut write = vec!["allocate", s(&scen), "--format", "csv", "-o", s(&out)];
+    let mut write = vec!["allocate", s(&scen), "--format", "csv", "--stamp", "-o", s(&out)];
     write.extend(args);
     assert!(quota(&write).status.success());
     let mut check = vec!["allocate", s(&scen), "--check-stamp", s(&out)];
@@ -227,7 +248,10 @@ fn parties(name: &str) -> (PathBuf, PathBuf) {
 fn every_apportion_format_carries_the_stamp() {
     let (csv, _) = parties("apportion-formats");
     let run = |format: &str| {
-        let o = quota(&["apportion", "-m", "dhondt", "-s", "8", s(&csv), "--format", format]);
+        let stamp: &[&str] = if format == "csv" { &["--stamp"] } else { &[] };
+        let o = quota(
+            &[&["apportion", "-m", "dhondt", "-s", "8", s(&csv), "--format", format][..], stamp].concat(),
+        );
         assert!(o.status.success(), "{}", text(&o.stderr));
         text(&o.stdout)
     };
@@ -256,7 +280,11 @@ fn apportion_check_stamp_follows_values_not_layout() {
     let (csv, dir) = parties("apportion-check");
     for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
         let out = dir.join(format!("published.{ext}"));
-        let o = quota(&["apportion", "-m", "webster", "-s", "8", s(&csv), "--format", format, "-o", s(&out)]);
+        let mut a = vec!["apportion", "-m", "webster", "-s", "8", s(&csv), "--format", format, "-o", s(&out)];
+        if format == "csv" {
+            a.push("--stamp"); // CSV carries the stamp on request
+        }
+        let o = quota(&a);
         assert!(o.status.success(), "{}", text(&o.stderr));
         let o = quota(&["apportion", "-m", "sainte-lague", "-s", "8", s(&csv), "--check-stamp", s(&out)]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}{}", text(&o.stdout), text(&o.stderr));
@@ -297,7 +325,7 @@ fn the_announcement_csv_is_stamped_only_when_asked() {
     let plain = text(&quota(&["table", "--format", "csv"]).stdout);
     assert!(!plain.contains("stamp: "));
     let stamped = text(&quota(&["table", "--format", "csv", "--stamp", "--bom"]).stdout);
-    let allocate = text(&quota(&["allocate", "--format", "csv"]).stdout);
+    let allocate = text(&quota(&["allocate", "--format", "csv", "--stamp"]).stdout);
     assert_eq!(stamped.trim_start_matches('\u{feff}').lines().next(), allocate.lines().next());
     assert!(stamped.starts_with('\u{feff}'));
     assert_eq!(stamped.trim_start_matches('\u{feff}').split_once('\n').unwrap().1, plain);

@@ -34,6 +34,10 @@ pub struct Args {
     /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
     #[arg(long)]
     bom: bool,
+    /// Start CSV output with a `# stamp: …` comment line (off by default: CSV is one header line
+    /// and data rows, for pandas, Python's csv and Excel; the other formats always carry the stamp).
+    #[arg(long)]
+    stamp: bool,
     /// Run the independent checker and report what it verified (on stderr).
     #[arg(long)]
     verify: bool,
@@ -58,6 +62,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Failure> {
     let format = output::choose("allocate", args.format, args.output.as_deref(), Format::Table)?;
     output::check_bom(args.bom, format)?;
+    output::check_stamp_flag(args.stamp, format)?;
     let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
     if !args.guarantee.is_empty() {
         if let Some(m) = args.overrides.method.filter(|m| *m != quota::scenario::MethodChoice::Optimize) {
@@ -86,5 +91,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
         });
     }
     let text = render::allocate::render(&report, format.into()).map_err(internal)?;
+    let text = output::stamped_csv(text, args.stamp.then_some(&report.stamp));
     output::emit_text(args.output.as_deref(), &text, args.bom)
 }

@@ -1,6 +1,7 @@
 //! `quota apportion`: the general apportionment tool over any `name,weight[,min,max]` CSV.
 //! Every output carries the reproducibility stamp of its weight table, method and seats
-//! (`# stamp:` first line of the CSV, `stamp` field of the JSON, last line of the table), and
+//! (`stamp` field of the JSON, last line of the table and Markdown; a `# stamp:` first line of
+//! the CSV with `--stamp`), and
 //! `--check-stamp FILE` re-runs the current table and compares. The run is
 //! `quota::apportion::tool::apportion_table`; the outputs are `quota::render::apportion`.
 
@@ -73,6 +74,10 @@ pub struct Args {
     /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
     #[arg(long)]
     bom: bool,
+    /// Start CSV output with a `# stamp: …` comment line (off by default: CSV is one header line
+    /// and data rows, for pandas, Python's csv and Excel; the other formats always carry the stamp).
+    #[arg(long)]
+    stamp: bool,
     /// Check a previously written output (table, md, csv or json) against a fresh run of the
     /// current weight table: compares its reproducibility stamp and its content. Exit 0 if it
     /// matches, 3 if not. Give the same --method and --total as the run that wrote it.
@@ -83,6 +88,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Failure> {
     let format = output::choose("apportion", args.format, args.output.as_deref(), ApportionFormat::Table)?;
     output::check_bom(args.bom, format)?;
+    output::check_stamp_flag(args.stamp, format)?;
     let method: Method = args.method.parse().map_err(input)?;
     let (mut text, label) = super::load::read(&args.input)?;
     if !args.columns.is_empty() {
@@ -103,5 +109,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
         });
     }
     let text = render::apportion::render(&result, format.into()).map_err(internal)?;
+    let text = output::stamped_csv(text, args.stamp.then_some(&result.stamp));
     output::emit_text(args.output.as_deref(), &text, args.bom)
 }

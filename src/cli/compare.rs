@@ -77,7 +77,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             eprintln!("warning ({}): {w}", s.label);
         }
     }
+    output::check_stamp_flag(args.stamp, format)?;
     let text = render::render(&study, format.into(), &parsed.sections).map_err(internal)?;
+    let text = output::stamped_csv(text, study.stamp.as_ref().filter(|_| args.stamp));
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::svg(&study).as_bytes())?;
     }
@@ -86,6 +88,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
 fn run_two(args: Args) -> Result<(), Failure> {
     let format = args.format()?;
+    if args.stamp {
+        return Err(input(anyhow::anyhow!(
+            "--stamp: a comparison of two scenarios carries no stamp (each has its own; stamp them with quota allocate)"
+        )));
+    }
     let single = args.single_scenario_options();
     if !single.is_empty() {
         return Err(input(anyhow::anyhow!(
@@ -121,7 +128,9 @@ fn run_leave_one_out(args: Args) -> Result<(), Failure> {
     let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
     let result = compare::leave_one_out(&scenario, Some(&stamp)).map_err(failure)?;
     let format = args.format()?;
+    output::check_stamp_flag(args.stamp, format)?;
     let text = render::leave_one_out::render(&result, format.into()).map_err(internal)?;
+    let text = output::stamped_csv(text, result.stamp.as_ref().filter(|_| args.stamp));
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::leave_one_out::svg(&result).as_bytes())?;
     }

@@ -135,6 +135,25 @@ pub fn emit_text(path: Option<&Path>, text: &str, bom: bool) -> Result<(), Failu
     }
 }
 
+/// `--stamp` applies to CSV only: an error for any other format (they carry the stamp anyway).
+pub fn check_stamp_flag<F: Named>(stamp: bool, format: F) -> Result<(), Failure> {
+    if stamp && format.name() != "csv" {
+        return Err(super::input(anyhow::anyhow!(
+            "--stamp applies to CSV output (a `# stamp:` first line); this output is {}, which carries the stamp already",
+            format.name()
+        )));
+    }
+    Ok(())
+}
+
+/// CSV `text` with a `# stamp: …` first line when `stamp` is given (`--stamp`), else as is.
+pub fn stamped_csv(text: String, stamp: Option<&quota::stamp::Stamp>) -> String {
+    match stamp {
+        Some(s) => format!("# {}\n{text}", s.line()),
+        None => text,
+    }
+}
+
 /// `--bom` applies to CSV only: an error for any other format.
 pub fn check_bom<F: Named>(bom: bool, format: F) -> Result<(), Failure> {
     if bom && format.name() != "csv" {

@@ -106,7 +106,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
-    let stamp = stamp_line(&scenario, &inputs, &spec)?;
+    let stamp = stamp_of_sweep(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
     if let Some(shard) = args.shard {
@@ -117,7 +117,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let result = pool.install(|| sweep::shard(&scenario, &spec, shard, hooks));
         progress.finish();
         let mut partial = result.map_err(input)?;
-        partial.stamp = Some(stamp);
+        partial.stamp = Some(stamp.line());
         output::emit(args.output.as_deref(), partial.to_json().map_err(internal)?.as_bytes())?;
         if let Some(path) = &args.output {
             eprintln!(
@@ -138,7 +138,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         (Some(st), true) => {
             let mut w =
                 BufWriter::with_capacity(1 << 20, File::create(st.path("scenarios.csv")).map_err(cannot)?);
-            writeln!(w, "# {stamp}").map_err(cannot)?;
+            if args.stamp {
+                writeln!(w, "# {}", stamp.line()).map_err(cannot)?;
+            }
             Some(w)
         }
         _ => None,
@@ -159,20 +161,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
         w.flush().map_err(cannot)?;
     }
     study.stamp = Some(stamp);
-    publish(&study, staging, args.format, elapsed)
+    publish(&study, staging, args.format, elapsed, args.stamp)
 }
 
-/// The stamp line of a sweep of `scenario` (with the seed of a random design).
-fn stamp_line(
+/// The stamp of a sweep of `scenario` (with the seed of a random design).
+fn stamp_of_sweep(
     scenario: &quota::scenario::Scenario,
     inputs: &load::ScenarioInputs,
     spec: &sweep::SweepSpec,
-) -> Result<String, Failure> {
+) -> Result<quota::stamp::Stamp, Failure> {
     let mut stamp = super::stamp::stamp_of(scenario, inputs)?;
     if let Some(seed) = spec.seed(scenario) {
         stamp.seed = Some(seed);
     }
-    Ok(stamp.line())
+    Ok(stamp)
 }
 
 /// Writes a study: its summary to stdout in `format`, or every output into the staging
@@ -182,14 +184,23 @@ fn publish(
     staging: Option<Staging>,
     format: output::Format,
     elapsed: Duration,
+    stamp: bool,
 ) -> Result<(), Failure> {
+    let stamp = study.stamp.as_ref().filter(|_| stamp);
     match staging {
         None => {
+            if stamp.is_some() {
+                output::check_stamp_flag(true, format)?;
+            }
             let text = render::sweep::render(study, format.into()).map_err(internal)?;
-            output::emit(None, text.as_bytes())
+            output::emit(None, output::stamped_csv(text, stamp).as_bytes())
         }
         Some(st) => {
             for (name, content) in render::sweep::files(study).map_err(internal)? {
+                let content = match (stamp, name.ends_with(".csv")) {
+                    (Some(s), true) => [format!("# {}\n", s.line()).into_bytes(), content].concat(),
+                    _ => content,
+                };
                 st.write(&name, &content)?;
             }
             let dir = st.dir.clone();

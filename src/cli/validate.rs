@@ -53,7 +53,12 @@ fn one(file: &Path, units: Option<&Path>) -> Result<Validation, Failure> {
     let table = match CsvTable::parse(&source.text, Location::file(&source.label)) {
         Ok(t) => t,
         Err(e) => {
-            return Ok(Validation { file: source.label.clone(), kind: "", problems: vec![e.to_string()] })
+            return Ok(Validation {
+                file: source.label.clone(),
+                kind: "",
+                problems: vec![e.to_string()],
+                not_official: vec![],
+            })
         }
     };
     validate::csv(&source.text, &table, || match units {

@@ -58,6 +58,11 @@ impl PyScenario {
     /// The stamp line of a run (with the seed of a random sweep), None when weights were
     /// edited from Python.
     fn stamp_line(&self, spec: Option<&SweepSpec>) -> PyResult<Option<String>> {
+        Ok(self.stamp_of_run(spec)?.map(|s| s.line()))
+    }
+
+    /// The stamp of a run (as [`Self::stamp_line`]), as the object every JSON document carries.
+    fn stamp_of_run(&self, spec: Option<&SweepSpec>) -> PyResult<Option<Stamp>> {
         if self.weights_edited {
             return Ok(None);
         }
@@ -65,7 +70,7 @@ impl PyScenario {
         if let Some(seed) = spec.and_then(|sp| sp.seed(&self.s)) {
             stamp.seed = Some(seed);
         }
-        Ok(Some(stamp.line()))
+        Ok(Some(stamp))
     }
 }
 
@@ -221,7 +226,7 @@ impl PyScenario {
     #[pyo3(signature = (spec, threads=None))]
     fn sweep_json(&self, py: Python<'_>, spec: &str, threads: Option<usize>) -> PyResult<String> {
         let spec = spec_of(spec)?;
-        let stamp = self.stamp_line(Some(&spec))?;
+        let stamp = self.stamp_of_run(Some(&spec))?;
         py.allow_threads(|| {
             let mut study =
                 pool(threads)?.install(|| sweep::study(&self.s, &spec, Hooks::default())).map_err(bad)?;
@@ -266,10 +271,11 @@ impl PyScenario {
             .collect::<Result<Vec<_>, _>>()
             .map_err(bad)?;
         let spec = parsed.first().map(|(_, p)| p.spec.clone());
-        let stamp = self.stamp_line(spec.as_ref())?;
+        let stamp = self.stamp_of_run(spec.as_ref())?;
+        let line = stamp.as_ref().map(Stamp::line);
         py.allow_threads(|| {
             let mut study =
-                pool(threads)?.install(|| sweep::merge(&self.s, parsed, stamp.as_deref())).map_err(bad)?;
+                pool(threads)?.install(|| sweep::merge(&self.s, parsed, line.as_deref())).map_err(bad)?;
             study.stamp = stamp;
             render::json("sweep", &study).map_err(fault)
         })

@@ -385,8 +385,10 @@ impl Provenance {
     /// The per-row mark of unit `code` in a table's 注/Note column: `示意测算，非官方输入：A、B`
     /// (Chinese) or `Illustrative, not official: A; B` (English); empty when none marks it.
     pub fn row_mark(&self, code: &str, zh: bool) -> String {
-        let labels: Vec<&str> =
-            self.marked_for(code).map(|i| if zh { i.label_zh.as_str() } else { i.label_en.as_str() }).collect();
+        let labels: Vec<&str> = self
+            .marked_for(code)
+            .map(|i| if zh { i.label_zh.as_str() } else { i.label_en.as_str() })
+            .collect();
         match (labels.is_empty(), zh) {
             (true, _) => String::new(),
             (false, true) => format!("示意测算，非官方输入：{}", labels.join("、")),

@@ -36,6 +36,10 @@ pub struct Validation {
     pub kind: &'static str,
     /// Every problem found, each naming its file, line and column where it can.
     pub problems: Vec<String>,
+    /// For a valid scenario: its inputs that are not official (illustrative, synthetic or
+    /// assumed), one line each — the inputs that mark its outputs (see [`crate::provenance`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_official: Vec<String>,
 }
 
 impl Validation {
@@ -126,6 +130,7 @@ pub fn toml_source(source: &Source) -> Validation {
         file: source.label.clone(),
         kind,
         problems: e.into_iter().collect(),
+        not_official: vec![],
     };
     match toml_kind(&source.text) {
         "programme" => match Programme::parse(&source.text, at) {
@@ -138,7 +143,12 @@ pub fn toml_source(source: &Source) -> Validation {
                     },
                     _ => scenario_source(&Source::bundled_scenario()).problems,
                 };
-                Validation { file: source.label.clone(), kind: "programme", problems: scenario }
+                Validation {
+                    file: source.label.clone(),
+                    kind: "programme",
+                    problems: scenario,
+                    not_official: vec![],
+                }
             }
         },
         "AHP matrix" => one("AHP matrix", parse_ahp_toml(&source.text, at).err().map(|e| e.to_string())),
@@ -183,17 +193,38 @@ pub fn csv<E>(
             table.at.source
         )],
     };
-    Ok(Validation { file: table.at.source.clone(), kind: kind.name(), problems })
+    Ok(Validation { file: table.at.source.clone(), kind: kind.name(), problems, not_official: vec![] })
 }
 
 /// Validates a scenario file against its unit and indicator tables: every problem
 /// [`Scenario::build`] finds.
 pub fn scenario(file: &ScenarioFile, units: &Units, indicators: &IndicatorTable, at: Location) -> Validation {
-    let problems = match Scenario::build(file, units, indicators, at.clone()) {
-        Ok(_) => vec![],
-        Err(problems) => problems.iter().map(|p| p.to_string()).collect(),
+    let (problems, not_official) = match Scenario::build(file, units, indicators, at.clone()) {
+        Ok(s) => (vec![], s.provenance().marked().map(not_official_line).collect()),
+        Err(problems) => (problems.iter().map(|p| p.to_string()).collect(), vec![]),
     };
-    Validation { file: at.source, kind: "scenario", problems }
+    Validation { file: at.source, kind: "scenario", problems, not_official }
+}
+
+/// One input that is not official: `name (label): status[ for N of M units][, as of DATE][ — source]`.
+fn not_official_line(i: &crate::provenance::Input) -> String {
+    let status = i.status.map_or("not stated", |s| s.name());
+    let mut line = format!("{} ({}): {status}", i.name, i.label_en);
+    if !i.marked_units.is_empty() {
+        line.push_str(&format!(
+            " for {} of {} units ({})",
+            i.marked_units.len(),
+            i.of_units,
+            i.marked_units.join(", ")
+        ));
+    }
+    if !i.as_of.is_empty() {
+        line.push_str(&format!(", as of {}", i.as_of));
+    }
+    if !i.source.is_empty() {
+        line.push_str(&format!(" — {}", i.source));
+    }
+    line
 }
 
 /// Validates the scenario in `source`: its syntax, then the data files it names (read
@@ -204,6 +235,7 @@ pub fn scenario_source(source: &Source) -> Validation {
         file: source.label.clone(),
         kind: "scenario",
         problems: vec![problem],
+        not_official: vec![],
     };
     let file = match ScenarioFile::parse(&source.text, source.location()) {
         Ok(f) => f,

@@ -70,6 +70,10 @@ pub struct Args {
     /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
     #[arg(long)]
     pub bom: bool,
+    /// Start CSV output with a `# stamp: …` comment line (off by default: CSV is one header line
+    /// and data rows, for pandas, Python's csv and Excel; the other formats always carry the stamp).
+    #[arg(long)]
+    pub stamp: bool,
     /// Also write a grouped bar chart of slots by unit, one colour per column (SVG, atomically).
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,

@@ -32,40 +32,32 @@ pub fn weights(s: &Scenario) -> Map<String, Value> {
     s.indicators().iter().map(|i| (i.column.clone(), i.weight.into())).collect()
 }
 
-/// Which inputs in play are illustrative: the `# status:` line of the indicators file
-/// (`column=official; column=illustrative; …`), for the columns the scenario uses.
+/// Which inputs in play are not official, from the scenario's provenance (the `# @column` and
+/// `<col>_status` declarations its loaders read, see `quota::provenance`): the banner's
+/// columns and the notes in both languages.
 #[derive(Debug, Serialize)]
 pub struct Provenance {
-    /// Columns in use whose status says illustrative.
+    /// Inputs in play that are illustrative, synthetic or assumed (column names), in model order.
     pub illustrative: Vec<String>,
-    /// The status line as written (None: the file has none).
-    pub status: Option<String>,
+    /// True when no input in play is illustrative, synthetic or assumed (then no banner).
+    pub official: bool,
+    /// The note the outputs carry, in Chinese and English (None when official).
+    pub note_zh: Option<String>,
+    /// The English note.
+    pub note_en: Option<String>,
     /// Where the indicators came from.
     pub indicators: String,
 }
 
 pub fn provenance(s: &Scenario, inputs: &Inputs) -> Provenance {
-    let text = &inputs.indicators_source.text;
-    let status =
-        text.lines().map(str::trim).take_while(|l| l.starts_with('#') || l.is_empty()).find_map(|l| {
-            l.trim_start_matches('#').trim().strip_prefix("status:").map(|x| x.trim().to_string())
-        });
-    let mut used: Vec<&str> = s.indicators().iter().map(|i| i.column.as_str()).collect();
-    if let Some((c, _, _)) = s.disparity().as_ref().and_then(|d| d.development.as_ref()) {
-        used.push(c);
+    let p = s.provenance();
+    Provenance {
+        illustrative: p.marked().map(|i| i.name.clone()).collect(),
+        official: p.official,
+        note_zh: p.note_zh(),
+        note_en: p.note_en(),
+        indicators: inputs.indicators_source.label.clone(),
     }
-    if let Some(c) = &s.file().bounds.caps_column {
-        used.push(c);
-    }
-    let illustrative = status
-        .as_deref()
-        .unwrap_or("")
-        .split(';')
-        .filter_map(|part| part.split_once('='))
-        .filter(|(c, st)| used.contains(&c.trim()) && st.contains("illustrative"))
-        .map(|(c, _)| c.trim().to_string())
-        .collect();
-    Provenance { illustrative, status, indicators: inputs.indicators_source.label.clone() }
 }
 
 /// The scenario as the page draws its inputs (`GET /api/scenario`, `POST /api/scenario`).

@@ -116,6 +116,10 @@ pub struct Args {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Start every CSV (stdout, and each .csv file of -o DIR) with a `# stamp: …` comment line
+    /// (off by default: CSV is one header line and data rows; summary.json/txt/md carry the stamp).
+    #[arg(long)]
+    pub stamp: bool,
     /// Evaluate only shard K of N (K from 1) and write a partial (to -o FILE, else stdout);
     /// combine the N partials with `quota sweep merge`.
     #[arg(long, value_name = "K/N", value_parser = shard_flag)]
@@ -156,6 +160,10 @@ pub struct MergeArgs {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Start every CSV (stdout, and each .csv file of -o DIR) with a `# stamp: …` comment line
+    /// (off by default: CSV is one header line and data rows; summary.json/txt/md carry the stamp).
+    #[arg(long)]
+    pub stamp: bool,
 }
 
 /// Parses `--shard K/N`.

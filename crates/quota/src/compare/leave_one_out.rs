@@ -26,7 +26,7 @@ pub struct LeaveOneOut {
     pub units: Vec<LooUnit>,
     /// The reproducibility stamp line of the inputs (set by the caller).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stamp: Option<String>,
+    pub stamp: Option<Stamp>,
 }
 
 /// The scenario without one indicator.
@@ -119,7 +119,7 @@ pub fn leave_one_out(s: &Scenario, stamp: Option<&Stamp>) -> Result<LeaveOneOut,
         total: s.total(),
         columns,
         units,
-        stamp: stamp.map(|st| st.line()),
+        stamp: stamp.cloned(),
     })
 }
 

@@ -59,13 +59,6 @@ fn region_zh<S: Serializer>(r: &Region, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(r.name_zh())
 }
 
-fn stamp_line<S: Serializer>(stamp: &Option<Stamp>, s: S) -> Result<S::Ok, S::Error> {
-    match stamp {
-        Some(st) => s.serialize_str(&st.line()),
-        None => s.serialize_none(),
-    }
-}
-
 /// A comparison of one scenario (see the module documentation).
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareStudy {
@@ -92,8 +85,8 @@ pub struct CompareStudy {
     /// What the columns say together.
     pub summary: Summary,
     /// The reproducibility stamp of the inputs, when the caller gave one
-    /// ([`CompareSpec::stamp`]); serialised as its line.
-    #[serde(serialize_with = "stamp_line", skip_serializing_if = "Option::is_none")]
+    /// ([`CompareSpec::stamp`]); serialised as an object, as in every JSON output.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stamp: Option<Stamp>,
     /// Whether the columns are scheme × method ([`CompareSpec::methods`] given) — labelled
     /// `scheme/method` — rather than one per scheme, labelled by the scheme.

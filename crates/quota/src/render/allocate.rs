@@ -3,8 +3,10 @@
 //!
 //! Text and Markdown: a heading line, one row per unit (indicator shares in %, score, ideal
 //! and adjusted quota, floor, cap, slots, money) and a totals row, the ties (or the
-//! optimisation model's report) and the stamp line. CSV: a `# stamp:` comment line, then one
-//! row per unit with full-precision shares and every money part. JSON: [`super::json`] of
+//! optimisation model's report) and the stamp line. CSV: one header line, then one row per
+//! unit with full-precision shares, every money part and `not_official` (the inputs that are
+//! illustrative, synthetic or assumed for that unit, `;`-separated; empty when none) — no
+//! comment lines (the CLI writes a `# stamp:` first line on request, `--stamp`). JSON: [`super::json`] of
 //! the report.
 
 use super::{csv_text, json, table, Align, Format, RenderError};
@@ -37,7 +39,7 @@ pub fn render(r: &AllocationReport, format: Format) -> Result<String, RenderErro
             out.push_str(&format!("\n{}\n", r.stamp.line()));
             out
         }
-        Format::Csv => format!("# {}\n{}", r.stamp.line(), csv_text(&h, &rows)?),
+        Format::Csv => csv_text(&h, &rows)?,
         Format::Json => json("allocate", r)?,
     })
 }
@@ -81,7 +83,10 @@ fn header(r: &AllocationReport, format: Format) -> (Vec<String>, Vec<Align>) {
     }
     h.extend(["score", "ideal", "adjusted", "floor", "cap", "slots", "funding_wan"].map(String::from));
     if csv {
-        h.extend(["first_tranche_wan", "remainder_wan", "to_firms_wan", "services_wan"].map(String::from));
+        h.extend(
+            ["first_tranche_wan", "remainder_wan", "to_firms_wan", "services_wan", "not_official"]
+                .map(String::from),
+        );
     }
     let mut align = vec![Align::Left; if csv { 4 } else { 3 }];
     align.resize(h.len(), Align::Right);
@@ -115,6 +120,7 @@ fn rows(r: &AllocationReport, format: Format) -> Vec<Vec<String>> {
                 row.push(u.funding.remainder_wan.to_string());
                 row.push(u.funding.to_firms_wan.to_string());
                 row.push(u.funding.services_wan.to_string());
+                row.push(r.provenance.not_official_for(&u.code));
             }
             row
         })

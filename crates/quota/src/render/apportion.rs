@@ -1,5 +1,5 @@
-//! `quota apportion`: a [`TableApportionment`] as CSV (a `# stamp:` comment line, then
-//! `name,weight,quota,seats`), aligned text (heading, table, ties, stamp line) or JSON
+//! `quota apportion`: a [`TableApportionment`] as CSV (`name,weight,quota,seats`: one header
+//! line and data rows; the stamp is in the other formats, or `--stamp`), aligned text (heading, table, ties, stamp line) or JSON
 //! ([`super::json`] of the result) or Markdown (bold heading, table, ties, stamp line).
 
 use super::{csv_text, json, markdown_table, text_table, Align, Format, RenderError};
@@ -19,7 +19,7 @@ pub fn render(r: &TableApportionment, format: Format) -> Result<String, RenderEr
         })
         .collect();
     if format == Format::Csv {
-        return Ok(format!("# {}\n{}", r.stamp.line(), csv_text(&header, &rows)?));
+        return Ok(csv_text(&header, &rows)?);
     }
     let align = [Align::Left, Align::Right, Align::Right, Align::Right];
     let heading = format!("method {} — {} seats", r.method.name(), r.seats);

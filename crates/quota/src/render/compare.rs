@@ -69,7 +69,8 @@ pub fn markdown(study: &CompareStudy, sections: &[Section]) -> String {
     document(study, sections, true)
 }
 
-/// CSV of one table, after a `# stamp: …` line (when the study has a stamp). The metrics
+/// CSV of one table (one header line and data rows; the stamp is in JSON, text, Markdown,
+/// or a `# stamp:` line on request, `--stamp`). The metrics
 /// table has a machine key per row and full-precision values, plus the slots per region.
 pub fn csv(study: &CompareStudy, section: Section) -> Result<String, csv::Error> {
     let body = match section {
@@ -83,10 +84,7 @@ pub fn csv(study: &CompareStudy, section: Section) -> Result<String, csv::Error>
             csv_text(&header, &rows)?
         }
     };
-    Ok(match &study.stamp {
-        Some(stamp) => format!("# {}\n{body}", stamp.line()),
-        None => body,
-    })
+    Ok(body)
 }
 
 /// The grouped bar chart of slots by unit: the baseline grey, one hue per scheme, lighter for

@@ -1,7 +1,8 @@
 //! The outputs of a sweep ([`SweepStudy`]): the per-unit summary as text, Markdown, CSV and
 //! JSON, and the files of an output directory (summaries in every format, the SVG charts,
 //! Sobol indices and one-at-a-time breakpoints as CSV). Every text output carries the study's
-//! stamp (last line of text and Markdown, `# ` first line of every CSV, `stamp` in JSON).
+//! stamp (last line of text and Markdown, `stamp` in JSON); every CSV is one header line and
+//! data rows (the CLI adds a `# stamp:` first line on request, `--stamp`).
 
 use crate::sweep::oat::TOLERANCE;
 use crate::sweep::svg::{self, SobolRow, StepSeries, TornadoRow};
@@ -11,7 +12,7 @@ use super::layout::{csv_text, table, Align};
 use super::{Format, RenderError};
 
 /// The summary in `format`: the report as aligned text or Markdown (per-unit table, notes,
-/// Sobol indices, breakpoints, stamp), the per-unit table as CSV (stamp comment first), or the
+/// Sobol indices, breakpoints, stamp), the per-unit table as CSV, or the
 /// JSON document — the study's serialisation with its schema (`quota.sweep/1`).
 pub fn render(study: &SweepStudy, format: Format) -> Result<String, RenderError> {
     Ok(match format {
@@ -19,7 +20,7 @@ pub fn render(study: &SweepStudy, format: Format) -> Result<String, RenderError>
         Format::Md => report(study, true),
         Format::Csv => {
             let (h, _, rows) = summary_table(study, true);
-            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?)
+            csv_text(&h, &rows)?
         }
         Format::Json => super::json("sweep", study)?,
     })
@@ -50,32 +51,19 @@ pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> 
     if let Some(r) = &study.sobol {
         out.push(("sobol.svg".into(), sobol_chart(study, r).into_bytes()));
         let (h, _, rows) = sobol_table(study, r, true);
-        out.push((
-            "sobol.csv".into(),
-            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
-        ));
+        out.push(("sobol.csv".into(), csv_text(&h, &rows)?.into_bytes()));
     }
     if let Some((h, _, rows)) = study.sobol.as_ref().and_then(|r| s2_table(study, r, true)) {
-        out.push((
-            "sobol2.csv".into(),
-            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
-        ));
+        out.push(("sobol2.csv".into(), csv_text(&h, &rows)?.into_bytes()));
     }
     if let Some(m) = &study.morris {
-        out.extend(super::sweep_morris::files(study, m, &stamp_comment(study))?);
+        out.extend(super::sweep_morris::files(study, m)?);
     }
     if !study.oat.is_empty() {
         let (h, rows) = breakpoints_rows(study);
-        out.push((
-            "breakpoints.csv".into(),
-            format!("{}{}", stamp_comment(study), csv_text(&h, &rows)?).into_bytes(),
-        ));
+        out.push(("breakpoints.csv".into(), csv_text(&h, &rows)?.into_bytes()));
     }
     Ok(out)
-}
-
-fn stamp_comment(study: &SweepStudy) -> String {
-    study.stamp.as_ref().map(|s| format!("# {s}\n")).unwrap_or_default()
 }
 
 fn has_paradoxes(study: &SweepStudy) -> bool {
@@ -130,7 +118,7 @@ fn report(study: &SweepStudy, md: bool) -> String {
     out.push_str(&oat_text(study, md));
     out.push_str(&super::provenance_footer(&study.provenance, md));
     if let Some(s) = &study.stamp {
-        out.push_str(&format!("\n{s}\n"));
+        out.push_str(&format!("\n{}\n", s.line()));
     }
     out
 }

@@ -80,11 +80,7 @@ pub(super) fn section(study: &SweepStudy, m: &MorrisIndices, md: bool) -> String
 }
 
 /// `morris.csv`, `morris-runs.csv` and `morris.svg`.
-pub(super) fn files(
-    study: &SweepStudy,
-    m: &MorrisIndices,
-    stamp: &str,
-) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+pub(super) fn files(study: &SweepStudy, m: &MorrisIndices) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let h = ["code", "name", "factor", "mu", "mu_star", "mu_star_conf", "sigma"].map(String::from).to_vec();
     let mut rows = Vec::new();
     for (x, u) in m.units.iter().zip(&study.units) {
@@ -100,10 +96,10 @@ pub(super) fn files(
             ]);
         }
     }
-    let indices = format!("{stamp}{}", csv_text(&h, &rows)?);
+    let indices = csv_text(&h, &rows)?;
     Ok(vec![
         ("morris.csv".into(), indices.into_bytes()),
-        ("morris-runs.csv".into(), format!("{stamp}{}", runs_csv(study, m)?).into_bytes()),
+        ("morris-runs.csv".into(), runs_csv(study, m)?.into_bytes()),
         ("morris.svg".into(), chart(study, m).into_bytes()),
     ])
 }

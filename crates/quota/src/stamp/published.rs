@@ -182,6 +182,16 @@ impl StampCheck {
         let fresh = fresh(format).map_err(StampCheckError::Render)?;
         let (old, new) = if format == PublishedFormat::Json {
             (json_lines(published), json_lines(&fresh))
+        } else if format == PublishedFormat::Csv {
+            // CSV is plain data: the `# stamp:` line is in the file only on request
+            // (`--stamp`), never in a fresh rendering; a blank line stands for it on the fresh
+            // side so that line numbers are the file's.
+            let old = normalise(published);
+            let mut new = normalise(&fresh);
+            if old.first().is_some_and(|l| l.is_empty()) && new.first().is_some_and(|l| !l.is_empty()) {
+                new.insert(0, String::new());
+            }
+            (old, new)
         } else {
             (normalise(published), normalise(&fresh))
         };

@@ -31,9 +31,10 @@ pub struct SweepStudy {
     /// One line saying what was swept and how many scenarios were evaluated (the header of
     /// the text outputs).
     pub summary: String,
-    /// The reproducibility stamp line of the run's inputs. The library does not see the input
-    /// files, so the caller that read them sets it (None until then).
-    pub stamp: Option<String>,
+    /// The reproducibility stamp of the run's inputs (an object in JSON, as in every output).
+    /// The library does not see the input files, so the caller that read them sets it (None
+    /// until then).
+    pub stamp: Option<crate::stamp::Stamp>,
     /// Scenario name.
     pub scenario: String,
     /// National total N.

@@ -19,7 +19,7 @@ pub fn render(l: &LeaveOneOut, format: Format) -> Result<String, RenderError> {
 }
 
 /// CSV: one row per unit — baseline, slots without each indicator (empty: no allocation), the
-/// largest |Δ|; the stamp as a `# ` first line.
+/// largest |Δ| (one header line and data rows).
 fn csv(l: &LeaveOneOut) -> Result<String, csv::Error> {
     let mut h: Vec<String> = ["code", "name", "baseline"].map(String::from).to_vec();
     h.extend(l.columns.iter().map(|c| format!("without_{}", c.indicator)));
@@ -34,8 +34,7 @@ fn csv(l: &LeaveOneOut) -> Result<String, csv::Error> {
             r
         })
         .collect();
-    let stamp = l.stamp.as_ref().map(|s| format!("# {s}\n")).unwrap_or_default();
-    Ok(format!("{stamp}{}", csv_text(&h, &rows)?))
+    Ok(csv_text(&h, &rows)?)
 }
 
 fn document(l: &LeaveOneOut, md: bool) -> String {
@@ -107,7 +106,7 @@ fn document(l: &LeaveOneOut, md: bool) -> String {
             .map_or("none".to_string(), |u| format!("{} {} ({} slots)", u.code, u.name, u.max_change))
     ));
     if let Some(s) = &l.stamp {
-        out.push_str(&format!("\n{s}\n"));
+        out.push_str(&format!("\n{}\n", s.line()));
     }
     out
 }
