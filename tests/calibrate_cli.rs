@@ -171,3 +171,74 @@ fn bad_input_is_located_and_exits_2() {
         assert_bad_input(&o, &needles, Some(&out));
     }
 }
+
+#[test]
+fn the_feasible_region_chart_is_drawn_and_zoomed_onto_exact_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    // 天津 = 19 alone: the whole simplex, its witnesses in dark green.
+    let chart = dir.path().join("tianjin.svg");
+    let o = quota(&[
+        "calibrate",
+        "--observed",
+        "data/observed/2024-batch1-tianjin.csv",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("weightings that reproduce 2024-batch1-tianjin (hamilton)"));
+    assert!(svg.contains("of 1891 grid weightings (step 0.0167) reproduce the observed unit"));
+    assert!(!svg.contains("zoomed"), "a partial observation's ranges are not exact: no zoom");
+    assert!(svg.contains("fill=\"#1b7837\""), "matching cells");
+    // The default allocation observed in full: exact ranges, a zoomed map.
+    let v = json(&["allocate", "--format", "json"]);
+    let mut csv = String::from("code,slots,status,source\n");
+    for u in v["units"].as_array().unwrap() {
+        csv.push_str(&format!("{},{},assumed,quota allocate\n", u["code"].as_str().unwrap(), u["slots"]));
+    }
+    std::fs::write(dir.path().join("full.csv"), csv).unwrap();
+    let o = quota_in(
+        dir.path(),
+        &["calibrate", "--observed", "full.csv", "--chart", "full.svg", "--chart-steps", "30"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let svg = std::fs::read_to_string(dir.path().join("full.svg")).unwrap();
+    assert!(svg.contains("zoomed onto the exact ranges: sme_above_scale ≥ "), "{svg}");
+    assert!(svg.contains("of 496 grid weightings"));
+    assert!(svg.contains("consistent (linear program, exact); ranges sme_above_scale 0.3449–0.3507"));
+    assert!(svg.contains(">central<") && svg.contains(">scenario<"));
+    // The same bytes twice.
+    let again = quota_in(
+        dir.path(),
+        &["calibrate", "--observed", "full.csv", "--chart", "again.svg", "--chart-steps", "30"],
+    );
+    assert!(again.status.success());
+    assert_eq!(std::fs::read(dir.path().join("again.svg")).unwrap(), svg.as_bytes());
+}
+
+#[test]
+fn a_chart_it_cannot_draw_is_refused_with_the_flag_at_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let obs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/observed/2024-batch1-tianjin.csv");
+    let obs = obs.to_str().unwrap();
+    let chart = dir.path().join("c.svg");
+    let c = chart.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["--chart", "c.png"], vec!["--chart c.png", "SVG"]),
+        (vec!["--chart", c, "--free", "xiaojuren"], vec!["--free:", "needs 2 or 3 free weights, not 1"]),
+        (vec!["--chart", c, "--method", "all"], vec!["--method:", "shows one method"]),
+        (
+            vec!["--chart", c, "--vary", "development_weight=0:0.3"],
+            vec!["--vary:", "holds the development weight"],
+        ),
+        (vec!["--chart", c, "--chart-steps", "0"], vec!["--chart-steps:", "expected 1..=400"]),
+        (vec!["--chart-steps", "10"], vec!["--chart"]),
+    ];
+    for (extra, needles) in cases {
+        let mut args = vec!["calibrate", "--observed", obs];
+        args.extend(extra);
+        let o = quota_in(dir.path(), &args);
+        assert_bad_input(&o, &needles, Some(&chart));
+    }
+}

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use quota::apportion::Method;
-use quota::calibrate::{calibrate, Bounds, CalibrateError, CalibrateSpec, DEFAULT_GRID_POINTS};
+use quota::calibrate::{
+    calibrate, region, Bounds, CalibrateError, CalibrateSpec, DEFAULT_GRID_POINTS, DEFAULT_REGION_STEPS,
+};
 use quota::error::Location;
 use quota::observed::ObservedAllocation;
 
@@ -58,6 +60,13 @@ pub struct Args {
     /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Also draw the feasible region as SVG into FILE: every point of a grid over two or three
+    /// free weights (δ held) allocated exactly, with the range ends and the central weighting.
+    #[arg(long, value_name = "FILE.svg")]
+    chart: Option<PathBuf>,
+    /// Grid divisions per free weight on the chart (1..=400).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REGION_STEPS, requires = "chart")]
+    chart_steps: u32,
     /// Start CSV output with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
     #[arg(long)]
     bom: bool,
@@ -79,7 +88,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         total: args.total,
         grid_points: args.grid,
     };
-    let result = calibrate(&scenario, &observed, &slots, &spec).map_err(|e| match &e {
+    let failure = |e: CalibrateError| match &e {
         // Name what is at fault: the flag, or the observed file.
         CalibrateError::Spec { field, .. } => {
             let at = match *field {
@@ -87,14 +96,34 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 "development" => "--vary",
                 "methods" => "--method",
                 "bounds" => "--bounds",
+                "steps" => "--chart-steps",
                 "total" if args.total.is_some() => "--total",
                 _ => label.as_str(),
             };
             input(anyhow::anyhow!("{at}: {e}"))
         }
         _ => internal(e),
-    })?;
+    };
+    if let Some(path) = &args.chart {
+        if path.extension().is_none_or(|e| !e.eq_ignore_ascii_case("svg")) {
+            return Err(input(anyhow::anyhow!(
+                "--chart {}: the chart is written as SVG; name a .svg file",
+                path.display()
+            )));
+        }
+    }
+    let result = calibrate(&scenario, &observed, &slots, &spec).map_err(failure)?;
     let text = quota::render::calibrate::render(&result, format.into()).map_err(internal)?;
+    let chart = match &args.chart {
+        Some(_) => {
+            let map = region(&scenario, &observed, &slots, &spec, args.chart_steps).map_err(failure)?;
+            Some(quota::render::calibrate::region_svg(&map))
+        }
+        None => None,
+    };
+    if let (Some(path), Some(svg)) = (&args.chart, &chart) {
+        output::write_atomic(path, svg.as_bytes())?;
+    }
     output::emit_text(args.output.as_deref(), &text, args.bom)
 }
 

@@ -204,7 +204,7 @@ fn largest_m(f: usize, target: usize) -> u32 {
 
 /// Every way of writing m as an ordered sum of `parts.len()` non-negative integers, in
 /// lexicographic order.
-fn compositions(m: u32, k: usize, parts: &mut Vec<u32>, visit: &mut dyn FnMut(&[u32])) {
+pub(super) fn compositions(m: u32, k: usize, parts: &mut Vec<u32>, visit: &mut dyn FnMut(&[u32])) {
     if parts.is_empty() {
         visit(parts);
         return;

@@ -47,6 +47,8 @@ mod components;
 mod conditions;
 mod grid;
 mod linear;
+mod region;
+pub mod svg;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +63,7 @@ pub use components::Weighting;
 use components::{Components, Development};
 use conditions::{Explored, Setting, MARGIN_TOL};
 use grid::{reallocate, Evaluator};
+pub use region::{region, RegionMap, RegionPoint, DEFAULT_REGION_STEPS, MAX_REGION_STEPS};
 
 /// Default number of grid weightings (see the module documentation, "Not exact").
 pub const DEFAULT_GRID_POINTS: usize = 20_000;
@@ -374,6 +377,47 @@ pub fn calibrate(
     slots: &ObservedSlots,
     spec: &CalibrateSpec,
 ) -> Result<Calibration, CalibrateError> {
+    let prepared = prepare(s, observed, slots, spec)?;
+    let ctx = &prepared.ctx;
+    let methods =
+        prepared.methods.iter().map(|&m| calibrate_method(ctx, m)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Calibration {
+        scenario: s.name.clone(),
+        observed: observed.name.clone(),
+        kind: observed.kind,
+        total: ctx.prepared.total,
+        total_from: prepared.total_from.into(),
+        complete: slots.is_complete(),
+        observed_units: slots.observed(),
+        units: s.units.len(),
+        indicators: prepared.names,
+        free: ctx.coords.clone(),
+        scenario_weighting: Weighting { weights: s.weights(), development_weight: s.development_weight() },
+        development: spec.development,
+        bounds: spec.bounds,
+        methods,
+    })
+}
+
+/// A calibration request checked against the scenario and the observation, ready to run.
+struct Prepared<'a> {
+    ctx: Context<'a>,
+    /// Methods to calibrate.
+    methods: Vec<Method>,
+    /// Indicator columns, in order.
+    names: Vec<String>,
+    /// Where the total came from (see [`Calibration::total_from`]).
+    total_from: &'static str,
+}
+
+/// Checks `spec` against the scenario and the observation and prepares the scenario the
+/// calibration allocates (its total and bounds).
+fn prepare<'a>(
+    s: &Scenario,
+    observed: &ObservedAllocation,
+    slots: &'a ObservedSlots,
+    spec: &CalibrateSpec,
+) -> Result<Prepared<'a>, CalibrateError> {
     let bad = |field: &'static str, message: String| CalibrateError::Spec { field, message };
     let n = s.units.len();
     if slots.slots.len() != n {
@@ -490,23 +534,7 @@ pub fn calibrate(
         coords.push("development_weight".into());
     }
     let ctx = Context { prepared, comps, observed: &slots.slots, grid_points: spec.grid_points, coords };
-    let methods = methods.iter().map(|&m| calibrate_method(&ctx, m)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Calibration {
-        scenario: s.name.clone(),
-        observed: observed.name.clone(),
-        kind: observed.kind,
-        total,
-        total_from: total_from.into(),
-        complete: slots.is_complete(),
-        observed_units: slots.observed(),
-        units: n,
-        indicators: names,
-        free: ctx.coords.clone(),
-        scenario_weighting: Weighting { weights: s.weights(), development_weight: s.development_weight() },
-        development: spec.development,
-        bounds: spec.bounds,
-        methods,
-    })
+    Ok(Prepared { ctx, methods, names, total_from })
 }
 
 impl Context<'_> {

@@ -415,3 +415,69 @@ fn bad_requests_are_spec_errors() {
     let none = ObservedSlots { slots: vec![None; 37] };
     assert!(calibrate(&s, &o, &none, &spec(&[])).unwrap_err().to_string().contains("no unit's slots"));
 }
+
+/// The default allocation observed in full (Hamilton): every grid point the map marks as
+/// matching re-allocates to it with `quota allocate`, every other point does not, and the
+/// scenario's own weighting and the central weighting lie inside the reported ranges.
+#[test]
+fn the_feasible_region_map_marks_exactly_the_weightings_that_reproduce_the_observation() {
+    let s = bundled();
+    let truth = Weighting { weights: s.weights(), development_weight: s.development_weight() };
+    let x = allocation(&s, &truth, Method::Hamilton);
+    let (o, slots) = observe(&s, &full(&x), None);
+    let map = region(&s, &o, &slots, &spec(&[Method::Hamilton]), 24).unwrap();
+    assert_eq!(map.points.len(), 325, "C(24 + 2, 2) grid points over three free weights");
+    assert_eq!(map.free, ["sme_above_scale", "xiaojuren", "cultivation"]);
+    assert_eq!(map.calibration.verdict, Verdict::Consistent);
+    assert!(map.matching > 0 && map.matching < map.points.len(), "{} matching", map.matching);
+    for p in &map.points {
+        let w = Weighting { weights: p.at.clone(), development_weight: truth.development_weight };
+        let got = reallocate(&s, &w, Method::Hamilton).unwrap();
+        let missed = got.map(|g| g.iter().zip(&x).filter(|(a, b)| a != b).count());
+        assert_eq!(p.mismatched, missed, "at {:?}", p.at);
+    }
+    for (r, v) in map.calibration.ranges.iter().zip(&map.scenario_point) {
+        assert!(r.min - 1e-9 <= *v && *v <= r.max + 1e-9, "{}: {v} in {}..{}", r.name, r.min, r.max);
+    }
+    // Every matching grid point lies within the exact ranges.
+    for p in map.points.iter().filter(|p| p.mismatched == Some(0)) {
+        for (r, v) in map.calibration.ranges.iter().zip(&p.at) {
+            assert!(r.min - 1e-9 <= *v && *v <= r.max + 1e-9, "{}: {v} outside {}..{}", r.name, r.min, r.max);
+        }
+    }
+    let svg = crate::render::calibrate::region_svg(&map);
+    assert_eq!(svg.matches("<polygon").count(), 325 + 1 + 2, "a cell per point, the frame, two rings");
+    assert!(svg.contains("reproduce all 37 observed units"));
+}
+
+#[test]
+fn the_feasible_region_map_needs_two_or_three_free_weights_one_method_and_a_held_delta() {
+    let s = bundled();
+    let (o, slots) = observe(
+        &s,
+        &full(&allocation(
+            &s,
+            &Weighting { weights: s.weights(), development_weight: s.development_weight() },
+            Method::Hamilton,
+        )),
+        None,
+    );
+    let field = |spec: CalibrateSpec, steps: u32| match region(&s, &o, &slots, &spec, steps) {
+        Err(CalibrateError::Spec { field, .. }) => field,
+        other => panic!("expected a spec error, got {other:?}"),
+    };
+    let one = CalibrateSpec { free: vec!["xiaojuren".into()], ..spec(&[Method::Hamilton]) };
+    assert_eq!(field(one, 10), "free");
+    let two = spec(&[Method::Hamilton, Method::Webster]);
+    assert_eq!(field(two, 10), "methods");
+    let vary = CalibrateSpec { development: Some((0.0, 0.3)), ..spec(&[Method::Hamilton]) };
+    assert_eq!(field(vary, 10), "development");
+    assert_eq!(field(spec(&[Method::Hamilton]), 0), "steps");
+    assert_eq!(field(spec(&[Method::Hamilton]), MAX_REGION_STEPS + 1), "steps");
+    // Two free weights: a strip.
+    let strip =
+        CalibrateSpec { free: vec!["xiaojuren".into(), "cultivation".into()], ..spec(&[Method::Hamilton]) };
+    let map = region(&s, &o, &slots, &strip, 50).unwrap();
+    assert_eq!(map.points.len(), 51);
+    assert!(map.points.iter().all(|p| (p.at.iter().sum::<f64>() - map.share).abs() < 1e-12));
+}

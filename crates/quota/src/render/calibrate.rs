@@ -6,7 +6,7 @@
 use super::document::Document;
 use super::layout::{csv_text, Align};
 use super::{json, Format, RenderError};
-use crate::calibrate::{Basis, Calibration, Check, MethodCalibration, Range, Verdict, Weighting};
+use crate::calibrate::{Basis, Calibration, Check, MethodCalibration, Range, RegionMap, Verdict, Weighting};
 
 /// A [`Document`] whose consecutive sentences form one paragraph (one per line).
 #[derive(Default)]
@@ -37,6 +37,54 @@ impl Report {
         self.flush();
         self.doc
     }
+}
+
+/// The feasible-region map ([`crate::calibrate::region`]) as SVG.
+pub fn region_svg(map: &RegionMap) -> String {
+    let cal = &map.calibration;
+    let title = format!("{}: weightings that reproduce {} ({})", map.scenario, map.observed, cal.method);
+    let held = if map.share < 1.0 - 1e-12 {
+        format!("; the other weights held (the free ones sum to {})", trim(map.share))
+    } else {
+        String::new()
+    };
+    let mut sub = vec![
+        format!(
+            "free weights {}{held}; development weight δ = {}; N = {}",
+            map.free.join(", "),
+            trim(map.development_weight),
+            map.total
+        ),
+        format!(
+            "{} of {} grid weightings (step {}) reproduce {} — each allocated exactly",
+            map.matching,
+            map.points.len(),
+            trim(map.side / map.steps as f64),
+            match map.observed_units {
+                1 => "the observed unit".to_string(),
+                n => format!("all {n} observed units"),
+            }
+        ),
+    ];
+    if map.zoomed {
+        let edges: Vec<String> =
+            map.free.iter().zip(&map.lower).map(|(n, lo)| format!("{n} ≥ {}", trim(*lo))).collect();
+        sub.push(format!("zoomed onto the exact ranges: {} (side {})", edges.join(", "), trim(map.side)));
+    }
+    let ranges: Vec<String> =
+        cal.ranges.iter().map(|r| format!("{} {}–{}", r.name, trim(r.min), trim(r.max))).collect();
+    sub.push(format!(
+        "{}{}",
+        verdict_title(cal),
+        if ranges.is_empty() { String::new() } else { format!("; ranges {}", ranges.join(", ")) }
+    ));
+    crate::calibrate::svg::region_map(&title, &sub, map)
+}
+
+/// A weight to 4 decimals, without trailing zeros.
+fn trim(v: f64) -> String {
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The report in `format`.
@@ -217,8 +265,9 @@ fn document(c: &Calibration) -> Document {
     b.finish()
 }
 
-fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
-    let title = match m.verdict {
+/// The verdict in words, with how it was reached.
+fn verdict_title(m: &MethodCalibration) -> &'static str {
+    match m.verdict {
         Verdict::Consistent => "consistent (linear program, exact)",
         Verdict::OnlyAtTies => "consistent only at ties (linear program, exact)",
         Verdict::Inconsistent if m.basis == Basis::Bounds => {
@@ -228,8 +277,11 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
         Verdict::Witnessed => "witnessed (grid search: not the whole set)",
         Verdict::NotFound => "no witness found (grid search: not a proof)",
         Verdict::Undecided => "undecided",
-    };
-    b.heading(&format!("method {} — {title}", m.method));
+    }
+}
+
+fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
+    b.heading(&format!("method {} — {}", m.method, verdict_title(m)));
     b.para(&(check_text(&m.scenario_check, "the scenario's own weighting")));
     match m.verdict {
         Verdict::Consistent => b.para(&(format!(
