@@ -350,14 +350,16 @@ class Calibration:
         self.doc = doc
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per method: method, verdict and the central weighting's weights (where one
-        was found); the rest of each method's entry in ``.attrs["methods"]``."""
+        """One row per method: method, verdict, basis (linear_program or grid), margin (slots, LP methods)
+        and the central weighting (indicator weights, development_weight; empty where none was
+        found); the whole document in ``.attrs``."""
         rows = []
         for m in self.doc["methods"]:
-            row = {"method": m.get("method"), "verdict": m.get("verdict")}
+            row = {"method": m["method"], "verdict": m["verdict"], "basis": m["basis"], "margin": m["margin"]}
             central = m.get("central") or {}
-            for name, w in zip(self.doc["indicators"], central.get("weights") or []):
+            for name, w in zip(self.doc["indicators"], central.get("weights") or [None] * len(self.doc["indicators"])):
                 row[name] = w
+            row["development_weight"] = central.get("development_weight")
             rows.append(row)
         df = pd.DataFrame(rows)
         df.attrs.update({k: v for k, v in self.doc.items()})
