@@ -6,12 +6,14 @@
 #
 #   docs/slurm/single-node.sh                  # set up (if needed), run, compare, print timings
 #   docs/slurm/single-node.sh stop             # stop the daemons this script started
+#                                                (slurmctld, slurmd, and munged if it started it)
 #
 # Settings (environment variables, with their defaults):
 #   QUOTA=$PWD/target/release/quota   the binary (built if absent)
 #   SHARDS=8                          array tasks
 #   DESIGN="--design sobol --samples 16384"   the sweep
 #   WORK=$(mktemp -d)                 partials, logs, the merged and the unsharded outputs
+#   DEADLINE=900                      seconds the jobs may take before they are cancelled (exit 1)
 # The cluster's state lives under /var/lib/quota-slurm (spool, state, logs); its
 # configuration is /etc/slurm/slurm.conf, written only when absent or written by this script.
 set -euo pipefail
@@ -21,11 +23,23 @@ state=/var/lib/quota-slurm
 conf=/etc/slurm/slurm.conf
 marker="# written by quota docs/slurm/single-node.sh"
 
-stop() {
+stop_slurm() {
     for d in slurmd slurmctld; do
-        [[ -f $state/$d.pid ]] && kill "$(cat "$state/$d.pid")" 2>/dev/null || true
+        [[ -f $state/$d.pid ]] || continue
+        pid=$(cat "$state/$d.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         rm -f "$state/$d.pid"
     done
+}
+
+stop() {
+    stop_slurm
+    # munged, if this script started it.
+    if [[ -f $state/munged.started && -f /run/munge/munged.pid ]]; then
+        kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+    fi
+    rm -f "$state/munged.started"
 }
 
 if [[ ${1:-} == stop ]]; then
@@ -49,6 +63,7 @@ mkdir -p /run/munge /var/log/munge /var/lib/munge
 chown munge:munge /run/munge /var/log/munge /var/lib/munge
 if ! munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; then
     runuser -u munge -- /usr/sbin/munged
+    mkdir -p "$state" && touch "$state/munged.started"
     for _ in $(seq 50); do munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
@@ -68,8 +83,8 @@ SlurmdUser=root
 AuthType=auth/munge
 StateSaveLocation=$state/ctld
 SlurmdSpoolDir=$state/spool
-SlurmctldPidFile=$state/slurmctld.pid
-SlurmdPidFile=$state/slurmd.pid
+SlurmctldPidFile=$state/slurmctld.daemon.pid
+SlurmdPidFile=$state/slurmd.daemon.pid
 SlurmctldLogFile=$state/log/slurmctld.log
 SlurmdLogFile=$state/log/slurmd.log
 ProctrackType=proctrack/linuxproc
@@ -88,15 +103,28 @@ else
     echo "$conf exists and was not written by this script: using it as it is" >&2
 fi
 
+# The daemons run in the foreground (-D) in the background of this script, so that their
+# process ids are known from the start (stop kills exactly those).
 if ! scontrol ping 2>/dev/null | grep -q UP; then
-    stop
-    slurmctld
-    slurmd
-    for _ in $(seq 100); do
-        sinfo -h -o %T 2>/dev/null | grep -qx idle && break
-        sleep 0.2
-    done
+    stop_slurm
+    setsid slurmctld -D >>"$state/log/slurmctld.out" 2>&1 &
+    echo $! >"$state/slurmctld.pid"
+    setsid slurmd -D >>"$state/log/slurmd.out" 2>&1 &
+    echo $! >"$state/slurmd.pid"
 fi
+# The node must come up idle (a node left down or drained by an earlier run is resumed).
+up_by=$((SECONDS + 60))
+until [[ $(sinfo -h -n "$host" -o %T 2>/dev/null || true) == idle ]]; do
+    node_state=$(sinfo -h -n "$host" -o %T 2>/dev/null || true)
+    if [[ $node_state == down* || $node_state == drain* ]]; then
+        scontrol update nodename="$host" state=resume 2>/dev/null || true
+    fi
+    if ((SECONDS > up_by)); then
+        echo "the Slurm node $host did not come up idle in 60 s (state: ${node_state:-none}); see $state/log" >&2
+        exit 1
+    fi
+    sleep 0.5
+done
 sinfo
 
 QUOTA=${QUOTA:-$PWD/target/release/quota}
@@ -111,7 +139,15 @@ started=$(date +%s.%N)
 submitted=$(docs/slurm/sweep.sh submit)
 echo "$submitted"
 merge_job=$(sed -n 's/.*merge job \([0-9]*\).*/\1/p' <<<"$submitted")
-while squeue -h -j "$merge_job" 2>/dev/null | grep -q .; do sleep 0.5; done
+deadline=$((SECONDS + ${DEADLINE:-900}))
+while squeue -h -j "$merge_job" 2>/dev/null | grep -q .; do
+    if ((SECONDS > deadline)); then
+        echo "the Slurm jobs did not finish in ${DEADLINE:-900} s; cancelling them" >&2
+        scancel "$merge_job" "$(sed -n 's/array job \([0-9]*\).*/\1/p' <<<"$submitted")" || true
+        exit 1
+    fi
+    sleep 0.5
+done
 finished=$(date +%s.%N)
 state_of_merge=$(scontrol show job "$merge_job" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
 if [[ ! -d $WORK/out ]]; then
@@ -124,6 +160,7 @@ t0=$(date +%s.%N)
 "$QUOTA" sweep "${design[@]}" --threads 2 -o "$WORK/whole" >/dev/null 2>&1
 t1=$(date +%s.%N)
 diff -r "$WORK/out" "$WORK/whole"
-echo "Slurm: $SHARDS shards + merge, submit to merged: $(echo "$finished - $started" | bc) s;" \
-    "unsharded on 2 threads: $(echo "$t1 - $t0" | bc) s; merged = unsharded, byte for byte" \
+seconds() { awk "BEGIN { printf \"%.1f\", $2 - $1 }"; }
+echo "Slurm: $SHARDS shards + merge, submit to merged: $(seconds "$started" "$finished") s;" \
+    "unsharded on 2 threads: $(seconds "$t0" "$t1") s; merged = unsharded, byte for byte" \
     "($(find "$WORK/out" -type f | wc -l) files, $WORK)"
