@@ -75,7 +75,10 @@ print("pandas", len(p), "rows")
 
 #[test]
 fn monte_carlo_rows_as_parquet_are_the_csv_rows() {
-    check_design("mc", &["--design", "monte-carlo", "--dirichlet", "20", "--scenarios", "3000", "--seed", "3"]);
+    check_design(
+        "mc",
+        &["--design", "monte-carlo", "--dirichlet", "20", "--scenarios", "3000", "--seed", "3"],
+    );
 }
 
 #[test]

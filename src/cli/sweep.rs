@@ -143,11 +143,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let progress = Progress::new();
     let report = |done: u64, total: u64| progress.update(done, total);
-    let hooks = Hooks {
-        progress: Some(&report),
-        cancel: None,
-        rows: rows.as_mut().map(keep::Kept::sink),
-    };
+    let hooks = Hooks { progress: Some(&report), cancel: None, rows: rows.as_mut().map(keep::Kept::sink) };
     let started = Instant::now();
     let result = pool.install(|| sweep::study(&scenario, &spec, hooks));
     progress.finish();

@@ -12,8 +12,8 @@ use quota::input::CsvTable;
 use quota::observed::ObservedAllocation;
 use quota::render;
 use quota::weighting::{
-    parse_ahp_csv, parse_ahp_toml, scenario_weights, weigh, AhpMethod, DeriveOptions, IndicatorMatrix, PcaKeep,
-    Scheme, WeightingError, WeightsInput,
+    parse_ahp_csv, parse_ahp_toml, scenario_weights, weigh, AhpMethod, DeriveOptions, IndicatorMatrix,
+    PcaKeep, Scheme, WeightingError, WeightsInput,
 };
 
 use super::{bad, fault, PyScenario};
@@ -69,19 +69,27 @@ pub fn weights_json(
         .as_ref()
         .map(|t| {
             let at = Location::file(t.label());
-            if ahp_toml { parse_ahp_toml(t.text(), at) } else { parse_ahp_csv(t.text(), at) }
+            if ahp_toml {
+                parse_ahp_toml(t.text(), at)
+            } else {
+                parse_ahp_csv(t.text(), at)
+            }
         })
         .transpose()
         .map_err(weighting_error)?;
-    let mut options = DeriveOptions { manual: None, ahp: judgements, ahp_method, allow_inconsistent, pca_keep };
+    let mut options =
+        DeriveOptions { manual: None, ahp: judgements, ahp_method, allow_inconsistent, pca_keep };
     let source = match (scenario, table, &ahp) {
         (Some(_), Some(_), _) => return Err(bad("give a scenario or an indicator table, not both")),
         (None, Some(t), _) => {
             let csv = CsvTable::parse(t.text(), Location::file(t.label())).map_err(bad)?;
-            let matrix = IndicatorMatrix::from_csv(&csv, unit_column, &indicators).map_err(weighting_error)?;
+            let matrix =
+                IndicatorMatrix::from_csv(&csv, unit_column, &indicators).map_err(weighting_error)?;
             WeightsInput::Indicators { matrix, source: t.label().to_string() }
         }
-        (None, None, Some(j)) if scheme == Scheme::Ahp => WeightsInput::Judgements { source: j.label().to_string() },
+        (None, None, Some(j)) if scheme == Scheme::Ahp => {
+            WeightsInput::Judgements { source: j.label().to_string() }
+        }
         (s, None, _) => {
             if !indicators.is_empty() {
                 return Err(bad(

@@ -172,7 +172,9 @@ impl<W: Write + Send> Open<W> {
         let mut fields = text.split(',');
         let mut next = |what: &str| fields.next().ok_or_else(|| bad_row(line, format!("no {what} field")));
         let scenario = next("scenario")?;
-        self.batch.scenario.append_value(scenario.parse().map_err(|e| bad_row(line, format!("scenario: {e}")))?);
+        self.batch
+            .scenario
+            .append_value(scenario.parse().map_err(|e| bad_row(line, format!("scenario: {e}")))?);
         for f in 0..k {
             let x = next("factor")?;
             self.batch.factors[f].append_value(x.parse().map_err(|e| bad_row(line, format!("{x}: {e}")))?);
@@ -240,7 +242,8 @@ pub fn to_csv(parquet: &[u8]) -> io::Result<String> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use std::fmt::Write as _;
 
-    let not_rows = |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("not scenario rows: {what}"));
+    let not_rows =
+        |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("not scenario rows: {what}"));
     let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(parquet))
         .map_err(io::Error::other)?;
     let mut out = String::new();
@@ -271,12 +274,17 @@ pub fn to_csv(parquet: &[u8]) -> io::Result<String> {
     out.push('\n');
     for batch in builder.build().map_err(io::Error::other)? {
         let batch = batch.map_err(io::Error::other)?;
-        let u = |i: usize| batch.column(i).as_any().downcast_ref::<UInt64Array>().ok_or_else(|| not_rows(&names[i]));
+        let u = |i: usize| {
+            batch.column(i).as_any().downcast_ref::<UInt64Array>().ok_or_else(|| not_rows(&names[i]))
+        };
         let (scenario, slots, funding) = (u(0)?, u(n - 2)?, u(n - 1)?);
         let factors = (1..n - 3)
-            .map(|i| batch.column(i).as_any().downcast_ref::<Float64Array>().ok_or_else(|| not_rows(&names[i])))
+            .map(|i| {
+                batch.column(i).as_any().downcast_ref::<Float64Array>().ok_or_else(|| not_rows(&names[i]))
+            })
             .collect::<io::Result<Vec<_>>>()?;
-        let code = batch.column(n - 3).as_any().downcast_ref::<StringArray>().ok_or_else(|| not_rows("code"))?;
+        let code =
+            batch.column(n - 3).as_any().downcast_ref::<StringArray>().ok_or_else(|| not_rows("code"))?;
         for r in 0..batch.num_rows() {
             let _ = write!(out, "{}", scenario.value(r));
             for f in &factors {
