@@ -69,14 +69,10 @@ pub fn weights_json(
         .as_ref()
         .map(|t| {
             let at = Location::file(t.label());
-            if ahp_toml {
-                parse_ahp_toml(t.text(), at)
-            } else {
-                parse_ahp_csv(t.text(), at)
-            }
+            if ahp_toml { parse_ahp_toml(t.text(), at) } else { parse_ahp_csv(t.text(), at) }
+                .map_err(weighting_error)
         })
-        .transpose()
-        .map_err(weighting_error)?;
+        .transpose()?;
     let mut options =
         DeriveOptions { manual: None, ahp: judgements, ahp_method, allow_inconsistent, pca_keep };
     let source = match (scenario, table, &ahp) {
