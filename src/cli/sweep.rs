@@ -6,10 +6,10 @@
 //! (staged by [`super::output_dir`]; Ctrl-C removes the staging directory: [`super::guard`]).
 
 mod args;
+mod keep;
 mod merge;
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use quota::render;
@@ -94,13 +94,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let (Some(dir), None) = (&args.output, args.shard) {
         check_output_dir(dir, args.force)?;
     }
-    if args.keep_all && args.shard.is_some() {
-        return Err(input(sweep::SweepError::RowsWithShard));
-    }
-    if args.keep_all && args.output.is_none() {
-        return Err(input(anyhow::anyhow!(
-            "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
-        )));
+    if let Some(format) = args.keep_all {
+        keep::check(format)?;
+        if args.shard.is_some() {
+            return Err(input(sweep::SweepError::RowsWithShard));
+        }
+        if args.output.is_none() {
+            return Err(input(anyhow::anyhow!(
+                "--keep-all writes DIR/{}: give an output directory with -o DIR",
+                format.file_name()
+            )));
+        }
     }
     args.check_design()?;
     sweep::check_threads(args.threads).map_err(input)?;
@@ -133,30 +137,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Ok(());
     }
     let staging = args.output.as_deref().map(|dir| Staging::new(dir, args.force)).transpose()?;
-    let cannot = |e: std::io::Error| input(anyhow::anyhow!("cannot write scenarios.csv: {e}"));
     let mut rows = match (&staging, args.keep_all) {
-        (Some(st), true) => {
-            let mut w =
-                BufWriter::with_capacity(1 << 20, File::create(st.path("scenarios.csv")).map_err(cannot)?);
-            writeln!(w, "# {stamp}").map_err(cannot)?;
-            Some(w)
-        }
+        (Some(st), Some(format)) => Some(keep::Kept::create(format, &st.path(""), &stamp)?),
         _ => None,
     };
     let progress = Progress::new();
     let report = |done: u64, total: u64| progress.update(done, total);
-    let hooks = Hooks {
-        progress: Some(&report),
-        cancel: None,
-        rows: rows.as_mut().map(|w| w as &mut (dyn Write + Send)),
-    };
+    let hooks = Hooks { progress: Some(&report), cancel: None, rows: rows.as_mut().map(keep::Kept::sink) };
     let started = Instant::now();
     let result = pool.install(|| sweep::study(&scenario, &spec, hooks));
     progress.finish();
     let mut study = result.map_err(input)?;
     let elapsed = started.elapsed();
-    if let Some(mut w) = rows {
-        w.flush().map_err(cannot)?;
+    if let Some(kept) = rows {
+        kept.finish()?;
     }
     study.stamp = Some(stamp);
     publish(&study, staging, args.format, elapsed)

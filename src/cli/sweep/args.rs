@@ -26,6 +26,24 @@ pub enum DesignArg {
     Morris,
 }
 
+/// The file `--keep-all` writes every scenario to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeepFormat {
+    /// DIR/scenarios.csv (long CSV, the stamp as a comment line).
+    Csv,
+    /// DIR/scenarios.parquet (the same columns, typed; needs the `parquet` build feature).
+    Parquet,
+}
+
+impl KeepFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            KeepFormat::Csv => "scenarios.csv",
+            KeepFormat::Parquet => "scenarios.parquet",
+        }
+    }
+}
+
 /// How weightings move every unit's slots and funding: sensitivity sweeps.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -94,9 +112,11 @@ pub struct Args {
     /// Worker threads (default: all cores). The output does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo and sobol).
-    #[arg(long)]
-    pub keep_all: bool,
+    /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo, sobol and
+    /// morris), or with --keep-all=parquet as Parquet (DIR/scenarios.parquet; builds with the
+    /// `parquet` feature).
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "csv")]
+    pub keep_all: Option<KeepFormat>,
     /// Also check every scenario for paradoxes (Alabama at N±1, quota rule) and add per-unit
     /// columns (grid and monte-carlo, apportionment methods; 3–4× the time).
     #[arg(long)]
@@ -215,7 +235,7 @@ impl Args {
             ("--levels", self.levels.is_some(), &[Morris]),
             ("--candidates", self.candidates.is_some(), &[Morris]),
             ("--seed", self.seed.is_some(), &[MonteCarlo, Sobol, Morris]),
-            ("--keep-all", self.keep_all, &[Grid, MonteCarlo, Sobol, Morris]),
+            ("--keep-all", self.keep_all.is_some(), &[Grid, MonteCarlo, Sobol, Morris]),
             ("--paradoxes", self.paradoxes, &[Grid, MonteCarlo]),
         ]
     }

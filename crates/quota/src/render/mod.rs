@@ -12,6 +12,7 @@
 //!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
 //!   report).
 //! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
+//! - `rows_parquet` (feature `parquet`): a sweep's kept scenarios (`--keep-all`) as Parquet.
 //! - [`calibrate`]: `quota calibrate`'s report (text, Markdown, CSV).
 //! - [`compare`]: `quota compare` (schemes × methods on one scenario; [`compare::diff`]: two
 //!   scenarios side by side) as text, Markdown, CSV, JSON and SVG.
@@ -28,6 +29,8 @@ pub mod explain;
 mod format;
 pub mod layout;
 pub mod plan;
+#[cfg(feature = "parquet")]
+pub mod rows_parquet;
 pub mod stamp;
 pub mod sweep;
 mod sweep_morris;
