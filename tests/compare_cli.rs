@@ -57,15 +57,8 @@ fn readme_comparison_in_markdown_and_metrics_csv_match_golden() {
 #[test]
 fn every_format_and_table_runs() {
     for format in ["table", "md", "json"] {
-        let out = ok(&[
-            "compare",
-            "--schemes",
-            DOC_SCHEMES,
-            "--methods",
-            "hamilton,webster",
-            "--format",
-            format,
-        ]);
+        let out =
+            ok(&["compare", "--schemes", DOC_SCHEMES, "--methods", "hamilton,webster", "--format", format]);
         for needle in ["ahp/webster", "pca/hamilton", "北京市"] {
             assert!(out.contains(needle), "{format} lacks {needle}: {out}");
         }
