@@ -5,6 +5,7 @@ mod allocate;
 mod apportion;
 mod calibrate;
 mod compare;
+mod constraints;
 mod eligible;
 mod explain;
 mod flags;

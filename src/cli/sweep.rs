@@ -106,6 +106,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let stamp = stamp_line(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;

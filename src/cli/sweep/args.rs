@@ -7,6 +7,7 @@ use quota::sweep::{
     GridSpec, MonteCarloSpec, MorrisSpec, OatSpec, Shard, SobolSpec, SweepSpec, Vary, WeightDraw,
 };
 
+use super::super::constraints::ConstraintFlags;
 use super::super::flags::OverrideFlags;
 use super::super::output::Format;
 use super::super::{input, Failure};
@@ -44,6 +45,8 @@ pub struct Args {
     pub design: Option<DesignArg>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     #[arg(long, help = format!("grid: the step h on the simplex (1/h must be a whole number) [default: {}]", GridSpec::default().step))]
     step: Option<f64>,
     /// oat: the factor(s) to vary, one at a time — an indicator column, development_weight or
@@ -144,6 +147,8 @@ pub struct MergeArgs {
     pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     /// Worker threads for the estimators (default: all cores). The output does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,

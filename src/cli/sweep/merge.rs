@@ -28,6 +28,7 @@ pub fn run(args: MergeArgs) -> Result<(), Failure> {
     let spec =
         partials.first().map(|(_, p)| p.spec.clone()).ok_or_else(|| input(sweep::MergeError::Empty))?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let stamp = stamp_line(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
