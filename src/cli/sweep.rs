@@ -94,6 +94,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let (Some(dir), None) = (&args.output, args.shard) {
         check_output_dir(dir, args.force)?;
     }
+    if args.bom && args.shard.is_some() {
+        return Err(input(anyhow::anyhow!(
+            "--bom applies to CSV output; with --shard the output is a JSON partial (give --bom to quota sweep merge)"
+        )));
+    }
     if args.keep_all && args.shard.is_some() {
         return Err(input(sweep::SweepError::RowsWithShard));
     }
@@ -139,6 +144,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         (Some(st), true) => {
             let mut w =
                 BufWriter::with_capacity(1 << 20, File::create(st.path("scenarios.csv")).map_err(cannot)?);
+            if args.bom {
+                w.write_all(BOM).map_err(cannot)?;
+            }
             writeln!(w, "# {stamp}").map_err(cannot)?;
             Some(w)
         }
@@ -160,7 +168,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         w.flush().map_err(cannot)?;
     }
     study.stamp = Some(stamp);
-    publish(&study, staging, args.format, elapsed)
+    publish(&study, staging, args.format, args.bom, elapsed)
 }
 
 /// The stamp line of a sweep of `scenario` (with the seed of a random design).
@@ -176,22 +184,31 @@ fn stamp_line(
     Ok(stamp.line())
 }
 
+/// The UTF-8 byte-order mark `--bom` puts first in CSV output.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
 /// Writes a study: its summary to stdout in `format`, or every output into the staging
 /// directory, committed.
 fn publish(
     study: &sweep::SweepStudy,
     staging: Option<Staging>,
     format: output::Format,
+    bom: bool,
     elapsed: Duration,
 ) -> Result<(), Failure> {
     match staging {
         None => {
+            output::check_bom(bom, format)?;
             let text = render::sweep::render(study, format.into()).map_err(internal)?;
-            output::emit(None, text.as_bytes())
+            output::emit_text(None, &text, bom)
         }
         Some(st) => {
             for (name, content) in render::sweep::files(study).map_err(internal)? {
-                st.write(&name, &content)?;
+                if bom && name.ends_with(".csv") {
+                    st.write(&name, &[BOM, &content[..]].concat())?;
+                } else {
+                    st.write(&name, &content)?;
+                }
             }
             let dir = st.dir.clone();
             let names = st.commit()?;

@@ -119,6 +119,10 @@ pub struct Args {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Start CSV output (--format csv, and every .csv file -o DIR writes) with a UTF-8
+    /// byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
     /// Evaluate only shard K of N (K from 1) and write a partial (to -o FILE, else stdout);
     /// combine the N partials with `quota sweep merge`.
     #[arg(long, value_name = "K/N", value_parser = shard_flag)]
@@ -161,6 +165,10 @@ pub struct MergeArgs {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Start CSV output (--format csv, and every .csv file -o DIR writes) with a UTF-8
+    /// byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// Parses `--shard K/N`.

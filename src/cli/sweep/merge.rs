@@ -35,7 +35,7 @@ pub fn run(args: MergeArgs) -> Result<(), Failure> {
     let mut study = pool.install(|| sweep::merge(&scenario, partials, Some(&stamp))).map_err(input)?;
     study.stamp = Some(stamp);
     let staging = args.output.as_deref().map(|dir| Staging::new(dir, args.force)).transpose()?;
-    publish(&study, staging, args.format, started.elapsed())
+    publish(&study, staging, args.format, args.bom, started.elapsed())
 }
 
 /// Reads a partial (UTF-8 JSON) of at most [`sweep::MEMORY_BUDGET_BYTES`] (a Sobol partial holds
