@@ -12,6 +12,7 @@ use quota::indicators::IndicatorTable;
 use quota::render;
 use quota::scenario::Scenario;
 
+use super::constraints::ConstraintFlags;
 use super::flags::OverrideFlags;
 use super::load::{self, read_text, ScenarioInputs};
 use super::output;
@@ -42,6 +43,8 @@ pub struct Args {
     unit: Option<String>,
     #[command(flatten)]
     overrides: OverrideFlags,
+    #[command(flatten)]
+    constraints: ConstraintFlags,
     /// How many slots ahead (total + 1, + 2, …) and behind to list.
     #[arg(long, default_value_t = 5)]
     next: usize,
@@ -68,6 +71,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Failure> {
     let format = output::choose("explain", args.format, args.output.as_deref(), ExplainFormat::Table)?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let compare_data = match &args.compare_data {
         Some(path) => Some(other_data(&inputs, &scenario, path)?),
         None => None,

@@ -94,6 +94,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let (Some(dir), None) = (&args.output, args.shard) {
         check_output_dir(dir, args.force)?;
     }
+    if args.bom && args.shard.is_some() {
+        return Err(input(anyhow::anyhow!(
+            "--bom applies to CSV output; with --shard the output is a JSON partial (give --bom to quota sweep merge)"
+        )));
+    }
     if let Some(format) = args.keep_all {
         keep::check(format)?;
         if args.shard.is_some() {
@@ -110,6 +115,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let stamp = stamp_line(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
@@ -138,7 +144,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let staging = args.output.as_deref().map(|dir| Staging::new(dir, args.force)).transpose()?;
     let mut rows = match (&staging, args.keep_all) {
-        (Some(st), Some(format)) => Some(keep::Kept::create(format, &st.path(""), &stamp)?),
+        (Some(st), Some(format)) => Some(keep::Kept::create(format, &st.path(""), &stamp, args.bom)?),
         _ => None,
     };
     let progress = Progress::new();
@@ -153,7 +159,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         kept.finish()?;
     }
     study.stamp = Some(stamp);
-    publish(&study, staging, args.format, elapsed)
+    publish(&study, staging, args.format, args.bom, elapsed)
 }
 
 /// The stamp line of a sweep of `scenario` (with the seed of a random design).
@@ -169,22 +175,31 @@ fn stamp_line(
     Ok(stamp.line())
 }
 
+/// The UTF-8 byte-order mark `--bom` puts first in CSV output.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
 /// Writes a study: its summary to stdout in `format`, or every output into the staging
 /// directory, committed.
 fn publish(
     study: &sweep::SweepStudy,
     staging: Option<Staging>,
     format: output::Format,
+    bom: bool,
     elapsed: Duration,
 ) -> Result<(), Failure> {
     match staging {
         None => {
+            output::check_bom(bom, format)?;
             let text = render::sweep::render(study, format.into()).map_err(internal)?;
-            output::emit(None, text.as_bytes())
+            output::emit_text(None, &text, bom)
         }
         Some(st) => {
             for (name, content) in render::sweep::files(study).map_err(internal)? {
-                st.write(&name, &content)?;
+                if bom && name.ends_with(".csv") {
+                    st.write(&name, &[BOM, &content[..]].concat())?;
+                } else {
+                    st.write(&name, &content)?;
+                }
             }
             let dir = st.dir.clone();
             let names = st.commit()?;

@@ -7,6 +7,7 @@ use quota::sweep::{
     GridSpec, MonteCarloSpec, MorrisSpec, OatSpec, Shard, SobolSpec, SweepSpec, Vary, WeightDraw,
 };
 
+use super::super::constraints::ConstraintFlags;
 use super::super::flags::OverrideFlags;
 use super::super::output::Format;
 use super::super::{input, Failure};
@@ -62,6 +63,8 @@ pub struct Args {
     pub design: Option<DesignArg>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     #[arg(long, help = format!("grid: the step h on the simplex (1/h must be a whole number) [default: {}]", GridSpec::default().step))]
     step: Option<f64>,
     /// oat: the factor(s) to vary, one at a time — an indicator column, development_weight or
@@ -136,6 +139,10 @@ pub struct Args {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Start CSV output (--format csv, and every .csv file -o DIR writes) with a UTF-8
+    /// byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
     /// Evaluate only shard K of N (K from 1) and write a partial (to -o FILE, else stdout);
     /// combine the N partials with `quota sweep merge`.
     #[arg(long, value_name = "K/N", value_parser = shard_flag)]
@@ -164,6 +171,8 @@ pub struct MergeArgs {
     pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     /// Worker threads for the estimators (default: all cores). The output does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -176,6 +185,10 @@ pub struct MergeArgs {
     /// Write into an existing non-empty output directory (replacing files of the same names).
     #[arg(long)]
     pub force: bool,
+    /// Start CSV output (--format csv, and every .csv file -o DIR writes) with a UTF-8
+    /// byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// Parses `--shard K/N`.

@@ -37,7 +37,8 @@ pub fn check(format: KeepFormat) -> Result<(), Failure> {
 impl Kept {
     /// Creates `dir/scenarios.{csv,parquet}` and writes the stamp line into it (as the CSV's
     /// first comment line; Parquet keeps it as the `quota.stamp` metadata).
-    pub fn create(format: KeepFormat, dir: &Path, stamp: &str) -> Result<Kept, Failure> {
+    /// A CSV starts with a UTF-8 byte-order mark when `bom` (`--bom`); Parquet has none.
+    pub fn create(format: KeepFormat, dir: &Path, stamp: &str, bom: bool) -> Result<Kept, Failure> {
         let name = format.file_name();
         let file = BufWriter::with_capacity(1 << 20, File::create(dir.join(name)).map_err(cannot(name))?);
         let mut kept = match format {
@@ -50,6 +51,9 @@ impl Kept {
                 return Err(internal(anyhow::anyhow!("Parquet output is not built in")));
             }
         };
+        if bom && format == KeepFormat::Csv {
+            kept.sink().write_all("\u{feff}".as_bytes()).map_err(cannot(name))?;
+        }
         writeln!(kept.sink(), "# {stamp}").map_err(cannot(name))?;
         Ok(kept)
     }
