@@ -84,13 +84,20 @@ pub enum Preference {
         /// The alternative's.
         other: f64,
     },
-    /// Equal chi-square distance (or objective `chi-square`): slots go to the unit listed first;
-    /// `unit` is the first unit (in list order) whose slots differ, and it has more in the
-    /// chosen allocation.
+    /// Equal chi-square distance (or objective `chi-square`, whose value ties): slots go to
+    /// the units listed first — the chosen allocation has the smaller Σ position × slots.
     ListOrder {
-        /// Index of the first unit whose slots differ.
+        /// The first unit (in list order) whose slots differ.
         unit: usize,
+        /// Σ i·x_i of the chosen allocation (i counted from 0).
+        chosen: u64,
+        /// The same for the alternative.
+        other: u64,
     },
+    /// Equal chi-square distance in real arithmetic (to [`CHI_SQUARE_TIE_TOL`]) between units
+    /// with different quotas: the optimiser's f64 one-slot steps differ in their last bits,
+    /// and that difference ordered them.
+    Rounding,
 }
 
 /// One optimal allocation other than the chosen one.
@@ -201,8 +208,14 @@ fn preference(kind: Objective, chosen: &[u64], other: &[u64], chosen_chi: f64, c
     if kind != Objective::ChiSquare && (chi - chosen_chi).abs() > tol {
         return Preference::ChiSquare { chosen: chosen_chi, other: chi };
     }
-    let unit = chosen.iter().zip(other).position(|(a, b)| a != b).unwrap_or(0);
-    Preference::ListOrder { unit }
+    let position = |x: &[u64]| x.iter().enumerate().map(|(i, &v)| i as u64 * v).sum::<u64>();
+    let (a, b) = (position(chosen), position(other));
+    if a < b {
+        let unit = chosen.iter().zip(other).position(|(a, b)| a != b).unwrap_or(0);
+        Preference::ListOrder { unit, chosen: a, other: b }
+    } else {
+        Preference::Rounding
+    }
 }
 
 /// The optimal set's exchange graph: bounds, group rows, and the primary step of each unit.
@@ -262,12 +275,21 @@ impl<'a> Space<'a> {
         s
     }
 
-    /// Whether moving one slot from j to i keeps x feasible and the primary cost unchanged.
-    fn neutral(&self, x: &[u64], sums: &[u64], i: usize, j: usize) -> bool {
-        if i == j || x[i] >= self.hi[i] || x[j] <= self.lo[j] {
-            return false;
-        }
-        if self.step(i, x[i]) != self.step(j, x[j] - 1) {
+    /// The primary steps at x: unit i's next increment (`None` at its upper bound) and last
+    /// decrement (`None` at its lower bound).
+    fn steps(&self, x: &[u64], gain: &mut Vec<Option<f64>>, loss: &mut Vec<Option<f64>>) {
+        gain.clear();
+        loss.clear();
+        gain.extend((0..x.len()).map(|i| (x[i] < self.hi[i]).then(|| self.step(i, x[i]))));
+        loss.extend((0..x.len()).map(|i| (x[i] > self.lo[i]).then(|| self.step(i, x[i] - 1))));
+    }
+
+    /// Whether moving one slot from j to i keeps x feasible and the primary cost unchanged,
+    /// given the steps and row sums at x.
+    fn neutral(&self, gain: &[Option<f64>], loss: &[Option<f64>], sums: &[u64], i: usize, j: usize) -> bool {
+        let (Some(g), Some(l)) = (gain[i], loss[j]) else { return false };
+        // Exact equality of the two f64 steps (−0 = +0).
+        if i == j || (g + 0.0).to_bits() != (l + 0.0).to_bits() {
             return false;
         }
         let (ri, rj) = (&self.rows_of[i], &self.rows_of[j]);
@@ -284,11 +306,13 @@ impl<'a> Space<'a> {
         let mut found = Vec::new();
         seen.insert(start.to_vec());
         queue.push_back(start.to_vec());
+        let (mut gain, mut loss) = (Vec::new(), Vec::new());
         while let Some(x) = queue.pop_front() {
             let sums = self.sums(&x);
-            for i in 0..n {
+            self.steps(&x, &mut gain, &mut loss);
+            for i in (0..n).filter(|&i| gain[i].is_some()) {
                 for j in 0..n {
-                    if !self.neutral(&x, &sums, i, j) {
+                    if !self.neutral(&gain, &loss, &sums, i, j) {
                         continue;
                     }
                     let mut y = x.clone();
@@ -314,25 +338,21 @@ impl<'a> Space<'a> {
     /// Unit i's most (`up`) or fewest slots over all optima, by greedy neutral exchanges.
     fn extreme(&self, start: &[u64], i: usize, up: bool) -> u64 {
         let mut x = start.to_vec();
-        let mut sums = self.sums(&x);
+        let (mut gain, mut loss) = (Vec::new(), Vec::new());
         loop {
+            let sums = self.sums(&x);
+            self.steps(&x, &mut gain, &mut loss);
             let other = (0..x.len()).find(|&j| {
                 if up {
-                    self.neutral(&x, &sums, i, j)
+                    self.neutral(&gain, &loss, &sums, i, j)
                 } else {
-                    self.neutral(&x, &sums, j, i)
+                    self.neutral(&gain, &loss, &sums, j, i)
                 }
             });
             let Some(j) = other else { return x[i] };
-            let (gain, lose) = if up { (i, j) } else { (j, i) };
-            x[gain] += 1;
-            x[lose] -= 1;
-            for &r in &self.rows_of[gain] {
-                sums[r] += 1;
-            }
-            for &r in &self.rows_of[lose] {
-                sums[r] -= 1;
-            }
+            let (to, from) = if up { (i, j) } else { (j, i) };
+            x[to] += 1;
+            x[from] -= 1;
         }
     }
 }
