@@ -87,3 +87,20 @@ fn what_cannot_be_enumerated_exactly_is_refused() {
     let o = quota_in(f.dir.path(), &["allocate", "s.toml", "--all-optima", "3"]);
     assert_bad_input(&o, &["--all-optima", "北京不超过上海", "nested or disjoint groups"], None);
 }
+
+#[test]
+fn explain_lists_the_same_optima_in_its_trail() {
+    let ex =
+        json(&["explain", "--method", "optimize", "--all-optima", "3", "--no-margins", "--format", "json"]);
+    let all = json(&["allocate", "--method", "optimize", "--all-optima", "3", "--format", "json"]);
+    let o = &ex["optimizer"]["optima"];
+    for key in ["chosen", "alternatives", "ranges", "count", "unique"] {
+        assert_eq!(o[key], all[key], "{key}");
+    }
+    let text = stdout(&quota(&["explain", "--method", "optimize", "--all-optima", "2", "--no-margins"]));
+    assert!(text.contains("Every optimal allocation: the optimum is not unique"), "{text}");
+    // Without the flag the trail has no optima (and its JSON no field).
+    let plain = json(&["explain", "--method", "optimize", "--no-margins", "--format", "json"]);
+    assert!(plain["optimizer"].get("optima").is_none());
+    assert_bad_input(&quota(&["explain", "--all-optima"]), &["method = \"optimize\""], None);
+}

@@ -9,7 +9,7 @@
 
 use super::{csv_text, json, table, Align, Format, RenderError};
 use crate::allocate::OptimaReport;
-use crate::optimize::{Alternative, Preference};
+use crate::optimize::{AllOptima, Alternative, Preference};
 
 /// Renders every optimal allocation in `format`.
 pub fn render(r: &OptimaReport, format: Format) -> Result<String, RenderError> {
@@ -59,7 +59,7 @@ pub fn render(r: &OptimaReport, format: Format) -> Result<String, RenderError> {
                 r.total,
                 r.units.len()
             );
-            out.push_str(&summary(r));
+            out.push_str(&summary(&r.optima));
             out.push('\n');
             out.push_str(&table(md, &header, &align, &rows, false));
             if !o.alternatives.is_empty() {
@@ -74,9 +74,8 @@ pub fn render(r: &OptimaReport, format: Format) -> Result<String, RenderError> {
     })
 }
 
-/// Unique or not, how many, how many listed, and the tie-break rule.
-fn summary(r: &OptimaReport) -> String {
-    let o = &r.optima;
+/// Unique or not, how many, how many listed, and the tie-break rule (also in `quota explain`).
+pub(crate) fn summary(o: &AllOptima) -> String {
     if o.unique {
         return "the optimum is unique: no other allocation reaches this objective value\n".into();
     }
@@ -92,10 +91,11 @@ fn summary(r: &OptimaReport) -> String {
     )
 }
 
-/// "1 exchange: 11 北京市 +1, 32 江苏省 −1; its chi-square distance … > … of the chosen one".
-fn alternative_text(r: &OptimaReport, a: &Alternative) -> String {
-    let chosen = &r.optima.chosen;
-    let moves: Vec<String> = (0..chosen.len())
+/// The units whose slots differ from the chosen ones ("11 北京市 +1, 32 江苏省 −1"), `label`
+/// naming unit i.
+pub(crate) fn moves(o: &AllOptima, a: &Alternative, label: &dyn Fn(usize) -> String) -> String {
+    let chosen = &o.chosen;
+    (0..chosen.len())
         .filter(|&i| a.slots[i] != chosen[i])
         .map(|i| {
             let (sign, d) = if a.slots[i] > chosen[i] {
@@ -103,26 +103,37 @@ fn alternative_text(r: &OptimaReport, a: &Alternative) -> String {
             } else {
                 ("−", chosen[i] - a.slots[i])
             };
-            format!("{} {} {sign}{d}", r.units[i].code, r.units[i].name)
+            format!("{} {sign}{d}", label(i))
         })
-        .collect();
-    let why = match &a.preference {
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why the tie-break preferred the chosen allocation to `a`.
+pub(crate) fn why(a: &Alternative, label: &dyn Fn(usize) -> String) -> String {
+    match &a.preference {
         Preference::ChiSquare { chosen, other } => {
             format!("its chi-square distance {other:.6} > {chosen:.6} of the chosen one")
         }
         Preference::ListOrder { unit, .. } => format!(
-            "equal chi-square distance; slots go to the units listed first (first difference: {} {})",
-            r.units[*unit].code, r.units[*unit].name
+            "equal chi-square distance; slots go to the units listed first (first difference: {})",
+            label(*unit)
         ),
         Preference::Rounding => {
             "equal chi-square distance in real arithmetic; the last bits of the f64 quotas ordered them"
                 .into()
         }
-    };
+    }
+}
+
+/// "1 exchange: 11 北京市 +1, 32 江苏省 −1; its chi-square distance … > … of the chosen one".
+fn alternative_text(r: &OptimaReport, a: &Alternative) -> String {
+    let label = |i: usize| format!("{} {}", r.units[i].code, r.units[i].name);
     format!(
-        "{} exchange{}: {}; {why}",
+        "{} exchange{}: {}; {}",
         a.exchanges,
         if a.exchanges == 1 { "" } else { "s" },
-        moves.join(", ")
+        moves(&r.optima, a, &label),
+        why(a, &label)
     )
 }
