@@ -48,6 +48,11 @@ pub struct Args {
     caps_from: Option<PathBuf>,
     #[command(flatten)]
     constraints: ConstraintFlags,
+    /// Is the optimum unique? Lists up to K other optimal allocations (default 10), their
+    /// count and each unit's slot range over all of them, and why the tie-break chose the
+    /// published one (--method optimize; nested or disjoint groups only).
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "10", conflicts_with = "check_stamp")]
+    all_optima: Option<usize>,
     /// Screening date for --caps-from, YYYY-MM-DD (default 2024-07-31).
     #[arg(long, value_parser = super::eligible::parse_date, requires = "caps_from")]
     as_of: Option<quota::eligibility::Date>,
@@ -60,6 +65,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut scenario = args.constraints.apply(scenario, args.overrides.method)?;
     if let Some(registry) = &args.caps_from {
         super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
+    }
+    if let Some(listed) = args.all_optima {
+        let optima = quota::allocate::all_optima(
+            &scenario,
+            stamp_of(&scenario, &inputs)?,
+            listed,
+            quota::optimize::DEFAULT_COUNT_LIMIT,
+        )
+        .map_err(|e| input(anyhow::Error::new(e).context("--all-optima")))?;
+        let text = render::optima::render(&optima, format.into()).map_err(internal)?;
+        return output::emit_text(args.output.as_deref(), &text, args.bom);
     }
     let allocation = allocate(&scenario).map_err(input)?;
     if args.verify {

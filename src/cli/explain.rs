@@ -51,6 +51,10 @@ pub struct Args {
     /// Skip the margins (they re-allocate a few thousand times).
     #[arg(long)]
     no_margins: bool,
+    /// The optimiser only: is the optimum unique? Lists up to K other optimal allocations
+    /// (default 10), their count and each unit's slot range, as `quota allocate --all-optima`.
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "10")]
+    all_optima: Option<usize>,
     /// Run the paradox checks: Alabama (N−1, N, N+1), quota rule, and with --compare-data the
     /// population paradox.
     #[arg(long)]
@@ -82,6 +86,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         margins: !args.no_margins,
         paradoxes: args.paradoxes,
         compare_data,
+        all_optima: args.all_optima,
     };
     let mut ex = explain::explain(&scenario, &opts).map_err(failure)?;
     ex.stamp = Some(super::stamp::stamp_of(&scenario, &inputs)?);

@@ -8,7 +8,8 @@
 //! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
 //! - [`document`]: headings, paragraphs and tables rendered as text or Markdown.
 //! - [`explain`]: `quota explain` (text, Markdown, JSON of [`crate::explain::Explanation`]).
-//! - One module per command for what it writes: [`allocate`], [`apportion`], [`eligible`],
+//! - One module per command for what it writes: [`allocate`] (and [`optima`], its
+//!   `--all-optima` report), [`apportion`], [`eligible`],
 //!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
 //!   report).
 //! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
@@ -28,6 +29,7 @@ mod error;
 pub mod explain;
 mod format;
 pub mod layout;
+pub mod optima;
 pub mod plan;
 #[cfg(feature = "parquet")]
 pub mod rows_parquet;
