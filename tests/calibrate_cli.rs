@@ -242,3 +242,62 @@ fn a_chart_it_cannot_draw_is_refused_with_the_flag_at_fault() {
         assert_bad_input(&o, &needles, Some(&chart));
     }
 }
+
+#[test]
+fn resampling_the_benchmark_shows_how_the_nearest_fit_moves() {
+    let args = [
+        "calibrate",
+        "--observed",
+        "data/observed/2021-programme-continuing-2024.csv",
+        "--bounds",
+        "none",
+        "--method",
+        "webster",
+        "--grid",
+        "500",
+        "--resample",
+        "loo",
+    ];
+    let o = quota(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("method webster — leave-one-out resampling"), "{text}");
+    assert!(text.contains("each of the 37 observed units left out once"));
+    assert!(text.contains("weight           all units    mean      sd"));
+    assert!(text.contains("the fit moves most without "));
+    // JSON: 37 fits; CSV: the spread columns; the same bytes twice with a seeded bootstrap.
+    let mut j = args.to_vec();
+    j.extend(["--format", "json"]);
+    let v = json(&j);
+    assert_eq!(v["resampling"][0]["fits"].as_array().unwrap().len(), 37);
+    let boot = |seed: &str| {
+        let mut a = args.to_vec();
+        a.truncate(a.len() - 1);
+        a.extend(["8", "--seed", seed, "--format", "csv"]);
+        let o = quota(&a);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        stdout(&o)
+    };
+    let csv = boot("3");
+    assert!(csv.lines().next().unwrap().ends_with(
+        "resample,resample_fits,resample_mean,resample_sd,resample_p5,resample_median,resample_p95"
+    ));
+    assert!(csv.lines().nth(1).unwrap().contains(",bootstrap,8/8,"), "{csv}");
+    assert_eq!(csv, boot("3"));
+}
+
+#[test]
+fn a_bad_resample_request_exits_2_naming_the_flag() {
+    let tianjin = "data/observed/2024-batch1-tianjin.csv";
+    let list = "data/observed/2021-programme-continuing-2024.csv";
+    for (obs, extra, needle) in [
+        (tianjin, vec!["--resample", "often"], "--resample 'often': expected 'loo'"),
+        (list, vec!["--bounds", "none", "--resample", "0"], "--resample: 0 bootstrap samples"),
+        (tianjin, vec!["--resample", "loo"], "--resample: resampling needs at least 2 observed units"),
+        (tianjin, vec!["--seed", "3"], "--resample"),
+    ] {
+        let mut args = vec!["calibrate", "--observed", obs];
+        args.extend(extra);
+        assert_bad_input(&quota(&args), &[needle], None);
+    }
+}

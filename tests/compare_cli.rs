@@ -24,7 +24,8 @@ fn json(args: &[&str]) -> Value {
 }
 
 const AHP: &str = "data/ahp/scenario-indicators.csv";
-const README_SCHEMES: &str = "equal,entropy,critic,ahp:data/ahp/scenario-indicators.csv,pca";
+/// The schemes of the example in docs/compare.md.
+const DOC_SCHEMES: &str = "equal,entropy,critic,ahp:data/ahp/scenario-indicators.csv,pca";
 
 /// The bundled indicators column `name`, in unit order.
 fn indicator(name: &str) -> Vec<f64> {
@@ -46,25 +47,18 @@ fn default_comparison_matches_golden_table() {
 
 #[test]
 fn readme_comparison_in_markdown_and_metrics_csv_match_golden() {
-    golden("compare-2024-batch1.md", &ok(&["compare", "--schemes", README_SCHEMES, "--format", "md"]));
+    golden("compare-2024-batch1.md", &ok(&["compare", "--schemes", DOC_SCHEMES, "--format", "md"]));
     golden(
         "compare-2024-batch1-metrics.csv",
-        &ok(&["compare", "--schemes", README_SCHEMES, "--format", "csv", "--show", "metrics"]),
+        &ok(&["compare", "--schemes", DOC_SCHEMES, "--format", "csv", "--show", "metrics"]),
     );
 }
 
 #[test]
 fn every_format_and_table_runs() {
     for format in ["table", "md", "json"] {
-        let out = ok(&[
-            "compare",
-            "--schemes",
-            README_SCHEMES,
-            "--methods",
-            "hamilton,webster",
-            "--format",
-            format,
-        ]);
+        let out =
+            ok(&["compare", "--schemes", DOC_SCHEMES, "--methods", "hamilton,webster", "--format", format]);
         for needle in ["ahp/webster", "pca/hamilton", "北京市"] {
             assert!(out.contains(needle), "{format} lacks {needle}: {out}");
         }
@@ -166,7 +160,7 @@ fn hamilton(values: &[u64], total: u64) -> Vec<u64> {
 
 #[test]
 fn metrics_agree_with_independent_computations_on_the_bundled_scenario() {
-    let doc = json(&["compare", "--schemes", README_SCHEMES, "--format", "json"]);
+    let doc = json(&["compare", "--schemes", DOC_SCHEMES, "--format", "json"]);
     let firms = indicator("xiaojuren");
     // The xiaojuren split is Hamilton on the raw 小巨人 counts.
     let split = doc["splits"].as_array().unwrap().iter().find(|s| s["indicator"] == "xiaojuren").unwrap();

@@ -336,7 +336,7 @@ fn bad_tables_name_the_key() {
     }
 }
 
-/// Prints the README's examples: `cargo test --release --test optimize_scenario -- --ignored --nocapture readme`.
+/// Prints the examples of docs/optimisation.md: `cargo test --release --test optimize_scenario -- --ignored --nocapture readme`.
 #[test]
 #[ignore]
 fn readme_examples() {

@@ -76,6 +76,22 @@ fn artefacts(data: &Path, out: &Path) -> Vec<(String, String)> {
         vec!["eligible", &registry],
         vec!["eligible", &registry, "--excluded"],
     ];
+    let observed = root().join("data/observed/2024-batch1-tianjin.csv").to_str().unwrap().to_string();
+    let region = out.join("region.svg").to_str().unwrap().to_string();
+    runs.push(vec!["calibrate", &scenario, "--observed", &observed, "--grid", "200"]);
+    runs.push(vec!["calibrate", &scenario, "--observed", &observed, "--grid", "200", "--format", "md"]);
+    runs.push(vec![
+        "calibrate",
+        &scenario,
+        "--observed",
+        &observed,
+        "--grid",
+        "200",
+        "--chart",
+        &region,
+        "--chart-steps",
+        "10",
+    ]);
     let (svg, diff_svg) = (out.join("compare.svg"), out.join("diff.svg"));
     let (svg_s, diff_s) = (svg.to_str().unwrap().to_string(), diff_svg.to_str().unwrap().to_string());
     runs.push(vec!["compare", &scenario, "--chart", &svg_s]);
@@ -83,6 +99,7 @@ fn artefacts(data: &Path, out: &Path) -> Vec<(String, String)> {
     let mut found: Vec<(String, String)> = runs.iter().map(|a| (a.join(" "), text(a))).collect();
     found.push(("compare svg".into(), std::fs::read_to_string(&svg).unwrap()));
     found.push(("compare A/B svg".into(), std::fs::read_to_string(&diff_svg).unwrap()));
+    found.push(("calibrate region svg".into(), std::fs::read_to_string(&region).unwrap()));
 
     // The xlsx: sheet 1 references the mark among its shared strings.
     let xlsx = out.join("t.xlsx");

@@ -250,6 +250,14 @@ fn bad_input_exits_2_and_writes_nothing() {
     );
     assert_bad(&["--design", "sobol", "--range", "1.5:0.5"], "empty range");
     assert_bad(&["--design", "monte-carlo", "--uniform", "--keep-all"], "-o DIR");
+    assert_bad(&["--design", "grid", "--keep-all=feather", "-o", d], "invalid value 'feather'");
+    #[cfg(not(feature = "parquet"))]
+    assert_bad(
+        &["--design", "grid", "--keep-all=parquet", "-o", d],
+        "--keep-all=parquet: this quota was built without Parquet support; build it with the `parquet` feature",
+    );
+    #[cfg(feature = "parquet")]
+    assert_bad(&["--design", "grid", "--keep-all=parquet"], "--keep-all writes DIR/scenarios.parquet");
     assert_bad(
         &["--design", "oat", "--paradoxes"],
         "--paradoxes does not apply to --design oat: it is an option of --design grid and --design monte-carlo",

@@ -1,7 +1,7 @@
 //! The xlsx announcement table, read back from the zip: sheet names, frozen header, fitted
 //! column widths, numbers stored as numbers and equal to the CSV rendering, the totals row,
 //! the parameters sheet, and byte-for-byte reproducibility. (Layout was also checked by eye:
-//! LibreOffice headless → PDF → PNG; see the README section.)
+//! LibreOffice headless → PDF → PNG; see docs/table.md.)
 
 use std::collections::HashMap;
 use std::io::Read;

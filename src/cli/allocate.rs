@@ -8,6 +8,7 @@ use quota::allocate::{allocate, verify, AllocationReport};
 use quota::render;
 use quota::stamp::SCENARIO_INPUTS;
 
+use super::constraints::ConstraintFlags;
 use super::flags::OverrideFlags;
 use super::load;
 use super::output::{self, Format};
@@ -49,11 +50,13 @@ pub struct Args {
     /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
     #[arg(long, value_name = "REGISTRY.csv")]
     caps_from: Option<PathBuf>,
-    /// A regional guarantee or group bound, solved by the optimisation model (implies
-    /// --method optimize): MEMBERS:BOUND=VALUE, e.g. 西部:min_share=0.27,
-    /// 西部+东北:min_share=0.29,max_count=400 (repeatable; as [[optimize.group]] in a scenario).
-    #[arg(long, value_name = "MEMBERS:BOUND=V")]
-    guarantee: Vec<quota::optimize::GroupSpec>,
+    #[command(flatten)]
+    constraints: ConstraintFlags,
+    /// Is the optimum unique? Lists up to K other optimal allocations (default 10), their
+    /// count and each unit's slot range over all of them, and why the tie-break chose the
+    /// published one (--method optimize; nested or disjoint groups only).
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "10", conflicts_with = "check_stamp")]
+    all_optima: Option<usize>,
     /// Screening date for --caps-from, YYYY-MM-DD (default 2024-07-31).
     #[arg(long, value_parser = super::eligible::parse_date, requires = "caps_from")]
     as_of: Option<quota::eligibility::Date>,
@@ -63,21 +66,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let format = output::choose("allocate", args.format, args.output.as_deref(), Format::Table)?;
     output::check_bom(args.bom, format)?;
     output::check_stamp_flag(args.stamp, format)?;
-    let (mut scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
-    if !args.guarantee.is_empty() {
-        if let Some(m) = args.overrides.method.filter(|m| *m != quota::scenario::MethodChoice::Optimize) {
-            return Err(input(anyhow::anyhow!(
-                "--guarantee is solved by the optimisation model: not with --method {}",
-                m.name()
-            )));
-        }
-        for g in &args.guarantee {
-            scenario =
-                scenario.with_group(g).map_err(|e| input(anyhow::Error::new(e).context("--guarantee")))?;
-        }
-    }
+    let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let mut scenario = args.constraints.apply(scenario, args.overrides.method)?;
     if let Some(registry) = &args.caps_from {
         super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
+    }
+    if let Some(listed) = args.all_optima {
+        let optima = quota::allocate::all_optima(
+            &scenario,
+            stamp_of(&scenario, &inputs)?,
+            listed,
+            quota::optimize::DEFAULT_COUNT_LIMIT,
+        )
+        .map_err(|e| input(anyhow::Error::new(e).context("--all-optima")))?;
+        let text = render::optima::render(&optima, format.into()).map_err(internal)?;
+        return output::emit_text(args.output.as_deref(), &text, args.bom);
     }
     let allocation = allocate(&scenario).map_err(input)?;
     if args.verify {

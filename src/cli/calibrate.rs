@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use quota::apportion::Method;
 use quota::calibrate::{
-    calibrate, region, Bounds, CalibrateError, CalibrateSpec, DEFAULT_GRID_POINTS, DEFAULT_REGION_STEPS,
+    calibrate, region, resample, Bounds, CalibrateError, CalibrateSpec, Resample, DEFAULT_GRID_POINTS,
+    DEFAULT_REGION_STEPS,
 };
 use quota::error::Location;
 use quota::observed::ObservedAllocation;
@@ -60,6 +61,13 @@ pub struct Args {
     /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Resample the observed units and calibrate each resample: `loo` (each unit left out
+    /// once) or a number K of bootstrap samples (units drawn with replacement, `--seed`).
+    #[arg(long, value_name = "loo|K")]
+    resample: Option<String>,
+    /// Seed of the bootstrap samples.
+    #[arg(long, default_value_t = 1, requires = "resample")]
+    seed: u64,
     /// Also draw the feasible region as SVG into FILE: every point of a grid over two or three
     /// free weights (δ held) allocated exactly, with the range ends and the central weighting.
     #[arg(long, value_name = "FILE.svg")]
@@ -97,6 +105,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 "methods" => "--method",
                 "bounds" => "--bounds",
                 "steps" => "--chart-steps",
+                "resample" => "--resample",
                 "total" if args.total.is_some() => "--total",
                 _ => label.as_str(),
             };
@@ -112,7 +121,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             )));
         }
     }
-    let result = calibrate(&scenario, &observed, &slots, &spec).map_err(failure)?;
+    let how = args.resample.as_deref().map(|r| parse_resample(r, args.seed)).transpose()?;
+    let mut result = calibrate(&scenario, &observed, &slots, &spec).map_err(failure)?;
+    if let Some(how) = how {
+        result.resampling = Some(resample(&scenario, &observed, &slots, &spec, how).map_err(failure)?);
+    }
     let text = quota::render::calibrate::render(&result, format.into()).map_err(internal)?;
     let chart = match &args.chart {
         Some(_) => {
@@ -155,4 +168,17 @@ fn parse_vary(text: &str) -> Result<(f64, f64), Failure> {
     let (a, b) = range.split_once(':').ok_or_else(|| bad("expected A:B"))?;
     let num = |s: &str| s.trim().parse::<f64>().map_err(|_| bad(&format!("'{}' is not a number", s.trim())));
     Ok((num(a)?, num(b)?))
+}
+
+/// `--resample loo` or `--resample K`.
+fn parse_resample(text: &str, seed: u64) -> Result<Resample, Failure> {
+    if text.trim().eq_ignore_ascii_case("loo") {
+        return Ok(Resample::LeaveOneOut);
+    }
+    match text.trim().parse::<usize>() {
+        Ok(samples) => Ok(Resample::Bootstrap { samples, seed }),
+        Err(_) => Err(input(anyhow::anyhow!(
+            "--resample '{text}': expected 'loo' (leave one unit out) or a number of bootstrap samples"
+        ))),
+    }
 }

@@ -25,6 +25,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.scenarios.len() == 2 {
         return run_two(args);
     }
+    if args.constraints.any() {
+        return Err(input(anyhow::anyhow!(
+            "--guarantee and --change-from are solved by the optimisation model, which the comparison of \
+             schemes does not take (its columns are apportionment methods): use them with two scenarios \
+             (quota compare A B) or with --leave-one-out"
+        )));
+    }
     let format = args.format()?;
     let parsed = args.parse()?;
     let overrides = args.overrides.overrides();
@@ -106,7 +113,7 @@ fn run_two(args: Args) -> Result<(), Failure> {
     for (tag, path) in ["A", "B"].iter().zip(&args.scenarios) {
         let (s, _) =
             load::scenario(Some(path), &overrides).map_err(|f| context(f, &format!("scenario {tag}")))?;
-        sides.push(s);
+        sides.push(args.constraints.apply(s, args.overrides.method)?);
     }
     let study = compare::diff_study(&sides[0], &sides[1]).map_err(failure)?;
     let text = render::diff::render(&study, format.into()).map_err(internal)?;
@@ -125,6 +132,7 @@ fn run_leave_one_out(args: Args) -> Result<(), Failure> {
     }
     let (scenario, inputs) =
         load::scenario(args.scenarios.first().map(|p| p.as_path()), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
     let result = compare::leave_one_out(&scenario, Some(&stamp)).map_err(failure)?;
     let format = args.format()?;

@@ -12,6 +12,7 @@ use quota::indicators::IndicatorTable;
 use quota::render;
 use quota::scenario::Scenario;
 
+use super::constraints::ConstraintFlags;
 use super::flags::OverrideFlags;
 use super::load::{self, read_text, ScenarioInputs};
 use super::output;
@@ -42,12 +43,18 @@ pub struct Args {
     unit: Option<String>,
     #[command(flatten)]
     overrides: OverrideFlags,
+    #[command(flatten)]
+    constraints: ConstraintFlags,
     /// How many slots ahead (total + 1, + 2, …) and behind to list.
     #[arg(long, default_value_t = 5)]
     next: usize,
     /// Skip the margins (they re-allocate a few thousand times).
     #[arg(long)]
     no_margins: bool,
+    /// The optimiser only: is the optimum unique? Lists up to K other optimal allocations
+    /// (default 10), their count and each unit's slot range, as `quota allocate --all-optima`.
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "10")]
+    all_optima: Option<usize>,
     /// Run the paradox checks: Alabama (N−1, N, N+1), quota rule, and with --compare-data the
     /// population paradox.
     #[arg(long)]
@@ -68,6 +75,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Failure> {
     let format = output::choose("explain", args.format, args.output.as_deref(), ExplainFormat::Table)?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let compare_data = match &args.compare_data {
         Some(path) => Some(other_data(&inputs, &scenario, path)?),
         None => None,
@@ -78,6 +86,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         margins: !args.no_margins,
         paradoxes: args.paradoxes,
         compare_data,
+        all_optima: args.all_optima,
     };
     let mut ex = explain::explain(&scenario, &opts).map_err(failure)?;
     ex.stamp = Some(super::stamp::stamp_of(&scenario, &inputs)?);

@@ -5,10 +5,12 @@ mod allocate;
 mod apportion;
 mod calibrate;
 mod compare;
+mod constraints;
 mod eligible;
 mod explain;
 mod flags;
 pub mod guard;
+mod init;
 pub mod load;
 pub mod output;
 mod output_dir;
@@ -38,6 +40,7 @@ enum Command {
     Calibrate(calibrate::Args),
     Compare(compare::Args),
     Explain(explain::Args),
+    Init(init::Args),
     Validate(validate::Args),
     Eligible(eligible::Args),
     Plan(plan::Args),
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Calibrate(a) => calibrate::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Init(a) => init::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Eligible(a) => eligible::run(a),
         Command::Plan(a) => plan::run(a),

@@ -6,17 +6,17 @@
 //! (staged by [`super::output_dir`]; Ctrl-C removes the staging directory: [`super::guard`]).
 
 mod args;
+mod keep;
 mod merge;
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use quota::render;
 use quota::sweep::{self, Hooks};
 
 pub use args::Args;
-use args::SweepCommand;
+use args::{KeepFormat, SweepCommand};
 
 use super::load;
 use super::output;
@@ -94,18 +94,28 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let (Some(dir), None) = (&args.output, args.shard) {
         check_output_dir(dir, args.force)?;
     }
-    if args.keep_all && args.shard.is_some() {
-        return Err(input(sweep::SweepError::RowsWithShard));
-    }
-    if args.keep_all && args.output.is_none() {
+    if args.bom && args.shard.is_some() {
         return Err(input(anyhow::anyhow!(
-            "--keep-all writes DIR/scenarios.csv: give an output directory with -o DIR"
+            "--bom applies to CSV output; with --shard the output is a JSON partial (give --bom to quota sweep merge)"
         )));
+    }
+    if let Some(format) = args.keep_all {
+        keep::check(format)?;
+        if args.shard.is_some() {
+            return Err(input(sweep::SweepError::RowsWithShard));
+        }
+        if args.output.is_none() {
+            return Err(input(anyhow::anyhow!(
+                "--keep-all writes DIR/{}: give an output directory with -o DIR",
+                format.file_name()
+            )));
+        }
     }
     args.check_design()?;
     sweep::check_threads(args.threads).map_err(input)?;
     let spec = args.spec()?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let stamp = stamp_of_sweep(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
@@ -133,35 +143,27 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Ok(());
     }
     let staging = args.output.as_deref().map(|dir| Staging::new(dir, args.force)).transpose()?;
-    let cannot = |e: std::io::Error| input(anyhow::anyhow!("cannot write scenarios.csv: {e}"));
     let mut rows = match (&staging, args.keep_all) {
-        (Some(st), true) => {
-            let mut w =
-                BufWriter::with_capacity(1 << 20, File::create(st.path("scenarios.csv")).map_err(cannot)?);
-            if args.stamp {
-                writeln!(w, "# {}", stamp.line()).map_err(cannot)?;
-            }
-            Some(w)
+        (Some(st), Some(format)) => {
+            // A Parquet file keeps the stamp as metadata, which no reader mistakes for data.
+            let line = (args.stamp || format == KeepFormat::Parquet).then(|| stamp.line());
+            Some(keep::Kept::create(format, &st.path(""), line.as_deref(), args.bom)?)
         }
         _ => None,
     };
     let progress = Progress::new();
     let report = |done: u64, total: u64| progress.update(done, total);
-    let hooks = Hooks {
-        progress: Some(&report),
-        cancel: None,
-        rows: rows.as_mut().map(|w| w as &mut (dyn Write + Send)),
-    };
+    let hooks = Hooks { progress: Some(&report), cancel: None, rows: rows.as_mut().map(keep::Kept::sink) };
     let started = Instant::now();
     let result = pool.install(|| sweep::study(&scenario, &spec, hooks));
     progress.finish();
     let mut study = result.map_err(input)?;
     let elapsed = started.elapsed();
-    if let Some(mut w) = rows {
-        w.flush().map_err(cannot)?;
+    if let Some(kept) = rows {
+        kept.finish()?;
     }
     study.stamp = Some(stamp);
-    publish(&study, staging, args.format, elapsed, args.stamp)
+    publish(&study, staging, args.format, args.bom, elapsed, args.stamp)
 }
 
 /// The stamp of a sweep of `scenario` (with the seed of a random design).
@@ -177,31 +179,41 @@ fn stamp_of_sweep(
     Ok(stamp)
 }
 
+/// The UTF-8 byte-order mark `--bom` puts first in CSV output.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
 /// Writes a study: its summary to stdout in `format`, or every output into the staging
 /// directory, committed.
 fn publish(
     study: &sweep::SweepStudy,
     staging: Option<Staging>,
     format: output::Format,
+    bom: bool,
     elapsed: Duration,
     stamp: bool,
 ) -> Result<(), Failure> {
     let stamp = study.stamp.as_ref().filter(|_| stamp);
     match staging {
         None => {
+            output::check_bom(bom, format)?;
             if stamp.is_some() {
                 output::check_stamp_flag(true, format)?;
             }
             let text = render::sweep::render(study, format.into()).map_err(internal)?;
-            output::emit(None, output::stamped_csv(text, stamp).as_bytes())
+            output::emit_text(None, &output::stamped_csv(text, stamp), bom)
         }
         Some(st) => {
             for (name, content) in render::sweep::files(study).map_err(internal)? {
-                let content = match (stamp, name.ends_with(".csv")) {
-                    (Some(s), true) => [format!("# {}\n", s.line()).into_bytes(), content].concat(),
-                    _ => content,
-                };
-                st.write(&name, &content)?;
+                let csv = name.ends_with(".csv");
+                let mut bytes = Vec::with_capacity(content.len() + 128);
+                if bom && csv {
+                    bytes.extend_from_slice(BOM);
+                }
+                if let (Some(s), true) = (stamp, csv) {
+                    bytes.extend_from_slice(format!("# {}\n", s.line()).as_bytes());
+                }
+                bytes.extend_from_slice(&content);
+                st.write(&name, &bytes)?;
             }
             let dir = st.dir.clone();
             let names = st.commit()?;

@@ -10,6 +10,7 @@ use quota::eligibility::FIRST_BATCH_APPLICATION_DATE;
 use quota::render::announcement::Lang;
 use quota::render::table::{provenance, render, Origin, TableOutput};
 
+use super::constraints::ConstraintFlags;
 use super::flags::OverrideFlags;
 use super::load;
 use super::output;
@@ -53,6 +54,8 @@ pub struct Args {
     title: Option<String>,
     #[command(flatten)]
     overrides: OverrideFlags,
+    #[command(flatten)]
+    constraints: ConstraintFlags,
     /// Caps from a firm registry: each unit's eligible firms on --as-of (see `quota eligible`).
     #[arg(long, value_name = "REGISTRY.csv", conflicts_with = "programme")]
     caps_from: Option<PathBuf>,
@@ -100,6 +103,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let (scenario, allocation, provenance, stamp) = match (&args.programme, args.batch) {
         (Some(path), Some(which)) => {
+            if args.constraints.any() {
+                return Err(input(anyhow::anyhow!(
+                    "--guarantee and --change-from apply to a scenario, not to a programme's batch (--programme)"
+                )));
+            }
             let (mut plan, inputs) = super::plan::load_and_run(path)?;
             let k = plan.batch_index(which).map_err(|e| input(anyhow::anyhow!("{}: {e}", path.display())))?;
             let stamp = stamp_of(&plan.batches[k].scenario, &inputs)?;
@@ -114,8 +122,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             (b.scenario, b.allocation, lines, stamp)
         }
         _ => {
-            let (mut scenario, inputs) =
-                load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+            let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+            let mut scenario = args.constraints.apply(scenario, args.overrides.method)?;
             if let Some(registry) = &args.caps_from {
                 super::eligible::replace_caps(&mut scenario, &inputs, registry, args.as_of)?;
             }

@@ -5,6 +5,8 @@
 //! arrays. Bad input raises `ValueError` with the command line's message. The Python package
 //! (`python/quota`) turns the documents into pandas objects.
 
+mod analysis;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -334,10 +336,20 @@ fn apportion(
     Ok((r.seats, r.ties.len()))
 }
 
+/// A table file as the commands read it (CSV in any supported encoding and separator, or an
+/// .xlsx/.ods sheet as CSV): `(text, label)`.
+#[pyfunction]
+fn read_table(path: PathBuf) -> PyResult<(String, String)> {
+    sc::read_input(&path).map_err(bad)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
     m.add_function(wrap_pyfunction!(apportion, m)?)?;
+    m.add_function(wrap_pyfunction!(read_table, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::weights_json, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::calibrate_json, m)?)?;
     m.add("PARTIAL_SCHEMA", sweep::PARTIAL_SCHEMA)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The pipeline for one scenario: score → ideal quota → integer slots → money. The result
 //! carries everything a report or an audit needs.
 
+pub mod optima;
 pub mod report;
 
 use serde::Serialize;
@@ -15,6 +16,7 @@ use crate::scenario::{MethodChoice, Scenario};
 use crate::scoring::{self, ScoringError};
 use crate::units::Region;
 
+pub use optima::{all_optima, OptimaReport, OptimaUnit};
 pub use report::{verify, AllocationReport, InputLabels, Totals, Verification};
 
 /// Why a scenario could not be allocated.
@@ -45,6 +47,10 @@ pub enum AllocateError {
     /// The independent checker rejected a result (an internal fault).
     #[error("the independent checker rejected the result: {0}")]
     Check(#[from] CheckError),
+    /// Every optimal allocation was asked of a scenario that does not use the optimisation
+    /// model.
+    #[error("{at}: every optimal allocation is a question for the optimisation model (method = \"optimize\"), not for method {method}")]
+    NotOptimize { at: Location, method: String },
     /// The optimiser's independent checker rejected its result (an internal fault).
     #[error("the independent checker rejected the optimiser's result: {0}")]
     OptCheck(#[from] OptCheckError),

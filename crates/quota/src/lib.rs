@@ -65,6 +65,7 @@ pub mod render;
 pub mod scenario;
 pub mod scoring;
 pub mod stamp;
+pub mod starter;
 mod svg;
 pub mod sweep;
 pub mod units;

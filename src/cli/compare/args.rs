@@ -8,6 +8,7 @@ use quota::compare::{self, parse_methods, parse_schemes, SchemeSpec};
 use quota::render::compare::{sections, Section};
 use quota::weighting::{AhpMethod, PcaKeep};
 
+use super::super::constraints::ConstraintFlags;
 use super::super::flags::{OverrideFlags, WeightingFlags};
 use super::super::output::Format;
 use super::super::{input, Failure};
@@ -53,6 +54,8 @@ pub struct Args {
     pub weighting: WeightingFlags,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     /// Column of the indicators file with each unit's number of 小巨人 firms, for the Gini
     /// [default: xiaojuren, skipped if the file has no such column].
     #[arg(long, value_name = "COLUMN")]

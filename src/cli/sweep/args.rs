@@ -7,6 +7,7 @@ use quota::sweep::{
     GridSpec, MonteCarloSpec, MorrisSpec, OatSpec, Shard, SobolSpec, SweepSpec, Vary, WeightDraw,
 };
 
+use super::super::constraints::ConstraintFlags;
 use super::super::flags::OverrideFlags;
 use super::super::output::Format;
 use super::super::{input, Failure};
@@ -24,6 +25,24 @@ pub enum DesignArg {
     Sobol,
     /// Morris elementary-effects screening (--trajectories R, --levels p).
     Morris,
+}
+
+/// The file `--keep-all` writes every scenario to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeepFormat {
+    /// DIR/scenarios.csv (long CSV, the stamp as a comment line).
+    Csv,
+    /// DIR/scenarios.parquet (the same columns, typed; needs the `parquet` build feature).
+    Parquet,
+}
+
+impl KeepFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            KeepFormat::Csv => "scenarios.csv",
+            KeepFormat::Parquet => "scenarios.parquet",
+        }
+    }
 }
 
 /// How weightings move every unit's slots and funding: sensitivity sweeps.
@@ -44,6 +63,8 @@ pub struct Args {
     pub design: Option<DesignArg>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     #[arg(long, help = format!("grid: the step h on the simplex (1/h must be a whole number) [default: {}]", GridSpec::default().step))]
     step: Option<f64>,
     /// oat: the factor(s) to vary, one at a time — an indicator column, development_weight or
@@ -94,9 +115,11 @@ pub struct Args {
     /// Worker threads (default: all cores). The output does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo and sobol).
-    #[arg(long)]
-    pub keep_all: bool,
+    /// Write every scenario as long CSV (DIR/scenarios.csv; grid, monte-carlo, sobol and
+    /// morris), or with --keep-all=parquet as Parquet (DIR/scenarios.parquet; builds with the
+    /// `parquet` feature).
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "csv")]
+    pub keep_all: Option<KeepFormat>,
     /// Also check every scenario for paradoxes (Alabama at N±1, quota rule) and add per-unit
     /// columns (grid and monte-carlo, apportionment methods; 3–4× the time).
     #[arg(long)]
@@ -120,6 +143,10 @@ pub struct Args {
     /// (off by default: CSV is one header line and data rows; summary.json/txt/md carry the stamp).
     #[arg(long)]
     pub stamp: bool,
+    /// Start CSV output (--format csv, and every .csv file -o DIR writes) with a UTF-8
+    /// byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
     /// Evaluate only shard K of N (K from 1) and write a partial (to -o FILE, else stdout);
     /// combine the N partials with `quota sweep merge`.
     #[arg(long, value_name = "K/N", value_parser = shard_flag)]
@@ -148,6 +175,8 @@ pub struct MergeArgs {
     pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: OverrideFlags,
+    #[command(flatten)]
+    pub constraints: ConstraintFlags,
     /// Worker threads for the estimators (default: all cores). The output does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -164,6 +193,10 @@ pub struct MergeArgs {
     /// (off by default: CSV is one header line and data rows; summary.json/txt/md carry the stamp).
     #[arg(long)]
     pub stamp: bool,
+    /// Start CSV output (--format csv, and every .csv file -o DIR writes) with a UTF-8
+    /// byte-order mark, so Excel on Chinese Windows reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// Parses `--shard K/N`.
@@ -223,7 +256,7 @@ impl Args {
             ("--levels", self.levels.is_some(), &[Morris]),
             ("--candidates", self.candidates.is_some(), &[Morris]),
             ("--seed", self.seed.is_some(), &[MonteCarlo, Sobol, Morris]),
-            ("--keep-all", self.keep_all, &[Grid, MonteCarlo, Sobol, Morris]),
+            ("--keep-all", self.keep_all.is_some(), &[Grid, MonteCarlo, Sobol, Morris]),
             ("--paradoxes", self.paradoxes, &[Grid, MonteCarlo]),
         ]
     }

@@ -28,13 +28,14 @@ pub fn run(args: MergeArgs) -> Result<(), Failure> {
     let spec =
         partials.first().map(|(_, p)| p.spec.clone()).ok_or_else(|| input(sweep::MergeError::Empty))?;
     let (scenario, inputs) = load::scenario(args.scenario.as_deref(), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
     let stamp = stamp_of_sweep(&scenario, &inputs, &spec)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().map_err(internal)?;
     let mut study = pool.install(|| sweep::merge(&scenario, partials, Some(&stamp.line()))).map_err(input)?;
     study.stamp = Some(stamp);
     let staging = args.output.as_deref().map(|dir| Staging::new(dir, args.force)).transpose()?;
-    publish(&study, staging, args.format, started.elapsed(), args.stamp)
+    publish(&study, staging, args.format, args.bom, started.elapsed(), args.stamp)
 }
 
 /// Reads a partial (UTF-8 JSON) of at most [`sweep::MEMORY_BUDGET_BYTES`] (a Sobol partial holds

@@ -18,7 +18,8 @@ import pandas as pd
 
 from . import _native
 
-__all__ = ["Scenario", "Sweep", "apportion", "compute", "grid", "oat", "monte_carlo", "sobol"]
+__all__ = ["Scenario", "Sweep", "Weights", "Calibration", "apportion", "compute", "grid", "oat", "monte_carlo",
+           "sobol", "weights", "calibrate"]
 
 PARTIAL_SCHEMA = _native.PARTIAL_SCHEMA
 
@@ -121,6 +122,14 @@ class Scenario:
     def merge(self, partials: Iterable[str], threads: Optional[int] = None) -> "Sweep":
         """The sweep the partials of one split add up to (identical to the unsharded run)."""
         return Sweep(json.loads(self._s.merge_json(list(partials), threads)))
+
+    def weights_by(self, scheme: str, **kw) -> "Weights":
+        """``quota weights --scheme SCHEME`` on this scenario's indicators (see :func:`weights`)."""
+        return weights(scheme, self, **kw)
+
+    def calibrate(self, observed, **kw) -> "Calibration":
+        """``quota calibrate --observed FILE`` on this scenario (see :func:`calibrate`)."""
+        return calibrate(observed, self, **kw)
 
     def _repr_html_(self):
         w = ", ".join(f"{k} {v:g}" for k, v in self.weights.items())
@@ -250,3 +259,116 @@ def compute(method, votes, seats, fractions=False, parties=None, threshold=None,
     if ties and not tiesallowed:
         raise ValueError("Tie occurred")
     return list(seats_out)
+
+
+def _table(data, what):
+    """(text, label) of a table given as a path (read as the commands read it: any encoding,
+    ; or tab separated, an .xlsx/.ods sheet) or a pandas DataFrame (written as CSV)."""
+    if isinstance(data, pd.DataFrame):
+        return data.to_csv(index=False), f"<{what} DataFrame>"
+    return _native.read_table(str(data))
+
+
+def weights(scheme: str, data=None, *, indicators: Sequence[str] = (), unit_column: str = "code", ahp=None,
+            ahp_method: str = "eigenvector", allow_inconsistent: bool = False,
+            pca_components="kaiser") -> "Weights":
+    """``quota weights``: indicator weights by a multi-criteria scheme (equal, manual, entropy,
+    critic, cv, ahp, pca) with the scheme's diagnostics.
+
+    ``data``: a :class:`Scenario` (its indicators; its weights are the ``manual`` ones), an
+    indicator table (a path to .csv/.xlsx/.ods or a DataFrame: one row per unit, ``unit_column``
+    names the units, ``indicators`` picks the columns, default every numeric one), a scenario
+    .toml path, or None for the bundled scenario. ``ahp``: the pairwise-comparison matrix
+    (.csv or .toml path, Saaty's 1–9 scale); with scheme ``ahp`` and no ``data``, the judgements
+    alone are weighed."""
+    scenario, table = None, None
+    if isinstance(data, Scenario):
+        scenario = data._s
+    elif isinstance(data, pd.DataFrame) or (data is not None and not str(data).lower().endswith(".toml")):
+        table = _table(data, "indicator")
+    elif data is not None:
+        scenario = Scenario.from_toml(data)._s
+    elif ahp is None or str(scheme).lower() != "ahp":
+        scenario = Scenario.bundled()._s
+    judgements, toml = None, False
+    if ahp is not None:
+        toml = str(ahp).lower().endswith(".toml")
+        judgements = (open(ahp, encoding="utf-8").read(), str(ahp)) if toml else _table(ahp, "AHP")
+    doc = _native.weights_json(scheme, scenario, table, unit_column, list(indicators), judgements, toml, ahp_method,
+                               allow_inconsistent, str(pca_components))
+    return Weights(json.loads(doc))
+
+
+class Weights:
+    """Derived weights (the ``quota.weights/1`` document in ``.doc``)."""
+
+    def __init__(self, doc: dict):
+        self.doc = doc
+
+    def as_dict(self) -> dict:
+        """{indicator: weight}, in order (ready for :meth:`Scenario.with_weights`)."""
+        return dict(zip(self.doc["names"], self.doc["weights"]))
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per indicator: indicator, weight; scheme, source, diagnostics in ``.attrs``."""
+        df = pd.DataFrame({"indicator": self.doc["names"], "weight": self.doc["weights"]})
+        df.attrs.update({k: v for k, v in self.doc.items() if k not in ("names", "weights")})
+        return df
+
+    def _repr_html_(self):
+        return f"<p>weights by {self.doc['scheme']} ({self.doc['source']})</p>" + self.to_pandas().to_html()
+
+    def __repr__(self):
+        w = ", ".join(f"{k} {v:.4f}" for k, v in self.as_dict().items())
+        return f"<quota.Weights {self.doc['scheme']}: {w}>"
+
+
+def calibrate(observed, scenario: Optional[Scenario] = None, *, methods: Sequence[str] = (),
+              free: Sequence[str] = (), development=None, bounds: str = "scenario", total: Optional[int] = None,
+              grid: Optional[int] = None) -> "Calibration":
+    """``quota calibrate``: which weightings (and which apportionment methods) reproduce an
+    observed allocation. ``observed``: the observed-allocation file (CSV with code, slots …;
+    see data/observed/) or a DataFrame of it (no ``@`` metadata lines then); ``scenario``:
+    default the bundled one; ``methods``: names or ``["all"]`` (default the scenario's);
+    ``free``: indicator columns whose weights move (default all); ``development``: (lo, hi)
+    lets the development weight move; ``bounds``: ``scenario`` or ``none``; ``grid``: grid
+    weightings for partial observations (default the command's)."""
+    s = scenario if scenario is not None else Scenario.bundled()
+    if isinstance(methods, str):
+        methods = [m for m in methods.split(",")]
+    kw = {} if grid is None else {"grid": int(grid)}
+    dev = None if development is None else (float(development[0]), float(development[1]))
+    doc = _native.calibrate_json(s._s, _table(observed, "observed"), list(methods), list(free), dev, bounds,
+                                 None if total is None else int(total), **kw)
+    return Calibration(json.loads(doc))
+
+
+class Calibration:
+    """A calibration (the ``quota.calibrate/1`` document in ``.doc``)."""
+
+    def __init__(self, doc: dict):
+        self.doc = doc
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per method: method, verdict, basis (linear_program or grid), margin (slots, LP methods)
+        and the central weighting (indicator weights, development_weight; empty where none was
+        found); the whole document in ``.attrs``."""
+        rows = []
+        for m in self.doc["methods"]:
+            row = {"method": m["method"], "verdict": m["verdict"], "basis": m["basis"], "margin": m["margin"]}
+            central = m.get("central") or {}
+            for name, w in zip(self.doc["indicators"], central.get("weights") or [None] * len(self.doc["indicators"])):
+                row[name] = w
+            row["development_weight"] = central.get("development_weight")
+            rows.append(row)
+        df = pd.DataFrame(rows)
+        df.attrs.update({k: v for k, v in self.doc.items()})
+        return df
+
+    def _repr_html_(self):
+        return (f"<p>calibration of {self.doc['scenario']} to {self.doc['observed']} (N = {self.doc['total']})</p>"
+                + self.to_pandas().to_html())
+
+    def __repr__(self):
+        verdicts = ", ".join(f"{m.get('method')}: {m.get('verdict')}" for m in self.doc["methods"])
+        return f"<quota.Calibration {self.doc['observed']}: {verdicts}>"

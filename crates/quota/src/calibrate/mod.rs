@@ -48,6 +48,7 @@ mod conditions;
 mod grid;
 mod linear;
 mod region;
+mod resample;
 pub mod svg;
 #[cfg(test)]
 mod tests;
@@ -64,6 +65,7 @@ use components::{Components, Development};
 use conditions::{Explored, Setting, MARGIN_TOL};
 use grid::{reallocate, Evaluator};
 pub use region::{region, RegionMap, RegionPoint, DEFAULT_REGION_STEPS, MAX_REGION_STEPS};
+pub use resample::{resample, Resample, ResampleFit, Resampling, WeightSpread};
 
 /// Default number of grid weightings (see the module documentation, "Not exact").
 pub const DEFAULT_GRID_POINTS: usize = 20_000;
@@ -358,6 +360,11 @@ pub struct Calibration {
     pub bounds: Bounds,
     /// One entry per method.
     pub methods: Vec<MethodCalibration>,
+    /// The scenario's inputs and their status (official, illustrative, …).
+    pub provenance: crate::provenance::Provenance,
+    /// Resampling over the units, one entry per method, when asked for ([`resample()`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resampling: Option<Vec<Resampling>>,
 }
 
 /// Everything one method's calibration needs.
@@ -366,6 +373,11 @@ struct Context<'a> {
     prepared: Scenario,
     comps: Components,
     observed: &'a [Option<u64>],
+    /// How many times each unit counts in the slot error (1 each; a bootstrap sample's draws).
+    counts: Option<Vec<u64>>,
+    /// Weightings (free coordinates) tried before the grid when the answer is searched for
+    /// (resampling: the fit on every unit, which reproduces any resample it reproduced whole).
+    hints: Vec<Vec<f64>>,
     grid_points: usize,
     coords: Vec<String>,
 }
@@ -396,6 +408,8 @@ pub fn calibrate(
         development: spec.development,
         bounds: spec.bounds,
         methods,
+        provenance: s.provenance().clone(),
+        resampling: None,
     })
 }
 
@@ -533,7 +547,15 @@ fn prepare<'a>(
     if comps.development_varies() {
         coords.push("development_weight".into());
     }
-    let ctx = Context { prepared, comps, observed: &slots.slots, grid_points: spec.grid_points, coords };
+    let ctx = Context {
+        prepared,
+        comps,
+        observed: &slots.slots,
+        counts: None,
+        hints: Vec::new(),
+        grid_points: spec.grid_points,
+        coords,
+    };
     Ok(Prepared { ctx, methods, names, total_from })
 }
 
@@ -574,9 +596,15 @@ impl Context<'_> {
         Check { units, matching: units - mismatches.len(), mismatches }
     }
 
-    /// Σ |allocated − observed| over the observed units.
+    /// Σ |allocated − observed| over the observed units (each counted as often as drawn).
     fn l1(&self, got: &[u64]) -> u64 {
-        self.observed.iter().zip(got).filter_map(|(x, g)| x.map(|x| x.abs_diff(*g))).sum()
+        let count = |i: usize| self.counts.as_ref().map_or(1, |c| c[i]);
+        self.observed
+            .iter()
+            .zip(got)
+            .enumerate()
+            .filter_map(|(i, (x, g))| x.map(|x| count(i) * x.abs_diff(*g)))
+            .sum()
     }
 
     fn matches(&self, got: &[u64]) -> bool {
@@ -632,7 +660,7 @@ fn calibrate_method(ctx: &Context, method: Method) -> Result<MethodCalibration, 
             // The quota method's result is near Jefferson's (same priorities), Hamilton's and
             // Webster's (both within quota, like it): their most central (or least violating)
             // weightings for x start the search, before the grid.
-            let mut extra = Vec::new();
+            let mut extra = ctx.hints.clone();
             for m in [Method::Jefferson, Method::Hamilton, Method::Webster] {
                 let explored = conditions::explore(&ctx.setting(), m, &x)?;
                 out.solves += explored.solves;
@@ -642,7 +670,7 @@ fn calibrate_method(ctx: &Context, method: Method) -> Result<MethodCalibration, 
             }
             grid_search(ctx, method, &mut out, false, &extra)?;
         }
-        (None, _) => grid_search(ctx, method, &mut out, linear, &[])?,
+        (None, _) => grid_search(ctx, method, &mut out, linear, &ctx.hints)?,
     }
     Ok(out)
 }

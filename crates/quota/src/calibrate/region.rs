@@ -67,6 +67,8 @@ pub struct RegionMap {
     pub scenario_point: Vec<f64>,
     /// The method's calibration (verdict, central weighting, ranges) on the same request.
     pub calibration: MethodCalibration,
+    /// The scenario's inputs and their status (the chart's subtitle marks non-official ones).
+    pub provenance: crate::provenance::Provenance,
     /// The free weights' positions among the indicators.
     #[serde(skip)]
     free_positions: Vec<usize>,
@@ -153,6 +155,7 @@ pub fn region(
         points,
         scenario_point: ctx.comps.coordinates(&scenario_weighting),
         calibration,
+        provenance: s.provenance().clone(),
         free_positions: (0..ctx.comps.indicators).filter(|&j| ctx.comps.free[j]).collect(),
     })
 }

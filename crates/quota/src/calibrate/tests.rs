@@ -481,3 +481,75 @@ fn the_feasible_region_map_needs_two_or_three_free_weights_one_method_and_a_held
     assert_eq!(map.points.len(), 51);
     assert!(map.points.iter().all(|p| (p.at.iter().sum::<f64>() - map.share).abs() < 1e-12));
 }
+
+/// The default allocation with 40 slots moved between the largest and two smaller units (no
+/// weighting gives it).
+fn impossible(s: &Scenario) -> Vec<u64> {
+    let truth = Weighting { weights: s.weights(), development_weight: s.development_weight() };
+    let mut x = allocation(s, &truth, Method::Hamilton);
+    let at = |code: &str| s.units.position(code).unwrap();
+    x[at("32")] -= 20;
+    x[at("44")] -= 20;
+    x[at("31")] += 20;
+    x[at("11")] += 20;
+    x
+}
+
+#[test]
+fn leave_one_out_refits_each_resample_and_reports_its_own_slot_error() {
+    let s = bundled();
+    let x = impossible(&s);
+    let (o, slots) = observe(&s, &full(&x), None);
+    let sp = CalibrateSpec { grid_points: 500, ..spec(&[Method::Webster]) };
+    let r = resample(&s, &o, &slots, &sp, Resample::LeaveOneOut).unwrap();
+    let r = &r[0];
+    assert_eq!((r.kind.as_str(), r.seed, r.fits.len()), ("leave-one-out", None, 37));
+    for (i, fit) in r.fits.iter().enumerate() {
+        let code = &s.units.get(i).code;
+        assert_eq!(fit.left_out.as_deref(), Some(code.as_str()));
+        assert!(!fit.reproduced);
+        // The fit re-allocated: its slot error over the 36 other units is the reported one.
+        let got = allocation(&s, fit.weighting.as_ref().unwrap(), Method::Webster);
+        let l1: u64 = (0..37).filter(|&k| k != i).map(|k| got[k].abs_diff(x[k])).sum();
+        assert_eq!(fit.l1, Some(l1), "without {code}");
+    }
+    assert_eq!(r.spread.len(), 3);
+    for w in &r.spread {
+        assert!(w.min <= w.p5 && w.p5 <= w.median && w.median <= w.p95 && w.p95 <= w.max, "{w:?}");
+        assert!(w.min - 1e-12 <= w.mean && w.mean <= w.max + 1e-12 && w.sd >= 0.0);
+    }
+}
+
+#[test]
+fn bootstrap_samples_are_seeded_and_the_same_on_any_thread_count() {
+    let s = bundled();
+    let x = impossible(&s);
+    let (o, slots) = observe(&s, &full(&x), None);
+    let sp = CalibrateSpec { grid_points: 300, ..spec(&[Method::Hamilton]) };
+    let run = |threads: usize, seed: u64| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| resample(&s, &o, &slots, &sp, Resample::Bootstrap { samples: 12, seed }).unwrap())
+    };
+    let one = run(1, 7);
+    assert_eq!(one, run(2, 7), "same seed, any thread count: the same result");
+    assert_ne!(one[0].fits, run(2, 8)[0].fits, "another seed draws other samples");
+    for fit in &one[0].fits {
+        // Each unit counts as often as it was drawn: the fit re-allocated gives the reported error.
+        let draws = fit.draws.as_ref().expect("a bootstrap sample's draws");
+        assert_eq!(draws.iter().sum::<u64>(), 37);
+        let got = allocation(&s, fit.weighting.as_ref().unwrap(), Method::Hamilton);
+        let l1: u64 = (0..37).map(|k| draws[k] * got[k].abs_diff(x[k])).sum();
+        assert_eq!(fit.l1, Some(l1), "{}", fit.label);
+    }
+    // Bad requests name --resample.
+    let field = |how| match resample(&s, &o, &slots, &sp, how) {
+        Err(CalibrateError::Spec { field, .. }) => field,
+        other => panic!("expected a spec error, got {other:?}"),
+    };
+    assert_eq!(field(Resample::Bootstrap { samples: 0, seed: 1 }), "resample");
+    let (o1, slots1) = observe(&s, &(0..37).map(|i| (i == 1).then_some(19)).collect::<Vec<_>>(), Some(1039));
+    assert!(matches!(
+        resample(&s, &o1, &slots1, &sp, Resample::LeaveOneOut),
+        Err(CalibrateError::Spec { field: "resample", .. })
+    ));
+}

@@ -239,11 +239,21 @@ pub struct ExplainOptions {
     pub paradoxes: bool,
     /// A second data set for the population-paradox check.
     pub compare_data: Option<OtherData>,
+    /// The optimiser only: list up to this many other optimal allocations, with their count
+    /// and each unit's slot range ([`crate::optimize::AllOptima`]); `None`: not asked.
+    pub all_optima: Option<usize>,
 }
 
 impl Default for ExplainOptions {
     fn default() -> Self {
-        ExplainOptions { unit: None, next: 5, margins: true, paradoxes: false, compare_data: None }
+        ExplainOptions {
+            unit: None,
+            next: 5,
+            margins: true,
+            paradoxes: false,
+            compare_data: None,
+            all_optima: None,
+        }
     }
 }
 
@@ -341,10 +351,15 @@ pub fn house_monotone(m: Method) -> bool {
 /// second data set) the paradox checks. For method `optimize` the model is run as
 /// `quota allocate` runs it (and re-checked by the optimiser's checker); every further number
 /// comes from re-solving the same model. The result has no stamp (see
-/// [`Explanation::stamp`]).
+/// [`Explanation::stamp`]). With `opts.all_optima` (method `optimize` only) the trail lists
+/// every optimal allocation ([`crate::optimize::AllOptima`]).
 pub fn explain(s: &Scenario, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
     let unit = opts.unit.as_ref().map(|u| u.resolve(s)).transpose()?;
     let paradoxes = opts.paradoxes || opts.compare_data.is_some();
+    if opts.all_optima.is_some() && s.method != MethodChoice::Optimize {
+        let (at, method) = (s.at().clone(), s.method().name().to_string());
+        return Err(AllocateError::NotOptimize { at, method }.into());
+    }
     let mut ex = match s.method {
         MethodChoice::Apportion(m) => explain_apportioned(s, m, unit, opts, paradoxes)?,
         MethodChoice::Optimize => explain_optimized(s, unit, opts, paradoxes)?,
@@ -423,7 +438,12 @@ fn explain_optimized(
     let scores = allocate::scenario_scores(s);
     let problem = allocate::scenario_problem(s, &scores)?;
     let out = allocate::optimize_problem(s, &problem)?;
-    let opt = optimize_trail::trail(s, &problem, &out, unit)?;
+    let mut opt = optimize_trail::trail(s, &problem, &out, unit)?;
+    if let Some(listed) = opts.all_optima {
+        let all =
+            allocate::opt_problem(s, &problem)?.all_optima(listed, crate::optimize::DEFAULT_COUNT_LIMIT)?;
+        opt.optima = Some(all);
+    }
     let derivation = unit.map(|u| derivation::derive(s, &problem, u));
     let margins = match unit {
         Some(u) if opts.margins => margins::margins_optimized(s, u),

@@ -229,6 +229,9 @@ pub struct OptTrail {
     pub relaxations: Vec<Relaxation>,
     /// The asked unit's view.
     pub focus: Option<OptFocus>,
+    /// Every optimal allocation, when asked (`--all-optima`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optima: Option<optimize::AllOptima>,
 }
 
 /// The inputs of one solve of a scenario's model, as `quota allocate` builds them.
@@ -419,6 +422,7 @@ pub fn trail(
         hamilton,
         relaxations,
         focus,
+        optima: None,
     })
 }
 

@@ -140,6 +140,9 @@ mod infeasibility;
 mod lp;
 mod model;
 mod objective;
+mod optima;
+#[cfg(test)]
+mod optima_tests;
 mod prepared;
 mod problem;
 mod relax;
@@ -160,6 +163,9 @@ pub use infeasibility::Infeasibility;
 pub use objective::{
     chi_square_distance, l1_distance, max_relative_deviation, objective_value, Objective, MIN_IDEAL,
     TIE_BREAK_RULE,
+};
+pub use optima::{
+    AllOptima, Alternative, Preference, SlotRange, CHI_SQUARE_TIE_TOL, DEFAULT_COUNT_LIMIT, DEFAULT_LISTED,
 };
 pub use prepared::{Prepared, PreparedWork};
 pub use problem::OptProblem;
@@ -207,6 +213,12 @@ pub enum OptimizeError {
     /// The LP backend failed (not infeasibility, not the time limit).
     #[error("the LP solver failed: {0}")]
     Solver(String),
+    /// Every optimal allocation was asked of a model that needs the LP path.
+    #[error("listing every optimal allocation needs the fast path's structure (box bounds, the total, nested or disjoint groups): {reason}")]
+    AllOptimaNeedLaminar { reason: String },
+    /// Every optimal allocation was asked of a model without a proven optimum.
+    #[error("no proven optimum to compare with: the model is {status}")]
+    NoOptimum { status: String },
 }
 
 /// How a solve ended.

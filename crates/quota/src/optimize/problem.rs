@@ -3,6 +3,7 @@
 //! checked — without repeating the six inputs or their validation at every call.
 
 use super::model::Instance;
+use super::optima::AllOptima;
 use super::relax::{constraints_at, NamedConstraint};
 use super::{check, instance, report, run, Constraints, OptCheckError, OptOutcome, OptimizeError, Status};
 
@@ -71,6 +72,13 @@ impl OptProblem {
         let model = inst.model(active);
         let (status, path, slots) = run(&inst, &model, Some(active))?;
         Ok(report(&inst, &model, active, status, path, slots))
+    }
+
+    /// Every optimal allocation (see [`AllOptima`]): whether the optimum is unique, up to
+    /// `listed` alternatives, their count up to `count_limit`, each unit's slot range over all
+    /// of them. Needs the fast path's structure (no custom rows or overlapping groups).
+    pub fn all_optima(&self, listed: usize, count_limit: usize) -> Result<AllOptima, OptimizeError> {
+        super::optima::all_optima(&self.instance(), listed, count_limit)
     }
 
     /// Every named constraint of the model and whether it binds at `slots`.

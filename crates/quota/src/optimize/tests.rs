@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::apportion::{apportion, Method, Problem};
 
-fn names(n: usize) -> Vec<String> {
+pub(super) fn names(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("u{i}")).collect()
 }
 
@@ -24,12 +24,12 @@ fn group(name: &str, members: &[usize]) -> Group {
 
 /// A random instance: ideal quotas, floors, caps, total and constraints.
 #[derive(Debug, Clone)]
-struct Case {
-    ideal: Vec<f64>,
-    lower: Vec<u64>,
-    upper: Vec<u64>,
-    total: u64,
-    c: Constraints,
+pub(super) struct Case {
+    pub(super) ideal: Vec<f64>,
+    pub(super) lower: Vec<u64>,
+    pub(super) upper: Vec<u64>,
+    pub(super) total: u64,
+    pub(super) c: Constraints,
 }
 
 impl Case {
@@ -51,7 +51,7 @@ fn quotas(weights: &[u32], total: u64) -> Vec<f64> {
 }
 
 /// Every allocation of `total` within `lo..=hi`, visited in lexicographic order.
-fn each_allocation(lo: &[u64], hi: &[u64], total: u64, f: &mut dyn FnMut(&[u64])) {
+pub(super) fn each_allocation(lo: &[u64], hi: &[u64], total: u64, f: &mut dyn FnMut(&[u64])) {
     fn rec(i: usize, left: u64, lo: &[u64], hi: &[u64], x: &mut Vec<u64>, f: &mut dyn FnMut(&[u64])) {
         if i == lo.len() {
             if left == 0 {
@@ -74,7 +74,7 @@ fn each_allocation(lo: &[u64], hi: &[u64], total: u64, f: &mut dyn FnMut(&[u64])
 }
 
 /// Whether `x` satisfies every constraint of the case (written out independently).
-fn feasible(case: &Case, x: &[u64]) -> bool {
+pub(super) fn feasible(case: &Case, x: &[u64]) -> bool {
     let c = &case.c;
     let t = case.total as f64;
     if c.quota_condition
@@ -139,7 +139,7 @@ fn brute(case: &Case) -> Option<(f64, Vec<Vec<u64>>)> {
     Some((best, all.into_iter().filter(|a| a.1 <= second + 1e-9).map(|a| a.2).collect()))
 }
 
-fn small_case() -> impl Strategy<Value = Case> {
+pub(super) fn small_case() -> impl Strategy<Value = Case> {
     (2usize..6).prop_flat_map(|n| {
         (
             // Small weights make exact ties common, so the tie-break is exercised.

@@ -6,7 +6,10 @@
 use super::document::Document;
 use super::layout::{csv_text, Align};
 use super::{json, Format, RenderError};
-use crate::calibrate::{Basis, Calibration, Check, MethodCalibration, Range, RegionMap, Verdict, Weighting};
+use crate::calibrate::{
+    Basis, Calibration, Check, MethodCalibration, Range, RegionMap, ResampleFit, Resampling, Verdict,
+    Weighting,
+};
 
 /// A [`Document`] whose consecutive sentences form one paragraph (one per line).
 #[derive(Default)]
@@ -50,7 +53,8 @@ pub fn region_svg(map: &RegionMap) -> String {
     };
     let mut sub = vec![
         format!(
-            "free weights {}{held}; development weight δ = {}; N = {}",
+            "{}free weights {}{held}; development weight δ = {}; N = {}",
+            super::subtitle_mark(&map.provenance),
             map.free.join(", "),
             trim(map.development_weight),
             map.total
@@ -90,8 +94,8 @@ fn trim(v: f64) -> String {
 /// The report in `format`.
 pub fn render(c: &Calibration, format: Format) -> Result<String, RenderError> {
     Ok(match format {
-        Format::Table => document(c).text(),
-        Format::Md => document(c).markdown(),
+        Format::Table => document(c).text() + &super::provenance_footer(&c.provenance, false),
+        Format::Md => document(c).markdown() + &super::provenance_footer(&c.provenance, true),
         Format::Csv => csv(c)?,
         Format::Json => json("calibrate", c)?,
     })
@@ -116,9 +120,22 @@ fn csv(c: &Calibration) -> Result<String, csv::Error> {
     ]
     .iter()
     .map(|s| s.to_string())
+    .chain(c.resampling.iter().flat_map(|_| {
+        [
+            "resample",
+            "resample_fits",
+            "resample_mean",
+            "resample_sd",
+            "resample_p5",
+            "resample_median",
+            "resample_p95",
+        ]
+        .map(String::from)
+    }))
     .collect();
     let mut rows = Vec::new();
     for m in &c.methods {
+        let resampled = c.resampling.as_ref().and_then(|r| r.iter().find(|r| r.method == m.method));
         let common = |weight: &str, central: String, r: Option<&Range>| -> Vec<String> {
             vec![
                 m.method.clone(),
@@ -135,13 +152,39 @@ fn csv(c: &Calibration) -> Result<String, csv::Error> {
                 m.nearest.as_ref().map(|n| n.l1.to_string()).unwrap_or_default(),
             ]
         };
-        if m.ranges.is_empty() {
-            rows.push(common("", String::new(), None));
+        let spread = |weight: &str| -> Vec<String> {
+            let Some(r) = resampled else { return Vec::new() };
+            let found = r.fits.iter().filter(|f| f.weighting.is_some()).count();
+            let w = r.spread.iter().find(|w| w.name == weight);
+            let f = |v: Option<f64>| v.map(|v| format!("{v:.9}")).unwrap_or_default();
+            vec![
+                r.kind.clone(),
+                format!("{found}/{}", r.fits.len()),
+                f(w.map(|w| w.mean)),
+                f(w.map(|w| w.sd)),
+                f(w.map(|w| w.p5)),
+                f(w.map(|w| w.median)),
+                f(w.map(|w| w.p95)),
+            ]
+        };
+        // Every free weight gets a row when resampled (the spread is there without a range).
+        let names: Vec<&str> = if m.ranges.is_empty() && resampled.is_some() {
+            c.free.iter().map(|f| f.as_str()).collect()
+        } else {
+            m.ranges.iter().map(|r| r.name.as_str()).collect()
+        };
+        if names.is_empty() {
+            let mut row = common("", String::new(), None);
+            row.extend(spread(""));
+            rows.push(row);
         }
-        for r in &m.ranges {
+        for name in names {
+            let r = m.ranges.iter().find(|r| r.name == name);
             let central =
-                m.central.as_ref().map(|w| format!("{:.9}", coordinate(c, w, &r.name))).unwrap_or_default();
-            rows.push(common(&r.name, central, Some(r)));
+                m.central.as_ref().map(|w| format!("{:.9}", coordinate(c, w, name))).unwrap_or_default();
+            let mut row = common(name, central, r);
+            row.extend(spread(name));
+            rows.push(row);
         }
     }
     csv_text(&header, &rows)
@@ -261,6 +304,9 @@ fn document(c: &Calibration) -> Document {
     b.para(&(format!("the scenario's own weighting: {}", weighting_text(c, &c.scenario_weighting))));
     for m in &c.methods {
         method_blocks(c, m, &mut b);
+    }
+    for r in c.resampling.iter().flatten() {
+        resampling_blocks(r, &mut b);
     }
     b.finish()
 }
@@ -420,6 +466,87 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
                 &[Align::Left, Align::Left, Align::Right, Align::Right],
                 rows,
             );
+        }
+    }
+}
+
+/// How the fitted weights move over resamples of the observed units.
+fn resampling_blocks(r: &Resampling, b: &mut Report) {
+    let how = match r.seed {
+        Some(seed) => {
+            format!("{} samples of the observed units drawn with replacement (seed {seed})", r.fits.len())
+        }
+        None => format!("each of the {} observed units left out once", r.fits.len()),
+    };
+    b.heading(&format!("method {} — {} resampling", r.method, r.kind));
+    let reproduced = r.fits.iter().filter(|f| f.reproduced).count();
+    let found = r.fits.iter().filter(|f| f.weighting.is_some()).count();
+    b.para(&format!(
+        "{how}; each resample calibrated on its own: {reproduced} reproduced (fit: the most central weighting), \
+         {} fitted by the nearest explanation, {} with no fit",
+        found - reproduced,
+        r.fits.len() - found
+    ));
+    if reproduced == r.fits.len() {
+        b.para(
+            "every resample is reproduced, as the whole observation is, by the same weightings: the spread below \
+             shows where each resample's search settled, not uncertainty in the announcement",
+        );
+    }
+    if r.spread.is_empty() {
+        return;
+    }
+    let f = |v: f64| format!("{v:.4}");
+    let rows = r
+        .spread
+        .iter()
+        .map(|w| {
+            vec![
+                w.name.clone(),
+                w.full.map(f).unwrap_or_default(),
+                f(w.mean),
+                f(w.sd),
+                f(w.min),
+                f(w.p5),
+                f(w.median),
+                f(w.p95),
+                f(w.max),
+            ]
+        })
+        .collect();
+    b.table(
+        &["weight", "all units", "mean", "sd", "min", "p5", "median", "p95", "max"],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        rows,
+    );
+    if r.seed.is_none() {
+        // The units whose absence moves the fit most (largest distance from the full fit).
+        let Some(full) = &r.full else { return };
+        let mut moved: Vec<(f64, &ResampleFit)> = r
+            .fits
+            .iter()
+            .filter_map(|fit| {
+                let w = fit.weighting.as_ref()?;
+                let d = w.weights.iter().zip(&full.weights).map(|(a, b)| (a - b).abs()).sum::<f64>()
+                    + (w.development_weight - full.development_weight).abs();
+                Some((d, fit))
+            })
+            .collect();
+        moved.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
+        let top: Vec<String> =
+            moved.iter().take(3).map(|(d, fit)| format!("{} (Σ|Δw| {d:.4})", fit.label)).collect();
+        if !top.is_empty() {
+            b.para(&format!("the fit moves most {}", top.join(", ")));
         }
     }
 }

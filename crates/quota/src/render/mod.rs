@@ -8,10 +8,12 @@
 //! - [`announcement`]: the announcement tables (Markdown, CSV, xlsx).
 //! - [`document`]: headings, paragraphs and tables rendered as text or Markdown.
 //! - [`explain`]: `quota explain` (text, Markdown, JSON of [`crate::explain::Explanation`]).
-//! - One module per command for what it writes: [`allocate`], [`apportion`], [`eligible`],
+//! - One module per command for what it writes: [`allocate`] (and [`optima`], its
+//!   `--all-optima` report), [`apportion`], [`eligible`],
 //!   [`plan`], [`table`], [`validate`], [`weights`], and [`stamp`] (the `--check-stamp`
 //!   report).
 //! - [`sweep`]: a sweep's summary (text, Markdown, CSV, JSON) and its output directory's files.
+//! - `rows_parquet` (feature `parquet`): a sweep's kept scenarios (`--keep-all`) as Parquet.
 //! - [`calibrate`]: `quota calibrate`'s report (text, Markdown, CSV).
 //! - [`compare`]: `quota compare` (schemes × methods on one scenario; [`compare::diff`]: two
 //!   scenarios side by side) as text, Markdown, CSV, JSON and SVG.
@@ -27,7 +29,10 @@ mod error;
 pub mod explain;
 mod format;
 pub mod layout;
+pub mod optima;
 pub mod plan;
+#[cfg(feature = "parquet")]
+pub mod rows_parquet;
 pub mod stamp;
 pub mod sweep;
 mod sweep_morris;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{join_problems, MethodChoice, Scenario, ScenarioFile};
 use crate::indicators::IndicatorTable;
-use crate::optimize::GroupSpec;
+use crate::optimize::{ChangeSpec, Combine, GroupSpec};
 use crate::scenario::ScenarioError;
 use crate::units::{Region, Units};
 
@@ -110,6 +110,33 @@ impl Scenario {
             if let toml::Value::Array(list) = groups {
                 list.push(value);
             }
+        })
+    }
+
+    /// The scenario solved by the optimisation model with change limits against a previous
+    /// allocation — `[optimize.change]`, replacing any the scenario has. Validated with the
+    /// rest of the `[optimize]` table (every unit needs a previous value).
+    pub fn with_change(&self, change: &ChangeSpec) -> Result<Scenario, ScenarioError> {
+        let int = |v: u64| toml::Value::Integer(i64::try_from(v).unwrap_or(i64::MAX));
+        let mut table = toml::Table::new();
+        let previous: toml::Table = change.previous.iter().map(|(code, v)| (code.clone(), int(*v))).collect();
+        table.insert("previous".into(), toml::Value::Table(previous));
+        if let Some(a) = change.max_abs {
+            table.insert("max_abs".into(), int(a));
+        }
+        if let Some(r) = change.max_rel {
+            table.insert("max_rel".into(), toml::Value::Float(r));
+        }
+        let combine = match change.combine {
+            Combine::Both => "both",
+            Combine::Either => "either",
+        };
+        table.insert("combine".into(), toml::Value::String(combine.into()));
+        self.edited(|f| {
+            f.method = MethodChoice::Optimize.name().to_string();
+            f.optimize
+                .get_or_insert_with(toml::Table::new)
+                .insert("change".into(), toml::Value::Table(table));
         })
     }
 

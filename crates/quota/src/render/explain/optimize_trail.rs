@@ -6,7 +6,7 @@ use super::{dec, label, mark, Document, L, R};
 use crate::explain::next::SlotChange;
 use crate::explain::optimize_trail::{HamiltonVerdict, OptFocus, OptTrail, OptUnit, Relaxation};
 use crate::explain::Explanation;
-use crate::optimize::{ConstraintKind, NamedConstraint, Scope};
+use crate::optimize::{AllOptima, ConstraintKind, NamedConstraint, Scope};
 
 fn objective_formula(kind: &str) -> &'static str {
     match kind {
@@ -140,6 +140,43 @@ pub(super) fn section(doc: &mut Document, ex: &Explanation, o: &OptTrail, asked:
     units_table(doc, ex, o, asked);
     groups(doc, o);
     relaxations(doc, ex, o, asked);
+    if let Some(all) = &o.optima {
+        optima(doc, ex, all);
+    }
+}
+
+/// Every optimal allocation (`--all-optima`): the summary, the units whose slots vary, and
+/// each listed alternative with why the tie-break preferred the published allocation.
+fn optima(doc: &mut Document, ex: &Explanation, all: &AllOptima) {
+    let name = |i: usize| label(ex, i);
+    doc.para(&format!("Every optimal allocation: {}", crate::render::optima::summary(all).trim_end()));
+    let rows: Vec<Vec<String>> = all
+        .ranges
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.min != g.max)
+        .map(|(i, g)| vec![name(i), g.chosen.to_string(), g.min.to_string(), g.max.to_string()])
+        .collect();
+    if !rows.is_empty() {
+        doc.table(&["unit", "slots", "fewest", "most"], &[L, R, R, R], rows);
+    }
+    if all.alternatives.is_empty() {
+        return;
+    }
+    let rows = all
+        .alternatives
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            vec![
+                (k + 1).to_string(),
+                a.exchanges.to_string(),
+                crate::render::optima::moves(all, a, &name),
+                crate::render::optima::why(a, &name),
+            ]
+        })
+        .collect();
+    doc.table(&["alt", "exchanges", "slots that differ", "why the published one"], &[R, R, L, L], rows);
 }
 
 fn focus(doc: &mut Document, ex: &Explanation, o: &OptTrail, f: &OptFocus) {
