@@ -206,7 +206,7 @@ fn the_feasible_region_chart_is_drawn_and_zoomed_onto_exact_ranges() {
     let svg = std::fs::read_to_string(dir.path().join("full.svg")).unwrap();
     assert!(svg.contains("zoomed onto the exact ranges: sme_above_scale ≥ "), "{svg}");
     assert!(svg.contains("of 496 grid weightings"));
-    assert!(svg.contains("consistent (linear program, exact); ranges sme_above_scale 0.3449–0.3507"));
+    assert!(svg.contains("consistent (linear program, exact); ranges sme_above_scale 0.3498–0.3529"));
     assert!(svg.contains(">central<") && svg.contains(">scenario<"));
     // The same bytes twice.
     let again = quota_in(

@@ -53,8 +53,15 @@ fn the_workbook_holds_the_bundled_indicators_with_status_and_source_rows() {
     let bytes = fs::read(tmp.path().join("indicators.xlsx")).unwrap();
     let (csv, sheet) = workbook_to_csv(&bytes, &Location::file("indicators.xlsx"), None).unwrap();
     assert_eq!(sheet, "indicators");
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "code,name_zh,xiaojuren,sme_above_scale,cultivation,gdp_per_capita,eligible_firms");
+    // The provenance declarations come first, as in the CSV: the workbook's inputs keep their status.
+    let declarations: Vec<&str> = csv.lines().take_while(|l| l.starts_with("# @")).collect();
+    assert_eq!(declarations.len(), 5, "{csv}");
+    assert!(declarations[1].starts_with("# @column sme_above_scale: illustrative"), "{}", declarations[1]);
+    let lines: Vec<&str> = csv.lines().skip(declarations.len()).collect();
+    assert_eq!(
+        lines[0],
+        "code,name_zh,xiaojuren,sme_above_scale,cultivation,gdp_per_capita,eligible_firms,gdp_per_capita_status,gdp_per_capita_note"
+    );
     assert!(
         lines[1].starts_with("# status") && lines[1].contains(" official illustrative illustrative "),
         "{}",
@@ -76,7 +83,10 @@ fn the_workbook_holds_the_bundled_indicators_with_status_and_source_rows() {
     for (a, b) in book.rows.iter().zip(&bundled.rows) {
         assert_eq!(a[..2], b[..2]);
         for (x, y) in a[2..].iter().zip(&b[2..]) {
-            assert_eq!(x.parse::<f64>().unwrap(), y.parse::<f64>().unwrap(), "{a:?} vs {b:?}");
+            match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(x), Ok(y)) => assert_eq!(x, y, "{a:?} vs {b:?}"),
+                _ => assert_eq!(x, y, "a text column (status, note) is copied as text"),
+            }
         }
     }
     // The same bytes every time.

@@ -12,7 +12,7 @@ def test_every_design_to_pandas_and_sharded_equals_whole():
                  quota.monte_carlo(scenarios=5000, dirichlet=40), quota.sobol(samples=256, bootstrap=20)]:
         whole = s.sweep(spec)
         df = whole.to_pandas()
-        assert len(df) == 37 and df.attrs["stamp"].startswith("stamp: quota")
+        assert len(df) == 37 and df.attrs["stamp"]["method"] == "hamilton" and len(df.attrs["stamp"]["inputs_sha256"]) == 64
         parts = [s.shard(spec, k, 3) for k in (3, 1, 2)]
         assert s.merge(parts) == whole, spec["design"]
         with pytest.raises(ValueError, match="shards missing"):

@@ -1,7 +1,10 @@
 //! The kit's indicators workbook: the bundled indicators table as an .xlsx sheet that the
-//! library's own workbook reader takes back (`crate::input::sheet`): the header, then two
-//! comment rows (first cell `# status`, `# source`) giving each column's status and source from
-//! the CSV's comment lines, then one row per unit with numbers stored as numbers.
+//! library's own workbook reader takes back (`crate::input::sheet`): first the CSV's provenance
+//! declarations (`# @provenance: …`, `# @column NAME: …`), one per row in column A, so the
+//! workbook's inputs keep their status (the reader turns rows starting with `#` into comment
+//! lines); then the header, two comment rows (first cell `# status`, `# source`) that show
+//! each column's status and source to the planner, and one row per unit with numbers stored as
+//! numbers.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
 
@@ -12,13 +15,22 @@ use crate::input::CsvTable;
 /// Sheet name of the indicators (the first sheet, which the reader takes by default).
 const SHEET: &str = "indicators";
 
-/// The workbook's bytes for the indicators CSV text `csv` (its `# status:` and `# source COL:`
-/// comment lines become the status and source rows).
+/// The workbook's bytes for the indicators CSV text `csv` (its provenance declarations are
+/// kept as rows above the header and shown as the status and source rows).
 pub fn indicators(csv: &str) -> Result<Vec<u8>, StarterError> {
     let table = CsvTable::parse(csv, Location::file("<bundled>/data/indicators.csv"))
         .map_err(|e| StarterError::Indicators(e.to_string()))?;
     let header: Vec<String> = table.header.clone();
-    let (status, source) = column_notes(csv, &header);
+    let declared = crate::provenance::Declared::parse(csv, &Location::file("<bundled>/data/indicators.csv"))
+        .map_err(|e| StarterError::Indicators(e.to_string()))?;
+    let status: Vec<String> = header
+        .iter()
+        .map(|c| declared.column(c).status.map(|s| s.name().to_string()).unwrap_or_default())
+        .collect();
+    let source: Vec<String> = header.iter().map(|c| declared.column(c).source).collect();
+    let declarations: Vec<&str> =
+        csv.lines().take_while(|l| l.starts_with('#')).filter(|l| l.starts_with("# @")).collect();
+    let top = declarations.len() as u32;
 
     let mut wb = Workbook::new();
     wb.set_properties(
@@ -32,16 +44,19 @@ pub fn indicators(csv: &str) -> Result<Vec<u8>, StarterError> {
     sheet.set_name(SHEET)?;
     let bold = Format::new().set_bold().set_align(FormatAlign::Center);
     let note = Format::new().set_italic().set_font_color(0x595959);
+    for (r, line) in declarations.iter().enumerate() {
+        sheet.write_string_with_format(r as u32, 0, *line, &note)?;
+    }
     for (c, name) in header.iter().enumerate() {
         let col = c as u16;
-        sheet.write_string_with_format(0, col, name, &bold)?;
+        sheet.write_string_with_format(top, col, name, &bold)?;
         let first = |label: &str, value: &str| if c == 0 { label.to_string() } else { value.to_string() };
-        sheet.write_string_with_format(1, col, first("# status", &status[c]), &note)?;
-        sheet.write_string_with_format(2, col, first("# source", &source[c]), &note)?;
+        sheet.write_string_with_format(top + 1, col, first("# status", &status[c]), &note)?;
+        sheet.write_string_with_format(top + 2, col, first("# source", &source[c]), &note)?;
         sheet.set_column_width(col, if c < 2 { 14 } else { 18 })?;
     }
     for (r, row) in table.rows.iter().enumerate() {
-        let xrow = 3 + r as u32;
+        let xrow = top + 3 + r as u32;
         for (c, cell) in row.iter().enumerate() {
             // Codes and names stay text; every other cell is a number wherever it reads as one.
             match cell.parse::<f64>() {
@@ -50,30 +65,6 @@ pub fn indicators(csv: &str) -> Result<Vec<u8>, StarterError> {
             };
         }
     }
-    sheet.set_freeze_panes(3, 2)?;
+    sheet.set_freeze_panes(top + 3, 2)?;
     Ok(wb.save_to_buffer()?)
-}
-
-/// Each column's status (from `# status: col=status; …`) and source (from `# source col: …`).
-fn column_notes(csv: &str, header: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut status = vec![String::new(); header.len()];
-    let mut source = vec![String::new(); header.len()];
-    for line in csv.lines() {
-        if let Some(list) = line.strip_prefix("# status:") {
-            for pair in list.split(';') {
-                if let Some((col, value)) = pair.split_once('=') {
-                    if let Some(i) = header.iter().position(|h| h == col.trim()) {
-                        status[i] = value.trim().to_string();
-                    }
-                }
-            }
-        } else if let Some(rest) = line.strip_prefix("# source ") {
-            if let Some((col, text)) = rest.split_once(':') {
-                if let Some(i) = header.iter().position(|h| h == col.trim()) {
-                    source[i] = text.trim().to_string();
-                }
-            }
-        }
-    }
-    (status, source)
 }
