@@ -16,6 +16,9 @@
 #   DEADLINE=900                      seconds the jobs may take before they are cancelled (exit 1)
 # The cluster's state lives under /var/lib/quota-slurm (spool, state, logs); its
 # configuration is /etc/slurm/slurm.conf, written only when absent or written by this script.
+# Exit status: 0 merged = unsharded; 75 the cluster could not be set up here (the packages do
+# not install, or the node does not come up; .ci/run then skips the step with a notice);
+# anything else a failure of the run itself (jobs not finished, no merged output, a difference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -49,8 +52,10 @@ fi
 
 if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq slurm-wlm munge
+    if ! { apt-get update -qq && apt-get install -y -qq slurm-wlm munge; }; then
+        echo "cannot install slurm-wlm and munge on this machine" >&2
+        exit 75
+    fi
 fi
 
 # munge: a key (the package makes one; make it if missing) and the daemon.
@@ -121,7 +126,7 @@ until [[ $(sinfo -h -n "$host" -o %T 2>/dev/null || true) == idle ]]; do
     fi
     if ((SECONDS > up_by)); then
         echo "the Slurm node $host did not come up idle in 60 s (state: ${node_state:-none}); see $state/log" >&2
-        exit 1
+        exit 75
     fi
     sleep 0.5
 done
