@@ -34,7 +34,7 @@ fn csv(l: &LeaveOneOut) -> Result<String, csv::Error> {
             r
         })
         .collect();
-    Ok(csv_text(&h, &rows)?)
+    csv_text(&h, &rows)
 }
 
 fn document(l: &LeaveOneOut, md: bool) -> String {
