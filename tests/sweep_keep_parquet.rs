@@ -1,6 +1,6 @@
 //! `quota sweep --keep-all=parquet` (feature `parquet`): DIR/scenarios.parquet holds exactly
 //! the rows of DIR/scenarios.csv (read back through `quota::render::rows_parquet::to_csv`, the
-//! CSV's bytes again, stamp included), its bytes do not depend on the thread count, and — when
+//! CSV's bytes again, after the stamp the Parquet file always keeps), its bytes do not depend on the thread count, and — when
 //! QUOTA_TEST_PYTHON names a Python with pandas and pyarrow (CI's venv) — pandas reads it as
 //! it reads the CSV. Without the feature, the flag is refused (tests/sweep_cli.rs).
 #![cfg(feature = "parquet")]
@@ -37,7 +37,11 @@ fn check_design(name: &str, args: &[&str]) {
     assert!(pq.starts_with(b"PAR1"));
     assert!(!one.join("scenarios.csv").exists());
     let back = quota::render::rows_parquet::to_csv(&pq).unwrap();
-    assert_eq!(back, csv, "{name}: the Parquet rows are not the CSV rows");
+    // The Parquet file always keeps the stamp (as metadata, read back as the `# stamp:` line);
+    // the CSV has it only with --stamp.
+    let (stamp, rows) = back.split_once('\n').unwrap();
+    assert!(stamp.starts_with("# stamp: quota "), "{name}: {stamp}");
+    assert_eq!(rows, csv, "{name}: the Parquet rows are not the CSV rows");
     // The other outputs are those of the CSV run.
     for f in ["summary.csv", "summary.json"] {
         if csv_dir.join(f).exists() {
