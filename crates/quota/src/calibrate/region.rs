@@ -76,8 +76,8 @@ pub struct RegionMap {
 
 impl RegionMap {
     /// The indicator positions of the free weights (in [`Weighting::weights`](super::Weighting)).
-    pub fn free_indices(&self) -> Vec<usize> {
-        self.free_positions.clone()
+    pub fn free_indices(&self) -> &[usize] {
+        &self.free_positions
     }
 }
 

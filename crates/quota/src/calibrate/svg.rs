@@ -8,7 +8,7 @@
 
 use super::region::RegionMap;
 use crate::svg::mix_rgb;
-use crate::sweep::svg::{Anchor, Svg};
+use crate::sweep::svg::{hexagon, ring, Anchor, Svg};
 
 /// Where every observed unit is reproduced.
 const MATCH: &str = "#1b7837";
@@ -56,44 +56,17 @@ pub fn region_map(title: &str, subtitle: &[String], map: &RegionMap) -> String {
         let r = side / map.steps as f64 / 3f64.sqrt();
         for p in &map.points {
             let (px, py) = pos(&unit(&p.at));
-            let hex: Vec<(f64, f64)> = (0..6)
-                .map(|k| {
-                    let ang = std::f64::consts::PI / 3.0 * k as f64 + std::f64::consts::PI / 6.0;
-                    (px + r * ang.cos(), py + r * ang.sin())
-                })
-                .collect();
-            s.polygon(&hex, &colour(p.mismatched, worst), None);
+            s.polygon(&hexagon(px, py, r), &colour(p.mismatched, worst), None);
         }
         let corners = [pos(&[1.0, 0.0, 0.0]), pos(&[0.0, 1.0, 0.0]), pos(&[0.0, 0.0, 1.0])];
         s.polygon(&corners, "none", Some("#333"));
         let top_of = |j: usize| fmt(map.lower[j] + map.side);
-        s.text(
-            corners[0].0,
-            corners[0].1 + 24.0,
-            &format!("{} = {}", map.free[0], top_of(0)),
-            13.0,
-            Anchor::Middle,
-            "#222",
-            false,
-        );
-        s.text(
-            corners[1].0,
-            corners[1].1 + 24.0,
-            &format!("{} = {}", map.free[1], top_of(1)),
-            13.0,
-            Anchor::Middle,
-            "#222",
-            false,
-        );
-        s.text(
-            corners[2].0,
-            corners[2].1 - 12.0,
-            &format!("{} = {}", map.free[2], top_of(2)),
-            13.0,
-            Anchor::Middle,
-            "#222",
-            false,
-        );
+        // Each vertex is its weight at the top of the map: below the base, above the apex.
+        for (j, dy) in [(0, 24.0), (1, 24.0), (2, -12.0)] {
+            let (x, y) = corners[j];
+            let label = format!("{} = {}", map.free[j], top_of(j));
+            s.text(x, y + dy, &label, 13.0, Anchor::Middle, "#222", false);
+        }
         // Range ends: the line where weight c takes the value v runs parallel to the side
         // opposite c's vertex.
         for (c, range) in cal.ranges.iter().enumerate().filter(|(c, _)| *c < 3) {
@@ -111,11 +84,11 @@ pub fn region_map(title: &str, subtitle: &[String], map: &RegionMap) -> String {
             }
         }
         if let Some(c) = central.as_ref().map(|c| unit(c)).filter(|u| inside(u)) {
-            ring(&mut s, pos(&c), "central", "#7b3294");
+            marker(&mut s, pos(&c), "central", "#7b3294");
         }
         let scenario = unit(&map.scenario_point);
         if inside(&scenario) {
-            ring(&mut s, pos(&scenario), "scenario", "#111");
+            marker(&mut s, pos(&scenario), "scenario", "#111");
         }
     } else {
         let (x0, y0, w, h) = (60.0, top + 60.0, 600.0, 60.0);
@@ -158,14 +131,8 @@ pub fn region_map(title: &str, subtitle: &[String], map: &RegionMap) -> String {
 }
 
 /// A ring marker with its label.
-fn ring(s: &mut Svg, (x, y): (f64, f64), label: &str, colour: &str) {
-    let pts: Vec<(f64, f64)> = (0..12)
-        .map(|k| {
-            let ang = std::f64::consts::PI / 6.0 * k as f64;
-            (x + 6.0 * ang.cos(), y + 6.0 * ang.sin())
-        })
-        .collect();
-    s.polygon(&pts, "#ffffff", Some(colour));
+fn marker(s: &mut Svg, (x, y): (f64, f64), label: &str, colour: &str) {
+    s.polygon(&ring(x, y), "#ffffff", Some(colour));
     // A white plate under the label keeps it readable over the dark matching cells.
     s.rect(x + 8.0, y - 20.0, 7.0 * label.len() as f64 + 4.0, 15.0, "#ffffff", 0.85);
     s.text(x + 10.0, y - 8.0, label, 11.0, Anchor::Start, colour, true);

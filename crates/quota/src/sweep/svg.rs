@@ -318,6 +318,26 @@ pub fn sequential(t: f64) -> String {
     mix_rgb(STOPS[k], STOPS[k + 1], f)
 }
 
+/// A pointy-top hexagon of circumradius `r` centred on (`cx`, `cy`): one cell of a ternary map.
+pub fn hexagon(cx: f64, cy: f64, r: f64) -> Vec<(f64, f64)> {
+    (0..6)
+        .map(|k| {
+            let ang = std::f64::consts::PI / 3.0 * k as f64 + std::f64::consts::PI / 6.0;
+            (cx + r * ang.cos(), cy + r * ang.sin())
+        })
+        .collect()
+}
+
+/// A 12-gon of radius 6 centred on (`cx`, `cy`): the marker of a weighting on a ternary map.
+pub fn ring(cx: f64, cy: f64) -> Vec<(f64, f64)> {
+    (0..12)
+        .map(|k| {
+            let ang = std::f64::consts::PI / 6.0 * k as f64;
+            (cx + 6.0 * ang.cos(), cy + 6.0 * ang.sin())
+        })
+        .collect()
+}
+
 /// Ternary map of one unit's slots over three weights (`points`: (w1, w2, w3, slots)), or a
 /// strip over two weights (w3 = 0 for all points).
 pub fn simplex_map(
@@ -348,13 +368,7 @@ pub fn simplex_map(
         let r = side / m as f64 / 3f64.sqrt();
         for &(a, b, c, v) in points {
             let (px, py) = pos(a, b, c);
-            let hex: Vec<(f64, f64)> = (0..6)
-                .map(|k| {
-                    let ang = std::f64::consts::PI / 3.0 * k as f64 + std::f64::consts::PI / 6.0;
-                    (px + r * ang.cos(), py + r * ang.sin())
-                })
-                .collect();
-            s.polygon(&hex, &colour(v), None);
+            s.polygon(&hexagon(px, py, r), &colour(v), None);
         }
         let corners = [pos(1.0, 0.0, 0.0), pos(0.0, 1.0, 0.0), pos(0.0, 0.0, 1.0)];
         s.polygon(&corners, "none", Some("#333"));
@@ -387,13 +401,7 @@ pub fn simplex_map(
         );
         if let [a, b, c] = baseline {
             let (bx, by) = pos(*a, *b, *c);
-            let ring: Vec<(f64, f64)> = (0..12)
-                .map(|k| {
-                    let ang = std::f64::consts::PI / 6.0 * k as f64;
-                    (bx + 6.0 * ang.cos(), by + 6.0 * ang.sin())
-                })
-                .collect();
-            s.polygon(&ring, "#ffffff", Some("#111"));
+            s.polygon(&ring(bx, by), "#ffffff", Some("#111"));
             s.text(bx + 10.0, by - 8.0, "scenario", 11.0, Anchor::Start, "#111", true);
         }
     } else {
