@@ -32,13 +32,14 @@ fn every_csv_reads_with_the_right_shape_in_python() {
     let d = |name: &str| dir.path().join(name).display().to_string();
     // (file, expected data rows or -1) for every CSV written below.
     let mut checks: Vec<(String, i64)> = Vec::new();
-    let stdout_csv: [(&str, &[&str], i64); 12] = [
+    let stdout_csv: [(&str, &[&str], i64); 13] = [
         ("allocate.csv", &["allocate"], 37),
         ("apportion.csv", &["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv"], 4),
         ("compare-units.csv", &["compare"], 37),
         ("compare-metrics.csv", &["compare", "--show", "metrics"], -1),
         ("compare-weights.csv", &["compare", "--show", "weights"], -1),
         ("leave-one-out.csv", &["compare", "--leave-one-out"], 37),
+        ("observed.csv", &["compare", "--observed", "data/observed/2021-programme-continuing-2024.csv"], 37),
         ("sweep.csv", &["sweep", "--design", "grid", "--step", "0.25"], 37),
         ("plan.csv", &["plan", "data/programme/148-2024-2026.toml"], -1),
         ("weights.csv", &["weights", "-s", "entropy"], 3),
@@ -111,6 +112,7 @@ fn the_stamp_line_is_written_on_request_only() {
         &["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv"][..],
         &["compare"][..],
         &["compare", "--leave-one-out"][..],
+        &["compare", "--observed", "data/observed/2024-batch1-tianjin.csv"][..],
         &["sweep", "--design", "grid", "--step", "0.25"][..],
     ] {
         let mut plain = args.to_vec();
@@ -144,6 +146,7 @@ fn the_json_stamp_is_one_object_everywhere() {
         &["apportion", "-m", "webster", "-n", "8", "tests/corpus/inputs/parties.csv"][..],
         &["compare"][..],
         &["compare", "--leave-one-out"][..],
+        &["compare", "--observed", "data/observed/2024-batch1-tianjin.csv"][..],
         &["sweep", "--design", "grid", "--step", "0.25"][..],
     ] {
         let mut a = args.to_vec();

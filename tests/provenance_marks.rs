@@ -79,6 +79,8 @@ fn artefacts(data: &Path, out: &Path) -> Vec<(String, String)> {
     let observed = root().join("data/observed/2024-batch1-tianjin.csv").to_str().unwrap().to_string();
     let region = out.join("region.svg").to_str().unwrap().to_string();
     runs.push(vec!["calibrate", &scenario, "--observed", &observed, "--grid", "200"]);
+    runs.push(vec!["compare", &scenario, "--observed", &observed]);
+    runs.push(vec!["compare", &scenario, "--observed", &observed, "--format", "md"]);
     runs.push(vec!["calibrate", &scenario, "--observed", &observed, "--grid", "200", "--format", "md"]);
     runs.push(vec![
         "calibrate",
@@ -96,10 +98,13 @@ fn artefacts(data: &Path, out: &Path) -> Vec<(String, String)> {
     let (svg_s, diff_s) = (svg.to_str().unwrap().to_string(), diff_svg.to_str().unwrap().to_string());
     runs.push(vec!["compare", &scenario, "--chart", &svg_s]);
     runs.push(vec!["compare", &scenario, &other, "--chart", &diff_s]);
+    let fit = out.join("fit.svg").to_str().unwrap().to_string();
+    runs.push(vec!["compare", &scenario, "--observed", &observed, "--chart", &fit]);
     let mut found: Vec<(String, String)> = runs.iter().map(|a| (a.join(" "), text(a))).collect();
     found.push(("compare svg".into(), std::fs::read_to_string(&svg).unwrap()));
     found.push(("compare A/B svg".into(), std::fs::read_to_string(&diff_svg).unwrap()));
     found.push(("calibrate region svg".into(), std::fs::read_to_string(&region).unwrap()));
+    found.push(("compare observed svg".into(), std::fs::read_to_string(&fit).unwrap()));
 
     // The xlsx: sheet 1 references the mark among its shared strings.
     let xlsx = out.join("t.xlsx");

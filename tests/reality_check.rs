@@ -34,4 +34,43 @@ fn the_default_against_the_continuing_lists_gives_the_documented_figures() {
     }
     assert!(out.contains("Spearman 0.895; Kendall tau-b 0.730"), "{out}");
     assert!(out.contains("\n12,21,27,"), "天津 allocated 21: {out}");
+
+    // `quota compare --observed` gives the same figures as the independent script.
+    let c = Command::new(env!("CARGO_BIN_EXE_quota"))
+        .current_dir(ROOT)
+        .args([
+            "compare",
+            "--observed",
+            "data/observed/2021-programme-continuing-2024.csv",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&c.stdout).unwrap();
+    let s = &json["summary"];
+    let figure = |key: &str| s[key].as_f64().unwrap_or_else(|| panic!("summary.{key}: {s}"));
+    let script = format!(
+        "L1 of shares {:.3}; slots that would have to move {:.1}%\nSpearman {:.3}; Kendall tau-b {:.3}\nmax abs error {:.1} (unit {},",
+        figure("l1_shares"),
+        figure("moved_percent"),
+        figure("spearman"),
+        figure("kendall_tau_b"),
+        s["largest"]["delta"].as_f64().unwrap().abs(),
+        s["largest"]["code"].as_str().unwrap()
+    );
+    assert!(out.contains(&script), "the command's figures\n{script}\nnot in the script's output\n{out}");
+    // Per unit: allocated, observed, scaled and Δ as the script prints them.
+    for u in json["units"].as_array().unwrap() {
+        let line = format!(
+            "\n{},{},{},{:.1},{:+.1}",
+            u["code"].as_str().unwrap(),
+            u["allocated"],
+            u["observed"],
+            u["expected"].as_f64().unwrap(),
+            u["delta"].as_f64().unwrap()
+        );
+        assert!(out.contains(&line), "{line:?} not in the script's output");
+    }
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use quota::compare::{self, CompareError, CompareSpec, FirmCounts, SchemeChoice};
 use quota::error::Location;
+use quota::observed::ObservedAllocation;
 use quota::render::compare as render;
 use quota::weighting::{parse_ahp_csv, parse_ahp_toml, PairwiseMatrix, Scheme};
 
@@ -21,6 +22,9 @@ use super::{input, internal, Failure};
 pub fn run(args: Args) -> Result<(), Failure> {
     if args.leave_one_out {
         return run_leave_one_out(args);
+    }
+    if args.observed.is_some() {
+        return run_observed(args);
     }
     if args.scenarios.len() == 2 {
         return run_two(args);
@@ -141,6 +145,34 @@ fn run_leave_one_out(args: Args) -> Result<(), Failure> {
     let text = output::stamped_csv(text, result.stamp.as_ref().filter(|_| args.stamp));
     if let Some(path) = &args.chart {
         output::write_atomic(path, render::leave_one_out::svg(&result).as_bytes())?;
+    }
+    output::emit_text(args.output.as_deref(), &text, args.bom)
+}
+
+/// `--observed FILE`: one scenario against an observed allocation.
+fn run_observed(args: Args) -> Result<(), Failure> {
+    let Some(path) = args.observed.as_deref() else {
+        return Err(internal(anyhow::anyhow!("--observed without a file")));
+    };
+    if args.scenarios.len() == 2 {
+        return Err(input(anyhow::anyhow!(
+            "--observed: only with one scenario (its allocation is compared with the observed one)"
+        )));
+    }
+    let format = args.format()?;
+    output::check_stamp_flag(args.stamp, format)?;
+    let (scenario, inputs) =
+        load::scenario(args.scenarios.first().map(|p| p.as_path()), &args.overrides.overrides())?;
+    let scenario = args.constraints.apply(scenario, args.overrides.method)?;
+    let stamp = super::stamp::stamp_of(&scenario, &inputs)?;
+    let at = Location::file(path.display().to_string());
+    let observed = ObservedAllocation::parse(&read_text(path)?, at.clone()).map_err(input)?;
+    let slots = observed.resolve(scenario.units(), &at).map_err(input)?;
+    let fit = compare::observed_fit(&scenario, &observed, &slots, Some(&stamp)).map_err(failure)?;
+    let text = render::observed::render(&fit, format.into()).map_err(internal)?;
+    let text = output::stamped_csv(text, fit.stamp.as_ref().filter(|_| args.stamp));
+    if let Some(path) = &args.chart {
+        output::write_atomic(path, render::observed::svg(&fit).as_bytes())?;
     }
     output::emit_text(args.output.as_deref(), &text, args.bom)
 }

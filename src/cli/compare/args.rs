@@ -31,11 +31,16 @@ firm, shares by NBS region, units at floor or cap, ties, and quota-rule violatio
 floors and caps) and q (ideal quota). CSV holds one table (--show units, metrics or weights); JSON \
 holds everything, with the single-indicator splits.\n\n\
 Two scenarios (A B): every unit's slots and money (万元) under A and B and the change from A to B.\n\n\
+--observed FILE: the scenario's allocation against what was observed (see docs/observed.md for the file \
+format): per unit allocated, observed (scaled to N when the batch totals differ), Δ and Δ%; the L1 distance \
+of the shares, the share of slots that would have to move, Spearman's and Kendall's rank correlations and \
+the largest error. CSV holds the unit rows.\n\n\
 Examples:\n  \
 quota compare                                                  # equal, manual, entropy, critic, cv, pca\n  \
 quota compare --schemes equal,entropy,critic,ahp:data/ahp/scenario-indicators.csv,pca --format md\n  \
 quota compare --schemes entropy,critic --methods hamilton,webster,jefferson --chart compare.svg\n  \
 quota compare --leave-one-out --format md                       # each indicator left out in turn\n  \
+quota compare --observed data/observed/2021-programme-continuing-2024.csv --chart fit.svg\n  \
 quota compare data/scenarios/2024-batch1.toml other.toml --chart diff.svg")]
 pub struct Args {
     /// Scenario file (TOML); two files compare scenario A with scenario B. The bundled 2024
@@ -84,6 +89,12 @@ pub struct Args {
     /// weight 0, the others re-normalised, everything else as written), per unit.
     #[arg(long, conflicts_with_all = ["schemes", "methods", "show", "firms_column"])]
     pub leave_one_out: bool,
+    /// Instead of weighting schemes: the scenario's allocation against an observed allocation
+    /// file (announced slots or money, or a benchmark; all units or some), per unit (Δ, Δ%) and
+    /// as fit measures (L1 of shares, slots that would have to move, Spearman, Kendall τ-b,
+    /// largest error). Observed figures are scaled to N when the totals differ.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["schemes", "methods", "show", "firms_column", "leave_one_out"])]
+    pub observed: Option<PathBuf>,
 }
 
 /// A table of the single-scenario output.

@@ -10,6 +10,8 @@
 //! - [`mod@metrics`]: what a planner asks of each allocation — distance from the split each
 //!   indicator alone would give, inequality of slots per 小巨人 firm, regional shares, units held
 //!   by their bounds, ties and quota-rule violations (definitions in [`mod@metrics`]);
+//! - [`observed_fit()`]: a scenario's allocation against an observed one (announced slots or a
+//!   benchmark), per unit and as fit measures, into an [`ObservedFit`];
 //! - [`mod@diff`]: the unit-by-unit difference in slots and money between two allocations;
 //! - [`svg`]: a grouped bar chart of slots by unit, one colour per column.
 //!
@@ -21,6 +23,7 @@ pub mod diff;
 pub mod diff_study;
 pub mod leave_one_out;
 pub mod metrics;
+pub mod observed_fit;
 pub mod spec;
 pub mod study;
 pub mod svg;
@@ -47,6 +50,7 @@ pub use metrics::{
     deviation, gini_per_firm, ideal_quotas, metrics, proportional_split, quota_violations, region_slots,
     Deviation, Gini, Metrics, QuotaViolations, RegionSlots, Split,
 };
+pub use observed_fit::{observed_fit, FitSummary, FitUnit, LargestError, ObservedFit, ObservedSource};
 pub use spec::{column_labels, CompareSpec, FirmCounts, SchemeChoice, DEFAULT_FIRMS_COLUMN, DEFAULT_SCHEMES};
 pub use study::{
     baseline_method, study, Baseline, BaselineWeights, Column, CompareStudy, IndicatorSplit, Keyed,

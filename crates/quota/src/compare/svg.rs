@@ -82,6 +82,25 @@ fn is_wide(c: char) -> bool {
         || ('\u{FF00}'..='\u{FFEF}').contains(&c)
 }
 
+/// `s` broken at spaces into lines of at most `room` px at font size `size` (a word longer
+/// than `room` gets a line of its own); no lines for an empty `s`.
+fn wrap(s: &str, room: f64, size: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && text_width(&candidate, size) > room {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// A "nice" tick step (1, 2 or 5 × 10^k) giving at most about `target` intervals up to `max`.
 pub fn tick_step(max: u64, target: u64) -> u64 {
     let raw = max.div_ceil(target.max(1)).max(1);
@@ -114,7 +133,9 @@ impl BarChart {
         let tick_label_w = text_width(&top_value.to_string(), FONT);
         let left = MARGIN + LINE + 8.0 + tick_label_w + 6.0;
         let plot_w = n as f64 * group;
-        let width = (left + plot_w + MARGIN).max(420.0);
+        // Wide enough for the plot and the title (a chart of few units); the subtitle wraps.
+        let width =
+            (left + plot_w + MARGIN).max(420.0).max(left + text_width(&self.title, TITLE_FONT) + MARGIN);
 
         // Legend items flow left to right and wrap at the plot width.
         let mut legend = Vec::with_capacity(k);
@@ -132,11 +153,14 @@ impl BarChart {
         let legend_rows = if self.series.is_empty() { 0 } else { row + 1 };
         let mut y = MARGIN + TITLE_FONT;
         let title_y = y;
-        let subtitle_y = if self.subtitle.is_empty() {
+        let subtitle_lines = wrap(&self.subtitle, width - left - MARGIN, FONT);
+        let subtitle_y = if subtitle_lines.is_empty() {
             None
         } else {
             y += LINE + 6.0;
-            Some(y)
+            let first = y;
+            y += (subtitle_lines.len() - 1) as f64 * (LINE + 2.0);
+            Some(first)
         };
         let legend_y = y + 22.0;
         let plot_top = legend_y + legend_rows as f64 * LEGEND_ROW + 10.0;
@@ -155,11 +179,14 @@ impl BarChart {
             esc(&self.title)
         );
         if let Some(sy) = subtitle_y {
-            let _ = writeln!(
-                o,
-                r##"<text x="{left:.1}" y="{sy:.1}" fill="#444444">{}</text>"##,
-                esc(&self.subtitle)
-            );
+            for (i, line) in subtitle_lines.iter().enumerate() {
+                let _ = writeln!(
+                    o,
+                    r##"<text x="{left:.1}" y="{:.1}" fill="#444444">{}</text>"##,
+                    sy + i as f64 * (LINE + 2.0),
+                    esc(line)
+                );
+            }
         }
         // Legend.
         for (s, &(x, r)) in self.series.iter().zip(&legend) {
@@ -278,6 +305,20 @@ mod tests {
                 Series { name: "entropy/webster".into(), colour: colour(1), values: vec![27, 0] },
             ],
         }
+    }
+
+    #[test]
+    fn long_subtitles_wrap_at_spaces_within_the_width() {
+        assert_eq!(wrap("", 100.0, 10.0), Vec::<String>::new());
+        // 5.6 px per Latin character at size 10: "aaaa bbbb" is 50.4 px.
+        assert_eq!(wrap("aaaa bbbb cccc", 51.0, 10.0), ["aaaa bbbb", "cccc"]);
+        assert_eq!(wrap("aaaaaaaaaaaa b", 20.0, 10.0), ["aaaaaaaaaaaa", "b"]);
+        let mut c = chart();
+        c.subtitle = vec!["word"; 200].join(" ");
+        let svg = c.to_svg();
+        let lines = svg.matches(r##"fill="#444444">"##).count();
+        assert!(lines > 1, "{svg}");
+        assert_eq!(svg.matches("word").count(), 200, "every word once");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod leave_one_out;
+pub mod observed;
 
 use super::layout::{csv_text, table, Align};
 use super::{Format, RenderError};
