@@ -71,6 +71,8 @@ fn artefacts(data: &Path, out: &Path) -> Vec<(String, String)> {
         vec!["compare", &scenario],
         vec!["compare", &scenario, "--format", "md"],
         vec!["compare", &scenario, &other],
+        vec!["compare", &scenario, "--leave-one-out"],
+        vec!["compare", &scenario, "--leave-one-out", "--format", "md"],
         vec!["plan", &programme],
         vec!["plan", &programme, "--format", "md"],
         vec!["eligible", &registry],
@@ -207,4 +209,54 @@ fn validate_lists_the_inputs_that_are_not_official() {
         .collect();
     assert_eq!(listed, ["sme_above_scale", "cultivation", "gdp_per_capita", "eligible_firms"], "{v}");
     assert!(v.contains("gdp_per_capita (GDP per capita): illustrative for 26 of 37 units"), "{v}");
+}
+
+/// Every CSV with a `not_official` column, from one data directory: (what, CSV text).
+fn csv_artefacts(data: &Path) -> Vec<(String, String)> {
+    let p = |f: &str| data.join(f).to_str().unwrap().to_string();
+    let scenario = p("scenarios/2024-batch1.toml");
+    let (programme, registry) = (p("programme/148-2024-2026.toml"), p("registry/firms.csv"));
+    let observed =
+        root().join("data/observed/2021-programme-continuing-2024.csv").to_str().unwrap().to_string();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["allocate", &scenario],
+        vec!["compare", &scenario],
+        vec!["compare", &scenario, "--show", "metrics"],
+        vec!["compare", &scenario, "--show", "weights"],
+        vec!["compare", &scenario, "--leave-one-out"],
+        vec!["compare", &scenario, "--observed", &observed],
+        vec!["plan", &programme],
+        vec!["eligible", &registry],
+        vec!["eligible", &registry, "--excluded"],
+    ];
+    runs.into_iter()
+        .map(|mut a| {
+            let what = a.join(" ");
+            a.extend(["--format", "csv"]);
+            (what, text(&a))
+        })
+        .collect()
+}
+
+/// The `not_official` cell of every data row (the column is the header's last).
+fn not_official_cells(what: &str, csv: &str) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let header = r.headers().unwrap().clone();
+    assert_eq!(header.iter().last(), Some("not_official"), "{what}: {header:?}");
+    r.records().map(|row| row.unwrap().iter().last().unwrap().to_string()).collect()
+}
+
+#[test]
+fn every_csv_row_names_the_inputs_that_are_not_official() {
+    for (what, csv) in csv_artefacts(&root().join("data")) {
+        let cells = not_official_cells(&what, &csv);
+        assert!(!cells.is_empty(), "{what}: no rows");
+        assert!(cells.iter().all(|c| !c.is_empty()), "{what}: a row without its mark:\n{csv}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    official_copy(dir.path());
+    for (what, csv) in csv_artefacts(dir.path()) {
+        let cells = not_official_cells(&what, &csv);
+        assert!(cells.iter().all(String::is_empty), "official inputs, yet marked: {what}:\n{csv}");
+    }
 }

@@ -382,6 +382,13 @@ impl Provenance {
         self.marked_for(code).map(|i| i.name.as_str()).collect::<Vec<_>>().join(";")
     }
 
+    /// The names of every input that marks the output, joined by `;` (empty when none): the
+    /// `not_official` column of CSV rows that are not one unit's (metrics, weights, national
+    /// totals).
+    pub fn not_official_all(&self) -> String {
+        self.marked().map(|i| i.name.as_str()).collect::<Vec<_>>().join(";")
+    }
+
     /// The per-row mark of unit `code` in a table's 注/Note column: `示意测算，非官方输入：A、B`
     /// (Chinese) or `Illustrative, not official: A; B` (English); empty when none marks it.
     pub fn row_mark(&self, code: &str, zh: bool) -> String {

@@ -24,6 +24,8 @@ pub struct LeaveOneOut {
     pub columns: Vec<Dropped>,
     /// Every unit, in unit order.
     pub units: Vec<LooUnit>,
+    /// The provenance of the scenario's inputs (every output carries its mark).
+    pub provenance: crate::provenance::Provenance,
     /// The reproducibility stamp line of the inputs (set by the caller).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stamp: Option<Stamp>,
@@ -119,6 +121,7 @@ pub fn leave_one_out(s: &Scenario, stamp: Option<&Stamp>) -> Result<LeaveOneOut,
         total: s.total(),
         columns,
         units,
+        provenance: s.provenance().clone(),
         stamp: stamp.cloned(),
     })
 }

@@ -78,14 +78,29 @@ pub fn csv(study: &CompareStudy, section: Section) -> Result<String, csv::Error>
         Section::Units => units_csv(study)?,
         Section::Metrics => {
             let (header, rows) = metric_rows(study, true);
-            csv_text(&header, &rows)?
+            with_not_official(header, rows, &study.provenance)?
         }
         Section::Weights => {
             let (header, _, rows) = weight_rows(study);
-            csv_text(&header, &rows)?
+            with_not_official(header, rows, &study.provenance)?
         }
     };
     Ok(body)
+}
+
+/// `header` and `rows` as CSV with a last column `not_official`: every input of the study that
+/// is not official (each row depends on all of them).
+fn with_not_official(
+    mut header: Vec<String>,
+    mut rows: Vec<Vec<String>>,
+    p: &crate::provenance::Provenance,
+) -> Result<String, csv::Error> {
+    header.push("not_official".into());
+    let all = p.not_official_all();
+    for r in &mut rows {
+        r.push(all.clone());
+    }
+    csv_text(&header, &rows)
 }
 
 /// The grouped bar chart of slots by unit: the baseline grey, one hue per scheme, lighter for
@@ -271,7 +286,7 @@ fn units_csv(c: &CompareStudy) -> Result<String, csv::Error> {
         h.push(format!("slots_{}", k.label));
         h.push(format!("change_{}", k.label));
     }
-    h.push("range".into());
+    h.extend(["range", "not_official"].map(String::from));
     let rows: Vec<Vec<String>> = c
         .units
         .iter()
@@ -288,6 +303,7 @@ fn units_csv(c: &CompareStudy) -> Result<String, csv::Error> {
                 r.push(d.to_string());
             }
             r.push(u.range.to_string());
+            r.push(c.provenance.not_official_for(&u.code));
             r
         })
         .collect();

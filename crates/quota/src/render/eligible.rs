@@ -35,6 +35,9 @@ fn units_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Error>
     let mut header: Vec<String> =
         ["code", "name", "region", "firms", "eligible", "excluded"].map(String::from).to_vec();
     header.extend(Reason::ALL.iter().map(|r| if csv { r.code() } else { reason_header(*r) }.to_string()));
+    if csv {
+        header.push("not_official".into());
+    }
     let mut align = vec![Align::Left; 3];
     align.resize(header.len(), Align::Right);
     let mut rows: Vec<Vec<String>> = r
@@ -50,6 +53,9 @@ fn units_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Error>
                 u.excluded().to_string(),
             ];
             row.extend(u.failing.iter().map(u64::to_string));
+            if csv {
+                row.push(r.provenance.not_official_for(&u.code));
+            }
             row
         })
         .collect();
@@ -86,7 +92,9 @@ fn units_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Error>
 fn excluded_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Error> {
     let csv = format == Format::Csv;
     let header: Vec<String> = if csv {
-        ["line", "id", "name", "unit_code", "unit_name", "reasons", "explanation"].map(String::from).to_vec()
+        ["line", "id", "name", "unit_code", "unit_name", "reasons", "explanation", "not_official"]
+            .map(String::from)
+            .to_vec()
     } else {
         ["line", "id", "unit", "reasons"].map(String::from).to_vec()
     };
@@ -105,6 +113,7 @@ fn excluded_text(r: &ScreeningReport, format: Format) -> Result<String, csv::Err
                     f.unit_name.clone(),
                     f.reasons.iter().map(|x| x.code).collect::<Vec<_>>().join(";"),
                     why.join("; "),
+                    r.provenance.not_official_for(&f.unit),
                 ]
             } else {
                 vec![f.line.to_string(), f.id.clone(), format!("{} {}", f.unit, f.unit_name), why.join("; ")]

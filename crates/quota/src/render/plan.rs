@@ -169,11 +169,13 @@ fn per_unit_table(plan: &Plan, md: bool) -> String {
 fn cash_flow_csv(plan: &Plan) -> Result<String, csv::Error> {
     let mut header: Vec<String> = ["scope", "code", "name", "year"].map(String::from).to_vec();
     header.extend(FLOW_HEADER.iter().map(|h| format!("{h}_wan")));
+    header.push("not_official".into());
     let cf = &plan.cash_flow;
     let mut rows = Vec::new();
     for (y, fl) in cf.years.iter().zip(&cf.national) {
         let mut r = vec!["national".into(), "national".into(), "全国".into(), y.to_string()];
         r.extend(flow_cells(fl));
+        r.push(plan.provenance.not_official_all());
         rows.push(r);
     }
     for i in 0..plan.units.len() {
@@ -181,6 +183,7 @@ fn cash_flow_csv(plan: &Plan) -> Result<String, csv::Error> {
         for (y, fl) in cf.years.iter().zip(&cf.units[i]) {
             let mut r = vec!["unit".into(), u.code.clone(), u.name_zh.clone(), y.to_string()];
             r.extend(flow_cells(fl));
+            r.push(plan.provenance.not_official_for(&u.code));
             rows.push(r);
         }
     }

@@ -23,7 +23,7 @@ pub fn render(l: &LeaveOneOut, format: Format) -> Result<String, RenderError> {
 fn csv(l: &LeaveOneOut) -> Result<String, csv::Error> {
     let mut h: Vec<String> = ["code", "name", "baseline"].map(String::from).to_vec();
     h.extend(l.columns.iter().map(|c| format!("without_{}", c.indicator)));
-    h.push("max_abs_change".into());
+    h.extend(["max_abs_change", "not_official"].map(String::from));
     let rows: Vec<Vec<String>> = l
         .units
         .iter()
@@ -31,6 +31,7 @@ fn csv(l: &LeaveOneOut) -> Result<String, csv::Error> {
             let mut r = vec![u.code.clone(), u.name.clone(), u.baseline.to_string()];
             r.extend(u.slots.iter().map(|s| s.map(|x| x.to_string()).unwrap_or_default()));
             r.push(u.max_change.to_string());
+            r.push(l.provenance.not_official_for(&u.code));
             r
         })
         .collect();
@@ -105,6 +106,7 @@ fn document(l: &LeaveOneOut, md: bool) -> String {
             .filter(|u| u.max_change > 0)
             .map_or("none".to_string(), |u| format!("{} {} ({} slots)", u.code, u.name, u.max_change))
     ));
+    out.push_str(&crate::render::provenance_footer(&l.provenance, md));
     if let Some(s) = &l.stamp {
         out.push_str(&format!("\n{}\n", s.line()));
     }
@@ -130,7 +132,12 @@ pub fn svg(l: &LeaveOneOut) -> String {
     }
     BarChart {
         title: format!("去掉一个指标 · leave one indicator out — {}", l.scenario),
-        subtitle: format!("method {} — {} slots; weights of the others re-normalised", l.method, l.total),
+        subtitle: format!(
+            "{}method {} — {} slots; weights of the others re-normalised",
+            crate::render::subtitle_mark(&l.provenance),
+            l.method,
+            l.total
+        ),
         y_label: "slots".into(),
         categories: l.units.iter().map(|u| u.name.clone()).collect(),
         series,
