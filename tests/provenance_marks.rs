@@ -242,8 +242,8 @@ fn csv_artefacts(data: &Path) -> Vec<(String, String)> {
 fn not_official_cells(what: &str, csv: &str) -> Vec<String> {
     let mut r = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
     let header = r.headers().unwrap().clone();
-    assert_eq!(header.iter().last(), Some("not_official"), "{what}: {header:?}");
-    r.records().map(|row| row.unwrap().iter().last().unwrap().to_string()).collect()
+    assert_eq!(header.iter().next_back(), Some("not_official"), "{what}: {header:?}");
+    r.records().map(|row| row.unwrap().iter().next_back().unwrap().to_string()).collect()
 }
 
 #[test]
