@@ -796,6 +796,51 @@ mod tests {
     }
 
     #[test]
+    fn grouped_effects_of_a_linear_model_are_known() {
+        // y = 2·x1 + 2·x2 + 3·x3 + 0·x4 + 5·x5 on [0, 2]⁵, groups {x1, x2}, {x3, x4}, {x5}.
+        // A step moves x1 and x2 by ±Δ each in its own direction: |ΔY|/Δ = 2·(2 + 2) when they
+        // move the same way, 0 when they cancel; {x3, x4} moves only x3's term: μ* = 2·3
+        // exactly; x5 alone: μ = 10, σ = 0. μ and σ of the two-factor groups are not defined.
+        let c = [2.0, 2.0, 3.0, 0.0, 5.0];
+        let groups = vec![vec![0, 1], vec![2, 3], vec![4]];
+        let (d, y) = morris_function_grouped(&[(0.0, 2.0); 5], groups, 16, 4, 64, 3, |x| {
+            x.iter().zip(&c).map(|(x, c)| x * c).sum()
+        })
+        .unwrap();
+        assert_eq!(d.points_per_trajectory(), 4);
+        assert_eq!(y.len(), 16 * 4);
+        let mut same = 0;
+        for t in 0..16 {
+            for m in 0..3 {
+                let (g, _) = d.step(t, m);
+                let moved: Vec<usize> = (0..5)
+                    .filter(|&i| d.points[(t * 4 + m) * 5 + i] != d.points[(t * 4 + m + 1) * 5 + i])
+                    .collect();
+                assert_eq!(moved, d.groups[g], "a step moves exactly its group's factors");
+                if g == 0 {
+                    let dir = |i: usize| d.points[(t * 4 + m + 1) * 5 + i] > d.points[(t * 4 + m) * 5 + i];
+                    same += usize::from(dir(0) == dir(1));
+                }
+            }
+        }
+        assert!(0 < same && same < 16, "both cases occur ({same} of 16)");
+        let m = &analyze(&d, &[y], 30, 3)[0];
+        assert!((m.mu_star[0] - 8.0 * same as f64 / 16.0).abs() < 1e-9, "{m:?}");
+        assert!((m.mu_star[1] - 6.0).abs() < 1e-9, "{m:?}");
+        assert!((m.mu_star[2] - 10.0).abs() < 1e-9 && (m.mu[2].unwrap() - 10.0).abs() < 1e-9);
+        assert!(m.sigma[2].unwrap().abs() < 1e-9);
+        assert_eq!((m.mu[0], m.sigma[0], m.mu[1], m.sigma[1]), (None, None, None, None));
+        assert!(m.mu_star_conf[0].unwrap() > 0.0 && m.mu_star_conf[1].unwrap() < 1e-9);
+    }
+
+    #[test]
+    fn groups_of_one_factor_are_the_plain_design() {
+        let plain = design(4, 6, 4, 24, 8).unwrap();
+        let grouped = grouped_design(4, vec![vec![0], vec![1], vec![2], vec![3]], 6, 4, 24, 8).unwrap();
+        assert_eq!(plain, grouped);
+    }
+
+    #[test]
     fn parameters_are_checked() {
         assert!(design(3, 1, 4, 4, 1).unwrap_err().to_string().contains("--trajectories"));
         assert!(design(3, 4, 5, 4, 1).unwrap_err().to_string().contains("--levels"));
