@@ -172,6 +172,13 @@ fn bad_parameters_exit_2_naming_the_flag() {
         (vec!["--trajectories", "10", "--candidates", "5"], "--candidates must be at least --trajectories"),
         (vec!["--range", "2:1"], "empty range"),
         (vec!["--paradoxes"], "--paradoxes does not apply to --design morris"),
+        (vec!["--group", "区域差异=西部"], "--group 区域差异: '西部' is not a factor of this design"),
+        (
+            vec!["--group", "g=cultivation", "--group", "h=cultivation"],
+            "factor cultivation is already in group g",
+        ),
+        (vec!["--group", "cultivation=xiaojuren"], "the name is already a factor's"),
+        (vec!["--group", "g="], "expected NAME=FACTOR,FACTOR"),
     ] {
         let mut a = vec!["sweep", "--design", "morris"];
         a.extend_from_slice(&args);
