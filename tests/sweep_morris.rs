@@ -172,6 +172,13 @@ fn bad_parameters_exit_2_naming_the_flag() {
         (vec!["--trajectories", "10", "--candidates", "5"], "--candidates must be at least --trajectories"),
         (vec!["--range", "2:1"], "empty range"),
         (vec!["--paradoxes"], "--paradoxes does not apply to --design morris"),
+        (vec!["--group", "区域差异=西部"], "--group 区域差异: '西部' is not a factor of this design"),
+        (
+            vec!["--group", "g=cultivation", "--group", "h=cultivation"],
+            "factor cultivation is already in group g",
+        ),
+        (vec!["--group", "cultivation=xiaojuren"], "the name is already a factor's"),
+        (vec!["--group", "g="], "expected NAME=FACTOR,FACTOR"),
     ] {
         let mut a = vec!["sweep", "--design", "morris"];
         a.extend_from_slice(&args);
@@ -180,4 +187,135 @@ fn bad_parameters_exit_2_naming_the_flag() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err}");
     }
+}
+
+fn study_json(args: &[&str]) -> Value {
+    let mut a =
+        vec!["sweep", "--design", "morris", "--format", "json", "--trajectories", "12", "--seed", "17"];
+    a.extend_from_slice(args);
+    serde_json::from_str(&ok(&a)).unwrap()
+}
+
+#[test]
+fn a_group_of_one_factor_is_that_factor() {
+    let vary = ["--vary", "西部=0.8:1.5"];
+    let plain = study_json(&vary);
+    let mut a = vary.to_vec();
+    a.extend(["--group", "小巨人=xiaojuren", "--group", "区域差异=西部"]);
+    let grouped = study_json(&a);
+    let (p, g) = (&plain["morris"], &grouped["morris"]);
+    assert_eq!(g["factors"], serde_json::json!(["sme_above_scale", "小巨人", "cultivation", "区域差异"]));
+    assert_eq!(g["members"][1], serde_json::json!(["xiaojuren"]));
+    assert!(p.get("members").is_none());
+    assert_eq!(p["units"], g["units"], "the same measures, factor by factor");
+    assert_eq!(p["evaluations"], g["evaluations"]);
+}
+
+#[test]
+fn grouped_measures_match_salib_on_the_exported_trajectories() {
+    let dir = tmp("groups");
+    ok(&[
+        "sweep",
+        "--design",
+        "morris",
+        "--trajectories",
+        "12",
+        "--seed",
+        "17",
+        "--vary",
+        "development_weight=0:0.3",
+        "--vary",
+        "西部=0.8:1.5",
+        "--vary",
+        "东部=0.8:1.2",
+        "--group",
+        "区域差异=西部,东部",
+        "--group",
+        "培育=cultivation,xiaojuren",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    let study: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let m = &study["morris"];
+    assert_eq!(
+        m["factors"],
+        serde_json::json!(["sme_above_scale", "培育", "development_weight", "区域差异"])
+    );
+    assert_eq!(m["evaluations"], 12 * 5, "R·(g+1) runs for g = 4 groups");
+    let text = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    assert!(text.contains("only μ* (and its interval) is defined for a group of several factors"), "{text}");
+    let csv = std::fs::read_to_string(dir.join("morris.csv")).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("44,") && l.contains(",区域差异,,")), "μ empty for a group");
+    for u in m["units"].as_array().unwrap() {
+        assert!(u["mu"][1].is_null() && u["sigma"][3].is_null() && u["mu"][0].is_number());
+    }
+    if !salib() {
+        return;
+    }
+    // The group of each factor column of the runs (the inputs, in design order).
+    let mut group_of: Vec<(String, String)> = Vec::new();
+    for (f, members) in m["factors"].as_array().unwrap().iter().zip(m["members"].as_array().unwrap()) {
+        for x in members.as_array().unwrap() {
+            group_of.push((x.as_str().unwrap().to_string(), f.as_str().unwrap().to_string()));
+        }
+    }
+    let runs = dir.join("morris-runs.csv");
+    let header: Vec<String> = std::fs::read_to_string(&runs)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .skip(3)
+        .take(group_of.len())
+        .map(String::from)
+        .collect();
+    let groups: Vec<String> =
+        header.iter().map(|c| group_of.iter().find(|(x, _)| x == c).unwrap().1.clone()).collect();
+    let out = Command::new("python3")
+        .args([
+            "tests/reference/salib_morris.py",
+            runs.to_str().unwrap(),
+            "4",
+            &header.len().to_string(),
+            &groups.join(","),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reference: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut moved = 0;
+    for u in m["units"].as_array().unwrap() {
+        let code = u["code"].as_str().unwrap();
+        for (i, (a, b)) in u["mu_star"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(reference[code]["mu_star"].as_array().unwrap())
+            .enumerate()
+        {
+            let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+            assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{code} mu_star[{i}]: quota {a}, SALib {b}");
+            moved += usize::from(a > 0.0);
+        }
+        // σ: the same for single factors, NaN (null) in SALib for the groups of several.
+        assert_eq!(u["sigma"].as_array().unwrap().len(), reference[code]["sigma"].as_array().unwrap().len());
+        for (i, (a, b)) in u["sigma"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(reference[code]["sigma"].as_array().unwrap())
+            .enumerate()
+        {
+            match (a.as_f64(), b.as_f64()) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{code} sigma[{i}]"),
+                (None, None) => {}
+                _ => panic!("{code} sigma[{i}]: quota {a}, SALib {b}"),
+            }
+        }
+    }
+    assert!(moved > 40, "the comparison covers moving units ({moved} pairs)");
+    let _ = std::fs::remove_dir_all(&dir);
 }

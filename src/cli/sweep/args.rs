@@ -94,8 +94,8 @@ pub struct Args {
     /// sobol: also the second-order indices S2 (Saltelli 2002; N·(2D+2) runs).
     #[arg(long)]
     second_order: bool,
-    /// sobol: factors moved together as one factor, NAME=FACTOR,FACTOR,… (repeatable), e.g.
-    /// 区域差异=东部,中部,西部,东北 (each region must also be given with --vary).
+    /// sobol, morris: factors moved together as one factor, NAME=FACTOR,FACTOR,… (repeatable),
+    /// e.g. 区域差异=东部,中部,西部,东北 (each region must also be given with --vary).
     #[arg(long = "group", value_name = "NAME=FACTOR,…")]
     groups: Vec<String>,
     #[arg(long, help = format!("morris: trajectories R kept (R·(k+1) runs for k factors) [default: {}]", MorrisSpec::default().trajectories))]
@@ -251,7 +251,7 @@ impl Args {
             ("--samples", self.samples.is_some(), &[Sobol]),
             ("--bootstrap", self.bootstrap.is_some(), &[Sobol, Morris]),
             ("--second-order", self.second_order, &[Sobol]),
-            ("--group", !self.groups.is_empty(), &[Sobol]),
+            ("--group", !self.groups.is_empty(), &[Sobol, Morris]),
             ("--trajectories", self.trajectories.is_some(), &[Morris]),
             ("--levels", self.levels.is_some(), &[Morris]),
             ("--candidates", self.candidates.is_some(), &[Morris]),
@@ -336,6 +336,7 @@ impl Args {
                 relative_range: range?.unwrap_or(MorrisSpec::default().relative_range),
                 seed: self.seed,
                 vary,
+                groups: self.groups()?,
             }),
         })
     }

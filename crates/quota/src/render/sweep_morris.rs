@@ -11,13 +11,24 @@ use super::RenderError;
 
 /// The report section, text or Markdown.
 pub(super) fn section(study: &SweepStudy, m: &MorrisIndices, md: bool) -> String {
-    let factors: Vec<String> =
-        m.factors.iter().zip(&m.ranges).map(|(f, (a, b))| format!("{f} ∈ [{a:.4}, {b:.4}]")).collect();
+    let factors: Vec<String> = m
+        .factors
+        .iter()
+        .zip(&m.ranges)
+        .enumerate()
+        .map(|(i, (f, (a, b)))| match m.members.as_ref().map(|ms| &ms[i]) {
+            Some(ms) if ms.len() > 1 => format!("{f} = {{{}}}", ms.join(", ")),
+            _ => format!("{f} ∈ [{a:.4}, {b:.4}]"),
+        })
+        .collect();
     let mut out = format!(
         "\nMorris screening ({} runs; factors: {}; μ* = mean |elementary effect|, σ = its standard deviation, in slots per whole factor range; ±95% bootstrap half-width of μ*):\n\n",
         m.evaluations,
         factors.join(", ")
     );
+    if m.members.as_ref().is_some_and(|ms| ms.iter().any(|g| g.len() > 1)) {
+        out.push_str(GROUP_NOTE);
+    }
     let h: Vec<String> =
         ["rank", "factor", "Σμ* (all units)", "max μ*", "units moved"].map(String::from).to_vec();
     let align = vec![Align::Right, Align::Left, Align::Right, Align::Right, Align::Right];
@@ -64,7 +75,7 @@ pub(super) fn section(study: &SweepStudy, m: &MorrisIndices, md: bool) -> String
                     Some(c) => format!("{:.3}±{c:.3}", x.mu_star[k]),
                     None => format!("{:.3}", x.mu_star[k]),
                 });
-                row.push(format!("{:.3}", x.sigma[k]));
+                row.push(x.sigma[k].map_or_else(|| "—".into(), |s| format!("{s:.3}")));
             }
             row
         })
@@ -79,6 +90,9 @@ pub(super) fn section(study: &SweepStudy, m: &MorrisIndices, md: bool) -> String
     out
 }
 
+/// What the report says when a group of several factors is screened.
+const GROUP_NOTE: &str = "groups: a group's factors move together, each in its own direction (Campolongo et al. 2007), so only μ* (and its interval) is defined for a group of several factors; its μ and σ are not (— in the tables, empty in morris.csv, null in JSON; SALib's morris.analyze reports NaN)\n\n";
+
 /// `morris.csv`, `morris-runs.csv` and `morris.svg`.
 pub(super) fn files(study: &SweepStudy, m: &MorrisIndices) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let h = ["code", "name", "factor", "mu", "mu_star", "mu_star_conf", "sigma"].map(String::from).to_vec();
@@ -89,10 +103,10 @@ pub(super) fn files(study: &SweepStudy, m: &MorrisIndices) -> Result<Vec<(String
                 u.code.clone(),
                 u.name.clone(),
                 f.clone(),
-                format!("{:.6}", x.mu[k]),
+                x.mu[k].map(|v| format!("{v:.6}")).unwrap_or_default(),
                 format!("{:.6}", x.mu_star[k]),
                 x.mu_star_conf[k].map(|c| format!("{c:.6}")).unwrap_or_default(),
-                format!("{:.6}", x.sigma[k]),
+                x.sigma[k].map(|v| format!("{v:.6}")).unwrap_or_default(),
             ]);
         }
     }
@@ -104,24 +118,26 @@ pub(super) fn files(study: &SweepStudy, m: &MorrisIndices) -> Result<Vec<(String
     ])
 }
 
-/// Every run: trajectory, point, the factor that moved to reach it (empty at a trajectory's
-/// start), the factor values (17 significant digits) and each unit's slots.
+/// Every run: trajectory, point, the factor (or group) that moved to reach it (empty at a
+/// trajectory's start), the value of every factor (17 significant digits; a group's factors
+/// each in its column) and each unit's slots.
 fn runs_csv(study: &SweepStudy, m: &MorrisIndices) -> Result<String, RenderError> {
-    let k = m.factors.len();
     let d = &m.design;
+    let (k, len) = (d.k, d.points_per_trajectory());
     let mut h: Vec<String> = ["trajectory", "point", "moved"].map(String::from).to_vec();
-    h.extend(m.factors.iter().cloned());
+    h.extend(m.inputs.iter().map(|(f, _)| f.clone()));
     h.extend(study.units.iter().map(|u| u.code.clone()));
     let n = study.units.len();
+    let ranges: Vec<(f64, f64)> = m.inputs.iter().map(|(_, r)| *r).collect();
     let mut x = vec![0.0; k];
     let mut rows = Vec::new();
     for t in 0..d.trajectories() {
-        for p in 0..=k {
-            crate::sweep::morris::to_factors(d, &m.ranges, t, p, &mut x);
+        for p in 0..len {
+            crate::sweep::morris::to_factors(d, &ranges, t, p, &mut x);
             let mut row = vec![t.to_string(), p.to_string()];
             row.push(if p == 0 { String::new() } else { m.factors[d.step(t, p - 1).0].clone() });
             row.extend(x.iter().map(|v| format!("{v:.17e}")));
-            let run = t * (k + 1) + p;
+            let run = t * len + p;
             row.extend(m.slots[run * n..(run + 1) * n].iter().map(|s| s.to_string()));
             rows.push(row);
         }

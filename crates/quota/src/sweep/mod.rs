@@ -152,7 +152,7 @@ pub enum SweepError {
     #[error("--keep-all cannot be combined with --shard (each shard evaluates only part of the sweep); run the sweep unsharded to keep every scenario")]
     RowsWithShard,
     /// A design that runs in one piece asked for in parts (a shard of a sweep).
-    #[error("--shard does not apply to {design} (Morris screening and Sobol with --second-order or --group run in one piece); run it without --shard")]
+    #[error("--shard does not apply to {design}: it runs in one piece; run it without --shard")]
     NotInParts { design: String },
     /// A `--group` that cannot be a factor of the Sobol design.
     #[error("--group {group}: {problem}")]

@@ -54,6 +54,7 @@ use super::hooks::Hooks;
 use super::montecarlo::scenario_rng;
 use super::run::{rows_header, write_rows};
 use super::sobol::{apply, raw_weight_factors, Z95};
+use super::sobol2::{resolve_groups, Partition};
 use super::space::Space;
 use super::summary::Tally;
 use super::{Factor, SweepError};
@@ -76,6 +77,10 @@ pub struct MorrisSpec {
     pub seed: Option<u64>,
     /// Disparity parameters varied too (one more factor each).
     pub vary: Vec<super::Vary>,
+    /// Groups of factors moved together (Campolongo et al. 2007), each one factor of the
+    /// screening: (name, factor names). Default none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 impl Default for MorrisSpec {
@@ -88,6 +93,7 @@ impl Default for MorrisSpec {
             relative_range: (0.5, 1.5),
             seed: None,
             vary: Vec::new(),
+            groups: Vec::new(),
         }
     }
 }
@@ -102,17 +108,23 @@ impl MorrisSpec {
 /// Most trajectories or candidates accepted (the selection costs M² trajectory distances).
 pub const MAX_CANDIDATES: u32 = 20_000;
 
-/// A Morris design on the unit cube: R trajectories of k + 1 points.
+/// A Morris design on the unit cube: R trajectories of g + 1 points for k factors in g groups
+/// (g = k without groups).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
     /// Factors k.
     pub k: usize,
+    /// The factors of each group g, in design order (one factor each without groups): a
+    /// trajectory moves a group's factors together, each in its own direction.
+    pub groups: Vec<Vec<usize>>,
+    /// The group of each factor.
+    pub owner: Vec<usize>,
     /// Levels p.
     pub levels: u32,
     /// The step Δ = p / (2(p − 1)).
     pub delta: f64,
     /// Level indices (0..p) of every point: trajectory t, point m, factor i at
-    /// `(t·(k+1) + m)·k + i`; the value on [0, 1] is index / (p − 1).
+    /// `(t·(g+1) + m)·k + i`; the value on [0, 1] is index / (p − 1).
     pub points: Vec<u16>,
     /// The candidate each trajectory was drawn as (ascending).
     pub chosen: Vec<u32>,
@@ -130,25 +142,35 @@ impl Design {
         self.chosen.len()
     }
 
+    /// Points per trajectory: g + 1.
+    pub fn points_per_trajectory(&self) -> usize {
+        self.groups.len() + 1
+    }
+
     /// Point m of trajectory t as values on [0, 1].
     pub fn point(&self, t: usize, m: usize, out: &mut [f64]) {
         let k = self.k;
         let scale = (self.levels - 1) as f64;
-        let at = (t * (k + 1) + m) * k;
+        let at = (t * self.points_per_trajectory() + m) * k;
         for (o, &ix) in out.iter_mut().zip(&self.points[at..at + k]) {
             *o = ix as f64 / scale;
         }
     }
 
-    /// The factor that moves from point m to m + 1 of trajectory t, and whether it goes up.
+    /// The group that moves from point m to m + 1 of trajectory t, and whether its first
+    /// factor goes up (each factor of a group has its own direction).
     pub fn step(&self, t: usize, m: usize) -> (usize, bool) {
         let k = self.k;
-        let a = (t * (k + 1) + m) * k;
+        let a = (t * self.points_per_trajectory() + m) * k;
         let b = a + k;
         (0..k)
             .find(|&i| self.points[a + i] != self.points[b + i])
-            .map(|i| (i, self.points[b + i] > self.points[a + i]))
-            .expect("consecutive points of a trajectory differ in one factor")
+            .map(|i| {
+                let g = self.owner[i];
+                let first = self.groups[g][0];
+                (g, self.points[b + first] > self.points[a + first])
+            })
+            .expect("consecutive points of a trajectory differ in one group")
     }
 }
 
@@ -186,25 +208,30 @@ fn check(k: usize, trajectories: u32, levels: u32, candidates: u32) -> Result<()
     Ok(())
 }
 
-/// Candidate c: level indices of its k + 1 points (Morris 1991's B* = (J x* + Δ/2 [(2B − J)D*
-/// + J]) P*, in level units).
-fn candidate(base: &ChaCha8Rng, c: u64, k: usize, levels: u32) -> Vec<u16> {
+/// Candidate c: level indices of its g + 1 points, in level units (Morris 1991's
+/// `B* = (J x* + Δ/2 [(2B − J)D* + J]) P*`; with groups, Campolongo et al. 2007's version: a
+/// group's factors move at the same step, each in its own direction). Without groups (g = k)
+/// the draws are those of the ungrouped design.
+fn candidate(base: &ChaCha8Rng, c: u64, k: usize, levels: u32, groups: &[Vec<usize>]) -> Vec<u16> {
     let mut rng = scenario_rng(base, c);
     let half = levels / 2;
+    let g = groups.len();
     let start: Vec<u16> = (0..k).map(|_| rng.random_range(0..half) as u16).collect();
     let up: Vec<bool> = (0..k).map(|_| rng.random_range(0..2u32) == 1).collect();
-    let mut order: Vec<usize> = (0..k).collect();
-    for i in (1..k).rev() {
+    let mut order: Vec<usize> = (0..g).collect();
+    for i in (1..g).rev() {
         let j = rng.random_range(0..=i as u32) as usize;
         order.swap(i, j);
     }
     let step = half as u16;
-    let mut pts = Vec::with_capacity((k + 1) * k);
-    for m in 0..=k {
+    let mut pts = Vec::with_capacity((g + 1) * k);
+    for m in 0..=g {
         let mut row = vec![0u16; k];
-        for (pos, &f) in order.iter().enumerate() {
+        for (pos, &group) in order.iter().enumerate() {
             let moved = pos < m;
-            row[f] = start[f] + if up[f] == moved { step } else { 0 };
+            for &f in &groups[group] {
+                row[f] = start[f] + if up[f] == moved { step } else { 0 };
+            }
         }
         pts.extend_from_slice(&row);
     }
@@ -243,10 +270,31 @@ pub fn design(
     candidates: u32,
     seed: u64,
 ) -> Result<Design, SweepError> {
+    let singletons: Vec<Vec<usize>> = (0..k).map(|i| vec![i]).collect();
+    grouped_design(k, singletons, trajectories, levels, candidates, seed)
+}
+
+/// [`design`] with the factors in `groups` (every factor in exactly one, a group's factors
+/// moving together; each group one step of a trajectory).
+pub fn grouped_design(
+    k: usize,
+    groups: Vec<Vec<usize>>,
+    trajectories: u32,
+    levels: u32,
+    candidates: u32,
+    seed: u64,
+) -> Result<Design, SweepError> {
     check(k, trajectories, levels, candidates)?;
+    let mut owner = vec![usize::MAX; k];
+    for (g, members) in groups.iter().enumerate() {
+        for &f in members {
+            owner[f] = g;
+        }
+    }
+    debug_assert!(owner.iter().all(|&g| g < groups.len()) && groups.iter().all(|m| !m.is_empty()));
     let base = ChaCha8Rng::seed_from_u64(seed);
     let cands: Vec<Vec<u16>> =
-        (0..candidates as u64).into_par_iter().map(|c| candidate(&base, c, k, levels)).collect();
+        (0..candidates as u64).into_par_iter().map(|c| candidate(&base, c, k, levels, &groups)).collect();
     let r = trajectories as usize;
     let first: Vec<usize> = (0..r).collect();
     let mut chosen = if r == cands.len() { first.clone() } else { select(&cands, r, k) };
@@ -254,6 +302,8 @@ pub fn design(
     let points = chosen.iter().flat_map(|&c| cands[c].iter().copied()).collect();
     Ok(Design {
         k,
+        groups,
+        owner,
         levels,
         delta: levels as f64 / (2.0 * (levels - 1) as f64),
         points,
@@ -316,38 +366,44 @@ fn select(cands: &[Vec<u16>], r: usize, k: usize) -> Vec<usize> {
     chosen
 }
 
-/// Morris measures of one output, per factor.
+/// Morris measures of one output, per factor (per group with groups).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measures {
-    /// Mean elementary effect μ.
-    pub mu: Vec<f64>,
+    /// Mean elementary effect μ (None for a group of several factors, whose factors move in
+    /// their own directions: its mean effect is not defined).
+    pub mu: Vec<Option<f64>>,
     /// Mean absolute elementary effect μ*.
     pub mu_star: Vec<f64>,
-    /// Standard deviation of the elementary effects σ (divisor R − 1).
-    pub sigma: Vec<f64>,
+    /// Standard deviation of the elementary effects σ (divisor R − 1; None for a group of
+    /// several factors, as μ).
+    pub sigma: Vec<Option<f64>>,
     /// 95% bootstrap half-width of μ* (None with fewer than 2 resamples).
     pub mu_star_conf: Vec<Option<f64>>,
 }
 
-/// The elementary effects of one output (`y[t·(k+1) + m]`): `ee[t·k + i]`.
+/// The elementary effects of one output (`y[t·(g+1) + m]`): `ee[t·g + i]` for group i (a
+/// factor without groups), signed by the direction of the group's first factor.
 pub fn elementary_effects(d: &Design, y: &[f64]) -> Vec<f64> {
-    let k = d.k;
-    let mut ee = vec![0.0; d.trajectories() * k];
+    let (g, len) = (d.groups.len(), d.points_per_trajectory());
+    let mut ee = vec![0.0; d.trajectories() * g];
     for t in 0..d.trajectories() {
-        for m in 0..k {
+        for m in 0..g {
             let (i, up) = d.step(t, m);
-            let (y0, y1) = (y[t * (k + 1) + m], y[t * (k + 1) + m + 1]);
-            ee[t * k + i] = if up { (y1 - y0) / d.delta } else { (y0 - y1) / d.delta };
+            let (y0, y1) = (y[t * len + m], y[t * len + m + 1]);
+            ee[t * g + i] = if up { (y1 - y0) / d.delta } else { (y0 - y1) / d.delta };
         }
     }
     ee
 }
 
-/// μ, μ*, σ and μ*'s bootstrap half-width of each output (`outputs[o][t·(k+1) + m]`), with
-/// `boot` resamples of the trajectories seeded by `seed` (shared by all outputs). Every sum
-/// runs in trajectory order, so the result does not depend on the thread count.
+/// μ, μ*, σ and μ*'s bootstrap half-width of each output (`outputs[o][t·(g+1) + m]`) per
+/// group (factor), with `boot` resamples of the trajectories seeded by `seed` (shared by all
+/// outputs). Every sum runs in trajectory order, so the result does not depend on the thread
+/// count. A group of several factors has μ* and its interval only (as SALib's
+/// `morris.analyze`, which reports NaN for its σ).
 pub fn analyze(d: &Design, outputs: &[Vec<f64>], boot: u32, seed: u64) -> Vec<Measures> {
-    let (k, r) = (d.k, d.trajectories());
+    let (k, r) = (d.groups.len(), d.trajectories());
+    let single: Vec<bool> = d.groups.iter().map(|m| m.len() == 1).collect();
     let resamples: Vec<Vec<u32>> = (0..boot as u64)
         .into_par_iter()
         .map(|b| {
@@ -363,9 +419,13 @@ pub fn analyze(d: &Design, outputs: &[Vec<f64>], boot: u32, seed: u64) -> Vec<Me
             let col = |i: usize| (0..r).map(move |t| ee[t * k + i]);
             let mu: Vec<f64> = (0..k).map(|i| col(i).sum::<f64>() / r as f64).collect();
             let mu_star: Vec<f64> = (0..k).map(|i| col(i).map(f64::abs).sum::<f64>() / r as f64).collect();
-            let sigma: Vec<f64> = (0..k)
-                .map(|i| (col(i).map(|e| (e - mu[i]).powi(2)).sum::<f64>() / (r - 1) as f64).sqrt())
+            let sigma: Vec<Option<f64>> = (0..k)
+                .map(|i| {
+                    single[i]
+                        .then(|| (col(i).map(|e| (e - mu[i]).powi(2)).sum::<f64>() / (r - 1) as f64).sqrt())
+                })
                 .collect();
+            let mu: Vec<Option<f64>> = mu.iter().zip(&single).map(|(&m, &one)| one.then_some(m)).collect();
             let mu_star_conf = (0..k)
                 .map(|i| {
                     if boot < 2 {
@@ -395,14 +455,28 @@ pub fn morris_function(
     seed: u64,
     f: impl Fn(&[f64]) -> f64 + Sync,
 ) -> Result<(Design, Vec<f64>), SweepError> {
-    let d = design(ranges.len(), trajectories, levels, candidates, seed)?;
-    let k = d.k;
-    let y = (0..d.trajectories() * (k + 1))
+    let singletons = (0..ranges.len()).map(|i| vec![i]).collect();
+    morris_function_grouped(ranges, singletons, trajectories, levels, candidates, seed, f)
+}
+
+/// [`morris_function`] on a design with the factors in `groups` ([`grouped_design`]).
+pub fn morris_function_grouped(
+    ranges: &[(f64, f64)],
+    groups: Vec<Vec<usize>>,
+    trajectories: u32,
+    levels: u32,
+    candidates: u32,
+    seed: u64,
+    f: impl Fn(&[f64]) -> f64 + Sync,
+) -> Result<(Design, Vec<f64>), SweepError> {
+    let d = grouped_design(ranges.len(), groups, trajectories, levels, candidates, seed)?;
+    let (k, len) = (d.k, d.points_per_trajectory());
+    let y = (0..d.trajectories() * len)
         .into_par_iter()
         .map_init(
             || (vec![0.0; k], vec![0.0; k]),
             |(u, x), run| {
-                d.point(run / (k + 1), run % (k + 1), u);
+                d.point(run / len, run % len, u);
                 for ((x, u), (lo, hi)) in x.iter_mut().zip(u.iter()).zip(ranges) {
                     *x = lo + (hi - lo) * u;
                 }
@@ -433,91 +507,189 @@ pub struct MorrisOptions {
 /// The result of a Morris sweep.
 #[derive(Debug, Clone)]
 pub struct MorrisResult {
-    /// Factor names.
+    /// Names of the screened factors (a group by its name).
     pub factors: Vec<String>,
-    /// Factor ranges.
+    /// Their ranges (a group's: its factors' smallest lo and largest hi).
     pub ranges: Vec<(f64, f64)>,
+    /// The factors of each screened factor (one each without groups).
+    pub members: Vec<Vec<String>>,
+    /// The design's inputs, each factor with its range (the columns of the runs).
+    pub inputs: Vec<(String, (f64, f64))>,
     /// The design.
     pub design: Design,
     /// Per unit, in unit order.
     pub units: Vec<Measures>,
-    /// Every run's slots: run `t·(k+1) + m`, unit u at `run·units + u`.
+    /// Every run's slots: run `t·(g+1) + m`, unit u at `run·units + u`.
     pub slots: Vec<u32>,
-    /// Model runs R·(k+1).
+    /// Model runs R·(g+1).
     pub evaluations: u64,
     /// Tally of all runs.
     pub tally: Tally,
 }
 
-/// Runs the Morris design on the scenario. `hooks.progress` counts trajectories;
-/// `hooks.rows` receives every run as long CSV (run `t·(k+1) + m`).
+/// Runs the Morris design on the scenario, with `groups` (name, factor names as
+/// [`Space::resolve`] accepts them; none for the plain design). `hooks.progress` counts
+/// trajectories; `hooks.rows` receives every run as long CSV (run `t·(g+1) + m`).
 pub fn morris<R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     space: &Space,
     opt: &MorrisOptions,
+    groups: &[(String, Vec<String>)],
     mut hooks: Hooks<'_>,
 ) -> Result<MorrisResult, SweepError> {
-    let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
-    let k = factors.len();
-    let d = design(k, opt.trajectories, opt.levels, opt.candidates, opt.seed)?;
-    let units = ev.units();
-    let r = d.trajectories();
-    let layout = Blocks { factors: &factors, blocks: r, rows: k + 1, report_every: 1 };
-    let (slots, infeasible) = blocks::evaluate(
-        ev,
-        space,
-        &layout,
-        &hooks,
-        || 0usize,
-        |t, trajectory| *trajectory = t,
-        |&t, m, x| to_factors(&d, &ranges, t, m, x),
-    )?;
-    if infeasible > 0 {
-        return Err(SweepError::BadParameter {
-            what: format!("{infeasible} Morris runs had no feasible allocation; the ranges"),
-            expected: "narrower (every run must be feasible for the elementary effects)",
-            value: infeasible as f64,
-        });
+    let screening = Screening::new(space, opt, groups)?;
+    let slots = screening.runs(ev, space, 0..screening.trajectories(), &hooks)?;
+    screening.finish(ev, space, slots, &mut hooks)
+}
+
+/// The Morris design of a scenario, drawn and checked: its factors, their ranges, the groups and
+/// the trajectories. A sweep evaluates trajectories ([`Screening::runs`], all at once or a
+/// shard's range at a time), then computes the measures from every run
+/// ([`Screening::finish`]). Every shard draws the same design (it depends on the seed alone).
+#[derive(Debug, Clone)]
+pub struct Screening {
+    opt: MorrisOptions,
+    factors: Vec<Factor>,
+    ranges: Vec<(f64, f64)>,
+    names: Vec<String>,
+    parts: Vec<(String, Vec<usize>)>,
+    design: Design,
+}
+
+impl Screening {
+    /// Lists the factors (as the Sobol design's), groups them, checks the parameters and
+    /// draws the design.
+    pub fn new(
+        space: &Space,
+        opt: &MorrisOptions,
+        groups: &[(String, Vec<String>)],
+    ) -> Result<Screening, SweepError> {
+        let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
+        let names: Vec<String> = factors.iter().map(|&f| space.name(f)).collect();
+        let parts = Partition::grouped(&names, &resolve_groups(space, &factors, groups)?)?.parts;
+        let members = parts.iter().map(|(_, m)| m.clone()).collect();
+        let design =
+            grouped_design(factors.len(), members, opt.trajectories, opt.levels, opt.candidates, opt.seed)?;
+        Ok(Screening { opt: *opt, factors, ranges, names, parts, design })
     }
-    if let Some(w) = hooks.rows.as_mut() {
-        w.write_all(rows_header(space).as_bytes())?;
-        let mut params = space.base.clone();
-        let mut x = vec![0.0; k];
-        let mut run = vec![0u64; units];
-        let mut buf = Vec::new();
-        for (i, out) in slots.chunks(units).enumerate() {
-            to_factors(&d, &ranges, i / (k + 1), i % (k + 1), &mut x);
-            apply(space, &factors, &x, &mut params);
-            for (o, &s) in run.iter_mut().zip(out) {
-                *o = s as u64;
+
+    /// The design.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// Trajectories R (the work items of a sharded sweep).
+    pub fn trajectories(&self) -> u64 {
+        self.design.trajectories() as u64
+    }
+
+    /// Values per trajectory in the output matrix: (g + 1) runs × units.
+    pub fn stride(&self, units: usize) -> usize {
+        self.design.points_per_trajectory() * units
+    }
+
+    /// Evaluates trajectories `range` (within 0..R): the slots of every run,
+    /// `[(t·(g+1) + m)·units + u]` with t counted from `range.start`; every run must be
+    /// feasible.
+    pub fn runs<R: SlotRule + ?Sized>(
+        &self,
+        ev: &Evaluator<R>,
+        space: &Space,
+        range: std::ops::Range<u64>,
+        hooks: &Hooks<'_>,
+    ) -> Result<Vec<u32>, SweepError> {
+        let first = range.start as usize;
+        let layout = Blocks {
+            factors: &self.factors,
+            blocks: (range.end - range.start) as usize,
+            rows: self.design.points_per_trajectory(),
+            report_every: 1,
+        };
+        let (slots, infeasible) = blocks::evaluate(
+            ev,
+            space,
+            &layout,
+            hooks,
+            || 0usize,
+            |t, trajectory| *trajectory = first + t,
+            |&t, m, x| to_factors(&self.design, &self.ranges, t, m, x),
+        )?;
+        if infeasible > 0 {
+            return Err(SweepError::BadParameter {
+                what: format!("{infeasible} Morris runs had no feasible allocation; the ranges"),
+                expected: "narrower (every run must be feasible for the elementary effects)",
+                value: infeasible as f64,
+            });
+        }
+        Ok(slots)
+    }
+
+    /// The measures from the slots of every run of the R trajectories, in order (what
+    /// [`Screening::runs`] returns for 0..R); writes the runs to `hooks.rows` first.
+    pub fn finish<R: SlotRule + ?Sized>(
+        &self,
+        ev: &Evaluator<R>,
+        space: &Space,
+        slots: Vec<u32>,
+        hooks: &mut Hooks<'_>,
+    ) -> Result<MorrisResult, SweepError> {
+        let (d, units, k) = (&self.design, ev.units(), self.factors.len());
+        let (factors, ranges) = (&self.factors, &self.ranges);
+        let len = d.points_per_trajectory();
+        if let Some(w) = hooks.rows.as_mut() {
+            w.write_all(rows_header(space).as_bytes())?;
+            let mut params = space.base.clone();
+            let mut x = vec![0.0; k];
+            let mut run = vec![0u64; units];
+            let mut buf = Vec::new();
+            for (i, out) in slots.chunks(units.max(1)).enumerate() {
+                to_factors(d, ranges, i / len, i % len, &mut x);
+                apply(space, factors, &x, &mut params);
+                for (o, &s) in run.iter_mut().zip(out) {
+                    *o = s as u64;
+                }
+                buf.clear();
+                write_rows(&mut buf, i as u64, space, ev, &params, Some(&run));
+                w.write_all(&buf)?;
             }
-            buf.clear();
-            write_rows(&mut buf, i as u64, space, ev, &params, Some(&run));
-            w.write_all(&buf)?;
         }
-    }
-    let (lower, upper) = ev.bounds();
-    let mut tally = Tally::new(lower, upper);
-    let mut row = vec![0u64; units];
-    for run in slots.chunks(units) {
-        for (r, &s) in row.iter_mut().zip(run) {
-            *r = s as u64;
+        let (lower, upper) = ev.bounds();
+        let mut tally = Tally::new(lower, upper);
+        let mut row = vec![0u64; units];
+        for run in slots.chunks(units.max(1)) {
+            for (r, &s) in row.iter_mut().zip(run) {
+                *r = s as u64;
+            }
+            tally.record(&row);
         }
-        tally.record(&row);
+        let runs = d.trajectories() * len;
+        let outputs: Vec<Vec<f64>> =
+            (0..units).map(|u| (0..runs).map(|i| slots[i * units + u] as f64).collect()).collect();
+        let measures = analyze(d, &outputs, self.opt.bootstrap, self.opt.seed);
+        Ok(MorrisResult {
+            factors: self.parts.iter().map(|(n, _)| n.clone()).collect(),
+            ranges: self
+                .parts
+                .iter()
+                .map(|(_, m)| {
+                    let lo = m.iter().map(|&i| ranges[i].0).fold(f64::INFINITY, f64::min);
+                    let hi = m.iter().map(|&i| ranges[i].1).fold(f64::NEG_INFINITY, f64::max);
+                    (lo, hi)
+                })
+                .collect(),
+            members: self
+                .parts
+                .iter()
+                .map(|(_, m)| m.iter().map(|&i| self.names[i].clone()).collect())
+                .collect(),
+            inputs: self.names.iter().cloned().zip(ranges.iter().copied()).collect(),
+            design: d.clone(),
+            units: measures,
+            slots,
+            evaluations: runs as u64,
+            tally,
+        })
     }
-    let runs = r * (k + 1);
-    let outputs: Vec<Vec<f64>> =
-        (0..units).map(|u| (0..runs).map(|i| slots[i * units + u] as f64).collect()).collect();
-    let measures = analyze(&d, &outputs, opt.bootstrap, opt.seed);
-    Ok(MorrisResult {
-        factors: factors.iter().map(|&f: &Factor| space.name(f)).collect(),
-        ranges,
-        design: d,
-        units: measures,
-        slots,
-        evaluations: runs as u64,
-        tally,
-    })
 }
 
 /// The factor values of point m of trajectory t (each range's lo + level · (hi − lo)).
@@ -542,9 +714,9 @@ mod tests {
                 .unwrap();
         let m = &analyze(&d, &[y], 50, 7)[0];
         for i in 0..4 {
-            assert!((m.mu[i] - 2.0 * c[i]).abs() < 1e-9, "mu[{i}] = {}", m.mu[i]);
+            assert!((m.mu[i].unwrap() - 2.0 * c[i]).abs() < 1e-9, "mu[{i}] = {:?}", m.mu[i]);
             assert!((m.mu_star[i] - 2.0 * c[i].abs()).abs() < 1e-9, "mu*[{i}]");
-            assert!(m.sigma[i].abs() < 1e-9, "sigma[{i}] = {}", m.sigma[i]);
+            assert!(m.sigma[i].unwrap().abs() < 1e-9, "sigma[{i}] = {:?}", m.sigma[i]);
             assert!(m.mu_star_conf[i].unwrap() < 1e-9);
         }
     }
@@ -568,11 +740,11 @@ mod tests {
             }
         }
         let m = &analyze(&d, &[y], 0, 1)[0];
-        assert!(m.sigma[0] > 0.1 && m.sigma[1] > 0.1);
+        assert!(m.sigma[0].unwrap() > 0.1 && m.sigma[1].unwrap() > 0.1);
         // x3 moves between 0 and 2/3 or between 1/3 and 1: (x − 0.5)² changes by ∓2/9, so every
         // EE is −1/3 or +1/3: μ* = 1/3 exactly, with both signs present (|μ| < μ*).
         assert!((m.mu_star[2] - 1.0 / 3.0).abs() < 1e-12, "{m:?}");
-        assert!(m.mu[2].abs() < m.mu_star[2] - 1e-9, "{m:?}");
+        assert!(m.mu[2].unwrap().abs() < m.mu_star[2] - 1e-9, "{m:?}");
         assert_eq!(m.mu_star_conf, vec![None; 3]);
     }
 
@@ -603,7 +775,8 @@ mod tests {
         assert!(d.spread > d.spread_random, "{} vs {}", d.spread, d.spread_random);
         // Brute force over every 4 of 9 candidates: the greedy choice is at least 95% of the best.
         let base = ChaCha8Rng::seed_from_u64(9);
-        let cands: Vec<Vec<u16>> = (0..9).map(|c| candidate(&base, c, 4, 4)).collect();
+        let cands: Vec<Vec<u16>> =
+            (0..9).map(|c| candidate(&base, c, 4, 4, &[vec![0], vec![1], vec![2], vec![3]])).collect();
         let greedy = {
             let mut g = select(&cands, 4, 4);
             g.sort_unstable();
@@ -620,6 +793,51 @@ mod tests {
             }
         }
         assert!(greedy <= best + 1e-9 && greedy >= 0.95 * best, "greedy {greedy}, best {best}");
+    }
+
+    #[test]
+    fn grouped_effects_of_a_linear_model_are_known() {
+        // y = 2·x1 + 2·x2 + 3·x3 + 0·x4 + 5·x5 on [0, 2]⁵, groups {x1, x2}, {x3, x4}, {x5}.
+        // A step moves x1 and x2 by ±Δ each in its own direction: |ΔY|/Δ = 2·(2 + 2) when they
+        // move the same way, 0 when they cancel; {x3, x4} moves only x3's term: μ* = 2·3
+        // exactly; x5 alone: μ = 10, σ = 0. μ and σ of the two-factor groups are not defined.
+        let c = [2.0, 2.0, 3.0, 0.0, 5.0];
+        let groups = vec![vec![0, 1], vec![2, 3], vec![4]];
+        let (d, y) = morris_function_grouped(&[(0.0, 2.0); 5], groups, 16, 4, 64, 3, |x| {
+            x.iter().zip(&c).map(|(x, c)| x * c).sum()
+        })
+        .unwrap();
+        assert_eq!(d.points_per_trajectory(), 4);
+        assert_eq!(y.len(), 16 * 4);
+        let mut same = 0;
+        for t in 0..16 {
+            for m in 0..3 {
+                let (g, _) = d.step(t, m);
+                let moved: Vec<usize> = (0..5)
+                    .filter(|&i| d.points[(t * 4 + m) * 5 + i] != d.points[(t * 4 + m + 1) * 5 + i])
+                    .collect();
+                assert_eq!(moved, d.groups[g], "a step moves exactly its group's factors");
+                if g == 0 {
+                    let dir = |i: usize| d.points[(t * 4 + m + 1) * 5 + i] > d.points[(t * 4 + m) * 5 + i];
+                    same += usize::from(dir(0) == dir(1));
+                }
+            }
+        }
+        assert!(0 < same && same < 16, "both cases occur ({same} of 16)");
+        let m = &analyze(&d, &[y], 30, 3)[0];
+        assert!((m.mu_star[0] - 8.0 * same as f64 / 16.0).abs() < 1e-9, "{m:?}");
+        assert!((m.mu_star[1] - 6.0).abs() < 1e-9, "{m:?}");
+        assert!((m.mu_star[2] - 10.0).abs() < 1e-9 && (m.mu[2].unwrap() - 10.0).abs() < 1e-9);
+        assert!(m.sigma[2].unwrap().abs() < 1e-9);
+        assert_eq!((m.mu[0], m.sigma[0], m.mu[1], m.sigma[1]), (None, None, None, None));
+        assert!(m.mu_star_conf[0].unwrap() > 0.0 && m.mu_star_conf[1].unwrap() < 1e-9);
+    }
+
+    #[test]
+    fn groups_of_one_factor_are_the_plain_design() {
+        let plain = design(4, 6, 4, 24, 8).unwrap();
+        let grouped = grouped_design(4, vec![vec![0], vec![1], vec![2], vec![3]], 6, 4, 24, 8).unwrap();
+        assert_eq!(plain, grouped);
     }
 
     #[test]

@@ -7,20 +7,22 @@ use serde::Serialize;
 use crate::scenario::Scenario;
 
 use super::eval::{Evaluator, Rule};
-use super::hooks::Hooks;
-use super::morris::{self, Design, MorrisOptions, MorrisSpec};
+use super::morris::{Design, MorrisOptions, MorrisResult, MorrisSpec};
 use super::study::DesignDetails;
 use super::summary::UnitSummary;
-use super::{Space, SweepError};
 
 /// Morris measures of every unit's slots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MorrisIndices {
-    /// Factor names (positive weights, then the varied disparity parameters).
+    /// Factor names (positive weights, then the varied disparity parameters; a group by its
+    /// name, at the place of its first factor).
     pub factors: Vec<String>,
-    /// Factor ranges.
+    /// Factor ranges (a group's: its factors' smallest lo and largest hi).
     pub ranges: Vec<(f64, f64)>,
-    /// Model runs: R·(k+1).
+    /// The factors of each group when groups were asked for; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Vec<String>>>,
+    /// Model runs: R·(g+1) for g factors (groups).
     pub evaluations: u64,
     /// Per factor, over all units: the screening verdict.
     pub screening: Vec<FactorScreening>,
@@ -29,6 +31,10 @@ pub struct MorrisIndices {
     /// The design (level indices of every point), for the runs export.
     #[serde(skip)]
     pub design: Design,
+    /// The design's inputs (every factor, grouped or not) with their ranges, for the runs
+    /// export.
+    #[serde(skip)]
+    pub inputs: Vec<(String, (f64, f64))>,
     /// Every run's slots (run-major, units inner), for the runs export.
     #[serde(skip)]
     pub slots: Vec<u32>,
@@ -55,12 +61,14 @@ pub struct FactorScreening {
 pub struct UnitMorris {
     /// Unit code.
     pub code: String,
-    /// Mean elementary effect μ.
-    pub mu: Vec<f64>,
+    /// Mean elementary effect μ (null for a group of several factors: they move in their
+    /// own directions, so their mean effect is not defined; SALib reports NaN).
+    pub mu: Vec<Option<f64>>,
     /// Mean absolute elementary effect μ*.
     pub mu_star: Vec<f64>,
-    /// Standard deviation σ of the elementary effects.
-    pub sigma: Vec<f64>,
+    /// Standard deviation σ of the elementary effects (null for a group of several factors,
+    /// as μ).
+    pub sigma: Vec<Option<f64>>,
     /// 95% bootstrap half-width of μ*.
     pub mu_star_conf: Vec<Option<f64>>,
 }
@@ -69,24 +77,26 @@ pub struct UnitMorris {
 /// infeasible, design details, summary label and the indices.
 pub(super) type MorrisPart = (Vec<UnitSummary>, u64, u64, DesignDetails, String, MorrisIndices);
 
-/// Runs the Morris spec on the scenario (seed resolved by the caller).
-pub(super) fn run(
-    scenario: &Scenario,
-    ev: &Evaluator<Rule>,
-    space: &Space,
-    spec: &MorrisSpec,
-    seed: u64,
-    hooks: Hooks<'_>,
-) -> Result<MorrisPart, SweepError> {
-    let opt = MorrisOptions {
+/// The Morris options of a spec (seed resolved by the caller).
+pub(super) fn options(spec: &MorrisSpec, seed: u64) -> MorrisOptions {
+    MorrisOptions {
         trajectories: spec.trajectories,
         levels: spec.levels,
         candidates: spec.candidates(),
         bootstrap: spec.bootstrap,
         seed,
         relative: spec.relative_range,
-    };
-    let r = morris::morris(ev, space, &opt, hooks)?;
+    }
+}
+
+/// The study's parts from a Morris result of `spec` on the scenario.
+pub(super) fn part(
+    scenario: &Scenario,
+    ev: &Evaluator<Rule>,
+    spec: &MorrisSpec,
+    seed: u64,
+    r: MorrisResult,
+) -> MorrisPart {
     let units = r.tally.summarise(scenario, &ev.baseline);
     let n = r.tally.scenarios + r.tally.infeasible;
     let unit_rows: Vec<UnitMorris> = r
@@ -102,15 +112,21 @@ pub(super) fn run(
         })
         .collect();
     let screening = screening(&r.factors, &unit_rows);
-    let label = format!(
+    let mut label = format!(
         "morris, {} trajectories of {} levels (Δ = {:.4}) kept from {} candidates, seed {seed}",
-        spec.trajectories, spec.levels, r.design.delta, opt.candidates
+        spec.trajectories,
+        spec.levels,
+        r.design.delta,
+        spec.candidates()
     );
+    for (g, m) in &spec.groups {
+        label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+    }
     let details = DesignDetails::Morris {
         trajectories: spec.trajectories,
         levels: spec.levels,
         delta: r.design.delta,
-        candidates: opt.candidates,
+        candidates: spec.candidates(),
         bootstrap: spec.bootstrap,
         seed,
         relative_range: spec.relative_range,
@@ -120,13 +136,15 @@ pub(super) fn run(
     let indices = MorrisIndices {
         factors: r.factors,
         ranges: r.ranges,
+        members: (!spec.groups.is_empty()).then_some(r.members),
         evaluations: r.evaluations,
         screening,
         units: unit_rows,
         design: r.design,
+        inputs: r.inputs,
         slots: r.slots,
     };
-    Ok((units, n, r.tally.infeasible, details, label, indices))
+    (units, n, r.tally.infeasible, details, label, indices)
 }
 
 /// The per-factor verdicts, ranked by Σ μ* (descending).

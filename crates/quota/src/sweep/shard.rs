@@ -4,8 +4,10 @@
 //! bytes in every output, because both run [`Plan::finish`] over the same exact data.
 //!
 //! A design's work is a numbered list of items ([`Plan::items`]): grid points, Monte Carlo
-//! scenarios, Sobol base samples, or [`INITIAL_INTERVALS`](super::oat::INITIAL_INTERVALS)
-//! intervals per factor of the one-at-a-time design. Shard K of N (K from 1) takes items
+//! scenarios, Sobol base samples (with or without second order and groups), Morris
+//! trajectories, or [`INITIAL_INTERVALS`](super::oat::INITIAL_INTERVALS) intervals per factor
+//! of the one-at-a-time design. Morris draws and selects its trajectories from the seed alone,
+//! so every shard holds the same design and evaluates its range of it. Shard K of N (K from 1) takes items
 //! `⌊(K−1)·M/N⌋ .. ⌊K·M/N⌋` of M. Scenario k's random numbers depend on k alone (stream k of
 //! the seeded generator), so a shard draws what the whole sweep draws for its items.
 //!
@@ -19,10 +21,10 @@
 //! | `schema` | `"quota.sweep-partial/1"` |
 //! | `stamp` | the reproducibility stamp line of the run's inputs (with the seed), or null |
 //! | `scenario` | the scenario's name (for messages) |
-//! | `spec` | the sweep: `{"design": "grid" \| "oat" \| "monte-carlo" \| "sobol", …parameters}` |
+//! | `spec` | the sweep: `{"design": "grid" \| "oat" \| "monte-carlo" \| "sobol" \| "morris", …parameters}` |
 //! | `shard` | `{"index": K, "count": N}` |
 //! | `items` | `{"from", "to", "of"}`: the work items evaluated, of all M |
-//! | `work` | one of `{"tally": {scenarios, infeasible, histograms, paradoxes}}` (grid, Monte Carlo: per unit `[slots, scenarios]` pairs), `{"oat": [{points: [[t, slots or null], …], evaluations}, …]}` (one per interval), `{"sobol": [slots, …]}` (every run of the base samples, `(j·(d+2) + r)·units + u`) |
+//! | `work` | one of `{"tally": {scenarios, infeasible, histograms, paradoxes}}` (grid, Monte Carlo: per unit `[slots, scenarios]` pairs), `{"oat": [{points: [[t, slots or null], …], evaluations}, …]}` (one per interval), `{"sobol": [slots, …]}` (every run of the base samples, `(j·rows + r)·units + u` with rows = d + 2, or D + 2 / 2D + 2 for D factors with groups / second order), `{"morris": [slots, …]}` (every point of the trajectories, `(t·(g+1) + m)·units + u` for g factors or groups) |
 //!
 //! A reader refuses another `schema`; a later version of the format gets a new number.
 

@@ -316,15 +316,161 @@ pub fn sobol2<R: SlotRule + ?Sized>(
     second_order: bool,
     hooks: Hooks<'_>,
 ) -> Result<Sobol2Result, SweepError> {
-    if opt.samples < sobol::MIN_SAMPLES {
-        return Err(SweepError::BadParameter {
-            what: "the number of base samples (--samples)".into(),
-            expected: "at least 64 (fewer give indices outside [0, 1] with no meaningful interval)",
-            value: opt.samples as f64,
-        });
+    let design = Design::new(ev, space, opt, groups, second_order)?;
+    let slots = design.runs(ev, space, 0..opt.samples, &hooks)?;
+    Ok(design.finish(ev, slots))
+}
+
+/// The extended design of a scenario, checked: its base factors, their ranges and the
+/// partition into design factors. As [`sobol::Design`], a sweep evaluates its base samples
+/// ([`Design::runs`], all at once or a shard's range at a time), then estimates the indices
+/// from every run ([`Design::finish`]).
+#[derive(Debug, Clone)]
+pub struct Design {
+    opt: SobolOptions,
+    factors: Vec<super::Factor>,
+    ranges: Vec<(f64, f64)>,
+    names: Vec<String>,
+    partition: Partition,
+    second_order: bool,
+}
+
+impl Design {
+    /// Checks the options (samples, groups, memory) and lists the factors.
+    pub fn new<R: SlotRule + ?Sized>(
+        ev: &Evaluator<R>,
+        space: &Space,
+        opt: &SobolOptions,
+        groups: &[(String, Vec<String>)],
+        second_order: bool,
+    ) -> Result<Design, SweepError> {
+        if opt.samples < sobol::MIN_SAMPLES {
+            return Err(SweepError::BadParameter {
+                what: "the number of base samples (--samples)".into(),
+                expected: "at least 64 (fewer give indices outside [0, 1] with no meaningful interval)",
+                value: opt.samples as f64,
+            });
+        }
+        let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
+        let names: Vec<String> = factors.iter().map(|&f| space.name(f)).collect();
+        let partition = Partition::grouped(&names, &resolve_groups(space, &factors, groups)?)?;
+        let rows_per = if second_order { 2 + 2 * partition.len() } else { 2 + partition.len() };
+        sobol::check_memory(opt.samples, rows_per - 2, ev.units(), opt.bootstrap)?;
+        Ok(Design { opt: *opt, factors, ranges, names, partition, second_order })
     }
-    let (factors, ranges) = raw_weight_factors(space, opt.relative)?;
-    let names: Vec<String> = factors.iter().map(|&f| space.name(f)).collect();
+
+    /// Runs per base sample: D + 2, or 2D + 2 with second order.
+    pub fn rows(&self) -> usize {
+        let d = self.partition.len();
+        if self.second_order {
+            2 + 2 * d
+        } else {
+            2 + d
+        }
+    }
+
+    /// Values per base sample in the output matrix: runs × units.
+    pub fn stride(&self, units: usize) -> usize {
+        self.rows() * units
+    }
+
+    /// Evaluates base samples `samples` (within 0..N): the slots of every run,
+    /// `[(j·rows + r)·units + u]` with j counted from `samples.start`; every run must be
+    /// feasible.
+    pub fn runs<R: SlotRule + ?Sized>(
+        &self,
+        ev: &Evaluator<R>,
+        space: &Space,
+        samples: std::ops::Range<u64>,
+        hooks: &Hooks<'_>,
+    ) -> Result<Vec<u32>, SweepError> {
+        let k = self.factors.len();
+        let first = samples.start;
+        let base = ChaCha8Rng::seed_from_u64(self.opt.seed);
+        let layout = Blocks {
+            factors: &self.factors,
+            blocks: (samples.end - samples.start) as usize,
+            rows: self.rows(),
+            report_every: 256,
+        };
+        let (slots, infeasible) = blocks::evaluate(
+            ev,
+            space,
+            &layout,
+            hooks,
+            || (vec![0.0; k], vec![0.0; k]),
+            |j, (a, b)| draw_rows(&base, first + j as u64, &self.ranges, a, b),
+            |(a, b), r, x| design_row(&self.partition, a, b, r, x),
+        )?;
+        if infeasible > 0 {
+            return Err(SweepError::BadParameter {
+                what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
+                expected: "narrower (every run must be feasible for the estimators)",
+                value: infeasible as f64,
+            });
+        }
+        Ok(slots)
+    }
+
+    /// The indices from the slots of every run of the N base samples, in order (what
+    /// [`Design::runs`] returns for 0..N).
+    pub fn finish<R: SlotRule + ?Sized>(&self, ev: &Evaluator<R>, slots: Vec<u32>) -> Sobol2Result {
+        let (d, units, rows_per) = (self.partition.len(), ev.units(), self.rows());
+        let n = self.opt.samples as usize;
+        let (lower, upper) = ev.bounds();
+        let mut tally = Tally::new(lower, upper);
+        let mut row = vec![0u64; units];
+        for run in slots.chunks(units.max(1)) {
+            for (r, &s) in row.iter_mut().zip(run) {
+                *r = s as u64;
+            }
+            tally.record(&row);
+        }
+        let second_order = self.second_order;
+        let outputs: Vec<Outputs2> = (0..units)
+            .into_par_iter()
+            .map(|u| {
+                let runs: Vec<Vec<f64>> = (0..n)
+                    .map(|j| (0..rows_per).map(|r| slots[(j * rows_per + r) * units + u] as f64).collect())
+                    .collect();
+                split(&runs, d, second_order)
+            })
+            .collect();
+        let indices = analyze2(&outputs, self.opt.bootstrap, self.opt.seed);
+        let ranges = &self.ranges;
+        let part_ranges = self
+            .partition
+            .parts
+            .iter()
+            .map(|(_, m)| {
+                let lo = m.iter().map(|&i| ranges[i].0).fold(f64::INFINITY, f64::min);
+                let hi = m.iter().map(|&i| ranges[i].1).fold(f64::NEG_INFINITY, f64::max);
+                (lo, hi)
+            })
+            .collect();
+        Sobol2Result {
+            factors: self.partition.parts.iter().map(|(n, _)| n.clone()).collect(),
+            members: self
+                .partition
+                .parts
+                .iter()
+                .map(|(_, m)| m.iter().map(|&i| self.names[i].clone()).collect())
+                .collect(),
+            ranges: part_ranges,
+            units: indices,
+            evaluations: (n * rows_per) as u64,
+            tally,
+        }
+    }
+}
+
+/// `groups` (name, member names as [`Space::resolve`] accepts them) as indices into the
+/// design's `factors`; a member that is not one of them is refused, naming the group.
+pub(super) fn resolve_groups(
+    space: &Space,
+    factors: &[super::Factor],
+    groups: &[(String, Vec<String>)],
+) -> Result<Vec<(String, Vec<usize>)>, SweepError> {
     let mut resolved = Vec::new();
     for (g, members) in groups {
         let mut idx = Vec::new();
@@ -340,65 +486,7 @@ pub fn sobol2<R: SlotRule + ?Sized>(
         }
         resolved.push((g.clone(), idx));
     }
-    let partition = Partition::grouped(&names, &resolved)?;
-    let (k, d, units) = (factors.len(), partition.len(), ev.units());
-    let rows_per = if second_order { 2 + 2 * d } else { 2 + d };
-    sobol::check_memory(opt.samples, rows_per - 2, units, opt.bootstrap)?;
-    let n = opt.samples as usize;
-    let base = ChaCha8Rng::seed_from_u64(opt.seed);
-    let layout = Blocks { factors: &factors, blocks: n, rows: rows_per, report_every: 256 };
-    let (slots, infeasible) = blocks::evaluate(
-        ev,
-        space,
-        &layout,
-        &hooks,
-        || (vec![0.0; k], vec![0.0; k]),
-        |j, (a, b)| draw_rows(&base, j as u64, &ranges, a, b),
-        |(a, b), r, x| design_row(&partition, a, b, r, x),
-    )?;
-    if infeasible > 0 {
-        return Err(SweepError::BadParameter {
-            what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
-            expected: "narrower (every run must be feasible for the estimators)",
-            value: infeasible as f64,
-        });
-    }
-    let (lower, upper) = ev.bounds();
-    let mut tally = Tally::new(lower, upper);
-    let mut row = vec![0u64; units];
-    for run in slots.chunks(units) {
-        for (r, &s) in row.iter_mut().zip(run) {
-            *r = s as u64;
-        }
-        tally.record(&row);
-    }
-    let outputs: Vec<Outputs2> = (0..units)
-        .into_par_iter()
-        .map(|u| {
-            let runs: Vec<Vec<f64>> = (0..n)
-                .map(|j| (0..rows_per).map(|r| slots[(j * rows_per + r) * units + u] as f64).collect())
-                .collect();
-            split(&runs, d, second_order)
-        })
-        .collect();
-    let indices = analyze2(&outputs, opt.bootstrap, opt.seed);
-    let part_ranges = partition
-        .parts
-        .iter()
-        .map(|(_, m)| {
-            let lo = m.iter().map(|&i| ranges[i].0).fold(f64::INFINITY, f64::min);
-            let hi = m.iter().map(|&i| ranges[i].1).fold(f64::NEG_INFINITY, f64::max);
-            (lo, hi)
-        })
-        .collect();
-    Ok(Sobol2Result {
-        factors: partition.parts.iter().map(|(n, _)| n.clone()).collect(),
-        members: partition.parts.iter().map(|(_, m)| m.iter().map(|&i| names[i].clone()).collect()).collect(),
-        ranges: part_ranges,
-        units: indices,
-        evaluations: (n * rows_per) as u64,
-        tally,
-    })
+    Ok(resolved)
 }
 
 /// The study's view of an extended result (`grouped`: the members are reported).

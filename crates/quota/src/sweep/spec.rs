@@ -77,13 +77,12 @@ impl SweepSpec {
     }
 
     /// Whether the design's work splits into items that shards evaluate ([`super::shard`]):
-    /// every design but Morris screening and Sobol with second-order indices or groups, which
-    /// run in one piece.
+    /// every design does (grid points, Monte Carlo scenarios, one-at-a-time intervals, Sobol
+    /// base samples — with or without second order and groups — and Morris trajectories).
     pub fn shardable(&self) -> bool {
         match self {
             SweepSpec::Grid(_) | SweepSpec::Oat(_) | SweepSpec::MonteCarlo(_) => true,
-            SweepSpec::Sobol(s) => !s.second_order && s.groups.is_empty(),
-            SweepSpec::Morris(_) => false,
+            SweepSpec::Sobol(_) | SweepSpec::Morris(_) => true,
         }
     }
 

@@ -16,6 +16,7 @@ use super::eval::{Columns, Evaluator, Rule};
 use super::grid::Grid;
 use super::hooks::Hooks;
 use super::montecarlo::{noise_from_percent, MonteCarlo, WeightDraw};
+use super::morris;
 use super::morris_study::{self, MorrisIndices};
 use super::oat::{self, IntervalPoints, OatResult, UnitPiece};
 use super::run::{self, PointSource};
@@ -248,9 +249,6 @@ pub const SIMPLEX_MAP_STEPS: u32 = 60;
 /// so a merged sweep is this one by construction.
 pub fn study(scenario: &Scenario, spec: &SweepSpec, mut hooks: Hooks<'_>) -> Result<SweepStudy, SweepError> {
     let rule = Rule::of(scenario);
-    if !spec.shardable() {
-        return whole(scenario, spec, &rule, hooks);
-    }
     let plan = Plan::new(scenario, spec, &rule)?;
     let work = plan.work(0..plan.items(), &mut hooks)?;
     plan.finish(vec![work], &mut hooks)
@@ -275,51 +273,6 @@ fn setup<'a>(
     };
     let seed = spec.seed(scenario).unwrap_or_default();
     Ok((space, ev, probe, seed))
-}
-
-/// The designs that run in one piece (not split into work items yet): Morris screening, and
-/// Sobol with second-order indices or grouped factors.
-fn whole(
-    scenario: &Scenario,
-    spec: &SweepSpec,
-    rule: &Rule,
-    hooks: Hooks<'_>,
-) -> Result<SweepStudy, SweepError> {
-    let (space, ev, _, seed) = setup(scenario, spec, rule)?;
-    let mut found = Found::default();
-    let (units, scenarios, infeasible, design, label) = match spec {
-        SweepSpec::Sobol(s) => {
-            let opt =
-                SobolOptions { samples: s.samples, bootstrap: s.bootstrap, seed, relative: s.relative_range };
-            let r = sobol2::sobol2(&ev, &space, &opt, &s.groups, s.second_order, hooks)?;
-            found.sobol = Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty()));
-            let t = &r.tally;
-            let units = t.summarise(scenario, &ev.baseline);
-            let mut label =
-                format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
-            if s.second_order {
-                label.push_str(", second order");
-            }
-            for (g, m) in &s.groups {
-                label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
-            }
-            let details = DesignDetails::Sobol {
-                samples: s.samples,
-                bootstrap: s.bootstrap,
-                seed,
-                relative_range: s.relative_range,
-            };
-            (units, t.scenarios + t.infeasible, t.infeasible, details, label)
-        }
-        SweepSpec::Morris(m) => {
-            let (units, n, bad, details, label, ix) =
-                morris_study::run(scenario, &ev, &space, m, seed, hooks)?;
-            found.morris = Some(ix);
-            (units, n, bad, details, label)
-        }
-        _ => unreachable!("the other designs run as a plan"),
-    };
-    Ok(assemble(scenario, &ev, &space, (units, scenarios, infeasible, design, label), found))
 }
 
 /// What some designs add to a study besides the per-unit summary.
@@ -386,8 +339,11 @@ pub enum Work {
     Tally(TallyData),
     /// One at a time: the search of each initial interval, in item order.
     Oat(Vec<IntervalPoints>),
-    /// Sobol: the slots of every run of the base samples, `[(j·(d+2) + r)·units + u]`.
+    /// Sobol: the slots of every run of the base samples, `[(j·rows + r)·units + u]` (rows =
+    /// d + 2; with second order or groups, D + 2 or 2D + 2 for D design factors).
     Sobol(Vec<u32>),
+    /// Morris: the slots of every point of the trajectories, `[(t·(g+1) + m)·units + u]`.
+    Morris(Vec<u32>),
 }
 
 /// A design ready to run on a scenario: the slot rule's evaluator, the factor space and the
@@ -410,6 +366,8 @@ enum Built {
     MonteCarlo(Box<MonteCarlo>),
     Oat(Vec<(String, Factor, f64, f64)>),
     Sobol(sobol::Design),
+    Sobol2(sobol2::Design),
+    Morris(morris::Screening),
 }
 
 impl<'a> Plan<'a> {
@@ -447,9 +405,16 @@ impl<'a> Plan<'a> {
                     seed,
                     relative: s.relative_range,
                 };
-                Built::Sobol(sobol::Design::new(&ev, &space, &opt)?)
+                if s.second_order || !s.groups.is_empty() {
+                    Built::Sobol2(sobol2::Design::new(&ev, &space, &opt, &s.groups, s.second_order)?)
+                } else {
+                    Built::Sobol(sobol::Design::new(&ev, &space, &opt)?)
+                }
             }
-            SweepSpec::Morris(_) => unreachable!("Morris runs in one piece (checked above)"),
+            SweepSpec::Morris(m) => {
+                let opt = morris_study::options(m, seed);
+                Built::Morris(morris::Screening::new(&space, &opt, &m.groups)?)
+            }
         };
         Ok(Plan { scenario, spec, space, ev, probe, seed, design })
     }
@@ -460,10 +425,11 @@ impl<'a> Plan<'a> {
             Built::Grid { grid, .. } => grid.len(),
             Built::MonteCarlo(mc) => mc.len(),
             Built::Oat(factors) => (factors.len() * oat::INITIAL_INTERVALS) as u64,
-            Built::Sobol(_) => match self.spec {
+            Built::Sobol(_) | Built::Sobol2(_) => match self.spec {
                 SweepSpec::Sobol(s) => s.samples,
                 _ => 0,
             },
+            Built::Morris(m) => m.trajectories(),
         }
     }
 
@@ -518,6 +484,8 @@ impl<'a> Plan<'a> {
                 Work::Oat(parts)
             }
             Built::Sobol(design) => Work::Sobol(design.runs(ev, space, range, &hooks_now())?),
+            Built::Sobol2(design) => Work::Sobol(design.runs(ev, space, range, &hooks_now())?),
+            Built::Morris(m) => Work::Morris(m.runs(ev, space, range, &hooks_now())?),
         })
     }
 
@@ -545,6 +513,7 @@ impl<'a> Plan<'a> {
             |t: &Tally| (t.summarise(scenario, &ev.baseline), t.scenarios + t.infeasible, t.infeasible);
         let mut oat_factors = Vec::new();
         let mut sobol_indices = None;
+        let mut morris_indices = None;
         let mut simplex_map = None;
         let (units, scenarios, infeasible, design, label) = match (&self.design, self.spec) {
             (Built::Grid { grid, map_unit }, SweepSpec::Grid(g)) => {
@@ -624,33 +593,7 @@ impl<'a> Plan<'a> {
                 )
             }
             (Built::Sobol(design), SweepSpec::Sobol(s)) => {
-                let stride = design.stride(ev.units());
-                let (lower, upper) = ev.bounds();
-                let mut slots = Vec::with_capacity(s.samples as usize * stride);
-                for (i, w) in parts.into_iter().enumerate() {
-                    match w {
-                        Work::Sobol(p) => {
-                            let out = p.iter().enumerate().find(|&(at, &x)| {
-                                let u = at % lower.len().max(1);
-                                (x as u64) < lower[u] || (x as u64) > upper[u]
-                            });
-                            if let Some((at, x)) = out {
-                                return Err(bad(
-                                    i,
-                                    format!("run value {at} ({x} slots) is outside its unit's bounds"),
-                                ));
-                            }
-                            slots.extend(p)
-                        }
-                        _ => return Err(bad(i, "it holds another design's work".into())),
-                    }
-                }
-                if slots.len() as u64 != s.samples * stride as u64 {
-                    return Err(bad(
-                        0,
-                        format!("{} run values in all, expected {}", slots.len(), s.samples * stride as u64),
-                    ));
-                }
+                let slots = runs_of(ev, parts, s.samples, design.stride(ev.units()), false)?;
                 let r = design.finish(ev, space, slots, hooks)?;
                 let (units, n, bad) = tallied(&r.tally);
                 sobol_indices = Some(indices(scenario, &r));
@@ -665,11 +608,74 @@ impl<'a> Plan<'a> {
                 };
                 (units, n, bad, details, label)
             }
+            (Built::Sobol2(design), SweepSpec::Sobol(s)) => {
+                let slots = runs_of(ev, parts, s.samples, design.stride(ev.units()), false)?;
+                let r = design.finish(ev, slots);
+                sobol_indices = Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty()));
+                let (units, n, bad) = tallied(&r.tally);
+                let seed = self.seed;
+                let mut label =
+                    format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
+                if s.second_order {
+                    label.push_str(", second order");
+                }
+                for (g, m) in &s.groups {
+                    label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+                }
+                let details = DesignDetails::Sobol {
+                    samples: s.samples,
+                    bootstrap: s.bootstrap,
+                    seed,
+                    relative_range: s.relative_range,
+                };
+                (units, n, bad, details, label)
+            }
+            (Built::Morris(screening), SweepSpec::Morris(m)) => {
+                let slots = runs_of(ev, parts, screening.trajectories(), screening.stride(ev.units()), true)?;
+                let r = screening.finish(ev, space, slots, hooks)?;
+                let (units, n, bad, details, label, ix) = morris_study::part(scenario, ev, m, self.seed, r);
+                morris_indices = Some(ix);
+                (units, n, bad, details, label)
+            }
             _ => unreachable!("the plan is built from its spec"),
         };
-        let found = Found { sobol: sobol_indices, oat: oat_factors, morris: None, simplex_map };
+        let found = Found { sobol: sobol_indices, oat: oat_factors, morris: morris_indices, simplex_map };
         Ok(assemble(scenario, ev, space, (units, scenarios, infeasible, design, label), found))
     }
+}
+
+/// The run values of every part of a Sobol (`morris` false) or Morris design, in order:
+/// `items` work items of `stride` values each, every value within its unit's bounds; a part
+/// that does not fit is refused ([`SweepError::BadPartial`], its position in `parts`).
+fn runs_of(
+    ev: &Evaluator<'_, Rule>,
+    parts: Vec<Work>,
+    items: u64,
+    stride: usize,
+    morris: bool,
+) -> Result<Vec<u32>, SweepError> {
+    let bad = |part: usize, reason: String| SweepError::BadPartial { part, reason };
+    let (lower, upper) = ev.bounds();
+    let expected = items.saturating_mul(stride as u64);
+    let mut slots = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    for (i, w) in parts.into_iter().enumerate() {
+        let p = match (w, morris) {
+            (Work::Sobol(p), false) | (Work::Morris(p), true) => p,
+            _ => return Err(bad(i, "it holds another design's work".into())),
+        };
+        let out = p.iter().enumerate().find(|&(at, &x)| {
+            let u = at % lower.len().max(1);
+            (x as u64) < lower[u] || (x as u64) > upper[u]
+        });
+        if let Some((at, x)) = out {
+            return Err(bad(i, format!("run value {at} ({x} slots) is outside its unit's bounds")));
+        }
+        slots.extend(p);
+    }
+    if slots.len() as u64 != expected {
+        return Err(bad(0, format!("{} run values in all, expected {expected}", slots.len())));
+    }
+    Ok(slots)
 }
 
 fn oat_factor(s: &Scenario, r: &OatResult) -> OatFactor {
