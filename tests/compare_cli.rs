@@ -73,9 +73,11 @@ fn every_format_and_table_runs() {
         );
         let first = lines.next().unwrap();
         let expected = match show {
-            "units" => "code,name,name_en,region,baseline,slots_equal,change_equal,slots_entropy,change_entropy,range",
-            "metrics" => "metric,baseline,equal,entropy",
-            _ => "indicator,equal,entropy",
+            "units" => {
+                "code,name,name_en,region,baseline,slots_equal,change_equal,slots_entropy,change_entropy,range,not_official"
+            }
+            "metrics" => "metric,baseline,equal,entropy,not_official",
+            _ => "indicator,equal,entropy,not_official",
         };
         assert_eq!(first, expected);
     }

@@ -38,13 +38,23 @@ pub fn check(
     inputs: InputsText,
     fresh: impl FnOnce(PublishedFormat) -> Result<String, RenderError>,
 ) -> Result<(), Failure> {
-    let published = read_text(path)?;
-    let check = StampCheck::run(&path.display().to_string(), &published, now, inputs, fresh).map_err(
-        |e| match e {
+    check_text(path, &read_text(path)?, now, inputs, fresh)
+}
+
+/// [`check`] of a published output already read as `published` (a workbook turned into text
+/// by `quota::input::sheet::workbook_text`, say).
+pub fn check_text<E: std::error::Error + Send + Sync + 'static>(
+    path: &Path,
+    published: &str,
+    now: &Stamp,
+    inputs: InputsText,
+    fresh: impl FnOnce(PublishedFormat) -> Result<String, E>,
+) -> Result<(), Failure> {
+    let check =
+        StampCheck::run(&path.display().to_string(), published, now, inputs, fresh).map_err(|e| match e {
             StampCheckError::Render(e) => internal(e),
             e => input(e),
-        },
-    )?;
+        })?;
     output::emit(None, render::stamp::check_report(&check).as_bytes())?;
     if check.matches() {
         Ok(())

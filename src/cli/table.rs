@@ -7,8 +7,13 @@ use std::path::PathBuf;
 
 use quota::allocate::allocate;
 use quota::eligibility::FIRST_BATCH_APPLICATION_DATE;
+use quota::error::Location;
+use quota::input::sheet::{is_workbook, workbook_text};
 use quota::render::announcement::Lang;
 use quota::render::table::{provenance, render, Origin, TableOutput};
+use quota::render::RenderError;
+use quota::scenario::read_bytes;
+use quota::stamp::{PublishedFormat, Stamp, SCENARIO_INPUTS};
 
 use super::constraints::ConstraintFlags;
 use super::flags::OverrideFlags;
@@ -73,6 +78,11 @@ pub struct Args {
     /// chooses the format.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Check a published table (Markdown, CSV written with --stamp, or xlsx) against a fresh run
+    /// of the current inputs with the same options (scenario or --programme/--batch, --lang,
+    /// --title, --caps-from …): its stamp, then its content; exit 0 if it matches, 3 if not.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "format", "stamp", "bom"])]
+    check_stamp: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -139,7 +149,37 @@ pub fn run(args: Args) -> Result<(), Failure> {
             (scenario, allocation, lines, stamp)
         }
     };
-    let bytes = render(&scenario, &allocation, args.lang, args.title.as_deref(), &provenance, &stamp, output)
-        .map_err(internal)?;
+    let table = |output: TableOutput| {
+        render(&scenario, &allocation, args.lang, args.title.as_deref(), &provenance, &stamp, output)
+    };
+    if let Some(published) = &args.check_stamp {
+        return check_published(published, &stamp, table);
+    }
+    let bytes = table(output).map_err(internal)?;
     output::emit(args.output.as_deref(), &bytes)
+}
+
+/// `--check-stamp FILE`: FILE is compared, stamp and content, with a fresh rendering in its own
+/// format — a workbook sheet by sheet as text, CSV with its stamp line, else Markdown.
+fn check_published(
+    path: &std::path::Path,
+    stamp: &Stamp,
+    table: impl Fn(TableOutput) -> Result<Vec<u8>, RenderError>,
+) -> Result<(), Failure> {
+    let at = Location::file(path.display().to_string());
+    let bytes = read_bytes(path).map_err(input)?;
+    if is_workbook(&bytes) {
+        let published = workbook_text(&bytes, &at).map_err(input)?;
+        return super::stamp::check_text(path, &published, stamp, SCENARIO_INPUTS, |_| {
+            let fresh = table(TableOutput::Xlsx)?;
+            workbook_text(&fresh, &Location::file("the fresh workbook")).map_err(RenderError::Reread)
+        });
+    }
+    super::stamp::check(path, stamp, SCENARIO_INPUTS, |format| {
+        let output = match format {
+            PublishedFormat::Csv => TableOutput::Csv { bom: false, stamp: true },
+            _ => TableOutput::Md,
+        };
+        Ok(String::from_utf8_lossy(&table(output)?).into_owned())
+    })
 }

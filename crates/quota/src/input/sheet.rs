@@ -71,6 +71,22 @@ pub fn workbook_to_csv(
     Ok((out, name))
 }
 
+/// Every sheet of the workbook `bytes`, in order, as text: a line `[sheet NAME]`, then the
+/// sheet's rows as CSV lines ([`workbook_to_csv`]), then a blank line. What `--check-stamp`
+/// compares for a published workbook (its stamp is on the parameters sheet).
+pub fn workbook_text(bytes: &[u8], at: &Location) -> Result<String, DataError> {
+    let book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| DataError::Malformed {
+        at: at.clone(),
+        message: format!("not a readable .xlsx or .ods workbook: {e}"),
+    })?;
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let (text, _) = workbook_to_csv(bytes, at, Some(&name))?;
+        out.push_str(&format!("[sheet {name}]\n{text}\n"));
+    }
+    Ok(out)
+}
+
 /// The spreadsheet column letters of a 0-based column (A, B, …, Z, AA, …).
 fn column_name(mut col: usize) -> String {
     let mut s = Vec::new();

@@ -16,4 +16,7 @@ pub enum RenderError {
     /// Writing the Excel workbook failed.
     #[error(transparent)]
     Xlsx(#[from] super::announcement::XlsxError),
+    /// Reading back a workbook just rendered (to compare it as text) failed.
+    #[error("reading back the rendered workbook: {0}")]
+    Reread(crate::error::DataError),
 }
