@@ -9,6 +9,12 @@
 //! slot goes to the largest Jefferson priority among units below their cap (the bounds then
 //! override the quota condition; the checker reports any quota violation that results).
 //!
+//! The slots-only path (`apportion_seats`, what sweeps and calibration call) does not decide
+//! every house size: [`fast`] reads the answer off in segments — stuck houses (no unit
+//! eligible) have a closed form, and between them the answer is the best set of claims that
+//! can be scheduled — deciding house by house only a short last segment. The full result
+//! (ties, cut-off) and the one-at-a-time trace need every decision and use the run below.
+//!
 //! ## O(log n) per slot
 //!
 //! Read literally, the definition looks at every unit at every house size: O(N·n). Two facts
