@@ -9,6 +9,12 @@
 //! slot goes to the largest Jefferson priority among units below their cap (the bounds then
 //! override the quota condition; the checker reports any quota violation that results).
 //!
+//! The slots-only path (`apportion_seats`, what sweeps and calibration call) does not decide
+//! every house size: [`fast`] reads the answer off in segments — stuck houses (no unit
+//! eligible) have a closed form, and between them the answer is the best set of claims that
+//! can be scheduled — deciding house by house only a short last segment. The full result
+//! (ties, cut-off) and the one-at-a-time trace need every decision and use the run below.
+//!
 //! ## O(log n) per slot
 //!
 //! Read literally, the definition looks at every unit at every house size: O(N·n). Two facts
@@ -52,6 +58,7 @@ use super::divisor::priority;
 use super::ratio::Ratio;
 use super::{Apportionment, Cutoff, Method, Problem, Tie};
 
+mod fast;
 #[cfg(test)]
 pub(crate) mod reference;
 #[cfg(test)]
@@ -148,6 +155,8 @@ pub struct Buffers {
     waiting_on: bool,
     /// Rivals of the current winner (taken out of a heap, then put back).
     rivals: Vec<Claim>,
+    /// The slots-only path's buffers.
+    fast: fast::Fast,
 }
 
 #[inline]
@@ -249,12 +258,13 @@ impl Buffers {
     }
 }
 
-/// Runs the method from the floors to the total; the slots end in `b.k`.
-fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O) {
+/// Runs the method from the state `start` (the floors, or the slots the method holds at
+/// house size Σ start) to the total; the slots end in `b.k`.
+fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O, start: &[u64]) {
     let n = p.len();
     let (w, total, w_sum) = (p.weights(), p.total(), p.weight_sum());
     b.k.clear();
-    b.k.extend_from_slice(p.lower());
+    b.k.extend_from_slice(start);
     let h0: u64 = b.k.iter().sum();
     b.eligible.clear();
     b.waiting.clear();
@@ -411,7 +421,7 @@ pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
     let n = p.len();
     let mut b = Buffers::default();
     let mut obs = Contests { w: p.weights(), list: Vec::new(), last: None };
-    run(p, &mut b, &mut obs);
+    run(p, &mut b, &mut obs, p.lower());
     let Contests { list: contested, last, .. } = obs;
     let k = b.k;
     let last_in = last.map(|(i, ki)| priority(Method::Jefferson, p.weights()[i], ki));
@@ -446,9 +456,22 @@ pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
     }
 }
 
-/// Slots only, into `out`, with reused buffers.
+/// Slots only, into `out`, with reused buffers: by segments ([`fast`]), the last one house by
+/// house when its selection cannot be scheduled.
 pub(super) fn quota_seats(p: &Problem, b: &mut Buffers, out: &mut Vec<u64>) {
-    run(p, b, &mut SeatsOnly);
+    if fast::seats(p, &mut b.fast, out).is_err() {
+        let start = std::mem::take(&mut b.fast.start);
+        run(p, b, &mut SeatsOnly, &start);
+        b.fast.start = start;
+        out.clear();
+        out.extend_from_slice(&b.k);
+    }
+}
+
+/// Slots only, house by house from the floors (the reference for [`quota_seats`]' tests).
+#[cfg(test)]
+fn seats_house_by_house(p: &Problem, b: &mut Buffers, out: &mut Vec<u64>) {
+    run(p, b, &mut SeatsOnly, p.lower());
     out.clear();
     out.extend_from_slice(&b.k);
 }
@@ -460,5 +483,5 @@ pub(super) fn quota_seats(p: &Problem, b: &mut Buffers, out: &mut Vec<u64>) {
 /// between them (see `sweep::oat`).
 pub fn quota_trace(p: &Problem, b: &mut Buffers, out: &mut Vec<u64>) {
     let words = p.len().div_ceil(64);
-    run(p, b, &mut Trace { out, words });
+    run(p, b, &mut Trace { out, words }, p.lower());
 }

@@ -53,6 +53,7 @@ fn the_event_driven_run_makes_the_definitions_decisions() {
     let mut scratch = Scratch::default();
     let (mut problems, mut with_ties, mut with_fallback, mut seats) = (0, 0, 0, Vec::new());
     let (mut trace, mut want_trace) = (Vec::new(), Vec::new());
+    let (mut fast_buffers, mut by_segments) = (fast::Fast::default(), 0);
     while problems < 6000 {
         let Some(p) = random_problem(&mut rng) else { continue };
         problems += 1;
@@ -63,6 +64,13 @@ fn the_event_driven_run_makes_the_definitions_decisions() {
         // The sweep path, with buffers carried over from other problems.
         apportion_seats(&p, Method::Quota, &mut scratch, &mut seats);
         assert_eq!(seats, want.seats, "{p:?}");
+        seats_house_by_house(&p, &mut buffers, &mut seats);
+        assert_eq!(seats, want.seats, "{p:?}");
+        // By segments alone (when its last selection can be scheduled).
+        if fast::seats(&p, &mut fast_buffers, &mut seats).is_ok() {
+            assert_eq!(seats, want.seats, "{p:?}");
+            by_segments += 1;
+        }
         trace.clear();
         want_trace.clear();
         quota_trace(&p, &mut buffers, &mut trace);
@@ -75,6 +83,8 @@ fn the_event_driven_run_makes_the_definitions_decisions() {
     // The random problems reach the cases that matter.
     assert!(with_ties > 500, "{with_ties} problems with ties");
     assert!(with_fallback > 300, "{with_fallback} problems that used the fallback pool");
+    eprintln!("{by_segments} of {problems} by segments alone");
+    assert!(by_segments > 5000, "{by_segments} of {problems} by segments alone");
 }
 
 #[test]
