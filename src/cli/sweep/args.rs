@@ -98,6 +98,14 @@ pub struct Args {
     /// e.g. 区域差异=东部,中部,西部,东北 (each region must also be given with --vary).
     #[arg(long = "group", value_name = "NAME=FACTOR,…")]
     groups: Vec<String>,
+    /// sobol: also the indices and their intervals at N = 256, 512, … up to --samples, from one
+    /// nested sample (a table and DIR/convergence.svg).
+    #[arg(long)]
+    convergence: bool,
+    /// sobol: stopping rule — double N from 256 until every unit's ST is within ±WIDTH (95%) or
+    /// --samples is reached, e.g. 0.02.
+    #[arg(long, value_name = "WIDTH")]
+    stop_at: Option<f64>,
     #[arg(long, help = format!("morris: trajectories R kept (R·(k+1) runs for k factors) [default: {}]", MorrisSpec::default().trajectories))]
     trajectories: Option<u32>,
     #[arg(long, help = format!("morris: grid levels p (even) [default: {}]", MorrisSpec::default().levels))]
@@ -252,6 +260,8 @@ impl Args {
             ("--bootstrap", self.bootstrap.is_some(), &[Sobol, Morris]),
             ("--second-order", self.second_order, &[Sobol]),
             ("--group", !self.groups.is_empty(), &[Sobol, Morris]),
+            ("--convergence", self.convergence, &[Sobol]),
+            ("--stop-at", self.stop_at.is_some(), &[Sobol]),
             ("--trajectories", self.trajectories.is_some(), &[Morris]),
             ("--levels", self.levels.is_some(), &[Morris]),
             ("--candidates", self.candidates.is_some(), &[Morris]),
@@ -327,6 +337,8 @@ impl Args {
                 vary,
                 second_order: self.second_order,
                 groups: self.groups()?,
+                convergence: self.convergence,
+                stop_at: self.stop_at,
             }),
             DesignArg::Morris => SweepSpec::Morris(MorrisSpec {
                 trajectories: self.trajectories.unwrap_or(MorrisSpec::default().trajectories),

@@ -35,6 +35,7 @@ pub mod plan;
 pub mod rows_parquet;
 pub mod stamp;
 pub mod sweep;
+mod sweep_convergence;
 mod sweep_morris;
 pub mod table;
 pub mod validate;

@@ -28,7 +28,8 @@ pub fn render(study: &SweepStudy, format: Format) -> Result<String, RenderError>
 
 /// The files of an output directory, as (name, content): `summary.{txt,csv,json,md}`,
 /// `tornado.svg`, and per design `grid-map.svg`, `oat-<factor>.svg` and `breakpoints.csv`,
-/// `sobol.svg` and `sobol.csv`, `morris.svg`, `morris.csv` and `morris-runs.csv`. (`scenarios.csv` is streamed through the rows sink while the
+/// `sobol.svg` and `sobol.csv` (with `sobol2.csv`, `convergence.csv` and `convergence.svg`
+/// when asked), `morris.svg`, `morris.csv` and `morris-runs.csv`. (`scenarios.csv` is streamed through the rows sink while the
 /// sweep runs.)
 pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
@@ -55,6 +56,9 @@ pub fn files(study: &SweepStudy) -> Result<Vec<(String, Vec<u8>)>, RenderError> 
     }
     if let Some((h, _, rows)) = study.sobol.as_ref().and_then(|r| s2_table(study, r, true)) {
         out.push(("sobol2.csv".into(), csv_text(&h, &rows)?.into_bytes()));
+    }
+    if let (Some(r), Some(c)) = (&study.sobol, &study.convergence) {
+        out.extend(super::sweep_convergence::files(study, r, c)?);
     }
     if let Some(m) = &study.morris {
         out.extend(super::sweep_morris::files(study, m)?);
@@ -110,6 +114,9 @@ fn report(study: &SweepStudy, md: bool) -> String {
         if let Some((h, align, rows)) = s2_table(study, r, false) {
             out.push_str("\nsecond-order indices S2 (Saltelli 2002; ±95% bootstrap half-width):\n\n");
             out.push_str(&table(md, &h, &align, &rows, false));
+        }
+        if let Some(c) = &study.convergence {
+            out.push_str(&super::sweep_convergence::section(c, md));
         }
     }
     if let Some(m) = &study.morris {

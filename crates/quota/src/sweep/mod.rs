@@ -32,6 +32,7 @@
 //! flag, all in the caller's [`Hooks`].
 
 mod blocks;
+pub mod convergence;
 pub mod eval;
 pub mod grid;
 pub mod hooks;
@@ -48,12 +49,14 @@ pub mod spec;
 pub mod study;
 pub mod summary;
 pub mod svg;
+pub mod svg_convergence;
 pub mod svg_morris;
 
 use thiserror::Error;
 
 use crate::allocate::AllocateError;
 
+pub use convergence::Convergence;
 pub use eval::{Evaluator, OptimizeRule, Rule, SlotRule, Workspace};
 pub use hooks::Hooks;
 pub use montecarlo::WeightDraw;
@@ -152,7 +155,7 @@ pub enum SweepError {
     #[error("--keep-all cannot be combined with --shard (each shard evaluates only part of the sweep); run the sweep unsharded to keep every scenario")]
     RowsWithShard,
     /// A design that runs in one piece asked for in parts (a shard of a sweep).
-    #[error("--shard does not apply to {design}: it runs in one piece; run it without --shard")]
+    #[error("--shard does not apply to {design} (Sobol with --convergence or --stop-at runs in one piece); run it without --shard")]
     NotInParts { design: String },
     /// A `--group` that cannot be a factor of the Sobol design.
     #[error("--group {group}: {problem}")]

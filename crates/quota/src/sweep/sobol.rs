@@ -391,7 +391,7 @@ impl Design {
         let (factors, ranges) = (&self.factors, &self.ranges);
         if let Some(w) = hooks.rows.as_mut() {
             let base = ChaCha8Rng::seed_from_u64(self.opt.seed);
-            write_runs(ev, space, factors, ranges, &base, &slots, &mut **w)?;
+            write_runs(ev, space, factors, ranges, &base, &slots, d + 2, &design_row, &mut **w)?;
         }
         let (lower, upper) = ev.bounds();
         let mut tally = Tally::new(lower, upper);
@@ -506,15 +506,22 @@ fn design_row(a: &[f64], b: &[f64], r: usize, x: &mut [f64]) {
     }
 }
 
+/// Row r of a base sample's design from its A and B rows: `row(a, b, r, x)` writes it into x.
+pub(super) type DesignRow<'a> = dyn Fn(&[f64], &[f64], usize, &mut [f64]) + 'a;
+
 /// Writes every run as long CSV, in run order, from the output matrix (the parameters are
-/// drawn again from the same per-sample generators).
-fn write_runs<R: SlotRule + ?Sized>(
+/// drawn again from the same per-sample generators): `rows_per` runs per base sample, row r's
+/// factor values from `row(a, b, r, x)`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_runs<R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     space: &Space,
     factors: &[Factor],
     ranges: &[(f64, f64)],
     base: &ChaCha8Rng,
     slots: &[u32],
+    rows_per: usize,
+    row: &DesignRow<'_>,
     w: &mut dyn Write,
 ) -> Result<(), SweepError> {
     let (d, units) = (factors.len(), ev.units());
@@ -523,16 +530,16 @@ fn write_runs<R: SlotRule + ?Sized>(
     let (mut a, mut b, mut x) = (vec![0.0; d], vec![0.0; d], vec![0.0; d]);
     let mut run = vec![0u64; units];
     let mut buf = Vec::new();
-    for (j, sample) in slots.chunks((d + 2) * units).enumerate() {
+    for (j, sample) in slots.chunks(rows_per * units).enumerate() {
         draw_rows(base, j as u64, ranges, &mut a, &mut b);
         buf.clear();
         for (r, out) in sample.chunks(units).enumerate() {
-            design_row(&a, &b, r, &mut x);
+            row(&a, &b, r, &mut x);
             apply(space, factors, &x, &mut params);
             for (o, &s) in run.iter_mut().zip(out) {
                 *o = s as u64;
             }
-            write_rows(&mut buf, (j * (d + 2) + r) as u64, space, ev, &params, Some(&run));
+            write_rows(&mut buf, (j * rows_per + r) as u64, space, ev, &params, Some(&run));
         }
         w.write_all(&buf)?;
     }

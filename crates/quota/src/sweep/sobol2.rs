@@ -307,24 +307,27 @@ pub struct Sobol2Result {
 }
 
 /// Runs the extended Sobol design on the scenario: `groups` are (name, base factor names), as
-/// [`Space::resolve`] accepts them.
+/// [`Space::resolve`] accepts them. `hooks.rows` receives every run as long CSV, in run order
+/// (run `j·R + r` is base sample j's row r: A, B, AB_g, BA_g — see [`design_row`]).
 pub fn sobol2<R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     space: &Space,
     opt: &SobolOptions,
     groups: &[(String, Vec<String>)],
     second_order: bool,
-    hooks: Hooks<'_>,
+    mut hooks: Hooks<'_>,
 ) -> Result<Sobol2Result, SweepError> {
     let design = Design::new(ev, space, opt, groups, second_order)?;
     let slots = design.runs(ev, space, 0..opt.samples, &hooks)?;
+    design.write_runs(ev, space, &slots, &mut hooks)?;
     Ok(design.finish(ev, slots))
 }
 
 /// The extended design of a scenario, checked: its base factors, their ranges and the
 /// partition into design factors. As [`sobol::Design`], a sweep evaluates its base samples
 /// ([`Design::runs`], all at once or a shard's range at a time), then estimates the indices
-/// from every run ([`Design::finish`]).
+/// from every run ([`Design::finish`]). Base sample j's draws depend on j alone, so any prefix
+/// 0..n of the base samples is the design at N = n.
 #[derive(Debug, Clone)]
 pub struct Design {
     opt: SobolOptions,
@@ -357,6 +360,11 @@ impl Design {
         let rows_per = if second_order { 2 + 2 * partition.len() } else { 2 + partition.len() };
         sobol::check_memory(opt.samples, rows_per - 2, ev.units(), opt.bootstrap)?;
         Ok(Design { opt: *opt, factors, ranges, names, partition, second_order })
+    }
+
+    /// The design factors' names (groups by their name).
+    pub fn factor_names(&self) -> Vec<String> {
+        self.partition.parts.iter().map(|(n, _)| n.clone()).collect()
     }
 
     /// Runs per base sample: D + 2, or 2D + 2 with second order.
@@ -412,11 +420,27 @@ impl Design {
         Ok(slots)
     }
 
-    /// The indices from the slots of every run of the N base samples, in order (what
-    /// [`Design::runs`] returns for 0..N).
+    /// Writes every run to `hooks.rows` as long CSV, in run order (nothing without a sink):
+    /// `slots` as [`Design::runs`] returns them for 0..n.
+    pub fn write_runs<R: SlotRule + ?Sized>(
+        &self,
+        ev: &Evaluator<R>,
+        space: &Space,
+        slots: &[u32],
+        hooks: &mut Hooks<'_>,
+    ) -> Result<(), SweepError> {
+        let Some(w) = hooks.rows.as_mut() else { return Ok(()) };
+        let base = ChaCha8Rng::seed_from_u64(self.opt.seed);
+        let row = |a: &[f64], b: &[f64], r: usize, x: &mut [f64]| design_row(&self.partition, a, b, r, x);
+        sobol::write_runs(ev, space, &self.factors, &self.ranges, &base, slots, self.rows(), &row, &mut **w)
+    }
+
+    /// The indices from the slots of every run of the first n base samples, in order (what
+    /// [`Design::runs`] returns for 0..n; n = `slots.len()` / [`Design::stride`], so a prefix
+    /// of the slots gives the run at that N).
     pub fn finish<R: SlotRule + ?Sized>(&self, ev: &Evaluator<R>, slots: Vec<u32>) -> Sobol2Result {
         let (d, units, rows_per) = (self.partition.len(), ev.units(), self.rows());
-        let n = self.opt.samples as usize;
+        let n = slots.len() / self.stride(units).max(1);
         let (lower, upper) = ev.bounds();
         let mut tally = Tally::new(lower, upper);
         let mut row = vec![0u64; units];
@@ -499,22 +523,22 @@ pub(super) fn study_indices(
         factors: r.factors.clone(),
         ranges: r.ranges.clone(),
         evaluations: r.evaluations,
-        units: r
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, ix)| super::UnitIndices {
-                code: s.units().get(i).code.clone(),
-                variance: ix.plain.variance,
-                s1: ix.plain.s1.clone(),
-                s1_conf: ix.plain.s1_conf.clone(),
-                st: ix.plain.st.clone(),
-                st_conf: ix.plain.st_conf.clone(),
-                s2: (!ix.s2.is_empty()).then(|| ix.s2.clone()),
-                s2_conf: (!ix.s2.is_empty()).then(|| ix.s2_conf.clone()),
-            })
-            .collect(),
+        units: r.units.iter().enumerate().map(|(i, ix)| unit_indices(&s.units().get(i).code, ix)).collect(),
         members: grouped.then(|| r.members.clone()),
+    }
+}
+
+/// One unit's indices as the study reports them.
+pub(super) fn unit_indices(code: &str, ix: &Indices2) -> super::UnitIndices {
+    super::UnitIndices {
+        code: code.to_string(),
+        variance: ix.plain.variance,
+        s1: ix.plain.s1.clone(),
+        s1_conf: ix.plain.s1_conf.clone(),
+        st: ix.plain.st.clone(),
+        st_conf: ix.plain.st_conf.clone(),
+        s2: (!ix.s2.is_empty()).then(|| ix.s2.clone()),
+        s2_conf: (!ix.s2.is_empty()).then(|| ix.s2_conf.clone()),
     }
 }
 

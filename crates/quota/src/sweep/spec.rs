@@ -78,11 +78,13 @@ impl SweepSpec {
 
     /// Whether the design's work splits into items that shards evaluate ([`super::shard`]):
     /// every design does (grid points, Monte Carlo scenarios, one-at-a-time intervals, Sobol
-    /// base samples — with or without second order and groups — and Morris trajectories).
+    /// base samples — with or without second order and groups — and Morris trajectories), but
+    /// Sobol with convergence or a stopping rule, which runs in one piece.
     pub fn shardable(&self) -> bool {
         match self {
             SweepSpec::Grid(_) | SweepSpec::Oat(_) | SweepSpec::MonteCarlo(_) => true,
-            SweepSpec::Sobol(_) | SweepSpec::Morris(_) => true,
+            SweepSpec::Sobol(s) => !s.convergence && s.stop_at.is_none(),
+            SweepSpec::Morris(_) => true,
         }
     }
 
@@ -205,6 +207,14 @@ pub struct SobolSpec {
     /// Default none.
     #[serde(default)]
     pub groups: Vec<(String, Vec<String>)>,
+    /// Also the indices at N = 256, 512, … up to `samples`, from the same nested sample
+    /// ([`super::convergence`]). Default false.
+    #[serde(default)]
+    pub convergence: bool,
+    /// Stopping rule: double N from 256 until every unit's ST half-width is at most this (or
+    /// `samples` is reached). Default none.
+    #[serde(default)]
+    pub stop_at: Option<f64>,
 }
 
 impl Default for SobolSpec {
@@ -217,6 +227,8 @@ impl Default for SobolSpec {
             vary: Vec::new(),
             second_order: false,
             groups: Vec::new(),
+            convergence: false,
+            stop_at: None,
         }
     }
 }

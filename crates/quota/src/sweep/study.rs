@@ -12,6 +12,7 @@ use crate::explain::ParadoxProbe;
 use crate::funding::FundingRules;
 use crate::scenario::Scenario;
 
+use super::convergence::{self, Convergence};
 use super::eval::{Columns, Evaluator, Rule};
 use super::grid::Grid;
 use super::hooks::Hooks;
@@ -22,7 +23,7 @@ use super::oat::{self, IntervalPoints, OatResult, UnitPiece};
 use super::run::{self, PointSource};
 use super::sobol::{self, SobolOptions, SobolResult};
 use super::sobol2;
-use super::spec::{GridSpec, OatSpec, SweepSpec};
+use super::spec::{GridSpec, OatSpec, SobolSpec, SweepSpec};
 use super::summary::{oat_summary, Tally, TallyData, UnitSummary};
 use super::{Factor, Space, SweepError};
 
@@ -60,6 +61,9 @@ pub struct SweepStudy {
     /// Morris measures (the Morris design; absent from the JSON of the other designs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub morris: Option<MorrisIndices>,
+    /// How the Sobol indices moved as N grew (`--convergence`, `--stop-at`; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convergence: Option<Convergence>,
     /// The slot rule's label (`hamilton`, `optimize (l1)`, …).
     #[serde(skip)]
     pub method: String,
@@ -249,6 +253,11 @@ pub const SIMPLEX_MAP_STEPS: u32 = 60;
 /// so a merged sweep is this one by construction.
 pub fn study(scenario: &Scenario, spec: &SweepSpec, mut hooks: Hooks<'_>) -> Result<SweepStudy, SweepError> {
     let rule = Rule::of(scenario);
+    if let SweepSpec::Sobol(s) = spec {
+        if s.convergence || s.stop_at.is_some() {
+            return convergence_study(scenario, spec, s, &rule, hooks);
+        }
+    }
     let plan = Plan::new(scenario, spec, &rule)?;
     let work = plan.work(0..plan.items(), &mut hooks)?;
     plan.finish(vec![work], &mut hooks)
@@ -275,6 +284,41 @@ fn setup<'a>(
     Ok((space, ev, probe, seed))
 }
 
+/// A Sobol sweep with `--convergence` or `--stop-at` (in one piece: each N's indices come from
+/// the runs so far): the extended design run step by step ([`convergence::run`]), the study at
+/// the last N with the convergence record.
+fn convergence_study(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    s: &SobolSpec,
+    rule: &Rule,
+    hooks: Hooks<'_>,
+) -> Result<SweepStudy, SweepError> {
+    let (space, ev, _, seed) = setup(scenario, spec, rule)?;
+    let opt = SobolOptions { samples: s.samples, bootstrap: s.bootstrap, seed, relative: s.relative_range };
+    let design = sobol2::Design::new(&ev, &space, &opt, &s.groups, s.second_order)?;
+    let codes: Vec<String> = (0..scenario.units().len()).map(|i| scenario.units().get(i).code.clone()).collect();
+    let (r, c) = convergence::run(&ev, &space, &design, &opt, &codes, s.stop_at, hooks)?;
+    let samples = r.evaluations / design.rows() as u64;
+    let t = &r.tally;
+    let units = t.summarise(scenario, &ev.baseline);
+    let mut label = format!("sobol, N = {samples}, {} bootstrap resamples, seed {seed}", s.bootstrap);
+    if s.second_order {
+        label.push_str(", second order");
+    }
+    label.push_str(&convergence_label(&c, s.samples));
+    for (g, m) in &s.groups {
+        label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+    }
+    let details = DesignDetails::Sobol { samples, bootstrap: s.bootstrap, seed, relative_range: s.relative_range };
+    let found = Found {
+        sobol: Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty())),
+        convergence: Some(c),
+        ..Found::default()
+    };
+    Ok(assemble(scenario, &ev, &space, (units, t.scenarios + t.infeasible, t.infeasible, details, label), found))
+}
+
 /// What some designs add to a study besides the per-unit summary.
 #[derive(Default)]
 struct Found {
@@ -282,6 +326,17 @@ struct Found {
     oat: Vec<OatFactor>,
     morris: Option<MorrisIndices>,
     simplex_map: Option<SimplexMap>,
+    convergence: Option<Convergence>,
+}
+
+/// The summary line's part on a convergence study: the steps and the stopping rule's verdict.
+fn convergence_label(c: &Convergence, samples: u64) -> String {
+    let ns = c.steps.iter().map(|s| s.samples.to_string()).collect::<Vec<_>>().join(", ");
+    match (c.stop_at, c.met_at) {
+        (None, _) => format!(", convergence over N = {ns}"),
+        (Some(w), Some(n)) => format!(", stop at ±{w}: met at N = {n} (N = {ns})"),
+        (Some(w), None) => format!(", stop at ±{w}: not met by N = {samples} (N = {ns})"),
+    }
 }
 
 /// The per-unit summary, the number of scenarios (and infeasible ones), the design and its label.
@@ -324,6 +379,7 @@ fn assemble(
         sobol: found.sobol,
         oat: found.oat,
         morris: found.morris,
+        convergence: found.convergence,
         method: ev.rule.to_string(),
         simplex_map: found.simplex_map,
         funding: *scenario.funding(),
@@ -610,6 +666,7 @@ impl<'a> Plan<'a> {
             }
             (Built::Sobol2(design), SweepSpec::Sobol(s)) => {
                 let slots = runs_of(ev, parts, s.samples, design.stride(ev.units()), false)?;
+                design.write_runs(ev, space, &slots, hooks)?;
                 let r = design.finish(ev, slots);
                 sobol_indices = Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty()));
                 let (units, n, bad) = tallied(&r.tally);
@@ -639,7 +696,13 @@ impl<'a> Plan<'a> {
             }
             _ => unreachable!("the plan is built from its spec"),
         };
-        let found = Found { sobol: sobol_indices, oat: oat_factors, morris: morris_indices, simplex_map };
+        let found = Found {
+            sobol: sobol_indices,
+            oat: oat_factors,
+            morris: morris_indices,
+            simplex_map,
+            convergence: None,
+        };
         Ok(assemble(scenario, ev, space, (units, scenarios, infeasible, design, label), found))
     }
 }
