@@ -297,7 +297,8 @@ fn convergence_study(
     let (space, ev, _, seed) = setup(scenario, spec, rule)?;
     let opt = SobolOptions { samples: s.samples, bootstrap: s.bootstrap, seed, relative: s.relative_range };
     let design = sobol2::Design::new(&ev, &space, &opt, &s.groups, s.second_order)?;
-    let codes: Vec<String> = (0..scenario.units().len()).map(|i| scenario.units().get(i).code.clone()).collect();
+    let codes: Vec<String> =
+        (0..scenario.units().len()).map(|i| scenario.units().get(i).code.clone()).collect();
     let (r, c) = convergence::run(&ev, &space, &design, &opt, &codes, s.stop_at, hooks)?;
     let samples = r.evaluations / design.rows() as u64;
     let t = &r.tally;
@@ -310,13 +311,20 @@ fn convergence_study(
     for (g, m) in &s.groups {
         label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
     }
-    let details = DesignDetails::Sobol { samples, bootstrap: s.bootstrap, seed, relative_range: s.relative_range };
+    let details =
+        DesignDetails::Sobol { samples, bootstrap: s.bootstrap, seed, relative_range: s.relative_range };
     let found = Found {
         sobol: Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty())),
         convergence: Some(c),
         ..Found::default()
     };
-    Ok(assemble(scenario, &ev, &space, (units, t.scenarios + t.infeasible, t.infeasible, details, label), found))
+    Ok(assemble(
+        scenario,
+        &ev,
+        &space,
+        (units, t.scenarios + t.infeasible, t.infeasible, details, label),
+        found,
+    ))
 }
 
 /// What some designs add to a study besides the per-unit summary.
