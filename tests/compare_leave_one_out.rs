@@ -83,7 +83,7 @@ fn the_command_writes_every_format_and_refuses_what_does_not_apply() {
     assert!(lines.next().unwrap().starts_with("# stamp: quota"));
     assert_eq!(
         lines.next().unwrap(),
-        "code,name,baseline,without_sme_above_scale,without_xiaojuren,without_cultivation,max_abs_change"
+        "code,name,baseline,without_sme_above_scale,without_xiaojuren,without_cultivation,max_abs_change,not_official"
     );
     assert_eq!(csv.lines().count(), 2 + 37);
     for args in [

@@ -211,7 +211,7 @@ fn compare_with_ahp_in_every_format() {
     let (out, _) = ok(&["compare", "--schemes", "entropy,critic", "--format", "csv"]);
     assert_eq!(
         out.lines().find(|l| !l.starts_with('#')).unwrap(),
-        "code,name,name_en,region,baseline,slots_entropy,change_entropy,slots_critic,change_critic,range"
+        "code,name,name_en,region,baseline,slots_entropy,change_entropy,slots_critic,change_critic,range,not_official"
     );
     let o = quota(&["compare", "--schemes", "entropy,topsis"]);
     assert_bad_input(&o, &["unknown weighting scheme 'topsis'"], None);
