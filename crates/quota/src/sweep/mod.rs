@@ -164,3 +164,23 @@ pub enum SweepError {
     #[error("the sweep was cancelled")]
     Cancelled,
 }
+
+impl SweepError {
+    /// Ok when none of a design's runs was infeasible; else the error naming how many
+    /// `design` runs (Sobol, Morris) had no feasible allocation, and that the ranges must be
+    /// `narrower` (the estimators need every run).
+    pub(crate) fn all_feasible(
+        infeasible: u64,
+        design: &str,
+        narrower: &'static str,
+    ) -> Result<(), SweepError> {
+        if infeasible == 0 {
+            return Ok(());
+        }
+        Err(SweepError::BadParameter {
+            what: format!("{infeasible} {design} runs had no feasible allocation; the ranges"),
+            expected: narrower,
+            value: infeasible as f64,
+        })
+    }
+}

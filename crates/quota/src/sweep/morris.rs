@@ -614,13 +614,11 @@ impl Screening {
             |t, trajectory| *trajectory = first + t,
             |&t, m, x| to_factors(&self.design, &self.ranges, t, m, x),
         )?;
-        if infeasible > 0 {
-            return Err(SweepError::BadParameter {
-                what: format!("{infeasible} Morris runs had no feasible allocation; the ranges"),
-                expected: "narrower (every run must be feasible for the elementary effects)",
-                value: infeasible as f64,
-            });
-        }
+        SweepError::all_feasible(
+            infeasible,
+            "Morris",
+            "narrower (every run must be feasible for the elementary effects)",
+        )?;
         Ok(slots)
     }
 
@@ -654,14 +652,7 @@ impl Screening {
             }
         }
         let (lower, upper) = ev.bounds();
-        let mut tally = Tally::new(lower, upper);
-        let mut row = vec![0u64; units];
-        for run in slots.chunks(units.max(1)) {
-            for (r, &s) in row.iter_mut().zip(run) {
-                *r = s as u64;
-            }
-            tally.record(&row);
-        }
+        let tally = Tally::of_runs(lower, upper, &slots, units);
         let runs = d.trajectories() * len;
         let outputs: Vec<Vec<f64>> =
             (0..units).map(|u| (0..runs).map(|i| slots[i * units + u] as f64).collect()).collect();

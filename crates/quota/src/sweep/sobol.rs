@@ -367,13 +367,11 @@ impl Design {
             |j, (a, b)| draw_rows(&base, first + j as u64, &self.ranges, a, b),
             |(a, b), r, x| design_row(a, b, r, x),
         )?;
-        if infeasible > 0 {
-            return Err(SweepError::BadParameter {
-                what: format!("{infeasible} Sobol runs had no feasible allocation; the ranges"),
-                expected: "narrower (every run must be feasible for the estimators)",
-                value: infeasible as f64,
-            });
-        }
+        SweepError::all_feasible(
+            infeasible,
+            "Sobol",
+            "narrower (every run must be feasible for the estimators)",
+        )?;
         Ok(slots)
     }
 
@@ -394,14 +392,7 @@ impl Design {
             write_runs(ev, space, factors, ranges, &base, &slots, d + 2, &design_row, &mut **w)?;
         }
         let (lower, upper) = ev.bounds();
-        let mut tally = Tally::new(lower, upper);
-        let mut row = vec![0u64; units];
-        for run in slots.chunks(units.max(1)) {
-            for (r, &s) in row.iter_mut().zip(run) {
-                *r = s as u64;
-            }
-            tally.record(&row);
-        }
+        let tally = Tally::of_runs(lower, upper, &slots, units);
         let outputs: Vec<Outputs> = (0..units)
             .into_par_iter()
             .map(|u| {

@@ -303,16 +303,7 @@ fn convergence_study(
     let samples = r.evaluations / design.rows() as u64;
     let t = &r.tally;
     let units = t.summarise(scenario, &ev.baseline);
-    let mut label = format!("sobol, N = {samples}, {} bootstrap resamples, seed {seed}", s.bootstrap);
-    if s.second_order {
-        label.push_str(", second order");
-    }
-    label.push_str(&convergence_label(&c, s.samples));
-    for (g, m) in &s.groups {
-        label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
-    }
-    let details =
-        DesignDetails::Sobol { samples, bootstrap: s.bootstrap, seed, relative_range: s.relative_range };
+    let (details, label) = sobol_details(s, samples, seed, &convergence_label(&c, s.samples));
     let found = Found {
         sobol: Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty())),
         convergence: Some(c),
@@ -325,6 +316,22 @@ fn convergence_study(
         (units, t.scenarios + t.infeasible, t.infeasible, details, label),
         found,
     ))
+}
+
+/// The design details and summary label of a Sobol study at N = `samples`: `extra` (the
+/// convergence part) comes after the second-order mark, before the groups.
+fn sobol_details(s: &SobolSpec, samples: u64, seed: u64, extra: &str) -> (DesignDetails, String) {
+    let mut label = format!("sobol, N = {samples}, {} bootstrap resamples, seed {seed}", s.bootstrap);
+    if s.second_order {
+        label.push_str(", second order");
+    }
+    label.push_str(extra);
+    for (g, m) in &s.groups {
+        label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
+    }
+    let details =
+        DesignDetails::Sobol { samples, bootstrap: s.bootstrap, seed, relative_range: s.relative_range };
+    (details, label)
 }
 
 /// What some designs add to a study besides the per-unit summary.
@@ -661,15 +668,7 @@ impl<'a> Plan<'a> {
                 let r = design.finish(ev, space, slots, hooks)?;
                 let (units, n, bad) = tallied(&r.tally);
                 sobol_indices = Some(indices(scenario, &r));
-                let seed = self.seed;
-                let label =
-                    format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
-                let details = DesignDetails::Sobol {
-                    samples: s.samples,
-                    bootstrap: s.bootstrap,
-                    seed,
-                    relative_range: s.relative_range,
-                };
+                let (details, label) = sobol_details(s, s.samples, self.seed, "");
                 (units, n, bad, details, label)
             }
             (Built::Sobol2(design), SweepSpec::Sobol(s)) => {
@@ -678,21 +677,7 @@ impl<'a> Plan<'a> {
                 let r = design.finish(ev, slots);
                 sobol_indices = Some(sobol2::study_indices(scenario, &r, !s.groups.is_empty()));
                 let (units, n, bad) = tallied(&r.tally);
-                let seed = self.seed;
-                let mut label =
-                    format!("sobol, N = {}, {} bootstrap resamples, seed {seed}", s.samples, s.bootstrap);
-                if s.second_order {
-                    label.push_str(", second order");
-                }
-                for (g, m) in &s.groups {
-                    label.push_str(&format!(", group {g} = {{{}}}", m.join(", ")));
-                }
-                let details = DesignDetails::Sobol {
-                    samples: s.samples,
-                    bootstrap: s.bootstrap,
-                    seed,
-                    relative_range: s.relative_range,
-                };
+                let (details, label) = sobol_details(s, s.samples, self.seed, "");
                 (units, n, bad, details, label)
             }
             (Built::Morris(screening), SweepSpec::Morris(m)) => {

@@ -82,6 +82,20 @@ impl Tally {
         self.scenarios += 1;
     }
 
+    /// The tally of `slots`: runs of `units` slot counts each, one after another (what the
+    /// Sobol and Morris designs hold), every run feasible.
+    pub fn of_runs(lower: &[u64], upper: &[u64], slots: &[u32], units: usize) -> Tally {
+        let mut tally = Tally::new(lower, upper);
+        let mut row = vec![0u64; units];
+        for run in slots.chunks(units.max(1)) {
+            for (r, &s) in row.iter_mut().zip(run) {
+                *r = s as u64;
+            }
+            tally.record(&row);
+        }
+        tally
+    }
+
     /// Adds another tally of the same units.
     pub fn merge(&mut self, other: &Tally) {
         debug_assert_eq!(self.offset, other.offset);

@@ -22,10 +22,6 @@ fn compared(f: &ObservedFit) -> impl Iterator<Item = &FitUnit> {
     f.units.iter().filter(|u| u.observed.is_some())
 }
 
-fn scaled(f: &ObservedFit) -> bool {
-    f.scaled
-}
-
 /// CSV: one row per compared unit (one header line and data rows); `not_official` names the
 /// scenario's inputs that are not official for the unit's row.
 fn csv(f: &ObservedFit) -> Result<String, csv::Error> {
@@ -74,7 +70,7 @@ fn delta_text(d: f64, decimals: usize) -> String {
 
 fn document(f: &ObservedFit, md: bool) -> String {
     let o = &f.observed;
-    let decimals = if scaled(f) { 1 } else { 0 };
+    let decimals = if f.scaled { 1 } else { 0 };
     let mut lines = vec![format!(
         "compared with observed: scenario {} — method {} — {} slots over {} units",
         f.scenario,
@@ -95,7 +91,7 @@ fn document(f: &ObservedFit, md: bool) -> String {
         statuses.join(", ")
     ));
     lines.push(match o.batch_total {
-        Some(t) if scaled(f) => format!(
+        Some(t) if f.scaled => format!(
             "the observed batch has {t} slots, the scenario {}: observed figures scaled by {}/{t} = {:.4}",
             f.total, f.total, f.scale
         ),
@@ -119,7 +115,7 @@ fn document(f: &ObservedFit, md: bool) -> String {
     out.push('\n');
 
     let mut h: Vec<String> = ["code", "name", "allocated", "observed"].map(String::from).to_vec();
-    if scaled(f) {
+    if f.scaled {
         h.push(format!("observed × {:.4}", f.scale));
     }
     h.extend(["Δ", "Δ%"].map(String::from));
@@ -133,7 +129,7 @@ fn document(f: &ObservedFit, md: bool) -> String {
                 u.allocated.to_string(),
                 u.observed.map(|x| x.to_string()).unwrap_or_default(),
             ];
-            if scaled(f) {
+            if f.scaled {
                 r.push(u.expected.map(|e| format!("{e:.1}")).unwrap_or_default());
             }
             r.push(u.delta.map(|d| delta_text(d, decimals)).unwrap_or_default());
@@ -196,7 +192,7 @@ fn summary_lines(f: &ObservedFit, decimals: usize) -> Vec<String> {
 pub fn svg(f: &ObservedFit) -> String {
     let units: Vec<&FitUnit> = compared(f).collect();
     let observed_name =
-        if scaled(f) { format!("observed × {:.4} (rounded)", f.scale) } else { "observed".to_string() };
+        if f.scaled { format!("observed × {:.4} (rounded)", f.scale) } else { "observed".to_string() };
     let s = &f.summary;
     let fit = match (s.l1_shares, s.spearman) {
         _ if units.len() == 1 => {
