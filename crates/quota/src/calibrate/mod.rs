@@ -47,11 +47,14 @@ mod components;
 mod conditions;
 mod grid;
 mod linear;
+mod proof;
 mod region;
 mod resample;
 pub mod svg;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_proof;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -185,6 +188,9 @@ pub enum Basis {
     LinearProgram,
     /// Exact allocations on a grid of weightings.
     Grid,
+    /// A branch and bound over boxes of weightings (partial observations, Hamilton and the
+    /// divisor methods): the proof that no weighting reproduces the known units.
+    Boxes,
 }
 
 /// One free coordinate's range over the weightings that reproduce the observation.
@@ -267,6 +273,14 @@ pub struct SlotRange {
     pub min: u64,
     /// Most slots at a witness.
     pub max: u64,
+    /// Proved: no weighting that reproduces the known units gives fewer slots (Hamilton and
+    /// the divisor methods; None for the quota method). Equal to `min` when the minimum is
+    /// exact.
+    pub proven_min: Option<u64>,
+    /// Proved: no weighting that reproduces the known units gives more slots.
+    pub proven_max: Option<u64>,
+    /// Whether both ends are exact (witnessed and proved).
+    pub exact: bool,
 }
 
 /// The grid (with any candidate weightings tried before it): how many weightings were
@@ -327,6 +341,9 @@ pub struct MethodCalibration {
     pub regimes: usize,
     /// LP solves used.
     pub solves: usize,
+    /// Boxes of weightings the slot-range proof tested (partial observations; see
+    /// `calibrate::proof`).
+    pub boxes: usize,
 }
 
 /// The result of `quota calibrate`.
@@ -630,6 +647,7 @@ fn calibrate_method(ctx: &Context, method: Method) -> Result<MethodCalibration, 
         nearest: None,
         regimes: 0,
         solves: 0,
+        boxes: 0,
     };
     for (i, x) in ctx.observed.iter().enumerate() {
         if let Some(x) = *x {
@@ -813,6 +831,25 @@ fn cost_at(ctx: &Context, eval: &mut Evaluator, p: &[f64]) -> Option<(u64, f64)>
     Some((l1, eval.quota_distance(ctx.observed)))
 }
 
+/// The witnesses found so far and every unit's slots over them.
+struct Found<'a> {
+    points: &'a mut Vec<Vec<f64>>,
+    witnesses: &'a mut Vec<usize>,
+    lo: &'a mut [u64],
+    hi: &'a mut [u64],
+}
+
+impl Found<'_> {
+    fn record(&mut self, coords: &[f64], got: &[u64]) {
+        self.points.push(coords.to_vec());
+        self.witnesses.push(self.points.len() - 1);
+        for (i, &g) in got.iter().enumerate() {
+            self.lo[i] = self.lo[i].min(g);
+            self.hi[i] = self.hi[i].max(g);
+        }
+    }
+}
+
 /// Partial observations and the quota method: witnesses among `extra` and the grid (and, for
 /// an LP method, the exact extent of the extreme witnesses' allocation cells). When the verdict
 /// is already decided (a unit outside its bounds) only the nearest fit is sought.
@@ -861,6 +898,27 @@ fn grid_search(
         }
     }
     out.grid = Some(GridCount { points: points.len(), matching: witnesses.len() });
+    let partial = !ctx.observed.iter().all(Option::is_some);
+    let prover = (!decided && partial && proof::Prover::supports(method)).then(|| {
+        let p = &ctx.prepared;
+        proof::Prover::new(&ctx.comps, method, &p.floors, &p.caps, p.total, ctx.observed)
+    });
+    let mut proved_inconsistent = false;
+    if let (true, Some(prover)) = (witnesses.is_empty(), &prover) {
+        let mut found: Option<(Vec<f64>, Vec<u64>)> = None;
+        let answer = prover.answer(proof::Ask::Consistent, &mut eval, &mut |c, got| {
+            found.get_or_insert_with(|| (c.to_vec(), got.to_vec()));
+        });
+        out.boxes += answer.nodes;
+        if let Some((c, got)) = found {
+            points.push(c);
+            witnesses.push(points.len() - 1);
+            slot_lo.copy_from_slice(&got);
+            slot_hi.copy_from_slice(&got);
+        } else if answer.bound == 0 {
+            proved_inconsistent = true;
+        }
+    }
     if witnesses.is_empty() {
         // A local search from the LP candidates and the best grid point: it may still find a
         // witness (a small allocation cell between grid points), else a nearer fit.
@@ -891,6 +949,10 @@ fn grid_search(
                 if !decided {
                     out.verdict = Verdict::NotFound;
                 }
+                if proved_inconsistent {
+                    out.verdict = Verdict::Inconsistent;
+                    out.basis = Basis::Boxes;
+                }
                 let w = ctx.comps.at(&q);
                 let check = ctx.check(&w, method)?;
                 out.nearest = Some(Nearest {
@@ -905,11 +967,46 @@ fn grid_search(
                 if !decided {
                     out.verdict = Verdict::NotFound;
                 }
+                if proved_inconsistent {
+                    out.verdict = Verdict::Inconsistent;
+                    out.basis = Basis::Boxes;
+                }
                 return Ok(());
             }
         }
     }
     out.verdict = Verdict::Witnessed;
+    // Each unknown unit's fewest and most slots, proved (new witnesses join on the way).
+    let mut proven: Option<(Vec<u64>, Vec<u64>)> = None;
+    if let Some(prover) = &prover {
+        let (mut pmin, mut pmax) = (slot_lo.clone(), slot_hi.clone());
+        let mut found =
+            Found { points: &mut points, witnesses: &mut witnesses, lo: &mut slot_lo, hi: &mut slot_hi };
+        for j in (0..n).filter(|&j| ctx.observed[j].is_none()) {
+            let ask = proof::Ask::AtLeast(j, found.hi[j] + 1);
+            let most = prover.answer(ask, &mut eval, &mut |c, got| found.record(c, got));
+            let fewest = match found.lo[j] {
+                0 => None,
+                v => Some(
+                    prover
+                        .answer(proof::Ask::AtMost(j, v - 1), &mut eval, &mut |c, got| found.record(c, got)),
+                ),
+            };
+            out.boxes += most.nodes + fewest.as_ref().map_or(0, |a| a.nodes);
+            pmax[j] = most.bound;
+            pmin[j] = fewest.map_or(0, |a| a.bound);
+        }
+        // A witness found by a later question lies within every earlier proof.
+        for i in 0..n {
+            debug_assert!(
+                pmin[i] <= slot_lo[i] && slot_hi[i] <= pmax[i],
+                "unit {i}: a witness beyond a proof"
+            );
+            pmin[i] = pmin[i].min(slot_lo[i]);
+            pmax[i] = pmax[i].max(slot_hi[i]);
+        }
+        proven = Some((pmin, pmax));
+    }
     // The witness nearest the witnesses' centroid.
     let mut centroid = vec![0.0; dims];
     for &k in &witnesses {
@@ -974,6 +1071,10 @@ fn grid_search(
                 observed: ctx.observed[i],
                 min: slot_lo[i],
                 max: slot_hi[i],
+                proven_min: proven.as_ref().map(|p| p.0[i]),
+                proven_max: proven.as_ref().map(|p| p.1[i]),
+                exact: ctx.observed[i].is_some()
+                    || proven.as_ref().is_some_and(|p| p.0[i] == slot_lo[i] && p.1[i] == slot_hi[i]),
             }
         })
         .collect();

@@ -21,7 +21,7 @@ fn build(units: &str, indicators: &str, scenario: &str) -> Scenario {
 
 /// The bundled 2024 first-batch scenario (37 units, 3 indicators, region multipliers, a
 /// development term, floors 1 and caps that bind for several small units).
-fn bundled() -> Scenario {
+pub(super) fn bundled() -> Scenario {
     build(
         include_str!("../../../../data/units.csv"),
         include_str!("../../../../data/indicators.csv"),
@@ -29,7 +29,11 @@ fn bundled() -> Scenario {
     )
 }
 
-fn observe(s: &Scenario, slots: &[Option<u64>], total: Option<u64>) -> (ObservedAllocation, ObservedSlots) {
+pub(super) fn observe(
+    s: &Scenario,
+    slots: &[Option<u64>],
+    total: Option<u64>,
+) -> (ObservedAllocation, ObservedSlots) {
     let rows = slots
         .iter()
         .enumerate()
@@ -60,7 +64,7 @@ fn observe(s: &Scenario, slots: &[Option<u64>], total: Option<u64>) -> (Observed
     (o, ObservedSlots { slots: slots.to_vec() })
 }
 
-fn allocation(s: &Scenario, w: &Weighting, m: Method) -> Vec<u64> {
+pub(super) fn allocation(s: &Scenario, w: &Weighting, m: Method) -> Vec<u64> {
     reallocate(s, w, m).unwrap().expect("the weighting allocates")
 }
 
@@ -68,7 +72,7 @@ fn full(x: &[u64]) -> Vec<Option<u64>> {
     x.iter().map(|&v| Some(v)).collect()
 }
 
-fn spec(methods: &[Method]) -> CalibrateSpec {
+pub(super) fn spec(methods: &[Method]) -> CalibrateSpec {
     CalibrateSpec { methods: methods.to_vec(), grid_points: 2000, ..CalibrateSpec::default() }
 }
 
