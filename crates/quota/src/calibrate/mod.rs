@@ -840,13 +840,21 @@ struct Found<'a> {
 }
 
 impl Found<'_> {
-    fn record(&mut self, coords: &[f64], got: &[u64]) {
+    /// Records a weighting the proof found, once `quota allocate` confirms that it reproduces
+    /// the observed units (box centres can lie within 10⁻⁷ of a cell boundary, where the
+    /// rounding of the weights' sum can decide).
+    fn record(&mut self, ctx: &Context, method: Method, coords: &[f64], got: &[u64]) -> bool {
+        match reallocate(&ctx.prepared, &ctx.comps.at(coords), method) {
+            Ok(Some(a)) if a == got => {}
+            _ => return false,
+        }
         self.points.push(coords.to_vec());
         self.witnesses.push(self.points.len() - 1);
         for (i, &g) in got.iter().enumerate() {
             self.lo[i] = self.lo[i].min(g);
             self.hi[i] = self.hi[i].max(g);
         }
+        true
     }
 }
 
@@ -907,7 +915,12 @@ fn grid_search(
     if let (true, Some(prover)) = (witnesses.is_empty(), &prover) {
         let mut found: Option<(Vec<f64>, Vec<u64>)> = None;
         let answer = prover.answer(proof::Ask::Consistent, &mut eval, &mut |c, got| {
-            found.get_or_insert_with(|| (c.to_vec(), got.to_vec()));
+            let confirmed =
+                matches!(reallocate(&ctx.prepared, &ctx.comps.at(c), method), Ok(Some(a)) if a == got);
+            if confirmed {
+                found.get_or_insert_with(|| (c.to_vec(), got.to_vec()));
+            }
+            confirmed
         });
         out.boxes += answer.nodes;
         if let Some((c, got)) = found {
@@ -984,13 +997,12 @@ fn grid_search(
             Found { points: &mut points, witnesses: &mut witnesses, lo: &mut slot_lo, hi: &mut slot_hi };
         for j in (0..n).filter(|&j| ctx.observed[j].is_none()) {
             let ask = proof::Ask::AtLeast(j, found.hi[j] + 1);
-            let most = prover.answer(ask, &mut eval, &mut |c, got| found.record(c, got));
+            let most = prover.answer(ask, &mut eval, &mut |c, got| found.record(ctx, method, c, got));
             let fewest = match found.lo[j] {
                 0 => None,
-                v => Some(
-                    prover
-                        .answer(proof::Ask::AtMost(j, v - 1), &mut eval, &mut |c, got| found.record(c, got)),
-                ),
+                v => Some(prover.answer(proof::Ask::AtMost(j, v - 1), &mut eval, &mut |c, got| {
+                    found.record(ctx, method, c, got)
+                })),
             };
             out.boxes += most.nodes + fewest.as_ref().map_or(0, |a| a.nodes);
             pmax[j] = most.bound;

@@ -206,6 +206,7 @@ fn basis_name(b: Basis) -> &'static str {
         Basis::Bounds => "bounds",
         Basis::LinearProgram => "linear_program",
         Basis::Grid => "grid",
+        Basis::Boxes => "boxes",
     }
 }
 
@@ -319,7 +320,11 @@ fn verdict_title(m: &MethodCalibration) -> &'static str {
         Verdict::Inconsistent if m.basis == Basis::Bounds => {
             "inconsistent (observed slots outside the bounds)"
         }
+        Verdict::Inconsistent if m.basis == Basis::Boxes => {
+            "inconsistent (proved by a search over boxes of weightings)"
+        }
         Verdict::Inconsistent => "inconsistent (linear program, exact)",
+        Verdict::Witnessed if m.boxes > 0 => "witnessed (weight ranges: grid search; slot ranges: proved, see below)",
         Verdict::Witnessed => "witnessed (grid search: not the whole set)",
         Verdict::NotFound => "no witness found (grid search: not a proof)",
         Verdict::Undecided => "undecided",
@@ -348,6 +353,11 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
                 units.join(", ")
             )));
         }
+        Verdict::Inconsistent if m.basis == Basis::Boxes => b.para(&format!(
+            "no weighting of these columns reproduces the observed units: a branch and bound over {} boxes of \
+             weightings excluded every one of them (each box by bounds that contain every weighting in it)",
+            m.boxes
+        )),
         Verdict::Inconsistent => b.para(&(match m.margin {
             Some(e) => format!(
                 "no weighting of these columns reproduces it: the best any weighting does is to miss a rounding \
@@ -418,25 +428,7 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
         b.para(&line);
     }
     if !c.complete && !m.slot_ranges.is_empty() {
-        b.para("every unit's slots over the witnesses (at least this range):");
-        let rows = m
-            .slot_ranges
-            .iter()
-            .map(|r| {
-                vec![
-                    r.code.clone(),
-                    r.name.clone(),
-                    r.observed.map(|v| v.to_string()).unwrap_or_default(),
-                    r.min.to_string(),
-                    r.max.to_string(),
-                ]
-            })
-            .collect();
-        b.table(
-            &["code", "name", "observed", "min", "max"],
-            &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right],
-            rows,
-        );
+        slot_range_block(m, b);
     }
     if let Some(n) = &m.nearest {
         b.para(
@@ -471,6 +463,55 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
 }
 
 /// How the fitted weights move over resamples of the observed units.
+/// Every unit's slots over the weightings that reproduce a partial observation.
+fn slot_range_block(m: &MethodCalibration, b: &mut Report) {
+    let proved = m.slot_ranges.iter().any(|r| r.proven_min.is_some());
+    if proved {
+        let exact = m.slot_ranges.iter().filter(|r| r.exact).count();
+        b.para(&format!(
+            "every unit's slots over the weightings that reproduce the observed units: min and max at witnesses \
+             (re-allocated exactly); proved: no such weighting gives fewer or more (a branch and bound over {} boxes \
+             of weightings); exact where the two meet: {exact} of {} units",
+            m.boxes,
+            m.slot_ranges.len()
+        ));
+    } else {
+        b.para("every unit's slots over the witnesses (at least this range; the quota method has no proof):");
+    }
+    let rows = m
+        .slot_ranges
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.code.clone(),
+                r.name.clone(),
+                r.observed.map(|v| v.to_string()).unwrap_or_default(),
+                r.min.to_string(),
+                r.max.to_string(),
+            ];
+            if proved {
+                let (lo, hi) = (r.proven_min.unwrap_or(r.min), r.proven_max.unwrap_or(r.max));
+                row.push(format!("{lo}–{hi}"));
+                row.push(if r.exact { "yes" } else { "no" }.into());
+            }
+            row
+        })
+        .collect();
+    if proved {
+        b.table(
+            &["code", "name", "observed", "min", "max", "proved", "exact"],
+            &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left],
+            rows,
+        );
+    } else {
+        b.table(
+            &["code", "name", "observed", "min", "max"],
+            &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right],
+            rows,
+        );
+    }
+}
+
 fn resampling_blocks(r: &Resampling, b: &mut Report) {
     let how = match r.seed {
         Some(seed) => {

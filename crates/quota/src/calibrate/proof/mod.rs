@@ -179,11 +179,16 @@ impl<'a> Prover<'a> {
         method == Method::Hamilton || method.is_divisor()
     }
 
-    /// Answers `ask`, starting from the witnessed value `v` (AtLeast: the most slots witnessed,
-    /// the question being whether v + 1 is possible; AtMost: the fewest). Every box centre that
-    /// reproduces the known units is passed to `witness` with its slots; a centre's slots
-    /// beyond v raise v. `eval` allocates exactly.
-    pub fn answer(&self, ask: Ask, eval: &mut Evaluator, witness: &mut dyn FnMut(&[f64], &[u64])) -> Answer {
+    /// Answers `ask` (AtLeast(j, v): can unit j get v slots or more? AtMost: v or fewer?).
+    /// A box centre that reproduces the known units and answers yes is passed to `witness`
+    /// with its slots; when `witness` confirms it (re-allocating it with `quota allocate`),
+    /// the question moves on to the next value. `eval` allocates exactly.
+    pub fn answer(
+        &self,
+        ask: Ask,
+        eval: &mut Evaluator,
+        witness: &mut dyn FnMut(&[f64], &[u64]) -> bool,
+    ) -> Answer {
         let mut work = Work::default();
         let mut ask = ask;
         let root = Cell {
@@ -210,17 +215,22 @@ impl<'a> Prover<'a> {
             if let Some(coords) = self.coordinates(&centre) {
                 if let Some(got) = eval.slots(&self.comps.at(&coords)) {
                     if self.reproduces(got) {
-                        witness(&coords, got);
                         let raised = match ask {
                             Ask::AtLeast(j, v) if got[j] >= v => Some(Ask::AtLeast(j, got[j] + 1)),
-                            Ask::AtMost(j, v) if got[j] <= v => match got[j] {
-                                // Zero slots witnessed: nothing fewer is possible.
-                                0 => return Answer { bound: 0, nodes, limited: false },
-                                g => Some(Ask::AtMost(j, g - 1)),
-                            },
-                            Ask::Consistent => return Answer { bound: 1, nodes, limited: false },
+                            Ask::AtMost(j, v) if got[j] <= v => Some(Ask::AtMost(j, got[j].wrapping_sub(1))),
+                            Ask::Consistent => Some(Ask::Consistent),
                             _ => None,
                         };
+                        // A centre that answers the question is a witness once the caller confirms it.
+                        let raised = raised.filter(|_| witness(&coords, got));
+                        match raised {
+                            Some(Ask::Consistent) => return Answer { bound: 1, nodes, limited: false },
+                            // Zero slots witnessed: nothing fewer is possible.
+                            Some(Ask::AtMost(_, u64::MAX)) => {
+                                return Answer { bound: 0, nodes, limited: false }
+                            }
+                            _ => {}
+                        }
                         if let Some(a) = raised {
                             // Every box is asked again, with the new value.
                             ask = a;
