@@ -12,13 +12,14 @@ fn json(args: &[&str]) -> serde_json::Value {
 }
 
 #[test]
-fn tianjin_19_is_witnessed_where_the_default_weights_give_21() {
+fn tianjin_19_is_witnessed_where_the_default_weights_give_21_and_every_slot_range_is_proved() {
     let o = quota(&["calibrate", "--observed", "data/observed/2024-batch1-tianjin.csv"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     let text = stdout(&o);
     for needle in [
         "1 of 37 units observed; N = 1039 (observed @total)",
-        "method hamilton — witnessed (grid search: not the whole set)",
+        "method hamilton — witnessed (weight ranges: grid search; slot ranges: proved, see below)",
+        "exact where the two meet: 37 of 37 units",
         "the scenario's own weighting: 0/1 observed units match, 2 slot(s) off in total; 天津市 21 (observed 19)",
         "re-allocated by quota allocate: 1/1 observed units get exactly their observed slots",
         "weight ranges (at least; witnessed):",
@@ -26,7 +27,12 @@ fn tianjin_19_is_witnessed_where_the_default_weights_give_21() {
         assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
     }
     let row = text.lines().find(|l| l.trim_start().starts_with("12    天津市")).expect("天津's slot range");
-    assert_eq!(row.split_whitespace().collect::<Vec<_>>(), ["12", "天津市", "19", "19", "19"]);
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>(),
+        ["12", "天津市", "19", "19", "19", "19–19", "yes"]
+    );
+    let row = text.lines().find(|l| l.trim_start().starts_with("11    北京市")).expect("北京's slot range");
+    assert_eq!(row.split_whitespace().collect::<Vec<_>>(), ["11", "北京市", "21", "35", "21–35", "yes"]);
 }
 
 #[test]

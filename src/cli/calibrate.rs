@@ -20,7 +20,9 @@ use super::{input, internal, Failure};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Every unit observed, Hamilton or a divisor method: exact (linear programming); the \
 central weighting and the range ends are re-allocated by `quota allocate` and the result says whether they match. \
-Some units observed, or the quota method: weightings found on a grid (witnesses), ranges 'at least'.\n\n\
+Some units observed: weightings found on a grid (witnesses), weight ranges 'at least'; every other unit's slot \
+range proved by a branch and bound over boxes of weightings (Hamilton and the divisor methods), exact where proof \
+and witnesses meet. The quota method: grid only, ranges 'at least'.\n\n\
 Observed-allocation files: CSV with code, slots | first_tranche_wan | total_wan, status, source (see \
 data/observed/).\n\n\
 Examples:\n  quota calibrate --observed data/observed/2024-batch1-tianjin.csv\n  \

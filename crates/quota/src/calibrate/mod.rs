@@ -31,18 +31,21 @@
 //! total before the exact core, which moves a quota by at most about 10⁻⁹ slots — inside the
 //! margins above.
 //!
-//! **Not exact: some units observed (partial), and the quota method.** Whether a weighting
-//! gives a partial observation depends on every other unit's remainder, and the quota method's
-//! result on the order in which slots are handed out; neither is one set of linear conditions.
-//! These are answered on a grid of weightings (about [`CalibrateSpec::grid_points`] of them over
-//! the free weights), each allocated exactly: the weightings found (*witnesses*) reproduce the
-//! known units, and the reported ranges (of weights, and of every other unit's slots) are
-//! *at least* that wide — a weighting outside them that also works would lie in an allocation
-//! cell narrower than the grid step. For a partial observation under an LP method the range
-//! ends are widened to the exact extent of the allocation cells of the extreme witnesses (one
-//! LP per end). "No witness found" is not a proof that none exists, except when a known unit
-//! lies outside its floor or cap.
-
+//! **Some units observed (partial).** Whether a weighting gives a partial observation depends on
+//! every other unit's remainder, so the weightings that do are a union of allocation cells, not
+//! one set of linear conditions. A grid of weightings (about [`CalibrateSpec::grid_points`] of
+//! them over the free coordinates), each allocated exactly, finds *witnesses*; under Hamilton
+//! and the divisor methods, a branch and bound over boxes of weightings ([`proof`]) then proves
+//! each unknown unit's fewest and most slots over *every* weighting that reproduces the known
+//! units (exact where proof and witnesses meet), finds the witnesses the grid missed, and
+//! proves an observation inconsistent when no box can hold a witness. The weight ranges stay
+//! *at least* that wide (witnessed; under an LP method widened to the exact extent of the
+//! extreme witnesses' allocation cells, one LP per end).
+//!
+//! **Not exact: the quota method**, whose result depends on the order in which slots are handed
+//! out: grid witnesses only, every range *at least*; "no witness found" is not a proof that
+//! none exists, except when a known unit lies outside its floor or cap.
+//!
 mod components;
 mod conditions;
 mod grid;

@@ -324,7 +324,9 @@ fn verdict_title(m: &MethodCalibration) -> &'static str {
             "inconsistent (proved by a search over boxes of weightings)"
         }
         Verdict::Inconsistent => "inconsistent (linear program, exact)",
-        Verdict::Witnessed if m.boxes > 0 => "witnessed (weight ranges: grid search; slot ranges: proved, see below)",
+        Verdict::Witnessed if m.boxes > 0 => {
+            "witnessed (weight ranges: grid search; slot ranges: proved, see below)"
+        }
         Verdict::Witnessed => "witnessed (grid search: not the whole set)",
         Verdict::NotFound => "no witness found (grid search: not a proof)",
         Verdict::Undecided => "undecided",
