@@ -18,11 +18,11 @@ fn tianjin_19_is_witnessed_where_the_default_weights_give_21_and_every_slot_rang
     let text = stdout(&o);
     for needle in [
         "1 of 37 units observed; N = 1039 (observed @total)",
-        "method hamilton — witnessed (weight ranges: grid search; slot ranges: proved, see below)",
+        "method hamilton — witnessed, and bounded by proof (a search over boxes of weightings)",
         "exact where the two meet: 37 of 37 units",
         "the scenario's own weighting: 0/1 observed units match, 2 slot(s) off in total; 天津市 21 (observed 19)",
         "re-allocated by quota allocate: 1/1 observed units get exactly their observed slots",
-        "weight ranges (at least; witnessed):",
+        "weight ranges (min and max at witnesses; proved: no weighting that reproduces the observed units lies outside, to within about 10⁻⁶):",
     ] {
         assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
     }

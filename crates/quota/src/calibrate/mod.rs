@@ -215,6 +215,12 @@ pub struct Range {
     /// Whether the weightings just inside both ends re-allocate to the observation (LP ends;
     /// grid ends are witnesses themselves).
     pub ends_checked: bool,
+    /// Proved: no weighting that reproduces the observation has a smaller value (partial
+    /// observations under Hamilton or a divisor method; within about 10⁻⁷ of the range of
+    /// `min` when the search closes on it).
+    pub proven_min: Option<f64>,
+    /// Proved: no such weighting has a larger value.
+    pub proven_max: Option<f64>,
 }
 
 /// A unit's observed and re-allocated slots.
@@ -751,6 +757,8 @@ fn exact(
                     min_at: ctx.comps.weighting(&lo.y),
                     max_at: ctx.comps.weighting(&hi.y),
                     ends_checked,
+                    proven_min: None,
+                    proven_max: None,
                 });
             }
         }
@@ -1047,6 +1055,8 @@ fn grid_search(
             min_at: ctx.comps.at(&points[lo_k]),
             max_at: ctx.comps.at(&points[hi_k]),
             ends_checked: true,
+            proven_min: None,
+            proven_max: None,
         };
         if widen_by_lp {
             for (k, is_max) in [(lo_k, false), (hi_k, true)] {
@@ -1072,6 +1082,34 @@ fn grid_search(
                         range.min = end.value;
                         range.min_at = at;
                     }
+                }
+            }
+        }
+        if let Some(prover) = &prover {
+            let mut found =
+                Found { points: &mut points, witnesses: &mut witnesses, lo: &mut slot_lo, hi: &mut slot_hi };
+            for lower in [true, false] {
+                let start = if lower { range.min } else { range.max };
+                let mut at: Option<Vec<f64>> = None;
+                let e = prover.extent(c, lower, start, &mut eval, &mut |p, got| {
+                    let confirmed = found.record(ctx, method, p, got);
+                    if confirmed {
+                        at = Some(p.to_vec());
+                    }
+                    confirmed
+                });
+                out.boxes += e.nodes;
+                if let Some(p) = at {
+                    if lower {
+                        (range.min, range.min_at) = (e.witnessed, ctx.comps.at(&p));
+                    } else {
+                        (range.max, range.max_at) = (e.witnessed, ctx.comps.at(&p));
+                    }
+                }
+                if lower {
+                    range.proven_min = Some(e.bound);
+                } else {
+                    range.proven_max = Some(e.bound);
                 }
             }
         }

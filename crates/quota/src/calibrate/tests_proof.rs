@@ -41,11 +41,23 @@ fn tianjin_19_slot_ranges_are_exact_and_hold_on_a_dense_grid() {
     let mut eval = Evaluator::new(&s, Method::Hamilton).unwrap();
     let n = s.units.len();
     let (mut lo, mut hi) = (vec![u64::MAX; n], vec![0u64; n]);
+    // The weight ranges are proved to within 10⁻⁵ of the witnessed ones.
+    for r in &c.ranges {
+        let (a, b) = (r.proven_min.unwrap(), r.proven_max.unwrap());
+        assert!(a <= r.min && r.min - a < 1e-5 && r.max <= b && b - r.max < 1e-5, "{}: {a}–{b}", r.name);
+    }
     for p in dense(400) {
-        let w = Weighting { weights: p, development_weight: dev };
+        let w = Weighting { weights: p.clone(), development_weight: dev };
         let Some(got) = eval.slots(&w) else { continue };
         if got[t] != 19 {
             continue;
+        }
+        for (r, v) in c.ranges.iter().zip(&p) {
+            assert!(
+                r.proven_min.unwrap() <= *v && *v <= r.proven_max.unwrap(),
+                "{} {v} outside the proof",
+                r.name
+            );
         }
         for (i, r) in c.slot_ranges.iter().enumerate() {
             let (a, b) = (r.proven_min.unwrap(), r.proven_max.unwrap());

@@ -325,7 +325,7 @@ fn verdict_title(m: &MethodCalibration) -> &'static str {
         }
         Verdict::Inconsistent => "inconsistent (linear program, exact)",
         Verdict::Witnessed if m.boxes > 0 => {
-            "witnessed (weight ranges: grid search; slot ranges: proved, see below)"
+            "witnessed, and bounded by proof (a search over boxes of weightings)"
         }
         Verdict::Witnessed => "witnessed (grid search: not the whole set)",
         Verdict::NotFound => "no witness found (grid search: not a proof)",
@@ -371,6 +371,11 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
                      of exactly 0)"
                 .to_string(),
         })),
+        Verdict::Witnessed if m.boxes > 0 => b.para(
+            "weightings were found that reproduce every observed unit (witnesses, re-allocated exactly), and a branch \
+             and bound over boxes of weightings proves how far the set of such weightings reaches: the weight ranges to \
+             within about 10⁻⁶, every unit's slots exactly where marked",
+        ),
         Verdict::Witnessed => b.para("weightings were found that reproduce every observed unit; the ranges below are at least this wide (a \
              weighting outside them that also works would lie in an allocation cell narrower than the grid step)"),
         Verdict::NotFound => b.para("no weighting on the grid, nor the local search, reproduces every observed unit; this is not a proof that \
@@ -385,34 +390,56 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
     }
     if !m.ranges.is_empty() {
         let exact = m.ranges.iter().all(|r| r.exact);
-        b.para(
-            &(if exact {
-                "weight ranges (exact, over the closure; the ends themselves are ties):".to_string()
-            } else {
-                "weight ranges (at least; witnessed):".to_string()
-            }),
-        );
+        let proved = m.ranges.iter().any(|r| r.proven_min.is_some());
+        b.para(if exact {
+            "weight ranges (exact, over the closure; the ends themselves are ties):"
+        } else if proved {
+            "weight ranges (min and max at witnesses; proved: no weighting that reproduces the observed units lies \
+             outside, to within about 10⁻⁶):"
+        } else {
+            "weight ranges (at least; witnessed):"
+        });
         let rows = m
             .ranges
             .iter()
             .map(|r| {
-                vec![
-                    r.name.clone(),
-                    format!("{:.6}", r.min),
-                    format!("{:.6}", r.max),
+                let mut row = vec![r.name.clone(), format!("{:.6}", r.min), format!("{:.6}", r.max)];
+                if proved {
+                    let f = |v: Option<f64>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
+                    row.push(f(r.proven_min));
+                    row.push(f(r.proven_max));
+                }
+                row.push(
                     m.central
                         .as_ref()
                         .map(|w| format!("{:.6}", coordinate(c, w, &r.name)))
                         .unwrap_or_default(),
-                    if r.ends_checked { "reproduces" } else { "DOES NOT reproduce" }.to_string(),
-                ]
+                );
+                row.push(if r.ends_checked { "reproduces" } else { "DOES NOT reproduce" }.to_string());
+                row
             })
             .collect();
-        b.table(
-            &["weight", "min", "max", "central", "just inside both ends"],
-            &[Align::Left, Align::Right, Align::Right, Align::Right, Align::Left],
-            rows,
-        );
+        if proved {
+            b.table(
+                &["weight", "min", "max", "proved min", "proved max", "central", "both ends"],
+                &[
+                    Align::Left,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Left,
+                ],
+                rows,
+            );
+        } else {
+            b.table(
+                &["weight", "min", "max", "central", "just inside both ends"],
+                &[Align::Left, Align::Right, Align::Right, Align::Right, Align::Left],
+                rows,
+            );
+        }
         if m.basis == Basis::LinearProgram {
             b.para(&(format!("{} regime(s) of the units at a bound; {} LP solves", m.regimes, m.solves)));
         }

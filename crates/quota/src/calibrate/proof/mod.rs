@@ -49,6 +49,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 mod divisor;
+mod extent;
 mod hamilton;
 
 use super::components::{Components, Development};
