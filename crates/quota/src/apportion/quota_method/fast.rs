@@ -1,5 +1,6 @@
-//! The quota method's slots without deciding every house size: O(n log n) plus the houses
-//! where floors, caps or the final selection can bind, instead of one heap step per slot.
+//! The quota method's slots without deciding every house size: O(n log n) plus one pass over
+//! the houses where a stuck house or an unschedulable selection is possible, instead of one
+//! heap step per slot.
 //!
 //! ## Why the answer can be read off in segments
 //!
@@ -12,101 +13,116 @@
 //! its unit: a later claim of a unit is released later and ranks lower); when none is left it
 //! is *stuck* and takes the best claim not yet taken (the fallback).
 //!
-//! - **Stuck houses have a closed form.** Up to the first stuck house s the method took one
+//! - **Stuck houses need only a count.** Up to the first stuck house s the method took one
 //!   released claim per house; stuck at s means it has taken every claim released by s. So,
-//!   from a state k at house t = Σk (every claim released by t taken), the next stuck house is
-//!   the first s > t with `Σ_i max(k_i, ρ_i(s)) ≤ s − 1`, and the state then is
-//!   `max(k_i, ρ_i(s))`, plus the fallback claim. A calendar of releases finds these houses
-//!   and the fallback winners without looking at any other decision.
-//! - **Between stuck houses the answer is a selection.** With no stuck house after t, the
-//!   method is the online greedy for unit jobs with release times, which takes, by every house
-//!   H, the best set of claims that can be scheduled in the houses t+1..H (an exchange
+//!   with `f_i` the claims of unit i taken by the fallback so far (or its floor), the claims
+//!   released or taken by house s number `A(s) = Σ_i max(f_i, min(cap_i, ⌈s·w_i / W⌉))`, and
+//!   the stuck houses are exactly the houses s with `A(s) ≤ s − 1`, the state there being
+//!   `max(f_i, min(cap_i, ⌈s·w_i / W⌉))`. One array counts the releases per house from the
+//!   floors to the caps; a running sum gives A(s) house by house; a fallback winner's claim
+//!   was released later than s, so taking it moves one count from its release house to s.
+//!   The fallback winner is the best claim among the units below their cap: a max-heap of
+//!   claims refreshed lazily (a unit's claim only falls as its count grows, so an entry is
+//!   recomputed only when it reaches the top).
+//! - **After the last stuck house the answer is a selection.** With no stuck house after t,
+//!   the method is the online greedy for unit jobs with release times, which takes, by every
+//!   house H, the best set of claims that can be scheduled in the houses t+1..H (an exchange
 //!   argument: the best released claim is in every best schedulable set). The best claims
 //!   released by N are that set exactly when they can be scheduled: when, for every house s,
-//!   `Σ_i max(k_i, min(J_i, ⌈s·w_i / W⌉)) ≥ s` (Hall's condition for release times). That is
-//!   checked with the same calendar; when it fails, the caller decides the last segment house
-//!   by house.
+//!   `Σ_i max(k_i, min(x_i, ⌈s·w_i / W⌉)) ≥ s` (Hall's condition for release times), which is
+//!   A(s) less the releases of the claims left out: the same array, those releases taken
+//!   out, read once more. When it fails, the last segment is decided house by house.
 //!
 //! Houses where neither can fail are skipped: both conditions read `Σ_i max(x_i, min(y_i,
 //! ⌈s·w_i/W⌉)) ≥ s`, which holds while `D(s) = Σ_i (s·w_i/W − y_i)⁺ − Σ_i (x_i − s·w_i/W)⁺ < 1`
-//! (drop the ceilings), and D grows with s: the scan starts where a floating-point D, with a
-//! margin far above its rounding, reaches 1/2.
+//! (drop the ceilings), and D is nondecreasing in s: the count starts at the last house where a
+//! floating-point D, with a margin far above its rounding, is below 1/2 (found by Newton's
+//! method from the total, D being piecewise linear).
 //!
-//! Tested against the definition on thousands of random problems (see `tests.rs`).
+//! All release arithmetic is exact in integers (`W ≤ 2^62`, `s·w_i < 2^64`), seeded by a
+//! floating-point estimate that is corrected; releases after the first follow by additions
+//! (`⌊(m+1)·W / w⌋ = ⌊m·W / w⌋ + ⌊W / w⌋ + carry`). Tested against the definition on thousands
+//! of random problems (see `tests.rs`).
 
 use std::cmp::Reverse;
+use std::collections::binary_heap::PeekMut;
 use std::collections::BinaryHeap;
 
-use super::{Claim, NONE};
+use super::Claim;
 use crate::apportion::Problem;
+
+/// The largest weight sum taken by this path (the exact arithmetic stays in 64 bits).
+const MAX_SUM: u128 = 1 << 62;
 
 /// Buffers reused between calls.
 #[derive(Debug, Default, Clone)]
 pub struct Fast {
-    /// Claims released or taken, per unit (the state at stuck houses).
+    /// Claims held per unit: taken by the fallback or the floors, then the house-by-house state.
     k: Vec<u64>,
-    /// Releases per house (the search for the first shortage).
-    count: Vec<u32>,
     /// The state after the last stuck house (or the floors).
     pub(super) start: Vec<u64>,
-    /// Per-unit caps of the current scan.
+    /// Per-unit caps.
     cap: Vec<u64>,
-    /// `w_i / (k_i + 1)` as f64 bits, or −1 at the cap.
-    prio: Vec<i64>,
-    /// `⌊k_i·W / w_i⌋` (the next claim's release is one more), `k_i·W mod w_i`.
-    base: Vec<u128>,
-    rem: Vec<u64>,
     /// `(⌊W / w_i⌋, W mod w_i)`.
-    step: Vec<(u128, u64)>,
+    step: Vec<(u64, u64)>,
     /// `w_i / W` in floating point (the bound that skips houses).
     share: Vec<f64>,
-    /// Calendar: `first[r − s0 − 1]` heads the units whose next release is house r.
-    first: Vec<u32>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    /// Units released since the last stuck house.
-    log: Vec<u32>,
-    /// The eligible units' priorities (−1 for the others) at one house of the last segment.
-    open: Vec<i64>,
+    /// Releases per house `s0+1..=N` (index house − s0 − 1).
+    count: Vec<u32>,
+    /// The units' best claims not yet taken, lazily refreshed (the fallback).
+    pending: BinaryHeap<Claim>,
+    /// The selection's candidates to leave out, worst first.
     heap: BinaryHeap<Reverse<Claim>>,
+    /// `⌊m·W / w_i⌋` for the claims left out of the selection.
+    dropped: Vec<u64>,
+    /// House by house: `⌊k_i·W / w_i⌋` (u64::MAX once past the total), `k_i·W mod w_i`.
+    base: Vec<u64>,
+    rem: Vec<u64>,
+    /// House by house: `w_i / (k_i + 1)` as f64 bits, or −1 at the cap; the eligible ones.
+    prio: Vec<i64>,
+    open: Vec<i64>,
 }
 
-/// `(⌊num / d⌋, num mod d)` for d > 0, by a floating-point estimate corrected exactly.
-#[inline]
-fn div_floor(num: u128, d: u64) -> (u128, u64) {
-    if num > u64::MAX as u128 {
-        return (num / d as u128, (num % d as u128) as u64);
-    }
-    let est = num as u64 as f64 / d as f64;
-    if est >= 4.0e15 {
-        return (num / d as u128, (num % d as u128) as u64);
-    }
-    let d128 = d as u128;
-    let mut q = est as u64 as u128;
-    while q * d128 > num {
-        q -= 1;
-    }
-    while (q + 1) * d128 <= num {
-        q += 1;
-    }
-    (q, (num - q * d128) as u64)
+/// The problem's numbers in 64 bits.
+#[derive(Clone, Copy)]
+struct Sizes {
+    w_sum: u64,
+    inv: f64,
+    total: u64,
 }
 
-/// `⌈s·w / W⌉` (s·w ≤ 10^6·10^12 fits in 64 bits; `inv` = 1/W).
+/// `⌈s·w / W⌉` exactly (s·w ≤ 10^6·10^12 fits in 64 bits).
 #[inline]
-fn ceil_share(s: u64, w: u64, w_sum: u128, inv: f64) -> u64 {
-    if w == 0 {
-        return 0;
-    }
-    let num = s as u128 * w as u128;
-    let mut q = ((s * w) as f64 * inv).ceil() as u64 as u128;
-    while q > 0 && (q - 1) * w_sum >= num {
+fn ceil_share(s: u64, w: u64, z: Sizes) -> u64 {
+    let num = (s * w) as u128;
+    let wsum = z.w_sum as u128;
+    let mut q = ((s * w) as f64 * z.inv).ceil() as u64;
+    while q > 0 && (q - 1) as u128 * wsum >= num {
         q -= 1;
     }
-    while q * w_sum < num {
+    while (q as u128) * wsum < num {
         q += 1;
     }
-    q as u64
+    q
+}
+
+/// `(⌊m·W / w⌋, m·W mod w)` when the quotient is below the total (the claim (i, m) is released
+/// by the total), else None.
+#[inline]
+fn release(m: u64, w: u64, z: Sizes) -> Option<(u64, u64)> {
+    let num = m as u128 * z.w_sum as u128;
+    let w128 = w as u128;
+    if num >= z.total as u128 * w128 {
+        return None;
+    }
+    let mut q = (m as f64 * z.w_sum as f64 / w as f64) as u64;
+    while q as u128 * w128 > num {
+        q -= 1;
+    }
+    while (q as u128 + 1) * w128 <= num {
+        q += 1;
+    }
+    Some((q, (num - q as u128 * w128) as u64))
 }
 
 /// The first unit holding the largest value (if any is ≥ 0), and whether another holds it.
@@ -122,30 +138,52 @@ fn top(v: &[i64]) -> Option<(usize, bool)> {
     (best >= 0).then_some((at, dup))
 }
 
-/// The last house s in `[lo, N]` before which no shortage is possible: D(s) < 1/2 on
-/// `lo..=s` (see the module documentation; D is nondecreasing).
-fn safe_until(p: &Problem, share: &[f64], x: &[u64], y: &[u64], lo: u64) -> u64 {
-    let d = |s: u64| -> f64 {
+/// The last house s in `[lo, N]` with D(s) < 1/2 (so D < 1/2 on `lo..=s`; see the module
+/// documentation: D is nondecreasing), or `lo` itself.
+fn safe_until(share: &[f64], x: &[u64], y: &[u64], lo: u64, total: u64) -> u64 {
+    // D(s) and its slope.
+    let d = |s: u64| -> (f64, f64) {
         let s = s as f64;
-        let mut acc = 0.0;
+        let (mut acc, mut slope) = (0.0, 0.0);
         for ((&r, &x), &y) in share.iter().zip(x).zip(y) {
             let v = s * r;
-            acc += (v - y as f64).max(0.0) - (x as f64 - v).max(0.0);
+            let (over, under) = (v - y as f64, x as f64 - v);
+            if over > 0.0 {
+                acc += over;
+                slope += r;
+            }
+            if under > 0.0 {
+                acc -= under;
+                slope += r;
+            }
         }
-        acc
+        (acc, slope)
     };
-    let n_total = p.total();
-    if d(n_total) < 0.5 {
-        return n_total;
+    let (mut bad, (mut v, mut slope)) = (total, d(total));
+    if v < 0.5 {
+        return total;
     }
-    // d(lo) may already reach 1/2: then nothing is skipped.
-    let (mut ok, mut bad) = (lo, n_total);
-    if d(lo) >= 0.5 {
+    if d(lo).0 >= 0.5 {
         return lo;
     }
+    // Newton's method from the right: exact once on the root's linear piece; a step that
+    // lands where D < 1/2 is a valid answer, and the last one is taken as it is.
+    for _ in 0..8 {
+        if slope <= 0.0 {
+            break;
+        }
+        let guess = (bad as f64 - (v - 0.5) / slope).floor();
+        let s = if guess <= lo as f64 { lo } else { (guess as u64).min(bad - 1) };
+        let (vs, ss) = d(s);
+        if vs < 0.5 {
+            return s;
+        }
+        (bad, v, slope) = (s, vs, ss);
+    }
+    let mut ok = lo;
     while bad - ok > 1 {
         let mid = ok + (bad - ok) / 2;
-        if d(mid) < 0.5 {
+        if d(mid).0 < 0.5 {
             ok = mid;
         } else {
             bad = mid;
@@ -155,18 +193,94 @@ fn safe_until(p: &Problem, share: &[f64], x: &[u64], y: &[u64], lo: u64) -> u64 
 }
 
 impl Fast {
-    /// Per-unit release arithmetic for unit i holding `self.k[i]` claims: `base`, `rem`
-    /// (`step` is the problem's, set once per call).
-    #[inline]
-    fn arithmetic(&mut self, w: &[u64], w_sum: u128, i: usize) {
-        if w[i] == 0 || self.k[i] >= self.cap[i] {
-            self.base[i] = u128::MAX;
-            self.rem[i] = 0;
-            return;
+    /// Counts, per house `s0+1..=N`, the claims from `max(x_i, min(y_i, ⌈s0·w_i/W⌉))` up to
+    /// `y_i` released there; returns the claims released by s0 (or held: x), Σ over the units.
+    fn fill(&mut self, w: &[u64], x: &[u64], y: &[u64], s0: u64, z: Sizes) -> u64 {
+        self.count.clear();
+        self.count.resize((z.total - s0) as usize, 0);
+        let mut held = 0;
+        for i in 0..w.len() {
+            let wi = w[i];
+            let m0 = x[i].max(ceil_share(s0, wi, z).min(y[i]));
+            held += m0;
+            if m0 >= y[i] {
+                continue;
+            }
+            // m0 ≥ s0·w_i/W, so the release base is at least s0.
+            let Some((mut base, mut rem)) = release(m0, wi, z) else { continue };
+            let (q, r) = self.step[i];
+            let mut left = y[i] - m0;
+            loop {
+                self.count[(base - s0) as usize] += 1;
+                left -= 1;
+                base += q;
+                rem += r;
+                if rem >= wi {
+                    rem -= wi;
+                    base += 1;
+                }
+                if left == 0 || base >= z.total {
+                    break;
+                }
+            }
         }
-        let (b, r) = div_floor(self.k[i] as u128 * w_sum, w[i]);
-        self.base[i] = b;
-        self.rem[i] = r;
+        held
+    }
+
+    /// Unit i's claims released or taken by house s.
+    #[inline]
+    fn held_at(&self, w: &[u64], i: usize, s: u64, z: Sizes) -> u64 {
+        self.k[i].max(ceil_share(s, w[i], z).min(self.cap[i]))
+    }
+
+    /// Reads the count from `s0` (`held` claims released by then) to the total, taking the
+    /// fallback claim at every stuck house; returns the last stuck house, if any. `self.k`
+    /// ends as the fallback's claims (or the floors).
+    fn stuck_houses(&mut self, w: &[u64], s0: u64, mut held: u64, z: Sizes) -> Option<u64> {
+        let mut last = None;
+        self.pending.clear();
+        for s in s0 + 1..=z.total {
+            held += self.count[(s - s0 - 1) as usize] as u64;
+            if held >= s {
+                continue;
+            }
+            if last.is_none() {
+                for i in 0..w.len() {
+                    let h = self.held_at(w, i, s, z);
+                    if h < self.cap[i] {
+                        self.pending.push(Claim::new(w[i], h + 1, i as u32));
+                    }
+                }
+            }
+            // The best claim not yet taken: refresh the top until it is current.
+            loop {
+                let mut top = self.pending.peek_mut().expect("caps sum to at least the total");
+                let i = top.unit as usize;
+                let h = self.k[i].max(ceil_share(s, w[i], z).min(self.cap[i]));
+                if h >= self.cap[i] {
+                    PeekMut::pop(top);
+                    continue;
+                }
+                if h + 1 != top.next {
+                    *top = Claim::new(w[i], h + 1, i as u32);
+                    continue;
+                }
+                // Taken now: its release (after s) no longer counts.
+                if let Some((base, _)) = release(h, w[i], z) {
+                    self.count[(base - s0) as usize] -= 1;
+                }
+                self.k[i] = h + 1;
+                if h + 1 < self.cap[i] {
+                    *top = Claim::new(w[i], h + 2, i as u32);
+                } else {
+                    PeekMut::pop(top);
+                }
+                break;
+            }
+            held += 1;
+            last = Some(s);
+        }
+        last
     }
 
     #[inline]
@@ -178,126 +292,28 @@ impl Fast {
         };
     }
 
-    /// Files unit i's next release in the calendar of houses `s0+1..=N` (if within it).
-    #[inline]
-    fn link(&mut self, i: usize, s0: u64, total: u64) {
-        self.prev[i] = NONE;
-        self.next[i] = NONE;
-        if self.k[i] >= self.cap[i] || self.base[i] >= total as u128 {
-            return;
-        }
-        let at = (self.base[i] as u64 - s0) as usize;
-        let head = self.first[at];
-        self.next[i] = head;
-        if head != NONE {
-            self.prev[head as usize] = i as u32;
-        }
-        self.first[at] = i as u32;
-    }
-
-    fn unlink(&mut self, i: usize, s0: u64, total: u64) {
-        if self.k[i] >= self.cap[i] || self.base[i] >= total as u128 {
-            return;
-        }
-        let (p, n) = (self.prev[i], self.next[i]);
-        if p == NONE {
-            self.first[(self.base[i] as u64 - s0) as usize] = n;
-        } else {
-            self.next[p as usize] = n;
-        }
-        if n != NONE {
-            self.prev[n as usize] = p;
-        }
-    }
-
-    /// One more claim for unit i (released or taken): its next release without a division.
-    #[inline]
-    fn advance(&mut self, w: &[u64], i: usize) {
-        self.k[i] += 1;
-        self.base[i] += self.step[i].0;
-        self.rem[i] += self.step[i].1;
-        if self.rem[i] >= w[i] {
-            self.rem[i] -= w[i];
-            self.base[i] += 1;
-        }
-    }
-
-    /// Sets `self.k` to every claim released by house s from `self.start` under `self.cap`
-    /// (`max(start_i, min(cap_i, ⌈s·w_i/W⌉))`) with its release arithmetic; returns Σ k.
-    fn released_by(&mut self, p: &Problem, s: u64) -> u64 {
-        let (n, w, w_sum) = (p.len(), p.weights(), p.weight_sum());
-        let inv = 1.0 / w_sum as f64;
-        self.k.clear();
-        self.base.clear();
-        self.base.resize(n, 0);
-        self.rem.clear();
-        self.rem.resize(n, 0);
-        let mut held = 0;
-        for i in 0..n {
-            let ki = self.start[i].max(ceil_share(s, w[i], w_sum, inv).min(self.cap[i]));
-            self.k.push(ki);
-            held += ki;
-            self.arithmetic(w, w_sum, i);
-        }
-        held
-    }
-
-    /// The first house s after `from` (state `self.start`, Σ = `from`) at which the claims
-    /// from `self.start` to `self.cap` released by s are fewer than the houses since `from`:
-    /// `Σ_i max(start_i, min(cap_i, ⌈s·w_i/W⌉)) ≤ s − 1`. Counts releases per house.
-    fn first_short(&mut self, p: &Problem, from: u64) -> Option<u64> {
-        let (n, w, total) = (p.len(), p.weights(), p.total());
-        let s0 = safe_until(p, &self.share, &self.start, &self.cap, from);
-        if s0 >= total {
-            return None;
-        }
-        let mut held = self.released_by(p, s0);
-        self.count.clear();
-        self.count.resize((total - s0) as usize, 0);
-        for i in 0..n {
-            let (mut k, mut base, mut rem) = (self.k[i], self.base[i], self.rem[i]);
-            let (q, r) = self.step[i];
-            while k < self.cap[i] && base < total as u128 {
-                self.count[(base as u64 - s0) as usize] += 1;
-                k += 1;
-                base += q;
-                rem += r;
-                if rem >= w[i] {
-                    rem -= w[i];
-                    base += 1;
-                }
-            }
-        }
-        for s in s0 + 1..=total {
-            held += self.count[(s - s0 - 1) as usize] as u64;
-            if held < s {
-                return Some(s);
-            }
-        }
-        None
-    }
-
     /// The method's own decisions from house t (state `self.start`) to the total, looking at
     /// every unit at every house: for short last segments. The slots end in `self.k`.
-    fn house_by_house(&mut self, p: &Problem, t: u64) {
-        let (n, w, w_sum, total) = (p.len(), p.weights(), p.weight_sum(), p.total());
+    fn house_by_house(&mut self, w: &[u64], t: u64, z: Sizes) {
+        let n = w.len();
         self.k.clear();
         self.k.extend_from_slice(&self.start);
         self.base.clear();
-        self.base.resize(n, 0);
         self.rem.clear();
-        self.rem.resize(n, 0);
         self.prio.clear();
         self.prio.resize(n, -1);
         self.open.clear();
         self.open.resize(n, -1);
         for i in 0..n {
-            self.arithmetic(w, w_sum, i);
+            let (b, r) = if self.k[i] < self.cap[i] { release(self.k[i], w[i], z) } else { None }
+                .unwrap_or((u64::MAX, 0));
+            self.base.push(b);
+            self.rem.push(r);
             self.set_prio(w, i);
         }
-        for house in t + 1..=total {
+        for house in t + 1..=z.total {
             for i in 0..n {
-                self.open[i] = if self.base[i] < house as u128 { self.prio[i] } else { -1 };
+                self.open[i] = if self.base[i] < house { self.prio[i] } else { -1 };
             }
             let (pool, (i, tied)) = match top(&self.open) {
                 Some(best) => (&self.open, best),
@@ -314,85 +330,60 @@ impl Fast {
             } else {
                 i
             };
-            self.advance(w, i);
+            self.k[i] += 1;
+            if self.base[i] != u64::MAX {
+                let (q, r) = self.step[i];
+                self.base[i] += q;
+                self.rem[i] += r;
+                if self.rem[i] >= w[i] {
+                    self.rem[i] -= w[i];
+                    self.base[i] += 1;
+                }
+                if self.base[i] >= z.total {
+                    self.base[i] = u64::MAX;
+                }
+            }
             self.set_prio(w, i);
         }
     }
 
-    /// From the first stuck house s (every claim released by s taken), the houses to the
-    /// total with a calendar of releases, each stuck house taking the best claim. Ends with
-    /// `self.start` the state after the last stuck house, returned, and `self.k` every claim
-    /// released by N or taken.
-    fn fallbacks(&mut self, p: &Problem, s: u64) -> u64 {
-        let (n, w, total) = (p.len(), p.weights(), p.total());
-        let mut held = self.released_by(p, s);
-        self.prio.clear();
-        self.prio.resize(n, -1);
-        self.next.clear();
-        self.next.resize(n, NONE);
-        self.prev.clear();
-        self.prev.resize(n, NONE);
-        self.first.clear();
-        self.first.resize((total - s) as usize, NONE);
-        for i in 0..n {
-            self.set_prio(w, i);
-            self.link(i, s, total);
-        }
-        let s0 = s;
-        self.log.clear();
-        let mut last = s;
-        for house in s..=total {
-            if house > s0 {
-                let mut u = self.first[(house - s0 - 1) as usize];
-                while u != NONE {
-                    let i = u as usize;
-                    u = self.next[i];
-                    self.advance(w, i);
-                    self.link(i, s0, total);
-                    self.log.push(i as u32);
-                    held += 1;
+    /// Hall's condition for the selection `x` from the state `self.start` at house t, the
+    /// claims left out having release bases `self.dropped`: on the count made for the stuck
+    /// houses (`counted`: from s0, `held` released by then) when every claim left out is
+    /// released after both s0 and t, else on a count of its own.
+    fn schedulable(&mut self, w: &[u64], x: &[u64], t: u64, counted: Option<(u64, u64)>, z: Sizes) -> bool {
+        if let Some((s0, held)) = counted {
+            let from = s0.max(t);
+            if self.dropped.iter().all(|&b| b >= from) {
+                for &b in &self.dropped {
+                    self.count[(b - s0) as usize] -= 1;
                 }
-                if held >= house {
-                    continue;
-                }
+                // At a stuck house t every claim released by t is held: t of them.
+                return self.count_reaches(s0, from, if t >= s0 { t } else { held }, z.total);
             }
-            // Stuck: every claim released by this house is taken.
-            for j in 0..self.log.len() {
-                let i = self.log[j] as usize;
-                self.set_prio(w, i);
+        }
+        let start = std::mem::take(&mut self.start);
+        let s1 = safe_until(&self.share, &start, x, t, z.total);
+        let held = if s1 < z.total { self.fill(w, &start, x, s1, z) } else { 0 };
+        self.start = start;
+        s1 >= z.total || self.count_reaches(s1, s1, held, z.total)
+    }
+
+    /// Whether the running count (array from `base`) keeps up with every house from `from`+1
+    /// to the total, `held` claims at `from`.
+    fn count_reaches(&self, base: u64, from: u64, mut held: u64, total: u64) -> bool {
+        for s in from + 1..=total {
+            held += self.count[(s - base - 1) as usize] as u64;
+            if held < s {
+                return false;
             }
-            self.log.clear();
-            let (i, tied) = top(&self.prio[..n]).expect("caps sum to at least the total");
-            let i = if tied {
-                let v = self.prio[i];
-                let k = &self.k;
-                (i..n)
-                    .filter(|&j| self.prio[j] == v)
-                    .map(|j| Claim::new(w[j], k[j] + 1, j as u32))
-                    .max()
-                    .expect("i itself")
-                    .unit as usize
-            } else {
-                i
-            };
-            self.unlink(i, s0, total);
-            self.advance(w, i);
-            self.set_prio(w, i);
-            self.link(i, s0, total);
-            held += 1;
-            last = house;
         }
-        // The state after the last stuck house: the releases since then undone.
-        self.start.clear();
-        self.start.extend_from_slice(&self.k);
-        for &u in &self.log {
-            self.start[u as usize] -= 1;
-        }
-        last
+        true
     }
 }
 
-/// Up to this many unit-houses the last segment is decided house by house over every unit.
+/// Up to this many unit-houses a last segment that cannot be read off is decided house by
+/// house over every unit.
 const SHORT_TAIL: usize = 4096;
 
 /// The method's slots into `out`; or, when the last segment's selection cannot be scheduled,
@@ -408,28 +399,38 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         out.extend_from_slice(&f.start);
         return Ok(());
     }
+    if p.weight_sum() > MAX_SUM {
+        return Err(h0);
+    }
+    let z = Sizes { w_sum: p.weight_sum() as u64, inv: 1.0 / p.weight_sum() as f64, total };
     f.cap.clear();
     f.cap.extend((0..n).map(|i| p.cap(i)));
     f.step.clear();
-    f.step.extend(w.iter().map(|&wi| if wi == 0 { (0, 0) } else { div_floor(p.weight_sum(), wi) }));
+    f.step.extend(w.iter().map(|&wi| if wi == 0 { (0, 0) } else { (z.w_sum / wi, z.w_sum % wi) }));
     f.share.clear();
-    let inv = 1.0 / p.weight_sum() as f64;
-    f.share.extend(w.iter().map(|&wi| wi as f64 * inv));
-    let t = match f.first_short(p, h0) {
-        Some(s) => f.fallbacks(p, s),
-        None => h0,
-    };
-    if (total - t) as usize * n <= SHORT_TAIL {
-        f.house_by_house(p, t);
-        out.extend_from_slice(&f.k);
-        return Ok(());
+    f.share.extend(w.iter().map(|&wi| wi as f64 * z.inv));
+    f.k.clear();
+    f.k.extend_from_slice(&f.start);
+    // The stuck houses, read off the count of releases.
+    let s0 = safe_until(&f.share, &f.start, &f.cap, h0, total);
+    let mut t = h0;
+    let mut counted = None;
+    if s0 < total {
+        let (start, cap) = (std::mem::take(&mut f.start), std::mem::take(&mut f.cap));
+        let held = f.fill(w, &start, &cap, s0, z);
+        (f.start, f.cap) = (start, cap);
+        counted = Some((s0, held));
+        if let Some(last) = f.stuck_houses(w, s0, held, z) {
+            t = last;
+            for i in 0..n {
+                f.start[i] = f.held_at(w, i, t, z);
+            }
+        }
     }
-    f.released_by(p, total);
-    // The best `total − t` claims among those released by N: drop the worst surplus.
-    out.extend_from_slice(&f.k);
+    // Every claim released by the total: the best `total − t` of them, if schedulable.
+    out.extend((0..n).map(|i| f.start[i].max(ceil_share(total, w[i], z).min(f.cap[i]))));
     let held: u64 = out.iter().sum();
-    let surplus = held - total;
-    if surplus == 0 {
+    if held == total {
         return Ok(());
     }
     f.heap.clear();
@@ -438,19 +439,24 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
             f.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
         }
     }
-    for _ in 0..surplus {
+    f.dropped.clear();
+    for _ in 0..held - total {
         let Reverse(c) = f.heap.pop().expect("the surplus is among the candidates");
         let i = c.unit as usize;
         out[i] -= 1;
+        f.dropped.push(release(out[i], w[i], z).expect("released by the total").0);
         if out[i] > f.start[i] {
             f.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
         }
     }
-    // Hall's condition for that selection from the last stuck house.
-    f.cap.clear();
-    f.cap.extend_from_slice(out);
-    match f.first_short(p, t) {
-        None => Ok(()),
-        Some(_) => Err(t),
+    if f.schedulable(w, out, t, counted, z) {
+        return Ok(());
     }
+    if (total - t) as usize * n <= SHORT_TAIL {
+        f.house_by_house(w, t, z);
+        out.clear();
+        out.extend_from_slice(&f.k);
+        return Ok(());
+    }
+    Err(t)
 }
