@@ -45,7 +45,6 @@
 //! of random problems (see `tests.rs`).
 
 use std::cmp::Reverse;
-use std::collections::binary_heap::PeekMut;
 use std::collections::BinaryHeap;
 
 use super::Claim;
@@ -67,14 +66,24 @@ pub struct Fast {
     step: Vec<(u64, u64)>,
     /// `w_i / W` in floating point (the bound that skips houses).
     share: Vec<f64>,
+    /// `W / w_i` in floating point (release estimates).
+    period: Vec<f64>,
+    /// `min(cap_i, ⌈N·w_i / W⌉)`: claims released by the total, filled with the count.
+    reach: Vec<u64>,
+    /// The fallback: a tournament over the units' best claims not yet taken (node j holds
+    /// the better of 2j and 2j+1; leaves from `tree.len() / 2`), lazily refreshed.
+    tree: Vec<u32>,
+    /// The claim's priority as f64 bits (0: none left) and `k + 1` for it, per leaf.
+    key: Vec<u64>,
+    next: Vec<u64>,
+    /// The slack `A(s) − s` of the houses after the last stuck one (the tail's selection).
+    slack: Vec<i64>,
     /// Releases per house `s0+1..=N` (index house − s0 − 1).
     count: Vec<u32>,
-    /// The units' best claims not yet taken, lazily refreshed (the fallback).
-    pending: BinaryHeap<Claim>,
     /// The selection's candidates to leave out, worst first.
     heap: BinaryHeap<Reverse<Claim>>,
-    /// `⌊m·W / w_i⌋` for the claims left out of the selection.
-    dropped: Vec<u64>,
+    /// The claims left out of the selection: unit, `⌊m·W / w_i⌋`.
+    dropped: Vec<(u32, u64)>,
     /// House by house: `⌊k_i·W / w_i⌋` (u64::MAX once past the total), `k_i·W mod w_i`.
     base: Vec<u64>,
     rem: Vec<u64>,
@@ -96,7 +105,9 @@ struct Sizes {
 fn ceil_share(s: u64, w: u64, z: Sizes) -> u64 {
     let num = (s * w) as u128;
     let wsum = z.w_sum as u128;
-    let mut q = ((s * w) as f64 * z.inv).ceil() as u64;
+    // s·w < 2^63: an exact conversion through i64; truncation + 1 is the ceiling unless the
+    // share is whole (or the estimate is off by a rounding), which the loops correct.
+    let mut q = ((s * w) as i64 as f64 * z.inv) as u64 + 1;
     while q > 0 && (q - 1) as u128 * wsum >= num {
         q -= 1;
     }
@@ -109,13 +120,14 @@ fn ceil_share(s: u64, w: u64, z: Sizes) -> u64 {
 /// `(⌊m·W / w⌋, m·W mod w)` when the quotient is below the total (the claim (i, m) is released
 /// by the total), else None.
 #[inline]
-fn release(m: u64, w: u64, z: Sizes) -> Option<(u64, u64)> {
+fn release(m: u64, w: u64, period: f64, z: Sizes) -> Option<(u64, u64)> {
     let num = m as u128 * z.w_sum as u128;
     let w128 = w as u128;
     if num >= z.total as u128 * w128 {
         return None;
     }
-    let mut q = (m as f64 * z.w_sum as f64 / w as f64) as u64;
+    // m ≤ 10^6: exact through i64; the estimate is within one of the quotient (< the total).
+    let mut q = (m as i64 as f64 * period) as u64;
     while q as u128 * w128 > num {
         q -= 1;
     }
@@ -147,7 +159,8 @@ fn safe_until(share: &[f64], x: &[u64], y: &[u64], lo: u64, total: u64) -> u64 {
         let (mut acc, mut slope) = (0.0, 0.0);
         for ((&r, &x), &y) in share.iter().zip(x).zip(y) {
             let v = s * r;
-            let (over, under) = (v - y as f64, x as f64 - v);
+            // Floors and caps are at most 10^6: exact through i64.
+            let (over, under) = (v - y as i64 as f64, x as i64 as f64 - v);
             if over > 0.0 {
                 acc += over;
                 slope += r;
@@ -163,17 +176,17 @@ fn safe_until(share: &[f64], x: &[u64], y: &[u64], lo: u64, total: u64) -> u64 {
     if v < 0.5 {
         return total;
     }
-    if d(lo).0 >= 0.5 {
-        return lo;
-    }
     // Newton's method from the right: exact once on the root's linear piece; a step that
-    // lands where D < 1/2 is a valid answer, and the last one is taken as it is.
+    // lands where D < 1/2 is a valid answer (and lo always is).
     for _ in 0..8 {
         if slope <= 0.0 {
             break;
         }
         let guess = (bad as f64 - (v - 0.5) / slope).floor();
-        let s = if guess <= lo as f64 { lo } else { (guess as u64).min(bad - 1) };
+        if guess <= lo as f64 {
+            return lo;
+        }
+        let s = (guess as u64).min(bad - 1);
         let (vs, ss) = d(s);
         if vs < 0.5 {
             return s;
@@ -194,34 +207,32 @@ fn safe_until(share: &[f64], x: &[u64], y: &[u64], lo: u64, total: u64) -> u64 {
 
 impl Fast {
     /// Counts, per house `s0+1..=N`, the claims from `max(x_i, min(y_i, ⌈s0·w_i/W⌉))` up to
-    /// `y_i` released there; returns the claims released by s0 (or held: x), Σ over the units.
+    /// `y_i` released there, and sets `reach`; returns the claims released by s0 (or held: x),
+    /// Σ over the units.
     fn fill(&mut self, w: &[u64], x: &[u64], y: &[u64], s0: u64, z: Sizes) -> u64 {
         self.count.clear();
         self.count.resize((z.total - s0) as usize, 0);
+        self.reach.clear();
         let mut held = 0;
         for i in 0..w.len() {
             let wi = w[i];
             let m0 = x[i].max(ceil_share(s0, wi, z).min(y[i]));
+            // Claims m < ⌈N·w_i/W⌉ are released by the total.
+            let hi = ceil_share(z.total, wi, z).min(y[i]);
+            self.reach.push(hi.max(m0));
             held += m0;
-            if m0 >= y[i] {
+            if m0 >= hi {
                 continue;
             }
-            // m0 ≥ s0·w_i/W, so the release base is at least s0.
-            let Some((mut base, mut rem)) = release(m0, wi, z) else { continue };
+            // m0 ≥ s0·w_i/W, so the release base is at least s0; the last one is below N.
+            let Some((mut base, mut rem)) = release(m0, wi, self.period[i], z) else { continue };
             let (q, r) = self.step[i];
-            let mut left = y[i] - m0;
-            loop {
+            for _ in m0..hi {
                 self.count[(base - s0) as usize] += 1;
-                left -= 1;
-                base += q;
                 rem += r;
-                if rem >= wi {
-                    rem -= wi;
-                    base += 1;
-                }
-                if left == 0 || base >= z.total {
-                    break;
-                }
+                let carry = rem >= wi;
+                rem -= if carry { wi } else { 0 };
+                base += q + u64::from(carry);
             }
         }
         held
@@ -233,54 +244,103 @@ impl Fast {
         self.k[i].max(ceil_share(s, w[i], z).min(self.cap[i]))
     }
 
+    /// The better of two leaves' claims (the method's order; an empty leaf loses).
+    #[inline]
+    fn better(&self, w: &[u64], a: u32, b: u32) -> u32 {
+        let (ka, kb) = (self.key[a as usize], self.key[b as usize]);
+        if ka != kb {
+            return if ka > kb { a } else { b };
+        }
+        if ka == 0 {
+            return a;
+        }
+        let (a_, b_) = (a as usize, b as usize);
+        let x = w[a_] as u128 * self.next[b_] as u128;
+        let y = w[b_] as u128 * self.next[a_] as u128;
+        if x.cmp(&y).then(w[a_].cmp(&w[b_])).then(b.cmp(&a)).is_gt() {
+            a
+        } else {
+            b
+        }
+    }
+
+    /// Unit i's leaf now holds claim `next` (below the cap) or none (`next` = 0).
+    #[inline]
+    fn set_leaf(&mut self, w: &[u64], i: usize, next: u64) {
+        self.key[i] = if next == 0 { 0 } else { (w[i] as f64 / next as i64 as f64).to_bits() };
+        self.next[i] = next;
+        let mut j = (self.tree.len() / 2 + i) / 2;
+        while j >= 1 {
+            self.tree[j] = self.better(w, self.tree[2 * j], self.tree[2 * j + 1]);
+            j /= 2;
+        }
+    }
+
     /// Reads the count from `s0` (`held` claims released by then) to the total, taking the
     /// fallback claim at every stuck house; returns the last stuck house, if any. `self.k`
-    /// ends as the fallback's claims (or the floors).
-    fn stuck_houses(&mut self, w: &[u64], s0: u64, mut held: u64, z: Sizes) -> Option<u64> {
+    /// ends as the fallback's claims (or the floors). Err if no claim is left at a stuck house
+    /// (caps summing below the total, which `Problem` refuses).
+    fn stuck_houses(&mut self, w: &[u64], s0: u64, mut held: u64, z: Sizes) -> Result<Option<u64>, ()> {
+        let n = w.len();
         let mut last = None;
-        self.pending.clear();
-        for s in s0 + 1..=z.total {
-            held += self.count[(s - s0 - 1) as usize] as u64;
+        let mut s = s0;
+        // A(s) ≥ s throughout: a stuck house takes one claim more.
+        while s < z.total {
+            // A grows, so no house before s + (A(s) − s) + 1 can be stuck.
+            let jump = (held - s + 1).min(z.total - s);
+            let at = (s - s0) as usize;
+            held += self.count[at..at + jump as usize].iter().sum::<u32>() as u64;
+            s += jump;
             if held >= s {
                 continue;
             }
             if last.is_none() {
-                for i in 0..w.len() {
+                let size = n.next_power_of_two();
+                self.key.clear();
+                self.key.resize(size, 0);
+                self.next.clear();
+                self.next.resize(size, 0);
+                self.tree.clear();
+                self.tree.resize(size, 0);
+                self.tree.extend(0..size as u32);
+                for i in 0..n {
                     let h = self.held_at(w, i, s, z);
                     if h < self.cap[i] {
-                        self.pending.push(Claim::new(w[i], h + 1, i as u32));
+                        self.key[i] = (w[i] as f64 / (h + 1) as i64 as f64).to_bits();
+                        self.next[i] = h + 1;
                     }
+                }
+                for j in (1..size).rev() {
+                    self.tree[j] = self.better(w, self.tree[2 * j], self.tree[2 * j + 1]);
                 }
             }
             // The best claim not yet taken: refresh the top until it is current.
             loop {
-                let mut top = self.pending.peek_mut().expect("caps sum to at least the total");
-                let i = top.unit as usize;
-                let h = self.k[i].max(ceil_share(s, w[i], z).min(self.cap[i]));
+                let i = self.tree[1] as usize;
+                if self.key[i] == 0 {
+                    return Err(());
+                }
+                let h = self.held_at(w, i, s, z);
                 if h >= self.cap[i] {
-                    PeekMut::pop(top);
+                    self.set_leaf(w, i, 0);
                     continue;
                 }
-                if h + 1 != top.next {
-                    *top = Claim::new(w[i], h + 1, i as u32);
+                if h + 1 != self.next[i] {
+                    self.set_leaf(w, i, h + 1);
                     continue;
                 }
                 // Taken now: its release (after s) no longer counts.
-                if let Some((base, _)) = release(h, w[i], z) {
+                if let Some((base, _)) = release(h, w[i], self.period[i], z) {
                     self.count[(base - s0) as usize] -= 1;
                 }
                 self.k[i] = h + 1;
-                if h + 1 < self.cap[i] {
-                    *top = Claim::new(w[i], h + 2, i as u32);
-                } else {
-                    PeekMut::pop(top);
-                }
+                self.set_leaf(w, i, if h + 1 < self.cap[i] { h + 2 } else { 0 });
                 break;
             }
             held += 1;
             last = Some(s);
         }
-        last
+        Ok(last)
     }
 
     #[inline]
@@ -305,7 +365,7 @@ impl Fast {
         self.open.clear();
         self.open.resize(n, -1);
         for i in 0..n {
-            let (b, r) = if self.k[i] < self.cap[i] { release(self.k[i], w[i], z) } else { None }
+            let (b, r) = if self.k[i] < self.cap[i] { release(self.k[i], w[i], self.period[i], z) } else { None }
                 .unwrap_or((u64::MAX, 0));
             self.base.push(b);
             self.rem.push(r);
@@ -348,18 +408,24 @@ impl Fast {
     }
 
     /// Hall's condition for the selection `x` from the state `self.start` at house t, the
-    /// claims left out having release bases `self.dropped`: on the count made for the stuck
-    /// houses (`counted`: from s0, `held` released by then) when every claim left out is
-    /// released after both s0 and t, else on a count of its own.
+    /// claims left out being `self.dropped`: on the count made for the stuck houses
+    /// (`counted`: from s0, `held` released by then) when every claim left out is released
+    /// after both s0 and t, else on a count of its own.
     fn schedulable(&mut self, w: &[u64], x: &[u64], t: u64, counted: Option<(u64, u64)>, z: Sizes) -> bool {
         if let Some((s0, held)) = counted {
             let from = s0.max(t);
-            if self.dropped.iter().all(|&b| b >= from) {
-                for &b in &self.dropped {
+            if self.dropped.iter().all(|&(_, b)| b >= from) {
+                for &(_, b) in &self.dropped {
                     self.count[(b - s0) as usize] -= 1;
                 }
                 // At a stuck house t every claim released by t is held: t of them.
-                return self.count_reaches(s0, from, if t >= s0 { t } else { held }, z.total);
+                let ok = self.count_reaches(s0, from, if t >= s0 { t } else { held }, z.total);
+                if !ok {
+                    for &(_, b) in &self.dropped {
+                        self.count[(b - s0) as usize] += 1;
+                    }
+                }
+                return ok;
             }
         }
         let start = std::mem::take(&mut self.start);
@@ -372,18 +438,73 @@ impl Fast {
     /// Whether the running count (array from `base`) keeps up with every house from `from`+1
     /// to the total, `held` claims at `from`.
     fn count_reaches(&self, base: u64, from: u64, mut held: u64, total: u64) -> bool {
-        for s in from + 1..=total {
-            held += self.count[(s - base - 1) as usize] as u64;
+        let mut s = from;
+        while s < total {
             if held < s {
                 return false;
             }
+            let jump = (held - s + 1).min(total - s);
+            let at = (s - base) as usize;
+            held += self.count[at..at + jump as usize].iter().sum::<u32>() as u64;
+            s += jump;
+        }
+        held >= total
+    }
+
+    /// The best schedulable selection after the stuck houses when the best claims are not
+    /// schedulable (the matroid's greedy from the worst claim: a claim is left out when the
+    /// rest still fills every house), on the count from `s0` ≤ t (`held` = A(t)) — so only
+    /// for short tails (`out` is every claim released by the total; `surplus` to leave out).
+    /// False when a claim to consider is released before `from` (then nothing is changed
+    /// that the caller reads).
+    #[allow(clippy::too_many_arguments)]
+    fn tail_selection(
+        &mut self,
+        w: &[u64],
+        out: &mut [u64],
+        surplus: u64,
+        (s0, mut held): (u64, u64),
+        t: u64,
+        z: Sizes,
+    ) -> bool {
+        // slack[j] = A(t + 1 + j) − (t + 1 + j), every claim released by the total counted.
+        self.slack.clear();
+        for s in t + 1..=z.total {
+            held += self.count[(s - s0 - 1) as usize] as u64;
+            self.slack.push(held as i64 - s as i64);
+        }
+        self.heap.clear();
+        for (i, (&o, &k)) in out.iter().zip(&self.start).enumerate() {
+            if o > k {
+                self.heap.push(Reverse(Claim::new(w[i], o, i as u32)));
+            }
+        }
+        let mut left = surplus;
+        while left > 0 {
+            let Some(Reverse(c)) = self.heap.pop() else { return false };
+            let i = c.unit as usize;
+            let Some((base, _)) = release(out[i] - 1, w[i], self.period[i], z) else { return false };
+            if base < t {
+                return false;
+            }
+            // Left out, the houses from its release on lose it.
+            let tail = &mut self.slack[(base - t) as usize..];
+            if tail.iter().all(|&x| x >= 1) {
+                tail.iter_mut().for_each(|x| *x -= 1);
+                out[i] -= 1;
+                left -= 1;
+                if out[i] > self.start[i] {
+                    self.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
+                }
+            }
+            // Kept: its unit's better claims, released earlier, are kept too.
         }
         true
     }
 }
 
 /// Up to this many unit-houses a last segment that cannot be read off is decided house by
-/// house over every unit.
+/// house over every unit (or by the tail's greedy selection).
 const SHORT_TAIL: usize = 4096;
 
 /// The method's slots into `out`; or, when the last segment's selection cannot be scheduled,
@@ -408,7 +529,9 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
     f.step.clear();
     f.step.extend(w.iter().map(|&wi| if wi == 0 { (0, 0) } else { (z.w_sum / wi, z.w_sum % wi) }));
     f.share.clear();
-    f.share.extend(w.iter().map(|&wi| wi as f64 * z.inv));
+    f.share.extend(w.iter().map(|&wi| wi as i64 as f64 * z.inv));
+    f.period.clear();
+    f.period.extend(w.iter().map(|&wi| z.w_sum as i64 as f64 / wi as i64 as f64));
     f.k.clear();
     f.k.extend_from_slice(&f.start);
     // The stuck houses, read off the count of releases.
@@ -420,15 +543,26 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         let held = f.fill(w, &start, &cap, s0, z);
         (f.start, f.cap) = (start, cap);
         counted = Some((s0, held));
-        if let Some(last) = f.stuck_houses(w, s0, held, z) {
-            t = last;
-            for i in 0..n {
-                f.start[i] = f.held_at(w, i, t, z);
+        match f.stuck_houses(w, s0, held, z) {
+            Ok(Some(last)) => {
+                t = last;
+                for i in 0..n {
+                    f.start[i] = f.held_at(w, i, t, z);
+                }
+            }
+            Ok(None) => {}
+            Err(()) => {
+                f.start.clear();
+                f.start.extend_from_slice(p.lower());
+                return Err(h0);
             }
         }
+        // Every claim released by the total (or taken).
+        out.extend(f.start.iter().zip(&f.reach).map(|(&k, &r)| k.max(r)));
+    } else {
+        out.extend((0..n).map(|i| f.start[i].max(ceil_share(total, w[i], z).min(f.cap[i]))));
     }
-    // Every claim released by the total: the best `total − t` of them, if schedulable.
-    out.extend((0..n).map(|i| f.start[i].max(ceil_share(total, w[i], z).min(f.cap[i]))));
+    // The best `total − t` of them, if schedulable.
     let held: u64 = out.iter().sum();
     if held == total {
         return Ok(());
@@ -444,7 +578,8 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         let Reverse(c) = f.heap.pop().expect("the surplus is among the candidates");
         let i = c.unit as usize;
         out[i] -= 1;
-        f.dropped.push(release(out[i], w[i], z).expect("released by the total").0);
+        let base = release(out[i], w[i], f.period[i], z).expect("released by the total").0;
+        f.dropped.push((i as u32, base));
         if out[i] > f.start[i] {
             f.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
         }
@@ -453,6 +588,18 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         return Ok(());
     }
     if (total - t) as usize * n <= SHORT_TAIL {
+        // The count is the stuck houses' one (`schedulable` used it and put it back).
+        let on_count = counted.filter(|&(s0, _)| t >= s0 && f.dropped.iter().all(|&(_, b)| b >= t));
+        if let Some((s0, held_s0)) = on_count {
+            // Back to every claim released by the total.
+            for &(i, _) in &f.dropped {
+                out[i as usize] += 1;
+            }
+            let held_t = if t > s0 { t } else { held_s0 };
+            if f.tail_selection(w, out, held - total, (s0, held_t), t, z) {
+                return Ok(());
+            }
+        }
         f.house_by_house(w, t, z);
         out.clear();
         out.extend_from_slice(&f.k);
