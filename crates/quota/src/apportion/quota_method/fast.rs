@@ -76,6 +76,11 @@ pub struct Fast {
     /// The claim's priority as f64 bits (0: none left) and `k + 1` for it, per leaf.
     key: Vec<u64>,
     next: Vec<u64>,
+    /// Units whose cap the share reaches (the bound that skips houses).
+    list: Vec<u32>,
+    /// Per leaf: `⌊h·W / w_i⌋` for its claim h (u64::MAX past the total), `h·W mod w_i`.
+    nb: Vec<u64>,
+    nr: Vec<u64>,
     /// The slack `A(s) − s` of the houses after the last stuck one (the tail's selection).
     slack: Vec<i64>,
     /// Releases per house `s0+1..=N` (index house − s0 − 1).
@@ -107,7 +112,7 @@ fn ceil_share(s: u64, w: u64, z: Sizes) -> u64 {
     let wsum = z.w_sum as u128;
     // s·w < 2^63: an exact conversion through i64; truncation + 1 is the ceiling unless the
     // share is whole (or the estimate is off by a rounding), which the loops correct.
-    let mut q = ((s * w) as i64 as f64 * z.inv) as u64 + 1;
+    let mut q = ((s * w) as i64 as f64 * z.inv) as i64 as u64 + 1;
     while q > 0 && (q - 1) as u128 * wsum >= num {
         q -= 1;
     }
@@ -127,7 +132,7 @@ fn release(m: u64, w: u64, period: f64, z: Sizes) -> Option<(u64, u64)> {
         return None;
     }
     // m ≤ 10^6: exact through i64; the estimate is within one of the quotient (< the total).
-    let mut q = (m as i64 as f64 * period) as u64;
+    let mut q = (m as i64 as f64 * period) as i64 as u64;
     while q as u128 * w128 > num {
         q -= 1;
     }
@@ -135,6 +140,20 @@ fn release(m: u64, w: u64, period: f64, z: Sizes) -> Option<(u64, u64)> {
         q += 1;
     }
     Some((q, (num - q as u128 * w128) as u64))
+}
+
+/// `(⌊W / w⌋, W mod w)` for w > 0 from the estimate `per` ≈ W / w, corrected (no division).
+#[inline]
+fn div_step(w_sum: u64, w: u64, per: f64) -> (u64, u64) {
+    let (wsum, w128) = (w_sum as u128, w as u128);
+    let mut q = per as i64 as u64;
+    while q as u128 * w128 > wsum {
+        q -= 1;
+    }
+    while (q as u128 + 1) * w128 <= wsum {
+        q += 1;
+    }
+    (q, (wsum - q as u128 * w128) as u64)
 }
 
 /// The first unit holding the largest value (if any is ≥ 0), and whether another holds it.
@@ -150,59 +169,49 @@ fn top(v: &[i64]) -> Option<(usize, bool)> {
     (best >= 0).then_some((at, dup))
 }
 
-/// The last house s in `[lo, N]` with D(s) < 1/2 (so D < 1/2 on `lo..=s`; see the module
-/// documentation: D is nondecreasing), or `lo` itself.
-fn safe_until(share: &[f64], x: &[u64], y: &[u64], lo: u64, total: u64) -> u64 {
-    // D(s) and its slope.
-    let d = |s: u64| -> (f64, f64) {
-        let s = s as f64;
+/// The last house s in `[lo, N]` with `U(s) = Σ_i (s·w_i/W − y_i)⁺ < 1/2` — U bounds D from
+/// above, so D < 1/2 on `lo..=s` (see the module documentation) — or `lo` itself. U is
+/// convex and piecewise linear: Newton's method from the total never passes the root and
+/// ends on its linear piece. Only the units whose `y` the share reaches by the total count
+/// (`list`).
+fn safe_until(share: &[f64], y: &[u64], lo: u64, total: u64, list: &mut Vec<u32>) -> u64 {
+    let nf = total as i64 as f64;
+    list.clear();
+    for (i, (&r, &y)) in share.iter().zip(y).enumerate() {
+        // y ≤ 10^6: exact through i64; a margin of one slot over the rounding.
+        if nf * r > y as i64 as f64 - 1.0 {
+            list.push(i as u32);
+        }
+    }
+    let u = |s: u64| -> (f64, f64) {
+        let s = s as i64 as f64;
         let (mut acc, mut slope) = (0.0, 0.0);
-        for ((&r, &x), &y) in share.iter().zip(x).zip(y) {
-            let v = s * r;
-            // Floors and caps are at most 10^6: exact through i64.
-            let (over, under) = (v - y as i64 as f64, x as i64 as f64 - v);
+        for &i in list.iter() {
+            let r = share[i as usize];
+            let over = s * r - y[i as usize] as i64 as f64;
             if over > 0.0 {
                 acc += over;
-                slope += r;
-            }
-            if under > 0.0 {
-                acc -= under;
                 slope += r;
             }
         }
         (acc, slope)
     };
-    let (mut bad, (mut v, mut slope)) = (total, d(total));
-    if v < 0.5 {
-        return total;
-    }
-    // Newton's method from the right: exact once on the root's linear piece; a step that
-    // lands where D < 1/2 is a valid answer (and lo always is).
-    for _ in 0..8 {
+    let (mut s, (mut v, mut slope)) = (total, u(total));
+    for _ in 0..64 {
+        if v < 0.5 {
+            return s;
+        }
         if slope <= 0.0 {
             break;
         }
-        let guess = (bad as f64 - (v - 0.5) / slope).floor();
-        if guess <= lo as f64 {
+        let guess = (s as i64 as f64 - (v - 0.5) / slope).floor();
+        if guess <= lo as i64 as f64 {
             return lo;
         }
-        let s = (guess as u64).min(bad - 1);
-        let (vs, ss) = d(s);
-        if vs < 0.5 {
-            return s;
-        }
-        (bad, v, slope) = (s, vs, ss);
+        s = (guess as i64 as u64).min(s - 1);
+        (v, slope) = u(s);
     }
-    let mut ok = lo;
-    while bad - ok > 1 {
-        let mid = ok + (bad - ok) / 2;
-        if d(mid).0 < 0.5 {
-            ok = mid;
-        } else {
-            bad = mid;
-        }
-    }
-    ok
+    lo
 }
 
 impl Fast {
@@ -221,10 +230,10 @@ impl Fast {
             let hi = ceil_share(z.total, wi, z).min(y[i]);
             self.reach.push(hi.max(m0));
             held += m0;
+            // m0 ≥ s0·w_i/W, so the release base is at least s0; the last one is below N.
             if m0 >= hi {
                 continue;
             }
-            // m0 ≥ s0·w_i/W, so the release base is at least s0; the last one is below N.
             let Some((mut base, mut rem)) = release(m0, wi, self.period[i], z) else { continue };
             let (q, r) = self.step[i];
             for _ in m0..hi {
@@ -245,7 +254,7 @@ impl Fast {
     }
 
     /// The better of two leaves' claims (the method's order; an empty leaf loses).
-    #[inline]
+    #[inline(always)]
     fn better(&self, w: &[u64], a: u32, b: u32) -> u32 {
         let (ka, kb) = (self.key[a as usize], self.key[b as usize]);
         if ka != kb {
@@ -269,17 +278,58 @@ impl Fast {
     fn set_leaf(&mut self, w: &[u64], i: usize, next: u64) {
         self.key[i] = if next == 0 { 0 } else { (w[i] as f64 / next as i64 as f64).to_bits() };
         self.next[i] = next;
-        let mut j = (self.tree.len() / 2 + i) / 2;
-        while j >= 1 {
-            self.tree[j] = self.better(w, self.tree[2 * j], self.tree[2 * j + 1]);
-            j /= 2;
+        // Up from the leaf: the winner so far against the sibling subtree's.
+        let (mut node, mut win, mut kw) = (self.tree.len() / 2 + i, i as u32, self.key[i]);
+        while node > 1 {
+            let o = self.tree[node ^ 1];
+            let ko = self.key[o as usize];
+            if ko > kw || (ko == kw && ko != 0 && self.better(w, o, win) == o) {
+                (win, kw) = (o, ko);
+            }
+            node /= 2;
+            self.tree[node] = win;
+        }
+    }
+
+    /// `self.start` = the claims released or taken by house t (the last stuck house), from
+    /// the tournament's leaves caught up with their releases.
+    fn state_at(&mut self, w: &[u64], t: u64, total: u64) {
+        for i in 0..self.start.len() {
+            if self.key[i] == 0 {
+                // At its cap (or of weight 0, held at its floor = its cap).
+                self.start[i] = self.cap[i];
+                continue;
+            }
+            let mut h = self.next[i] - 1;
+            while self.nb[i] < t && h < self.cap[i] {
+                h += 1;
+                self.advance(w, i, total);
+            }
+            self.start[i] = h;
+        }
+    }
+
+    /// Unit i's next claim's release base, one claim on (u64::MAX once past the total).
+    #[inline(always)]
+    fn advance(&mut self, w: &[u64], i: usize, total: u64) {
+        if self.nb[i] == u64::MAX {
+            return;
+        }
+        let (q, r) = self.step[i];
+        self.nr[i] += r;
+        let carry = self.nr[i] >= w[i];
+        self.nr[i] -= if carry { w[i] } else { 0 };
+        self.nb[i] += q + u64::from(carry);
+        if self.nb[i] >= total {
+            self.nb[i] = u64::MAX;
         }
     }
 
     /// Reads the count from `s0` (`held` claims released by then) to the total, taking the
     /// fallback claim at every stuck house; returns the last stuck house, if any. `self.k`
-    /// ends as the fallback's claims (or the floors). Err if no claim is left at a stuck house
-    /// (caps summing below the total, which `Problem` refuses).
+    /// ends as the fallback's claims (or the floors). The tournament starts at the first
+    /// stuck house; a leaf catches up with its releases only when it is at the top. Err if no claim is left at a stuck house (caps summing
+    /// below the total, which `Problem` refuses).
     fn stuck_houses(&mut self, w: &[u64], s0: u64, mut held: u64, z: Sizes) -> Result<Option<u64>, ()> {
         let n = w.len();
         let mut last = None;
@@ -303,8 +353,15 @@ impl Fast {
                 self.tree.clear();
                 self.tree.resize(size, 0);
                 self.tree.extend(0..size as u32);
+                self.nb.clear();
+                self.nb.resize(n, u64::MAX);
+                self.nr.clear();
+                self.nr.resize(n, 0);
                 for i in 0..n {
+                    // Current at s: the claims released by s, and the next one's release.
                     let h = self.held_at(w, i, s, z);
+                    let next = if h < self.cap[i] { release(h, w[i], self.period[i], z) } else { None };
+                    (self.nb[i], self.nr[i]) = next.unwrap_or((u64::MAX, 0));
                     if h < self.cap[i] {
                         self.key[i] = (w[i] as f64 / (h + 1) as i64 as f64).to_bits();
                         self.next[i] = h + 1;
@@ -320,21 +377,23 @@ impl Fast {
                 if self.key[i] == 0 {
                     return Err(());
                 }
-                let h = self.held_at(w, i, s, z);
-                if h >= self.cap[i] {
-                    self.set_leaf(w, i, 0);
-                    continue;
+                let (mut h, cap) = (self.next[i] - 1, self.cap[i]);
+                let stale = self.nb[i] < s;
+                while self.nb[i] < s && h < cap {
+                    h += 1;
+                    self.advance(w, i, z.total);
                 }
-                if h + 1 != self.next[i] {
-                    self.set_leaf(w, i, h + 1);
+                if stale {
+                    self.set_leaf(w, i, if h < cap { h + 1 } else { 0 });
                     continue;
                 }
                 // Taken now: its release (after s) no longer counts.
-                if let Some((base, _)) = release(h, w[i], self.period[i], z) {
-                    self.count[(base - s0) as usize] -= 1;
+                if self.nb[i] != u64::MAX {
+                    self.count[(self.nb[i] - s0) as usize] -= 1;
                 }
                 self.k[i] = h + 1;
-                self.set_leaf(w, i, if h + 1 < self.cap[i] { h + 2 } else { 0 });
+                self.advance(w, i, z.total);
+                self.set_leaf(w, i, if h + 1 < cap { h + 2 } else { 0 });
                 break;
             }
             held += 1;
@@ -429,7 +488,7 @@ impl Fast {
             }
         }
         let start = std::mem::take(&mut self.start);
-        let s1 = safe_until(&self.share, &start, x, t, z.total);
+        let s1 = safe_until(&self.share, x, t, z.total, &mut self.list);
         let held = if s1 < z.total { self.fill(w, &start, x, s1, z) } else { 0 };
         self.start = start;
         s1 >= z.total || self.count_reaches(s1, s1, held, z.total)
@@ -526,16 +585,16 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
     let z = Sizes { w_sum: p.weight_sum() as u64, inv: 1.0 / p.weight_sum() as f64, total };
     f.cap.clear();
     f.cap.extend((0..n).map(|i| p.cap(i)));
-    f.step.clear();
-    f.step.extend(w.iter().map(|&wi| if wi == 0 { (0, 0) } else { (z.w_sum / wi, z.w_sum % wi) }));
     f.share.clear();
     f.share.extend(w.iter().map(|&wi| wi as i64 as f64 * z.inv));
     f.period.clear();
     f.period.extend(w.iter().map(|&wi| z.w_sum as i64 as f64 / wi as i64 as f64));
+    f.step.clear();
+    f.step.extend(w.iter().zip(&f.period).map(|(&wi, &per)| if wi == 0 { (0, 0) } else { div_step(z.w_sum, wi, per) }));
     f.k.clear();
     f.k.extend_from_slice(&f.start);
     // The stuck houses, read off the count of releases.
-    let s0 = safe_until(&f.share, &f.start, &f.cap, h0, total);
+    let s0 = safe_until(&f.share, &f.cap, h0, total, &mut f.list);
     let mut t = h0;
     let mut counted = None;
     if s0 < total {
@@ -546,9 +605,7 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         match f.stuck_houses(w, s0, held, z) {
             Ok(Some(last)) => {
                 t = last;
-                for i in 0..n {
-                    f.start[i] = f.held_at(w, i, t, z);
-                }
+                f.state_at(w, t, total);
             }
             Ok(None) => {}
             Err(()) => {
