@@ -424,8 +424,9 @@ impl Fast {
         self.open.clear();
         self.open.resize(n, -1);
         for i in 0..n {
-            let (b, r) = if self.k[i] < self.cap[i] { release(self.k[i], w[i], self.period[i], z) } else { None }
-                .unwrap_or((u64::MAX, 0));
+            let (b, r) =
+                if self.k[i] < self.cap[i] { release(self.k[i], w[i], self.period[i], z) } else { None }
+                    .unwrap_or((u64::MAX, 0));
             self.base.push(b);
             self.rem.push(r);
             self.set_prio(w, i);
@@ -590,7 +591,9 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
     f.period.clear();
     f.period.extend(w.iter().map(|&wi| z.w_sum as i64 as f64 / wi as i64 as f64));
     f.step.clear();
-    f.step.extend(w.iter().zip(&f.period).map(|(&wi, &per)| if wi == 0 { (0, 0) } else { div_step(z.w_sum, wi, per) }));
+    f.step.extend(
+        w.iter().zip(&f.period).map(|(&wi, &per)| if wi == 0 { (0, 0) } else { div_step(z.w_sum, wi, per) }),
+    );
     f.k.clear();
     f.k.extend_from_slice(&f.start);
     // The stuck houses, read off the count of releases.
