@@ -1,5 +1,6 @@
-//! The quota method's slots without deciding every house size: O(n log n) plus the houses
-//! where floors, caps or the final selection can bind, instead of one heap step per slot.
+//! The quota method's slots without deciding every house size: O(n log n) plus one pass over
+//! the houses where a stuck house or an unschedulable selection is possible, instead of one
+//! heap step per slot.
 //!
 //! ## Why the answer can be read off in segments
 //!
@@ -12,101 +13,147 @@
 //! its unit: a later claim of a unit is released later and ranks lower); when none is left it
 //! is *stuck* and takes the best claim not yet taken (the fallback).
 //!
-//! - **Stuck houses have a closed form.** Up to the first stuck house s the method took one
+//! - **Stuck houses need only a count.** Up to the first stuck house s the method took one
 //!   released claim per house; stuck at s means it has taken every claim released by s. So,
-//!   from a state k at house t = Σk (every claim released by t taken), the next stuck house is
-//!   the first s > t with `Σ_i max(k_i, ρ_i(s)) ≤ s − 1`, and the state then is
-//!   `max(k_i, ρ_i(s))`, plus the fallback claim. A calendar of releases finds these houses
-//!   and the fallback winners without looking at any other decision.
-//! - **Between stuck houses the answer is a selection.** With no stuck house after t, the
-//!   method is the online greedy for unit jobs with release times, which takes, by every house
-//!   H, the best set of claims that can be scheduled in the houses t+1..H (an exchange
+//!   with `f_i` the claims of unit i taken by the fallback so far (or its floor), the claims
+//!   released or taken by house s number `A(s) = Σ_i max(f_i, min(cap_i, ⌈s·w_i / W⌉))`, and
+//!   the stuck houses are exactly the houses s with `A(s) ≤ s − 1`, the state there being
+//!   `max(f_i, min(cap_i, ⌈s·w_i / W⌉))`. One array counts the releases per house from the
+//!   floors to the caps; a running sum gives A(s) house by house; a fallback winner's claim
+//!   was released later than s, so taking it moves one count from its release house to s.
+//!   The fallback winner is the best claim among the units below their cap: a max-heap of
+//!   claims refreshed lazily (a unit's claim only falls as its count grows, so an entry is
+//!   recomputed only when it reaches the top).
+//! - **After the last stuck house the answer is a selection.** With no stuck house after t,
+//!   the method is the online greedy for unit jobs with release times, which takes, by every
+//!   house H, the best set of claims that can be scheduled in the houses t+1..H (an exchange
 //!   argument: the best released claim is in every best schedulable set). The best claims
 //!   released by N are that set exactly when they can be scheduled: when, for every house s,
-//!   `Σ_i max(k_i, min(J_i, ⌈s·w_i / W⌉)) ≥ s` (Hall's condition for release times). That is
-//!   checked with the same calendar; when it fails, the caller decides the last segment house
-//!   by house.
+//!   `Σ_i max(k_i, min(x_i, ⌈s·w_i / W⌉)) ≥ s` (Hall's condition for release times), which is
+//!   A(s) less the releases of the claims left out: the same array, those releases taken
+//!   out, read once more. When it fails, the last segment is decided house by house.
 //!
 //! Houses where neither can fail are skipped: both conditions read `Σ_i max(x_i, min(y_i,
 //! ⌈s·w_i/W⌉)) ≥ s`, which holds while `D(s) = Σ_i (s·w_i/W − y_i)⁺ − Σ_i (x_i − s·w_i/W)⁺ < 1`
-//! (drop the ceilings), and D grows with s: the scan starts where a floating-point D, with a
-//! margin far above its rounding, reaches 1/2.
+//! (drop the ceilings), and D is nondecreasing in s: the count starts at the last house where a
+//! floating-point D, with a margin far above its rounding, is below 1/2 (found by Newton's
+//! method from the total, D being piecewise linear).
 //!
-//! Tested against the definition on thousands of random problems (see `tests.rs`).
+//! All release arithmetic is exact in integers (`W ≤ 2^62`, `s·w_i < 2^64`), seeded by a
+//! floating-point estimate that is corrected; releases after the first follow by additions
+//! (`⌊(m+1)·W / w⌋ = ⌊m·W / w⌋ + ⌊W / w⌋ + carry`). Tested against the definition on thousands
+//! of random problems (see `tests.rs`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::{Claim, NONE};
+use super::Claim;
 use crate::apportion::Problem;
+
+/// The largest weight sum taken by this path (the exact arithmetic stays in 64 bits).
+const MAX_SUM: u128 = 1 << 62;
 
 /// Buffers reused between calls.
 #[derive(Debug, Default, Clone)]
 pub struct Fast {
-    /// Claims released or taken, per unit (the state at stuck houses).
+    /// Claims held per unit: taken by the fallback or the floors, then the house-by-house state.
     k: Vec<u64>,
-    /// Releases per house (the search for the first shortage).
-    count: Vec<u32>,
     /// The state after the last stuck house (or the floors).
     pub(super) start: Vec<u64>,
-    /// Per-unit caps of the current scan.
+    /// Per-unit caps.
     cap: Vec<u64>,
-    /// `w_i / (k_i + 1)` as f64 bits, or −1 at the cap.
-    prio: Vec<i64>,
-    /// `⌊k_i·W / w_i⌋` (the next claim's release is one more), `k_i·W mod w_i`.
-    base: Vec<u128>,
-    rem: Vec<u64>,
     /// `(⌊W / w_i⌋, W mod w_i)`.
-    step: Vec<(u128, u64)>,
+    step: Vec<(u64, u64)>,
     /// `w_i / W` in floating point (the bound that skips houses).
     share: Vec<f64>,
-    /// Calendar: `first[r − s0 − 1]` heads the units whose next release is house r.
-    first: Vec<u32>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    /// Units released since the last stuck house.
-    log: Vec<u32>,
-    /// The eligible units' priorities (−1 for the others) at one house of the last segment.
-    open: Vec<i64>,
+    /// `W / w_i` in floating point (release estimates).
+    period: Vec<f64>,
+    /// `min(cap_i, ⌈N·w_i / W⌉)`: claims released by the total, filled with the count.
+    reach: Vec<u64>,
+    /// The fallback: a tournament over the units' best claims not yet taken (node j holds
+    /// the better of 2j and 2j+1; leaves from `tree.len() / 2`), lazily refreshed.
+    tree: Vec<u32>,
+    /// The claim's priority as f64 bits (0: none left) and `k + 1` for it, per leaf.
+    key: Vec<u64>,
+    next: Vec<u64>,
+    /// Units whose cap the share reaches (the bound that skips houses).
+    list: Vec<u32>,
+    /// Per leaf: `⌊h·W / w_i⌋` for its claim h (u64::MAX past the total), `h·W mod w_i`.
+    nb: Vec<u64>,
+    nr: Vec<u64>,
+    /// The slack `A(s) − s` of the houses after the last stuck one (the tail's selection).
+    slack: Vec<i64>,
+    /// Releases per house `s0+1..=N` (index house − s0 − 1).
+    count: Vec<u32>,
+    /// The selection's candidates to leave out, worst first.
     heap: BinaryHeap<Reverse<Claim>>,
+    /// The claims left out of the selection: unit, `⌊m·W / w_i⌋`.
+    dropped: Vec<(u32, u64)>,
+    /// House by house: `⌊k_i·W / w_i⌋` (u64::MAX once past the total), `k_i·W mod w_i`.
+    base: Vec<u64>,
+    rem: Vec<u64>,
+    /// House by house: `w_i / (k_i + 1)` as f64 bits, or −1 at the cap; the eligible ones.
+    prio: Vec<i64>,
+    open: Vec<i64>,
 }
 
-/// `(⌊num / d⌋, num mod d)` for d > 0, by a floating-point estimate corrected exactly.
-#[inline]
-fn div_floor(num: u128, d: u64) -> (u128, u64) {
-    if num > u64::MAX as u128 {
-        return (num / d as u128, (num % d as u128) as u64);
-    }
-    let est = num as u64 as f64 / d as f64;
-    if est >= 4.0e15 {
-        return (num / d as u128, (num % d as u128) as u64);
-    }
-    let d128 = d as u128;
-    let mut q = est as u64 as u128;
-    while q * d128 > num {
-        q -= 1;
-    }
-    while (q + 1) * d128 <= num {
-        q += 1;
-    }
-    (q, (num - q * d128) as u64)
+/// The problem's numbers in 64 bits.
+#[derive(Clone, Copy)]
+struct Sizes {
+    w_sum: u64,
+    inv: f64,
+    total: u64,
 }
 
-/// `⌈s·w / W⌉` (s·w ≤ 10^6·10^12 fits in 64 bits; `inv` = 1/W).
+/// `⌈s·w / W⌉` exactly (s·w ≤ 10^6·10^12 fits in 64 bits).
 #[inline]
-fn ceil_share(s: u64, w: u64, w_sum: u128, inv: f64) -> u64 {
-    if w == 0 {
-        return 0;
-    }
-    let num = s as u128 * w as u128;
-    let mut q = ((s * w) as f64 * inv).ceil() as u64 as u128;
-    while q > 0 && (q - 1) * w_sum >= num {
+fn ceil_share(s: u64, w: u64, z: Sizes) -> u64 {
+    let num = (s * w) as u128;
+    let wsum = z.w_sum as u128;
+    // s·w < 2^63: an exact conversion through i64; truncation + 1 is the ceiling unless the
+    // share is whole (or the estimate is off by a rounding), which the loops correct.
+    let mut q = ((s * w) as i64 as f64 * z.inv) as i64 as u64 + 1;
+    while q > 0 && (q - 1) as u128 * wsum >= num {
         q -= 1;
     }
-    while q * w_sum < num {
+    while (q as u128) * wsum < num {
         q += 1;
     }
-    q as u64
+    q
+}
+
+/// `(⌊m·W / w⌋, m·W mod w)` when the quotient is below the total (the claim (i, m) is released
+/// by the total), else None.
+#[inline]
+fn release(m: u64, w: u64, period: f64, z: Sizes) -> Option<(u64, u64)> {
+    let num = m as u128 * z.w_sum as u128;
+    let w128 = w as u128;
+    if num >= z.total as u128 * w128 {
+        return None;
+    }
+    // m ≤ 10^6: exact through i64; the estimate is within one of the quotient (< the total).
+    let mut q = (m as i64 as f64 * period) as i64 as u64;
+    while q as u128 * w128 > num {
+        q -= 1;
+    }
+    while (q as u128 + 1) * w128 <= num {
+        q += 1;
+    }
+    Some((q, (num - q as u128 * w128) as u64))
+}
+
+/// `(⌊W / w⌋, W mod w)` for w > 0 from the estimate `per` ≈ W / w, corrected (no division).
+#[inline]
+fn div_step(w_sum: u64, w: u64, per: f64) -> (u64, u64) {
+    let (wsum, w128) = (w_sum as u128, w as u128);
+    let mut q = per as i64 as u64;
+    while q as u128 * w128 > wsum {
+        q -= 1;
+    }
+    while (q as u128 + 1) * w128 <= wsum {
+        q += 1;
+    }
+    (q, (wsum - q as u128 * w128) as u64)
 }
 
 /// The first unit holding the largest value (if any is ≥ 0), and whether another holds it.
@@ -122,51 +169,237 @@ fn top(v: &[i64]) -> Option<(usize, bool)> {
     (best >= 0).then_some((at, dup))
 }
 
-/// The last house s in `[lo, N]` before which no shortage is possible: D(s) < 1/2 on
-/// `lo..=s` (see the module documentation; D is nondecreasing).
-fn safe_until(p: &Problem, share: &[f64], x: &[u64], y: &[u64], lo: u64) -> u64 {
-    let d = |s: u64| -> f64 {
-        let s = s as f64;
-        let mut acc = 0.0;
-        for ((&r, &x), &y) in share.iter().zip(x).zip(y) {
-            let v = s * r;
-            acc += (v - y as f64).max(0.0) - (x as f64 - v).max(0.0);
+/// The last house s in `[lo, N]` with `U(s) = Σ_i (s·w_i/W − y_i)⁺ < 1/2` — U bounds D from
+/// above, so D < 1/2 on `lo..=s` (see the module documentation) — or `lo` itself. U is
+/// convex and piecewise linear: Newton's method from the total never passes the root and
+/// ends on its linear piece. Only the units whose `y` the share reaches by the total count
+/// (`list`).
+fn safe_until(share: &[f64], y: &[u64], lo: u64, total: u64, list: &mut Vec<u32>) -> u64 {
+    let nf = total as i64 as f64;
+    list.clear();
+    for (i, (&r, &y)) in share.iter().zip(y).enumerate() {
+        // y ≤ 10^6: exact through i64; a margin of one slot over the rounding.
+        if nf * r > y as i64 as f64 - 1.0 {
+            list.push(i as u32);
         }
-        acc
+    }
+    let u = |s: u64| -> (f64, f64) {
+        let s = s as i64 as f64;
+        let (mut acc, mut slope) = (0.0, 0.0);
+        for &i in list.iter() {
+            let r = share[i as usize];
+            let over = s * r - y[i as usize] as i64 as f64;
+            if over > 0.0 {
+                acc += over;
+                slope += r;
+            }
+        }
+        (acc, slope)
     };
-    let n_total = p.total();
-    if d(n_total) < 0.5 {
-        return n_total;
-    }
-    // d(lo) may already reach 1/2: then nothing is skipped.
-    let (mut ok, mut bad) = (lo, n_total);
-    if d(lo) >= 0.5 {
-        return lo;
-    }
-    while bad - ok > 1 {
-        let mid = ok + (bad - ok) / 2;
-        if d(mid) < 0.5 {
-            ok = mid;
-        } else {
-            bad = mid;
+    let (mut s, (mut v, mut slope)) = (total, u(total));
+    for _ in 0..64 {
+        if v < 0.5 {
+            return s;
         }
+        if slope <= 0.0 {
+            break;
+        }
+        let guess = (s as i64 as f64 - (v - 0.5) / slope).floor();
+        if guess <= lo as i64 as f64 {
+            return lo;
+        }
+        s = (guess as i64 as u64).min(s - 1);
+        (v, slope) = u(s);
     }
-    ok
+    lo
 }
 
 impl Fast {
-    /// Per-unit release arithmetic for unit i holding `self.k[i]` claims: `base`, `rem`
-    /// (`step` is the problem's, set once per call).
+    /// Counts, per house `s0+1..=N`, the claims from `max(x_i, min(y_i, ⌈s0·w_i/W⌉))` up to
+    /// `y_i` released there, and sets `reach`; returns the claims released by s0 (or held: x),
+    /// Σ over the units.
+    fn fill(&mut self, w: &[u64], x: &[u64], y: &[u64], s0: u64, z: Sizes) -> u64 {
+        self.count.clear();
+        self.count.resize((z.total - s0) as usize, 0);
+        self.reach.clear();
+        let mut held = 0;
+        for i in 0..w.len() {
+            let wi = w[i];
+            let m0 = x[i].max(ceil_share(s0, wi, z).min(y[i]));
+            // Claims m < ⌈N·w_i/W⌉ are released by the total.
+            let hi = ceil_share(z.total, wi, z).min(y[i]);
+            self.reach.push(hi.max(m0));
+            held += m0;
+            // m0 ≥ s0·w_i/W, so the release base is at least s0; the last one is below N.
+            if m0 >= hi {
+                continue;
+            }
+            let Some((mut base, mut rem)) = release(m0, wi, self.period[i], z) else { continue };
+            let (q, r) = self.step[i];
+            for _ in m0..hi {
+                self.count[(base - s0) as usize] += 1;
+                rem += r;
+                let carry = rem >= wi;
+                rem -= if carry { wi } else { 0 };
+                base += q + u64::from(carry);
+            }
+        }
+        held
+    }
+
+    /// Unit i's claims released or taken by house s.
     #[inline]
-    fn arithmetic(&mut self, w: &[u64], w_sum: u128, i: usize) {
-        if w[i] == 0 || self.k[i] >= self.cap[i] {
-            self.base[i] = u128::MAX;
-            self.rem[i] = 0;
+    fn held_at(&self, w: &[u64], i: usize, s: u64, z: Sizes) -> u64 {
+        self.k[i].max(ceil_share(s, w[i], z).min(self.cap[i]))
+    }
+
+    /// The better of two leaves' claims (the method's order; an empty leaf loses).
+    #[inline(always)]
+    fn better(&self, w: &[u64], a: u32, b: u32) -> u32 {
+        let (ka, kb) = (self.key[a as usize], self.key[b as usize]);
+        if ka != kb {
+            return if ka > kb { a } else { b };
+        }
+        if ka == 0 {
+            return a;
+        }
+        let (a_, b_) = (a as usize, b as usize);
+        let x = w[a_] as u128 * self.next[b_] as u128;
+        let y = w[b_] as u128 * self.next[a_] as u128;
+        if x.cmp(&y).then(w[a_].cmp(&w[b_])).then(b.cmp(&a)).is_gt() {
+            a
+        } else {
+            b
+        }
+    }
+
+    /// Unit i's leaf now holds claim `next` (below the cap) or none (`next` = 0).
+    #[inline]
+    fn set_leaf(&mut self, w: &[u64], i: usize, next: u64) {
+        self.key[i] = if next == 0 { 0 } else { (w[i] as f64 / next as i64 as f64).to_bits() };
+        self.next[i] = next;
+        // Up from the leaf: the winner so far against the sibling subtree's.
+        let (mut node, mut win, mut kw) = (self.tree.len() / 2 + i, i as u32, self.key[i]);
+        while node > 1 {
+            let o = self.tree[node ^ 1];
+            let ko = self.key[o as usize];
+            if ko > kw || (ko == kw && ko != 0 && self.better(w, o, win) == o) {
+                (win, kw) = (o, ko);
+            }
+            node /= 2;
+            self.tree[node] = win;
+        }
+    }
+
+    /// `self.start` = the claims released or taken by house t (the last stuck house), from
+    /// the tournament's leaves caught up with their releases.
+    fn state_at(&mut self, w: &[u64], t: u64, total: u64) {
+        for i in 0..self.start.len() {
+            if self.key[i] == 0 {
+                // At its cap (or of weight 0, held at its floor = its cap).
+                self.start[i] = self.cap[i];
+                continue;
+            }
+            let mut h = self.next[i] - 1;
+            while self.nb[i] < t && h < self.cap[i] {
+                h += 1;
+                self.advance(w, i, total);
+            }
+            self.start[i] = h;
+        }
+    }
+
+    /// Unit i's next claim's release base, one claim on (u64::MAX once past the total).
+    #[inline(always)]
+    fn advance(&mut self, w: &[u64], i: usize, total: u64) {
+        if self.nb[i] == u64::MAX {
             return;
         }
-        let (b, r) = div_floor(self.k[i] as u128 * w_sum, w[i]);
-        self.base[i] = b;
-        self.rem[i] = r;
+        let (q, r) = self.step[i];
+        self.nr[i] += r;
+        let carry = self.nr[i] >= w[i];
+        self.nr[i] -= if carry { w[i] } else { 0 };
+        self.nb[i] += q + u64::from(carry);
+        if self.nb[i] >= total {
+            self.nb[i] = u64::MAX;
+        }
+    }
+
+    /// Reads the count from `s0` (`held` claims released by then) to the total, taking the
+    /// fallback claim at every stuck house; returns the last stuck house, if any. `self.k`
+    /// ends as the fallback's claims (or the floors). The tournament starts at the first
+    /// stuck house; a leaf catches up with its releases only when it is at the top. Err if no claim is left at a stuck house (caps summing
+    /// below the total, which `Problem` refuses).
+    fn stuck_houses(&mut self, w: &[u64], s0: u64, mut held: u64, z: Sizes) -> Result<Option<u64>, ()> {
+        let n = w.len();
+        let mut last = None;
+        let mut s = s0;
+        // A(s) ≥ s throughout: a stuck house takes one claim more.
+        while s < z.total {
+            // A grows, so no house before s + (A(s) − s) + 1 can be stuck.
+            let jump = (held - s + 1).min(z.total - s);
+            let at = (s - s0) as usize;
+            held += self.count[at..at + jump as usize].iter().sum::<u32>() as u64;
+            s += jump;
+            if held >= s {
+                continue;
+            }
+            if last.is_none() {
+                let size = n.next_power_of_two();
+                self.key.clear();
+                self.key.resize(size, 0);
+                self.next.clear();
+                self.next.resize(size, 0);
+                self.tree.clear();
+                self.tree.resize(size, 0);
+                self.tree.extend(0..size as u32);
+                self.nb.clear();
+                self.nb.resize(n, u64::MAX);
+                self.nr.clear();
+                self.nr.resize(n, 0);
+                for i in 0..n {
+                    // Current at s: the claims released by s, and the next one's release.
+                    let h = self.held_at(w, i, s, z);
+                    let next = if h < self.cap[i] { release(h, w[i], self.period[i], z) } else { None };
+                    (self.nb[i], self.nr[i]) = next.unwrap_or((u64::MAX, 0));
+                    if h < self.cap[i] {
+                        self.key[i] = (w[i] as f64 / (h + 1) as i64 as f64).to_bits();
+                        self.next[i] = h + 1;
+                    }
+                }
+                for j in (1..size).rev() {
+                    self.tree[j] = self.better(w, self.tree[2 * j], self.tree[2 * j + 1]);
+                }
+            }
+            // The best claim not yet taken: refresh the top until it is current.
+            loop {
+                let i = self.tree[1] as usize;
+                if self.key[i] == 0 {
+                    return Err(());
+                }
+                let (mut h, cap) = (self.next[i] - 1, self.cap[i]);
+                let stale = self.nb[i] < s;
+                while self.nb[i] < s && h < cap {
+                    h += 1;
+                    self.advance(w, i, z.total);
+                }
+                if stale {
+                    self.set_leaf(w, i, if h < cap { h + 1 } else { 0 });
+                    continue;
+                }
+                // Taken now: its release (after s) no longer counts.
+                if self.nb[i] != u64::MAX {
+                    self.count[(self.nb[i] - s0) as usize] -= 1;
+                }
+                self.k[i] = h + 1;
+                self.advance(w, i, z.total);
+                self.set_leaf(w, i, if h + 1 < cap { h + 2 } else { 0 });
+                break;
+            }
+            held += 1;
+            last = Some(s);
+        }
+        Ok(last)
     }
 
     #[inline]
@@ -178,126 +411,29 @@ impl Fast {
         };
     }
 
-    /// Files unit i's next release in the calendar of houses `s0+1..=N` (if within it).
-    #[inline]
-    fn link(&mut self, i: usize, s0: u64, total: u64) {
-        self.prev[i] = NONE;
-        self.next[i] = NONE;
-        if self.k[i] >= self.cap[i] || self.base[i] >= total as u128 {
-            return;
-        }
-        let at = (self.base[i] as u64 - s0) as usize;
-        let head = self.first[at];
-        self.next[i] = head;
-        if head != NONE {
-            self.prev[head as usize] = i as u32;
-        }
-        self.first[at] = i as u32;
-    }
-
-    fn unlink(&mut self, i: usize, s0: u64, total: u64) {
-        if self.k[i] >= self.cap[i] || self.base[i] >= total as u128 {
-            return;
-        }
-        let (p, n) = (self.prev[i], self.next[i]);
-        if p == NONE {
-            self.first[(self.base[i] as u64 - s0) as usize] = n;
-        } else {
-            self.next[p as usize] = n;
-        }
-        if n != NONE {
-            self.prev[n as usize] = p;
-        }
-    }
-
-    /// One more claim for unit i (released or taken): its next release without a division.
-    #[inline]
-    fn advance(&mut self, w: &[u64], i: usize) {
-        self.k[i] += 1;
-        self.base[i] += self.step[i].0;
-        self.rem[i] += self.step[i].1;
-        if self.rem[i] >= w[i] {
-            self.rem[i] -= w[i];
-            self.base[i] += 1;
-        }
-    }
-
-    /// Sets `self.k` to every claim released by house s from `self.start` under `self.cap`
-    /// (`max(start_i, min(cap_i, ⌈s·w_i/W⌉))`) with its release arithmetic; returns Σ k.
-    fn released_by(&mut self, p: &Problem, s: u64) -> u64 {
-        let (n, w, w_sum) = (p.len(), p.weights(), p.weight_sum());
-        let inv = 1.0 / w_sum as f64;
-        self.k.clear();
-        self.base.clear();
-        self.base.resize(n, 0);
-        self.rem.clear();
-        self.rem.resize(n, 0);
-        let mut held = 0;
-        for i in 0..n {
-            let ki = self.start[i].max(ceil_share(s, w[i], w_sum, inv).min(self.cap[i]));
-            self.k.push(ki);
-            held += ki;
-            self.arithmetic(w, w_sum, i);
-        }
-        held
-    }
-
-    /// The first house s after `from` (state `self.start`, Σ = `from`) at which the claims
-    /// from `self.start` to `self.cap` released by s are fewer than the houses since `from`:
-    /// `Σ_i max(start_i, min(cap_i, ⌈s·w_i/W⌉)) ≤ s − 1`. Counts releases per house.
-    fn first_short(&mut self, p: &Problem, from: u64) -> Option<u64> {
-        let (n, w, total) = (p.len(), p.weights(), p.total());
-        let s0 = safe_until(p, &self.share, &self.start, &self.cap, from);
-        if s0 >= total {
-            return None;
-        }
-        let mut held = self.released_by(p, s0);
-        self.count.clear();
-        self.count.resize((total - s0) as usize, 0);
-        for i in 0..n {
-            let (mut k, mut base, mut rem) = (self.k[i], self.base[i], self.rem[i]);
-            let (q, r) = self.step[i];
-            while k < self.cap[i] && base < total as u128 {
-                self.count[(base as u64 - s0) as usize] += 1;
-                k += 1;
-                base += q;
-                rem += r;
-                if rem >= w[i] {
-                    rem -= w[i];
-                    base += 1;
-                }
-            }
-        }
-        for s in s0 + 1..=total {
-            held += self.count[(s - s0 - 1) as usize] as u64;
-            if held < s {
-                return Some(s);
-            }
-        }
-        None
-    }
-
     /// The method's own decisions from house t (state `self.start`) to the total, looking at
     /// every unit at every house: for short last segments. The slots end in `self.k`.
-    fn house_by_house(&mut self, p: &Problem, t: u64) {
-        let (n, w, w_sum, total) = (p.len(), p.weights(), p.weight_sum(), p.total());
+    fn house_by_house(&mut self, w: &[u64], t: u64, z: Sizes) {
+        let n = w.len();
         self.k.clear();
         self.k.extend_from_slice(&self.start);
         self.base.clear();
-        self.base.resize(n, 0);
         self.rem.clear();
-        self.rem.resize(n, 0);
         self.prio.clear();
         self.prio.resize(n, -1);
         self.open.clear();
         self.open.resize(n, -1);
         for i in 0..n {
-            self.arithmetic(w, w_sum, i);
+            let (b, r) =
+                if self.k[i] < self.cap[i] { release(self.k[i], w[i], self.period[i], z) } else { None }
+                    .unwrap_or((u64::MAX, 0));
+            self.base.push(b);
+            self.rem.push(r);
             self.set_prio(w, i);
         }
-        for house in t + 1..=total {
+        for house in t + 1..=z.total {
             for i in 0..n {
-                self.open[i] = if self.base[i] < house as u128 { self.prio[i] } else { -1 };
+                self.open[i] = if self.base[i] < house { self.prio[i] } else { -1 };
             }
             let (pool, (i, tied)) = match top(&self.open) {
                 Some(best) => (&self.open, best),
@@ -314,85 +450,121 @@ impl Fast {
             } else {
                 i
             };
-            self.advance(w, i);
+            self.k[i] += 1;
+            if self.base[i] != u64::MAX {
+                let (q, r) = self.step[i];
+                self.base[i] += q;
+                self.rem[i] += r;
+                if self.rem[i] >= w[i] {
+                    self.rem[i] -= w[i];
+                    self.base[i] += 1;
+                }
+                if self.base[i] >= z.total {
+                    self.base[i] = u64::MAX;
+                }
+            }
             self.set_prio(w, i);
         }
     }
 
-    /// From the first stuck house s (every claim released by s taken), the houses to the
-    /// total with a calendar of releases, each stuck house taking the best claim. Ends with
-    /// `self.start` the state after the last stuck house, returned, and `self.k` every claim
-    /// released by N or taken.
-    fn fallbacks(&mut self, p: &Problem, s: u64) -> u64 {
-        let (n, w, total) = (p.len(), p.weights(), p.total());
-        let mut held = self.released_by(p, s);
-        self.prio.clear();
-        self.prio.resize(n, -1);
-        self.next.clear();
-        self.next.resize(n, NONE);
-        self.prev.clear();
-        self.prev.resize(n, NONE);
-        self.first.clear();
-        self.first.resize((total - s) as usize, NONE);
-        for i in 0..n {
-            self.set_prio(w, i);
-            self.link(i, s, total);
-        }
-        let s0 = s;
-        self.log.clear();
-        let mut last = s;
-        for house in s..=total {
-            if house > s0 {
-                let mut u = self.first[(house - s0 - 1) as usize];
-                while u != NONE {
-                    let i = u as usize;
-                    u = self.next[i];
-                    self.advance(w, i);
-                    self.link(i, s0, total);
-                    self.log.push(i as u32);
-                    held += 1;
+    /// Hall's condition for the selection `x` from the state `self.start` at house t, the
+    /// claims left out being `self.dropped`: on the count made for the stuck houses
+    /// (`counted`: from s0, `held` released by then) when every claim left out is released
+    /// after both s0 and t, else on a count of its own.
+    fn schedulable(&mut self, w: &[u64], x: &[u64], t: u64, counted: Option<(u64, u64)>, z: Sizes) -> bool {
+        if let Some((s0, held)) = counted {
+            let from = s0.max(t);
+            if self.dropped.iter().all(|&(_, b)| b >= from) {
+                for &(_, b) in &self.dropped {
+                    self.count[(b - s0) as usize] -= 1;
                 }
-                if held >= house {
-                    continue;
+                // At a stuck house t every claim released by t is held: t of them.
+                let ok = self.count_reaches(s0, from, if t >= s0 { t } else { held }, z.total);
+                if !ok {
+                    for &(_, b) in &self.dropped {
+                        self.count[(b - s0) as usize] += 1;
+                    }
+                }
+                return ok;
+            }
+        }
+        let start = std::mem::take(&mut self.start);
+        let s1 = safe_until(&self.share, x, t, z.total, &mut self.list);
+        let held = if s1 < z.total { self.fill(w, &start, x, s1, z) } else { 0 };
+        self.start = start;
+        s1 >= z.total || self.count_reaches(s1, s1, held, z.total)
+    }
+
+    /// Whether the running count (array from `base`) keeps up with every house from `from`+1
+    /// to the total, `held` claims at `from`.
+    fn count_reaches(&self, base: u64, from: u64, mut held: u64, total: u64) -> bool {
+        let mut s = from;
+        while s < total {
+            if held < s {
+                return false;
+            }
+            let jump = (held - s + 1).min(total - s);
+            let at = (s - base) as usize;
+            held += self.count[at..at + jump as usize].iter().sum::<u32>() as u64;
+            s += jump;
+        }
+        held >= total
+    }
+
+    /// The best schedulable selection after the stuck houses when the best claims are not
+    /// schedulable (the matroid's greedy from the worst claim: a claim is left out when the
+    /// rest still fills every house), on the count from `s0` ≤ t (`held` = A(t)) — so only
+    /// for short tails (`out` is every claim released by the total; `surplus` to leave out).
+    /// False when a claim to consider is released before `from` (then nothing is changed
+    /// that the caller reads).
+    #[allow(clippy::too_many_arguments)]
+    fn tail_selection(
+        &mut self,
+        w: &[u64],
+        out: &mut [u64],
+        surplus: u64,
+        (s0, mut held): (u64, u64),
+        t: u64,
+        z: Sizes,
+    ) -> bool {
+        // slack[j] = A(t + 1 + j) − (t + 1 + j), every claim released by the total counted.
+        self.slack.clear();
+        for s in t + 1..=z.total {
+            held += self.count[(s - s0 - 1) as usize] as u64;
+            self.slack.push(held as i64 - s as i64);
+        }
+        self.heap.clear();
+        for (i, (&o, &k)) in out.iter().zip(&self.start).enumerate() {
+            if o > k {
+                self.heap.push(Reverse(Claim::new(w[i], o, i as u32)));
+            }
+        }
+        let mut left = surplus;
+        while left > 0 {
+            let Some(Reverse(c)) = self.heap.pop() else { return false };
+            let i = c.unit as usize;
+            let Some((base, _)) = release(out[i] - 1, w[i], self.period[i], z) else { return false };
+            if base < t {
+                return false;
+            }
+            // Left out, the houses from its release on lose it.
+            let tail = &mut self.slack[(base - t) as usize..];
+            if tail.iter().all(|&x| x >= 1) {
+                tail.iter_mut().for_each(|x| *x -= 1);
+                out[i] -= 1;
+                left -= 1;
+                if out[i] > self.start[i] {
+                    self.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
                 }
             }
-            // Stuck: every claim released by this house is taken.
-            for j in 0..self.log.len() {
-                let i = self.log[j] as usize;
-                self.set_prio(w, i);
-            }
-            self.log.clear();
-            let (i, tied) = top(&self.prio[..n]).expect("caps sum to at least the total");
-            let i = if tied {
-                let v = self.prio[i];
-                let k = &self.k;
-                (i..n)
-                    .filter(|&j| self.prio[j] == v)
-                    .map(|j| Claim::new(w[j], k[j] + 1, j as u32))
-                    .max()
-                    .expect("i itself")
-                    .unit as usize
-            } else {
-                i
-            };
-            self.unlink(i, s0, total);
-            self.advance(w, i);
-            self.set_prio(w, i);
-            self.link(i, s0, total);
-            held += 1;
-            last = house;
+            // Kept: its unit's better claims, released earlier, are kept too.
         }
-        // The state after the last stuck house: the releases since then undone.
-        self.start.clear();
-        self.start.extend_from_slice(&self.k);
-        for &u in &self.log {
-            self.start[u as usize] -= 1;
-        }
-        last
+        true
     }
 }
 
-/// Up to this many unit-houses the last segment is decided house by house over every unit.
+/// Up to this many unit-houses a last segment that cannot be read off is decided house by
+/// house over every unit (or by the tail's greedy selection).
 const SHORT_TAIL: usize = 4096;
 
 /// The method's slots into `out`; or, when the last segment's selection cannot be scheduled,
@@ -408,28 +580,51 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         out.extend_from_slice(&f.start);
         return Ok(());
     }
+    if p.weight_sum() > MAX_SUM {
+        return Err(h0);
+    }
+    let z = Sizes { w_sum: p.weight_sum() as u64, inv: 1.0 / p.weight_sum() as f64, total };
     f.cap.clear();
     f.cap.extend((0..n).map(|i| p.cap(i)));
-    f.step.clear();
-    f.step.extend(w.iter().map(|&wi| if wi == 0 { (0, 0) } else { div_floor(p.weight_sum(), wi) }));
     f.share.clear();
-    let inv = 1.0 / p.weight_sum() as f64;
-    f.share.extend(w.iter().map(|&wi| wi as f64 * inv));
-    let t = match f.first_short(p, h0) {
-        Some(s) => f.fallbacks(p, s),
-        None => h0,
-    };
-    if (total - t) as usize * n <= SHORT_TAIL {
-        f.house_by_house(p, t);
-        out.extend_from_slice(&f.k);
-        return Ok(());
+    f.share.extend(w.iter().map(|&wi| wi as i64 as f64 * z.inv));
+    f.period.clear();
+    f.period.extend(w.iter().map(|&wi| z.w_sum as i64 as f64 / wi as i64 as f64));
+    f.step.clear();
+    f.step.extend(
+        w.iter().zip(&f.period).map(|(&wi, &per)| if wi == 0 { (0, 0) } else { div_step(z.w_sum, wi, per) }),
+    );
+    f.k.clear();
+    f.k.extend_from_slice(&f.start);
+    // The stuck houses, read off the count of releases.
+    let s0 = safe_until(&f.share, &f.cap, h0, total, &mut f.list);
+    let mut t = h0;
+    let mut counted = None;
+    if s0 < total {
+        let (start, cap) = (std::mem::take(&mut f.start), std::mem::take(&mut f.cap));
+        let held = f.fill(w, &start, &cap, s0, z);
+        (f.start, f.cap) = (start, cap);
+        counted = Some((s0, held));
+        match f.stuck_houses(w, s0, held, z) {
+            Ok(Some(last)) => {
+                t = last;
+                f.state_at(w, t, total);
+            }
+            Ok(None) => {}
+            Err(()) => {
+                f.start.clear();
+                f.start.extend_from_slice(p.lower());
+                return Err(h0);
+            }
+        }
+        // Every claim released by the total (or taken).
+        out.extend(f.start.iter().zip(&f.reach).map(|(&k, &r)| k.max(r)));
+    } else {
+        out.extend((0..n).map(|i| f.start[i].max(ceil_share(total, w[i], z).min(f.cap[i]))));
     }
-    f.released_by(p, total);
-    // The best `total − t` claims among those released by N: drop the worst surplus.
-    out.extend_from_slice(&f.k);
+    // The best `total − t` of them, if schedulable.
     let held: u64 = out.iter().sum();
-    let surplus = held - total;
-    if surplus == 0 {
+    if held == total {
         return Ok(());
     }
     f.heap.clear();
@@ -438,19 +633,37 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
             f.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
         }
     }
-    for _ in 0..surplus {
+    f.dropped.clear();
+    for _ in 0..held - total {
         let Reverse(c) = f.heap.pop().expect("the surplus is among the candidates");
         let i = c.unit as usize;
         out[i] -= 1;
+        let base = release(out[i], w[i], f.period[i], z).expect("released by the total").0;
+        f.dropped.push((i as u32, base));
         if out[i] > f.start[i] {
             f.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
         }
     }
-    // Hall's condition for that selection from the last stuck house.
-    f.cap.clear();
-    f.cap.extend_from_slice(out);
-    match f.first_short(p, t) {
-        None => Ok(()),
-        Some(_) => Err(t),
+    if f.schedulable(w, out, t, counted, z) {
+        return Ok(());
     }
+    if (total - t) as usize * n <= SHORT_TAIL {
+        // The count is the stuck houses' one (`schedulable` used it and put it back).
+        let on_count = counted.filter(|&(s0, _)| t >= s0 && f.dropped.iter().all(|&(_, b)| b >= t));
+        if let Some((s0, held_s0)) = on_count {
+            // Back to every claim released by the total.
+            for &(i, _) in &f.dropped {
+                out[i as usize] += 1;
+            }
+            let held_t = if t > s0 { t } else { held_s0 };
+            if f.tail_selection(w, out, held - total, (s0, held_t), t, z) {
+                return Ok(());
+            }
+        }
+        f.house_by_house(w, t, z);
+        out.clear();
+        out.extend_from_slice(&f.k);
+        return Ok(());
+    }
+    Err(t)
 }

@@ -114,3 +114,60 @@ fn slots_can_come_back_along_a_line_of_weights() {
     assert_eq!(at(360), [7, 1, 12, 2]);
     assert_eq!(at(380), [7, 1, 11, 3]);
 }
+
+/// A problem shaped like the bundled scenario but random: caps near the quotas (many stuck
+/// houses late in the run), small floors, weights from tiny to the largest allowed, equal
+/// weights, totals up to 5,000.
+fn capped_problem(rng: &mut ChaCha8Rng) -> Option<Problem> {
+    let n = rng.random_range(2..=70);
+    let total: u64 = rng.random_range(1..=5000);
+    let style = rng.random_range(0..4);
+    let weights: Vec<u64> = (0..n)
+        .map(|_| match style {
+            0 => rng.random_range(1..=MAX_WEIGHT),
+            1 => [1, 3, 1_000_003, MAX_WEIGHT][rng.random_range(0..4)],
+            2 => rng.random_range(0..=20),
+            _ => rng.random_range(1_000_000..=60_000_000),
+        })
+        .collect();
+    let w_sum: u128 = weights.iter().map(|&w| w as u128).sum::<u128>().max(1);
+    let lower: Vec<u64> = (0..n).map(|_| rng.random_range(0..=2)).collect();
+    let upper: Vec<u64> = (0..n)
+        .map(|i| {
+            let quota = (total as u128 * weights[i] as u128 / w_sum) as u64;
+            let cap = match rng.random_range(0..4) {
+                0 => total,
+                1 => quota + rng.random_range(0..=2),
+                _ => quota * rng.random_range(50..=110) / 100,
+            };
+            cap.max(lower[i])
+        })
+        .collect();
+    Problem::with_bounds(weights, lower, upper, total, &|i| i.to_string()).ok()
+}
+
+#[test]
+fn the_slots_only_path_makes_the_definitions_slots_under_binding_caps() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1919);
+    let (mut scratch, mut seats, mut fast_buffers) = (Scratch::default(), Vec::new(), fast::Fast::default());
+    let (mut problems, mut stuck, mut by_segments) = (0, 0, 0);
+    while problems < 3000 {
+        let Some(p) = capped_problem(&mut rng) else { continue };
+        problems += 1;
+        let want = reference::quota_method(&p, bounded_quotas(&p));
+        apportion_seats(&p, Method::Quota, &mut scratch, &mut seats);
+        assert_eq!(seats, want.seats, "{p:?}");
+        if fast::seats(&p, &mut fast_buffers, &mut seats).is_ok() {
+            assert_eq!(seats, want.seats, "{p:?}");
+            by_segments += 1;
+        }
+        let mut trace = Vec::new();
+        reference::quota_trace(&p, &mut trace);
+        let words = p.len().div_ceil(64);
+        stuck += usize::from(trace.chunks(words + 1).filter(|s| s[words] >> 32 == 0).count() > 3);
+    }
+    // Many problems with several stuck houses (the fallback's tournament), nearly all by
+    // segments.
+    assert!(stuck > 500, "{stuck} problems with more than 3 stuck houses");
+    assert!(by_segments > 2900, "{by_segments} of {problems} by segments alone");
+}
