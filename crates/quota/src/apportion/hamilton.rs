@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 
-use super::bounded::{bounded_quota_numerators_into, bounded_regime};
+use super::bounded::{bounded_quota_numerators_into, bounded_regime, UnitLimits};
 use super::ratio::{div_rem, Ratio};
 use super::{Apportionment, Cutoff, Problem, Scratch, Tie, MAX_SEATS};
 
@@ -86,8 +86,8 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     let (mut regime, mut failed) = (None, false);
     if let Some((rest, free)) = scratch.regime.sums(p) {
         if small(free) {
-            let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
-            let seats = seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out);
+            let (limits, keys, cut) = (scratch.regime.limits(p), &mut scratch.keys, &mut scratch.cut);
+            let seats = seats_in_u64(p, limits, rest as u64, free as u64, keys, cut, out);
             // (Comparisons, not a `match`: this runs per scenario, and a jump table mispredicts.)
             if seats == Seats::Done {
                 return;
@@ -117,9 +117,9 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
         };
         if let Some((rest, free)) = regime {
             if small(free) {
-                let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
+                let (limits, keys, cut) = (scratch.regime.limits(p), &mut scratch.keys, &mut scratch.cut);
                 // The regime is verified: only a tie at the cut sends the claims on.
-                if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
+                if seats_in_u64(p, limits, rest as u64, free as u64, keys, cut, out) == Seats::Done {
                     return;
                 }
             }
@@ -212,8 +212,9 @@ enum Seats {
     Tie,
 }
 
-/// Hamilton's seats under a regime (`state`: 0 free, 1 at floor, 2 at cap) with `rest` slots
-/// for the free units of total weight `free` < 2^40, checking the regime on the way.
+/// Hamilton's seats under a regime (`limits`: each unit's state with its bounds, see
+/// [`UnitLimits`]) with `rest` slots for the free units of total weight `free` < 2^40,
+/// checking the regime on the way.
 ///
 /// Every unit's share `rest·w_i` (< 2^63) is divided by `free` once, by a reciprocal
 /// corrected to the exact quotient; the quotient and remainder decide both whether the unit's
@@ -231,7 +232,7 @@ enum Seats {
 /// Unless `Done`, `out` is unspecified.
 fn seats_in_u64(
     p: &Problem,
-    state: &[u8],
+    limits: &[UnitLimits],
     rest: u64,
     free: u64,
     keys: &mut Vec<u64>,
@@ -241,34 +242,30 @@ fn seats_in_u64(
     const MASK: u64 = (1 << INDEX_BITS) - 1;
     /// Threshold steps tried before the selection.
     const PROBES: usize = 4;
-    let (w, lo, up) = (p.weights(), p.lower(), p.upper());
+    let w = p.weights();
     let n = w.len();
     let inv = 1.0 / free as i64 as f64;
-    out.clear();
+    // Every element is written below: no clearing.
     out.resize(n, 0);
-    keys.clear();
     keys.resize(n, 0);
     let (mut given, mut claims, mut ok) = (0u64, 0u64, true);
-    let units = state[..n].iter().zip(w).zip(lo.iter().zip(up));
-    for (i, ((x, k), ((&s, &wi), (&l, &u)))) in out.iter_mut().zip(keys.iter_mut()).zip(units).enumerate() {
+    // The index part of unit i's key, MASK − i.
+    let mut tag = MASK;
+    // One pass, no branches on the data (the state is in the limits as masks and intervals).
+    for ((x, k), (&wi, c)) in out.iter_mut().zip(keys.iter_mut()).zip(w.iter().zip(limits)) {
         let (whole, rem) = div_by_reciprocal(rest * wi, free, inv);
-        // The state's interval for share/free: free [l, u], at the floor [0, l], at the cap
-        // [u, ∞). With h = 2·whole + (rem > 0), which orders share/free against integers,
-        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above;
-        // a unit at its cap has no upper limit).
-        // Masks rather than a match or `if`, so that the loop has no branches to mispredict.
-        let (is_free, at_floor) = (s == 0, s == 1);
-        let a = pick(is_free, l, pick(at_floor, 0, u));
-        let b = pick(is_free, u, pick(at_floor, l, u64::MAX / 2));
+        // With h = 2·whole + (rem > 0), which orders share/free against integers,
+        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above).
         let h = 2 * whole + u64::from(rem > 0);
-        ok &= (h >= 2 * a) & (h <= 2 * b);
-        *x = pick(is_free, whole, pick(at_floor, l, u));
+        ok &= (h >= c.lo2) & (h <= c.hi2);
+        *x = (whole & c.free) | c.held;
         given += *x;
-        let rem = pick(is_free, rem, 0);
+        let rem = rem & c.free;
         claims += u64::from(rem > 0);
         // A zero remainder ranks below every claim and never wins: the fractional parts sum
         // to `left`, so more than `left` of them are positive.
-        *k = rem << INDEX_BITS | (MASK - i as u64);
+        *k = rem << INDEX_BITS | tag;
+        tag = tag.wrapping_sub(1);
     }
     // A regime that holds leaves 0 ≤ left < claims; anything else is not this problem's.
     let left = match p.total().checked_sub(given) {
