@@ -212,13 +212,13 @@ pub(super) struct Regime {
 }
 
 /// A unit's state in a regime with its floor l and cap u, as Hamilton's seat loop uses them:
-/// the interval `[lo2, hi2]` that `2·⌊q⌋ + (q not whole)` must lie in for the quota q to fit
-/// the state (free `[2l, 2u]`, at the floor `[0, 2l]`, at the cap `[2u, ∞)`), the seats of a
-/// held unit (`held`: l or u; 0 when free) and `free`: all ones when free, else 0.
+/// the interval `[lo2, lo2 + span]` that `2·⌊q⌋ + (q not whole)` must lie in for the quota q
+/// to fit the state (free `[2l, 2u]`, at the floor `[0, 2l]`, at the cap `[2u, ∞)`), the
+/// seats of a held unit (`held`: l or u; 0 when free) and `free`: all ones when free, else 0.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct UnitLimits {
     pub lo2: u64,
-    pub hi2: u64,
+    pub span: u64,
     pub held: u64,
     pub free: u64,
 }
@@ -243,9 +243,9 @@ impl Regime {
         if !self.limits_fresh || self.limits_of.0 != lo || self.limits_of.1 != up {
             self.limits.clear();
             self.limits.extend(self.state.iter().zip(lo.iter().zip(up)).map(|(&s, (&l, &u))| match s {
-                0 => UnitLimits { lo2: 2 * l, hi2: 2 * u, held: 0, free: u64::MAX },
-                1 => UnitLimits { lo2: 0, hi2: 2 * l, held: l, free: 0 },
-                _ => UnitLimits { lo2: 2 * u, hi2: u64::MAX, held: u, free: 0 },
+                0 => UnitLimits { lo2: 2 * l, span: 2 * (u - l), held: 0, free: u64::MAX },
+                1 => UnitLimits { lo2: 0, span: 2 * l, held: l, free: 0 },
+                _ => UnitLimits { lo2: 2 * u, span: u64::MAX - 2 * u, held: u, free: 0 },
             }));
             self.limits_of.0.clear();
             self.limits_of.0.extend_from_slice(lo);

@@ -86,8 +86,9 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     let (mut regime, mut failed) = (None, false);
     if let Some((rest, free)) = scratch.regime.sums(p) {
         if small(free) {
-            let (limits, keys, cut) = (scratch.regime.limits(p), &mut scratch.keys, &mut scratch.cut);
-            let seats = seats_in_u64(p, limits, rest as u64, free as u64, keys, cut, out);
+            let limits = scratch.regime.limits(p);
+            let bufs = (&mut scratch.parts, &mut scratch.keys, &mut scratch.cut);
+            let seats = seats_in_u64(p, limits, rest as u64, free as u64, bufs, out);
             // (Comparisons, not a `match`: this runs per scenario, and a jump table mispredicts.)
             if seats == Seats::Done {
                 return;
@@ -117,9 +118,10 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
         };
         if let Some((rest, free)) = regime {
             if small(free) {
-                let (limits, keys, cut) = (scratch.regime.limits(p), &mut scratch.keys, &mut scratch.cut);
+                let limits = scratch.regime.limits(p);
+                let bufs = (&mut scratch.parts, &mut scratch.keys, &mut scratch.cut);
                 // The regime is verified: only a tie at the cut sends the claims on.
-                if seats_in_u64(p, limits, rest as u64, free as u64, keys, cut, out) == Seats::Done {
+                if seats_in_u64(p, limits, rest as u64, free as u64, bufs, out) == Seats::Done {
                     return;
                 }
             }
@@ -180,7 +182,8 @@ fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
     const TWO_52: f64 = (1u64 << 52) as f64;
     // Rounding est − ½ to the nearest integer gives ⌊est⌋ (but at halves), so the corrections
     // below are rare and their branches predictable. (−1 when est < ½: corrected to 0.)
-    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) - 0.5 + TWO_52;
+    // (One addition of 2^52 − ½, which is exact, for the two steps.)
+    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) + (TWO_52 - 0.5);
     let mut q = estimate.to_bits().wrapping_sub(TWO_52.to_bits()) as i64;
     let (a, b) = (a as i64, b as i64);
     let mut r = a - q * b;
@@ -235,8 +238,7 @@ fn seats_in_u64(
     limits: &[UnitLimits],
     rest: u64,
     free: u64,
-    keys: &mut Vec<u64>,
-    cut: &mut f64,
+    (parts, keys, cut): (&mut Vec<(u64, u64)>, &mut Vec<u64>, &mut f64),
     out: &mut Vec<u64>,
 ) -> Seats {
     const MASK: u64 = (1 << INDEX_BITS) - 1;
@@ -246,39 +248,36 @@ fn seats_in_u64(
     let n = w.len();
     let inv = 1.0 / free as i64 as f64;
     // Every element is written below: no clearing.
-    out.resize(n, 0);
-    keys.resize(n, 0);
+    parts.resize(n, (0, 0));
     let (mut given, mut claims, mut ok) = (0u64, 0u64, true);
-    // The index part of unit i's key, MASK − i.
-    let mut tag = MASK;
-    // One pass, no branches on the data (the state is in the limits as masks and intervals).
-    for ((x, k), (&wi, c)) in out.iter_mut().zip(keys.iter_mut()).zip(w.iter().zip(limits)) {
+    // One pass, no branches on the data (the state is in the limits as masks and intervals):
+    // each unit's seats before the remainders, and its remainder (0 when held).
+    for (part, (&wi, c)) in parts.iter_mut().zip(w.iter().zip(limits)) {
         let (whole, rem) = div_by_reciprocal(rest * wi, free, inv);
         // With h = 2·whole + (rem > 0), which orders share/free against integers,
-        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above).
+        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above);
+        // h − 2a wraps above the span when h < 2a.
         let h = 2 * whole + u64::from(rem > 0);
-        ok &= (h >= c.lo2) & (h <= c.hi2);
-        *x = (whole & c.free) | c.held;
-        given += *x;
-        let rem = rem & c.free;
-        claims += u64::from(rem > 0);
+        ok &= h.wrapping_sub(c.lo2) <= c.span;
+        let x = (whole & c.free) | c.held;
+        given += x;
         // A zero remainder ranks below every claim and never wins: the fractional parts sum
         // to `left`, so more than `left` of them are positive.
-        *k = rem << INDEX_BITS | tag;
-        tag = tag.wrapping_sub(1);
+        let rem = rem & c.free;
+        claims += u64::from(rem > 0);
+        *part = (x, rem);
     }
     // A regime that holds leaves 0 ≤ left < claims; anything else is not this problem's.
     let left = match p.total().checked_sub(given) {
         Some(left) if ok && (left == 0 || left < claims) => left,
         _ => return Seats::NoRegime,
     };
+    out.clear();
     if left == 0 {
+        out.extend(parts.iter().map(|&(x, _)| x));
         return Seats::Done;
     }
-    let above = |t: u64| -> u64 {
-        let key = t << INDEX_BITS | MASK;
-        keys.iter().map(|&k| u64::from(k > key)).sum()
-    };
+    let above = |t: u64| -> u64 { parts.iter().map(|&(_, r)| u64::from(r > t)).sum() };
     // Count(t) falls as t rises: keep lo_t < t* ≤ hi_t with count(lo_t) > left > count(hi_t).
     let (mut lo_t, mut hi_t) = (0u64, free);
     let mut t = ((*cut * free as i64 as f64) as u64).clamp(1, free - 1);
@@ -304,17 +303,19 @@ fn seats_in_u64(
     }
     let (last_in, first_out) = match found {
         Some(t) => {
-            let key = t << INDEX_BITS | MASK;
             let (mut last_in, mut first_out) = (u64::MAX, 0u64);
-            for (x, &k) in out.iter_mut().zip(keys.iter()) {
-                let win = k > key;
-                *x += u64::from(win);
-                last_in = last_in.min(pick(win, k, u64::MAX));
-                first_out = first_out.max(pick(win, 0, k));
-            }
-            (last_in >> INDEX_BITS, first_out >> INDEX_BITS)
+            out.extend(parts.iter().map(|&(x, r)| {
+                let win = r > t;
+                last_in = last_in.min(pick(win, r, u64::MAX));
+                first_out = first_out.max(pick(win, 0, r));
+                x + u64::from(win)
+            }));
+            (last_in, first_out)
         }
         None => {
+            // Keys: the remainder above the complement of the index, so that all differ.
+            keys.clear();
+            keys.extend(parts.iter().enumerate().map(|(i, &(_, r))| r << INDEX_BITS | (MASK - i as u64)));
             let (len, left) = (keys.len(), left as usize);
             keys.select_nth_unstable(len - left);
             let last_in = keys[len - left..].iter().min().expect("left ≥ 1") >> INDEX_BITS;
@@ -322,6 +323,7 @@ fn seats_in_u64(
             if last_in == first_out {
                 return Seats::Tie;
             }
+            out.extend(parts.iter().map(|&(x, _)| x));
             for &k in &keys[len - left..] {
                 out[(MASK - (k & MASK)) as usize] += 1;
             }
