@@ -455,7 +455,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         // Fewer units than a score block, exactly one, blocks and a tail, the bundled count.
         for units in [3, 8, 13, 37] {
-            let mut column = |rng: &mut rand_chacha::ChaCha8Rng| -> Vec<f64> {
+            let column = |rng: &mut rand_chacha::ChaCha8Rng| -> Vec<f64> {
                 let v: Vec<f64> = (0..units).map(|_| rng.random::<f64>()).collect();
                 let s: f64 = v.iter().sum();
                 v.iter().map(|x| x / s).collect()
@@ -473,7 +473,14 @@ mod tests {
                 let mut want = vec![0.0; units];
                 model.scores_into(&w, delta, &mut want);
                 let mut got = vec![0.0; units];
-                score(&model.normalised, model.development.as_deref(), &w, delta, &model.region_factor, &mut got);
+                score(
+                    &model.normalised,
+                    model.development.as_deref(),
+                    &w,
+                    delta,
+                    &model.region_factor,
+                    &mut got,
+                );
                 assert_eq!(
                     want.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
                     got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
