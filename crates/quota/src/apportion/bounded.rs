@@ -195,13 +195,32 @@ fn breakpoint_search(p: &Problem) -> (Vec<u128>, u128) {
 /// Which units sit at a bound in the bounded quotas — `state[i]`: 0 free, 1 at floor, 2 at
 /// cap — with the list of units held at a bound cached, so that a sweep re-checks a regime
 /// under new weights by summing over the held units only. (The list depends on the states
-/// alone, so the regime can be reused with another problem of the same size.)
+/// alone, so the regime can be reused with another problem of the same size.) Hamilton's seat
+/// loop also reads each unit's state with its bounds as [`UnitLimits`], cached with the
+/// bounds they were built from.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Regime {
     state: Vec<u8>,
     /// Units with `state != 0` (valid when `fresh`).
     held: Vec<usize>,
     fresh: bool,
+    /// Per unit, its state with its bounds (valid when `limits_fresh` and the problem's
+    /// floors and caps are `limits_of`).
+    limits: Vec<UnitLimits>,
+    limits_of: (Vec<u64>, Vec<u64>),
+    limits_fresh: bool,
+}
+
+/// A unit's state in a regime with its floor l and cap u, as Hamilton's seat loop uses them:
+/// the interval `[lo2, lo2 + span]` that `2·⌊q⌋ + (q not whole)` must lie in for the quota q
+/// to fit the state (free `[2l, 2u]`, at the floor `[0, 2l]`, at the cap `[2u, ∞)`), the
+/// seats of a held unit (`held`: l or u; 0 when free) and `free`: all ones when free, else 0.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct UnitLimits {
+    pub lo2: u64,
+    pub span: u64,
+    pub held: u64,
+    pub free: u64,
 }
 
 impl Regime {
@@ -210,10 +229,31 @@ impl Regime {
         &self.state
     }
 
-    /// The states, to be rewritten (the cache is rebuilt on the next [`Regime::sums`]).
+    /// The states, to be rewritten (the caches are rebuilt when next needed).
     fn state_mut(&mut self) -> &mut Vec<u8> {
         self.fresh = false;
+        self.limits_fresh = false;
         &mut self.state
+    }
+
+    /// Each unit's [`UnitLimits`] under `p`'s floors and caps (the regime must have one state
+    /// per unit of `p`). Rebuilt only when the states or the bounds have changed.
+    pub(super) fn limits(&mut self, p: &Problem) -> &[UnitLimits] {
+        let (lo, up) = (p.lower(), p.upper());
+        if !self.limits_fresh || self.limits_of.0 != lo || self.limits_of.1 != up {
+            self.limits.clear();
+            self.limits.extend(self.state.iter().zip(lo.iter().zip(up)).map(|(&s, (&l, &u))| match s {
+                0 => UnitLimits { lo2: 2 * l, span: 2 * (u - l), held: 0, free: u64::MAX },
+                1 => UnitLimits { lo2: 0, span: 2 * l, held: l, free: 0 },
+                _ => UnitLimits { lo2: 2 * u, span: u64::MAX - 2 * u, held: u, free: 0 },
+            }));
+            self.limits_of.0.clear();
+            self.limits_of.0.extend_from_slice(lo);
+            self.limits_of.1.clear();
+            self.limits_of.1.extend_from_slice(up);
+            self.limits_fresh = true;
+        }
+        &self.limits
     }
 
     /// Every unit free (no bound binds).

@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 
-use super::bounded::{bounded_quota_numerators_into, bounded_regime};
+use super::bounded::{bounded_quota_numerators_into, bounded_regime, UnitLimits};
 use super::ratio::{div_rem, Ratio};
 use super::{Apportionment, Cutoff, Problem, Scratch, Tie, MAX_SEATS};
 
@@ -86,8 +86,9 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     let (mut regime, mut failed) = (None, false);
     if let Some((rest, free)) = scratch.regime.sums(p) {
         if small(free) {
-            let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
-            let seats = seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out);
+            let limits = scratch.regime.limits(p);
+            let bufs = (&mut scratch.parts, &mut scratch.keys, &mut scratch.cut);
+            let seats = seats_in_u64(p, limits, rest as u64, free as u64, bufs, out);
             // (Comparisons, not a `match`: this runs per scenario, and a jump table mispredicts.)
             if seats == Seats::Done {
                 return;
@@ -117,9 +118,10 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
         };
         if let Some((rest, free)) = regime {
             if small(free) {
-                let (state, keys, cut) = (scratch.regime.state(), &mut scratch.keys, &mut scratch.cut);
+                let limits = scratch.regime.limits(p);
+                let bufs = (&mut scratch.parts, &mut scratch.keys, &mut scratch.cut);
                 // The regime is verified: only a tie at the cut sends the claims on.
-                if seats_in_u64(p, state, rest as u64, free as u64, keys, cut, out) == Seats::Done {
+                if seats_in_u64(p, limits, rest as u64, free as u64, bufs, out) == Seats::Done {
                     return;
                 }
             }
@@ -180,7 +182,8 @@ fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
     const TWO_52: f64 = (1u64 << 52) as f64;
     // Rounding est − ½ to the nearest integer gives ⌊est⌋ (but at halves), so the corrections
     // below are rare and their branches predictable. (−1 when est < ½: corrected to 0.)
-    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) - 0.5 + TWO_52;
+    // (One addition of 2^52 − ½, which is exact, for the two steps.)
+    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) + (TWO_52 - 0.5);
     let mut q = estimate.to_bits().wrapping_sub(TWO_52.to_bits()) as i64;
     let (a, b) = (a as i64, b as i64);
     let mut r = a - q * b;
@@ -212,8 +215,9 @@ enum Seats {
     Tie,
 }
 
-/// Hamilton's seats under a regime (`state`: 0 free, 1 at floor, 2 at cap) with `rest` slots
-/// for the free units of total weight `free` < 2^40, checking the regime on the way.
+/// Hamilton's seats under a regime (`limits`: each unit's state with its bounds, see
+/// [`UnitLimits`]) with `rest` slots for the free units of total weight `free` < 2^40,
+/// checking the regime on the way.
 ///
 /// Every unit's share `rest·w_i` (< 2^63) is divided by `free` once, by a reciprocal
 /// corrected to the exact quotient; the quotient and remainder decide both whether the unit's
@@ -231,57 +235,49 @@ enum Seats {
 /// Unless `Done`, `out` is unspecified.
 fn seats_in_u64(
     p: &Problem,
-    state: &[u8],
+    limits: &[UnitLimits],
     rest: u64,
     free: u64,
-    keys: &mut Vec<u64>,
-    cut: &mut f64,
+    (parts, keys, cut): (&mut Vec<(u64, u64)>, &mut Vec<u64>, &mut f64),
     out: &mut Vec<u64>,
 ) -> Seats {
     const MASK: u64 = (1 << INDEX_BITS) - 1;
     /// Threshold steps tried before the selection.
     const PROBES: usize = 4;
-    let (w, lo, up) = (p.weights(), p.lower(), p.upper());
+    let w = p.weights();
     let n = w.len();
     let inv = 1.0 / free as i64 as f64;
-    out.clear();
-    out.resize(n, 0);
-    keys.clear();
-    keys.resize(n, 0);
+    // Every element is written below: no clearing.
+    parts.resize(n, (0, 0));
     let (mut given, mut claims, mut ok) = (0u64, 0u64, true);
-    let units = state[..n].iter().zip(w).zip(lo.iter().zip(up));
-    for (i, ((x, k), ((&s, &wi), (&l, &u)))) in out.iter_mut().zip(keys.iter_mut()).zip(units).enumerate() {
+    // One pass, no branches on the data (the state is in the limits as masks and intervals):
+    // each unit's seats before the remainders, and its remainder (0 when held).
+    for (part, (&wi, c)) in parts.iter_mut().zip(w.iter().zip(limits)) {
         let (whole, rem) = div_by_reciprocal(rest * wi, free, inv);
-        // The state's interval for share/free: free [l, u], at the floor [0, l], at the cap
-        // [u, ∞). With h = 2·whole + (rem > 0), which orders share/free against integers,
-        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above;
-        // a unit at its cap has no upper limit).
-        // Masks rather than a match or `if`, so that the loop has no branches to mispredict.
-        let (is_free, at_floor) = (s == 0, s == 1);
-        let a = pick(is_free, l, pick(at_floor, 0, u));
-        let b = pick(is_free, u, pick(at_floor, l, u64::MAX / 2));
+        // With h = 2·whole + (rem > 0), which orders share/free against integers,
+        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above);
+        // h − 2a wraps above the span when h < 2a.
         let h = 2 * whole + u64::from(rem > 0);
-        ok &= (h >= 2 * a) & (h <= 2 * b);
-        *x = pick(is_free, whole, pick(at_floor, l, u));
-        given += *x;
-        let rem = pick(is_free, rem, 0);
-        claims += u64::from(rem > 0);
+        ok &= h.wrapping_sub(c.lo2) <= c.span;
+        let x = (whole & c.free) | c.held;
+        given += x;
         // A zero remainder ranks below every claim and never wins: the fractional parts sum
         // to `left`, so more than `left` of them are positive.
-        *k = rem << INDEX_BITS | (MASK - i as u64);
+        let rem = rem & c.free;
+        claims += u64::from(rem > 0);
+        *part = (x, rem);
     }
     // A regime that holds leaves 0 ≤ left < claims; anything else is not this problem's.
     let left = match p.total().checked_sub(given) {
         Some(left) if ok && (left == 0 || left < claims) => left,
         _ => return Seats::NoRegime,
     };
+    out.clear();
     if left == 0 {
+        out.extend(parts.iter().map(|&(x, _)| x));
         return Seats::Done;
     }
-    let above = |t: u64| -> u64 {
-        let key = t << INDEX_BITS | MASK;
-        keys.iter().map(|&k| u64::from(k > key)).sum()
-    };
+    let above = |t: u64| -> u64 { parts.iter().map(|&(_, r)| u64::from(r > t)).sum() };
     // Count(t) falls as t rises: keep lo_t < t* ≤ hi_t with count(lo_t) > left > count(hi_t).
     let (mut lo_t, mut hi_t) = (0u64, free);
     let mut t = ((*cut * free as i64 as f64) as u64).clamp(1, free - 1);
@@ -307,17 +303,19 @@ fn seats_in_u64(
     }
     let (last_in, first_out) = match found {
         Some(t) => {
-            let key = t << INDEX_BITS | MASK;
             let (mut last_in, mut first_out) = (u64::MAX, 0u64);
-            for (x, &k) in out.iter_mut().zip(keys.iter()) {
-                let win = k > key;
-                *x += u64::from(win);
-                last_in = last_in.min(pick(win, k, u64::MAX));
-                first_out = first_out.max(pick(win, 0, k));
-            }
-            (last_in >> INDEX_BITS, first_out >> INDEX_BITS)
+            out.extend(parts.iter().map(|&(x, r)| {
+                let win = r > t;
+                last_in = last_in.min(pick(win, r, u64::MAX));
+                first_out = first_out.max(pick(win, 0, r));
+                x + u64::from(win)
+            }));
+            (last_in, first_out)
         }
         None => {
+            // Keys: the remainder above the complement of the index, so that all differ.
+            keys.clear();
+            keys.extend(parts.iter().enumerate().map(|(i, &(_, r))| r << INDEX_BITS | (MASK - i as u64)));
             let (len, left) = (keys.len(), left as usize);
             keys.select_nth_unstable(len - left);
             let last_in = keys[len - left..].iter().min().expect("left ≥ 1") >> INDEX_BITS;
@@ -325,6 +323,7 @@ fn seats_in_u64(
             if last_in == first_out {
                 return Seats::Tie;
             }
+            out.extend(parts.iter().map(|&(x, _)| x));
             for &k in &keys[len - left..] {
                 out[(MASK - (k & MASK)) as usize] += 1;
             }

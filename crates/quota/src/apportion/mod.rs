@@ -276,13 +276,27 @@ impl Problem {
     /// it infeasible.
     pub fn set_weights(&mut self, weights: &[u64]) -> Result<(), ApportionError> {
         assert_eq!(weights.len(), self.weights.len(), "one weight per unit");
-        // One branch-free pass (sweeps call this for every scenario); the errors are rare.
-        let (mut sum, mut min, mut max) = (0u128, u64::MAX, 0u64);
+        // One branch-free pass that vectorises (sweeps call this for every scenario): the OR
+        // of the weights bounds their maximum, and when it is at most MAX_WEIGHT (< 2^40) the
+        // 64-bit sum cannot overflow and `w − 1` has its top bit set exactly for w = 0.
+        let (mut bits, mut sum64, mut zero) = (0u64, 0u64, 0u64);
         for &w in weights {
-            min = min.min(w);
-            max = max.max(w);
-            sum += w as u128;
+            bits |= w;
+            sum64 = sum64.wrapping_add(w);
+            zero |= w.wrapping_sub(1) >> 63;
         }
+        let (sum, min, max) = if bits <= MAX_WEIGHT && weights.len() < 1 << 23 {
+            (sum64 as u128, if zero == 0 { 1 } else { 0 }, bits)
+        } else {
+            // Exactly, when the quick bounds cannot decide (the errors are rare).
+            let (mut sum, mut min, mut max) = (0u128, u64::MAX, 0u64);
+            for &w in weights {
+                min = min.min(w);
+                max = max.max(w);
+                sum += w as u128;
+            }
+            (sum, min, max)
+        };
         if max > MAX_WEIGHT {
             return Err(ApportionError::OutOfRange {
                 what: "weight",
@@ -408,6 +422,8 @@ pub fn apportion_seats(problem: &Problem, method: Method, scratch: &mut Scratch,
 pub struct Scratch {
     order: Vec<(u128, u64, usize)>,
     keys: Vec<u64>,
+    /// Hamilton's seats before the remainders and the remainders, per unit.
+    parts: Vec<(u64, u64)>,
     state: Vec<u8>,
     nums: Vec<u128>,
     regime: bounded::Regime,

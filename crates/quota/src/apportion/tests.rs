@@ -297,3 +297,33 @@ proptest! {
         }
     }
 }
+
+/// `set_weights` checks as construction does, on its quick path (every weight's bits within
+/// MAX_WEIGHT) and on the exact one (bits above it, weights within or beyond it).
+#[test]
+fn set_weights_checks_range_zero_weights_and_sums() {
+    let mut p =
+        Problem::with_bounds(vec![1, 1, 1], vec![0, 0, 1], vec![5, 5, 5], 6, &|i| i.to_string()).unwrap();
+    // Quick path: sum and zero test.
+    p.set_weights(&[3, 0, 4]).unwrap();
+    assert_eq!((p.weights(), p.weight_sum()), (&[3, 0, 4][..], 7));
+    // The zero-weight unit takes its floor; the others' caps must hold the rest.
+    let mut tight = Problem::with_bounds(vec![1, 1], vec![0, 0], vec![2, 4], 6, &|i| i.to_string()).unwrap();
+    assert!(matches!(
+        tight.set_weights(&[0, 5]),
+        Err(ApportionError::ZeroWeightUnitsWouldFill { missing: 2 })
+    ));
+    assert!(matches!(p.set_weights(&[0, 0, 0]), Err(ApportionError::AllWeightsZero { total: 6 })));
+    // Exact path: the OR of 2^36 − 1 and MAX_WEIGHT exceeds MAX_WEIGHT, the weights do not.
+    let (a, b) = ((1u64 << 36) - 1, MAX_WEIGHT);
+    assert!(a | b > MAX_WEIGHT);
+    p.set_weights(&[a, b, 0]).unwrap();
+    assert_eq!(p.weight_sum(), a as u128 + b as u128);
+    assert!(matches!(
+        p.set_weights(&[1, MAX_WEIGHT + 1, 2]),
+        Err(ApportionError::OutOfRange { what: "weight", .. })
+    ));
+    assert!(matches!(p.set_weights(&[u64::MAX, 1, 1]), Err(ApportionError::OutOfRange { .. })));
+    // Every check failed left the last accepted weights in place.
+    assert_eq!(p.weights(), &[a, b, 0]);
+}
