@@ -68,6 +68,17 @@ impl Side {
         }
     }
 
+    /// False only if no slot's level can lie strictly between a and b: a filter without
+    /// division, exact comparisons follow. The interval of slots is widened by far more than
+    /// the rounding of the levels (a few ulps of numbers below 2^53).
+    #[inline]
+    fn maybe_between(&self, a: f64, b: f64) -> bool {
+        let (near, far) = (a * self.w, b * self.w);
+        let eps = 1e-9 * (self.q + far + 1.0);
+        let (from, to) = if self.up { (self.q + near, self.q + far) } else { (self.q - far, self.q - near) };
+        floor_fast(to + eps) >= ceil_fast(from - eps)
+    }
+
     /// How many of the side's levels are below t (`≤ t` when `inclusive`, else `< t`): the
     /// levels increase with the rank, so these are the first ranks. Starts from the real-valued
     /// estimate and corrects it by exact comparisons of the levels themselves.
@@ -212,9 +223,18 @@ impl Tree {
         let limit = COLLECT + 4 * self.n as u64;
         let mut cands = std::mem::take(&mut work.cands);
         loop {
-            let ranks = |s: &Side| s.count_below(z_lo, true)..s.count_below(z_hi, false);
-            let count: u64 =
-                sides.iter().flatten().map(|s| ranks(s).end.saturating_sub(ranks(s).start)).sum();
+            let ranks = |s: &Side| {
+                if s.maybe_between(z_lo, z_hi) {
+                    s.count_below(z_lo, true)..s.count_below(z_hi, false)
+                } else {
+                    0..0
+                }
+            };
+            let mut count = 0;
+            for s in sides.iter().flatten() {
+                let r = ranks(s);
+                count += r.end.saturating_sub(r.start);
+            }
             if count == 0 {
                 break;
             }
