@@ -59,6 +59,9 @@ pub(crate) struct Work {
     /// collected for the final selection search.
     sides: Vec<[minimax::Side; 2]>,
     cands: Vec<f64>,
+    /// The tests' previous minimax optimum (a warm start, as in a sweep).
+    #[cfg(test)]
+    last_minimax: Vec<u64>,
 }
 
 /// Why the fast path does not apply.

@@ -136,17 +136,22 @@ impl Tree {
     /// The minimax optimum: the smallest level z at which the level boxes are feasible, then
     /// the chi-square tie-break inside the boxes of that level. Returns the slots and z.
     pub fn solve_minimax(&self, lo: &[u64], hi: &[u64], ideal: &[f64], x: &mut Vec<u64>) -> f64 {
-        self.solve_minimax_with(lo, hi, ideal, &self.qsum, x, &mut Work::default())
+        self.solve_minimax_with(lo, hi, ideal, &self.qsum, &[], x, &mut Work::default())
     }
 
     /// [`solve_minimax`](Self::solve_minimax) with the nodes' Σ q given and reused buffers
     /// (no allocation once they have grown). `lo..hi` must be feasible (`ranges` is `Ok`).
+    /// The tie-break solve inside the level's boxes starts from `start` (e.g. the optimum of
+    /// the previous sweep point) when it lies in them, else from the proportional split; the
+    /// optimum there is unique, so the start changes only the number of exchanges.
+    #[allow(clippy::too_many_arguments)]
     pub fn solve_minimax_with(
         &self,
         lo: &[u64],
         hi: &[u64],
         ideal: &[f64],
         qsum: &[f64],
+        start: &[u64],
         x: &mut Vec<u64>,
         work: &mut Work,
     ) -> f64 {
@@ -164,7 +169,9 @@ impl Tree {
         let costs = Costs::new(ideal, Separable::Chi);
         let (blo, bhi) = (std::mem::take(&mut work.blo), std::mem::take(&mut work.bhi));
         let (l, h) = (std::mem::take(&mut work.l), std::mem::take(&mut work.h));
-        self.solve_in_ranges_with(&l, &h, qsum, &costs, x, work);
+        if start.is_empty() || !self.solve_from_with(&l, &h, start, &costs, x, work) {
+            self.solve_in_ranges_with(&l, &h, qsum, &costs, x, work);
+        }
         (work.l, work.h) = (l, h);
         // The level is the deviation the allocation realises; solve again inside its own
         // boxes if they are smaller, so that both paths break ties in the same boxes.

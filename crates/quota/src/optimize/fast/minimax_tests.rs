@@ -40,7 +40,12 @@ fn both(case: &Case) -> Option<((f64, Vec<u64>), (f64, Vec<u64>))> {
     );
     let mut got = Vec::new();
     let zg = WORK.with(|w| {
-        tree.solve_minimax_with(&model.lo, &model.hi, &case.ideal, &tree.qsum, &mut got, &mut w.borrow_mut())
+        let w = &mut w.borrow_mut();
+        // From the previous case's optimum when it fits (as a sweep does), else from the split.
+        let start = std::mem::take(&mut w.last_minimax);
+        let z = tree.solve_minimax_with(&model.lo, &model.hi, &case.ideal, &tree.qsum, &start, &mut got, w);
+        w.last_minimax.clone_from(&got);
+        z
     });
     Some(((zg, got), (zw, want)))
 }
