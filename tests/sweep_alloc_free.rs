@@ -49,7 +49,8 @@ fn weights(k: usize) -> [f64; 3] {
 #[test]
 fn the_optimisation_model_allocates_nothing_per_scenario() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios");
-    for (file, objective) in [("2024-batch1-guarantees.toml", "l1"), ("2024-batch1-guarantees-minimax.toml", "minimax")]
+    for (file, objective) in
+        [("2024-batch1-guarantees.toml", "l1"), ("2024-batch1-guarantees-minimax.toml", "minimax")]
     {
         let s = Scenario::from_path(&data.join(file)).unwrap();
         let space = Space::new(&s);
