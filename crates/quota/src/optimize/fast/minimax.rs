@@ -86,7 +86,11 @@ impl Side {
     fn count_below(&self, t: f64, inclusive: bool) -> u64 {
         let holds = |r: u64| {
             let c = self.level(r);
-            c < t || (inclusive && c == t)
+            if inclusive {
+                c <= t
+            } else {
+                c < t
+            }
         };
         let g = if self.up {
             self.q + t * self.w - self.base as f64
@@ -199,7 +203,8 @@ impl Tree {
         for i in 0..self.n {
             let (q, wi) = (ideal[i], w[i]);
             let pair = [Side::above(q, wi, lo[i], hi[i]), Side::below_quota(q, wi, lo[i], hi[i])];
-            let exact = floor_fast(q) == q && lo[i] as f64 <= q && q <= hi[i] as f64;
+            // q is an integer (its floor is not below it) within the unit's range: level 0.
+            let exact = floor_fast(q) >= q && lo[i] as f64 <= q && q <= hi[i] as f64;
             let near = if exact {
                 0.0
             } else {

@@ -17,8 +17,12 @@ thread_local! {
     static WORK: RefCell<Work> = RefCell::new(Work::default());
 }
 
-/// Solves `case` with minimax both ways; `None` when it is not a feasible laminar instance.
-fn both(case: &Case) -> Option<((f64, Vec<u64>), (f64, Vec<u64>))> {
+/// A minimax level and its slots.
+type Solved = (f64, Vec<u64>);
+
+/// Solves `case` with minimax both ways (new, reference); `None` when it is not a feasible
+/// laminar instance.
+fn both(case: &Case) -> Option<(Solved, Solved)> {
     let n = case.ideal.len();
     let mut c = case.c.clone();
     c.objective = Objective::Minimax;
