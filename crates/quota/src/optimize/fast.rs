@@ -20,11 +20,18 @@
 //! nested constraints: Hochbaum, "Lower and upper bounds for the allocation problem and other
 //! nonlinear optimization problems", *Math. Oper. Res.* 19 (1994) 390–409.
 //!
-//! Minimax (not separable) is solved by bisection on the level z over the same feasibility
-//! check, then the chi-square tie-break inside the boxes of the optimal level.
+//! Minimax (not separable) is solved by a search for the smallest feasible level over the same
+//! feasibility check, then the chi-square tie-break inside the boxes of the optimal level
+//! ([`minimax`]).
 
 use super::model::Model;
-use super::objective::{level_box, next_level, rel_weight, Costs, Key, Separable};
+use super::objective::{floor_fast, Costs, Key};
+
+mod minimax;
+#[cfg(test)]
+mod minimax_reference;
+#[cfg(test)]
+mod minimax_tests;
 
 const ROOT_PARENT: usize = usize::MAX;
 
@@ -48,6 +55,13 @@ pub(crate) struct Work {
     bhi: Vec<u64>,
     zlo: Vec<u64>,
     zhi: Vec<u64>,
+    /// Minimax: each unit's candidate levels above and below its quota, and the candidates
+    /// collected for the final selection search.
+    sides: Vec<[minimax::Side; 2]>,
+    cands: Vec<f64>,
+    /// The tests' previous minimax optimum (a warm start, as in a sweep).
+    #[cfg(test)]
+    last_minimax: Vec<u64>,
 }
 
 /// Why the fast path does not apply.
@@ -339,7 +353,7 @@ impl Tree {
         let mut sum = 0u64;
         for (k, &c) in cs.iter().enumerate() {
             if !fixed[k] {
-                target[c] = ((qsum[c] * scale).floor().max(0.0) as u64).clamp(l[c], h[c]);
+                target[c] = (floor_fast(qsum[c] * scale).max(0.0) as u64).clamp(l[c], h[c]);
             }
             sum += target[c];
         }
@@ -474,92 +488,5 @@ impl Tree {
             _ => None,
         };
         improving(g1, l1).or_else(|| improving(g1, l2)).or_else(|| improving(g2, l1))
-    }
-
-    /// The minimax optimum: the smallest level z at which the level boxes are feasible, then
-    /// the chi-square tie-break inside the boxes of that level. Returns the slots and z.
-    pub fn solve_minimax(&self, lo: &[u64], hi: &[u64], ideal: &[f64], x: &mut Vec<u64>) -> f64 {
-        self.solve_minimax_with(lo, hi, ideal, &self.qsum, x, &mut Work::default())
-    }
-
-    /// [`solve_minimax`](Self::solve_minimax) with the nodes' Σ q given and reused buffers.
-    pub fn solve_minimax_with(
-        &self,
-        lo: &[u64],
-        hi: &[u64],
-        ideal: &[f64],
-        qsum: &[f64],
-        x: &mut Vec<u64>,
-        work: &mut Work,
-    ) -> f64 {
-        let n = self.n;
-        let mut w = std::mem::take(&mut work.rel);
-        w.clear();
-        w.extend(ideal.iter().map(|&q| rel_weight(q)));
-        let (mut blo, mut bhi) = (std::mem::take(&mut work.blo), std::mem::take(&mut work.bhi));
-        for v in [&mut blo, &mut bhi] {
-            v.clear();
-            v.resize(n, 0);
-        }
-        let (mut l, mut h) = (std::mem::take(&mut work.l), std::mem::take(&mut work.h));
-        let boxes_at = |z: f64, blo: &mut Vec<u64>, bhi: &mut Vec<u64>| {
-            for i in 0..n {
-                (blo[i], bhi[i]) = level_box(ideal[i], w[i], z, lo[i], hi[i]);
-            }
-        };
-        let mut z_hi = (0..n)
-            .map(|i| (lo[i] as f64 - ideal[i]).abs().max((hi[i] as f64 - ideal[i]).abs()) / w[i])
-            .fold(0.0, f64::max);
-        let mut z_lo = 0.0;
-        boxes_at(0.0, &mut blo, &mut bhi);
-        if self.ranges(&blo, &bhi, &mut l, &mut h).is_ok() {
-            z_hi = 0.0;
-        } else {
-            // Invariant: z_lo infeasible, z_hi feasible. Feasibility changes only at candidate
-            // levels, so stop when the first candidate above z_lo is feasible (or is z_hi).
-            let mut feasible = |z: f64, blo: &mut Vec<u64>, bhi: &mut Vec<u64>| {
-                boxes_at(z, blo, bhi);
-                self.ranges(blo, bhi, &mut l, &mut h).is_ok()
-            };
-            loop {
-                match next_level(ideal, lo, hi, z_lo) {
-                    Some(c) if c < z_hi => {
-                        if feasible(c, &mut blo, &mut bhi) {
-                            z_hi = c;
-                            break;
-                        }
-                        z_lo = c;
-                    }
-                    _ => break,
-                }
-                let mid = 0.5 * (z_lo + z_hi);
-                if mid <= z_lo || mid >= z_hi {
-                    break;
-                }
-                if feasible(mid, &mut blo, &mut bhi) {
-                    z_hi = mid;
-                } else {
-                    z_lo = mid;
-                }
-            }
-        }
-        let costs = Costs::new(ideal, Separable::Chi);
-        boxes_at(z_hi, &mut blo, &mut bhi);
-        (work.l, work.h) = (l, h);
-        self.solve_separable_with(&blo, &bhi, qsum, &costs, x, work);
-        // The level is the deviation the allocation realises; solve again inside its own
-        // boxes if they are smaller, so that both paths break ties in the same boxes.
-        let z = super::objective::max_relative_deviation(ideal, x);
-        let (mut zlo, mut zhi) = (std::mem::take(&mut work.zlo), std::mem::take(&mut work.zhi));
-        for v in [&mut zlo, &mut zhi] {
-            v.clear();
-            v.resize(n, 0);
-        }
-        boxes_at(z, &mut zlo, &mut zhi);
-        if zlo != blo || zhi != bhi {
-            self.solve_separable_with(&zlo, &zhi, qsum, &costs, x, work);
-        }
-        (work.rel, work.blo, work.bhi, work.zlo, work.zhi) = (w, blo, bhi, zlo, zhi);
-        z
     }
 }

@@ -255,6 +255,41 @@ pub fn objective_value(objective: Objective, ideal: &[f64], slots: &[u64]) -> f6
     }
 }
 
+/// `x.floor()` as an inline computation: the default x86-64 target has no rounding
+/// instruction, so `f64::floor` is a library call. Equal to `x.floor()` for every x (NaN and
+/// ±∞ included) except that a zero result may be +0 where `floor` gives −0 — callers convert
+/// the result to an integer or compare it, where the two zeros are the same.
+#[inline]
+pub(crate) fn floor_fast(x: f64) -> f64 {
+    // Below 2^52 in magnitude the truncation through i64 is exact; above it every f64 is an
+    // integer (and NaN or ±∞ stay as they are).
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let t = x as i64 as f64;
+        if t > x {
+            t - 1.0
+        } else {
+            t
+        }
+    } else {
+        x
+    }
+}
+
+/// `x.ceil()` as an inline computation (see [`floor_fast`]).
+#[inline]
+pub(crate) fn ceil_fast(x: f64) -> f64 {
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let t = x as i64 as f64;
+        if t < x {
+            t + 1.0
+        } else {
+            t
+        }
+    } else {
+        x
+    }
+}
+
 /// Slack (in slots) of the minimax boxes: a unit may take k slots at level z when
 /// `|k − q| ≤ z·w + BOX_TOL`. Absorbs the rounding of `z·w` so that the box at a level computed
 /// from an allocation always contains that allocation, on both solution paths.
@@ -263,8 +298,8 @@ pub(crate) const BOX_TOL: f64 = 1e-9;
 /// Unit i's slot range at minimax level z, within `[lo, hi]` (may be empty: lo > hi).
 #[inline]
 pub(crate) fn level_box(q: f64, w: f64, z: f64, lo: u64, hi: u64) -> (u64, u64) {
-    let a = (q - z * w - BOX_TOL).ceil().max(0.0) as u64;
-    let b = (q + z * w + BOX_TOL).floor();
+    let a = ceil_fast(q - z * w - BOX_TOL).max(0.0) as u64;
+    let b = floor_fast(q + z * w + BOX_TOL);
     let b = if b < 0.0 { 0 } else { b as u64 };
     if b < a {
         return (1, 0);
@@ -279,13 +314,13 @@ pub(crate) fn next_level(ideal: &[f64], lo: &[u64], hi: &[u64], z: f64) -> Optio
     let mut best: Option<f64> = None;
     for (i, &q) in ideal.iter().enumerate() {
         let (w, lo, hi) = (rel_weight(q), lo[i], hi[i]);
-        let top = (q + z * w + BOX_TOL).floor();
+        let top = floor_fast(q + z * w + BOX_TOL);
         let up = if top < 0.0 { 0 } else { top as u64 + 1 }.max(lo);
         if up <= hi {
             let c = (up as f64 - q) / w;
             best = Some(best.map_or(c, |b| b.min(c)));
         }
-        let bottom = (q - z * w - BOX_TOL).ceil();
+        let bottom = ceil_fast(q - z * w - BOX_TOL);
         if bottom >= 1.0 {
             let down = (bottom as u64 - 1).min(hi);
             if down >= lo {
@@ -357,6 +392,59 @@ mod tests {
                 assert_eq!(order_bits(a).cmp(&order_bits(b)), want, "{a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn fast_floor_and_ceil_are_the_library_ones() {
+        let big = 4_503_599_627_370_496.0;
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            1.5,
+            -1.5,
+            2.9999999999999996,
+            -2.9999999999999996,
+            1e-300,
+            -1e-300,
+            123456.789,
+            -123456.789,
+            big,
+            -big,
+            big - 1.0,
+            -big + 1.0,
+            big - 0.5,
+            -big + 0.5,
+            2.0 * big,
+            -2.0 * big,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+        ];
+        let mut r = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            let x = f64::from_bits(r);
+            if x.is_finite() {
+                xs.push(x);
+            }
+            xs.push((r % 4_000_001) as f64 / 1000.0 - 2000.0);
+        }
+        // Equal as numbers: the same bits once −0 is read as +0.
+        let bits = |v: f64| (v + 0.0).to_bits();
+        for x in xs {
+            assert_eq!(bits(floor_fast(x)), bits(x.floor()), "floor {x:e}");
+            assert_eq!(bits(ceil_fast(x)), bits(x.ceil()), "ceil {x:e}");
+        }
+        assert!(floor_fast(f64::NAN).is_nan() && ceil_fast(f64::NAN).is_nan());
     }
 
     #[test]

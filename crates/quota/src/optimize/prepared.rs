@@ -52,8 +52,9 @@ pub struct PreparedWork {
     h: Vec<u64>,
     qsum: Vec<f64>,
     work: Work,
-    /// The last optimum found on the fast path with the prepared boxes (no quota condition),
-    /// if any: a feasible start for the next point, usually a few exchanges from its optimum.
+    /// The last optimum found on the fast path with the prepared boxes (no quota condition;
+    /// for minimax any), if any: a start for the next point, usually a few exchanges from its
+    /// optimum (minimax checks that it lies in the new level's boxes).
     last: Vec<u64>,
 }
 
@@ -135,8 +136,11 @@ impl Prepared {
         }
         match self.constraints.objective {
             Objective::Minimax => {
+                // The last optimum starts the tie-break solve when it lies in the new level's
+                // boxes (checked there); the optimum is unique, so it changes only the speed.
                 fast.tree.qsum_into(ideal, qsum);
-                fast.tree.solve_minimax_with(lo, hi, ideal, qsum, out, work);
+                fast.tree.solve_minimax_with(lo, hi, ideal, qsum, last, out, work);
+                last.clone_from(out);
             }
             o => {
                 let costs = Costs::new(ideal, o.separable());

@@ -11,7 +11,7 @@ pub(super) fn names(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("u{i}")).collect()
 }
 
-fn group(name: &str, members: &[usize]) -> Group {
+pub(super) fn group(name: &str, members: &[usize]) -> Group {
     Group {
         name: name.into(),
         members: members.to_vec(),
@@ -45,7 +45,7 @@ impl Case {
 }
 
 /// Ideal quotas proportional to `weights`, summing to `total` (weights not all 0).
-fn quotas(weights: &[u32], total: u64) -> Vec<f64> {
+pub(super) fn quotas(weights: &[u32], total: u64) -> Vec<f64> {
     let s: f64 = weights.iter().map(|&w| w as f64).sum();
     weights.iter().map(|&w| total as f64 * w as f64 / s).collect()
 }
@@ -302,7 +302,7 @@ proptest! {
 }
 
 /// A random instance of realistic size: 8–37 units, laminar regional groups, change limits.
-fn sweep_case() -> impl Strategy<Value = Case> {
+pub(super) fn sweep_case() -> impl Strategy<Value = Case> {
     (8usize..38).prop_flat_map(|n| {
         (
             prop::collection::vec(1u32..1000, n),
