@@ -311,11 +311,15 @@ pub struct Nearest {
     /// Σ |allocated − observed| over the observed units (an upper bound on the best possible).
     pub l1: u64,
     /// Where the search that found it started: `grid` (the best grid weighting), or `minimax`
-    /// (the LP's least-violating weighting); a local search refines either.
+    /// (the LP's least-violating weighting), a local search refining either; or `boxes` (a box
+    /// centre of the lower-bound search, which missed fewer).
     pub found_by: String,
     /// The units it does not reproduce; every other observed unit it reproduces exactly, so
     /// these are units that cannot be explained together with the rest at this weighting.
     pub unexplained: Vec<UnitSlots>,
+    /// Proved: no weighting gets fewer slots wrong (Hamilton: a branch and bound over boxes of
+    /// weightings, see `calibrate::proof`); equal to `l1` when this fit is the best possible.
+    pub proven_min_l1: Option<u64>,
 }
 
 /// The calibration of one method.
@@ -828,11 +832,39 @@ fn grid_count(
         }
     }
     if let Some((q, l1, by)) = nearest {
-        let w = ctx.comps.at(&q);
-        let check = ctx.check(&w, method)?;
-        out.nearest = Some(Nearest { weighting: w, l1, found_by: by.into(), unexplained: check.mismatches });
+        out.nearest = Some(nearest_fit(ctx, method, &mut eval, q, l1, by, &mut out.boxes)?);
     }
     Ok(())
+}
+
+/// The nearest explanation at `q` (missing `l1` slots), with — under Hamilton — the proof of
+/// how few slots any weighting must miss; a box centre that misses fewer replaces `q`.
+fn nearest_fit(
+    ctx: &Context,
+    method: Method,
+    eval: &mut Evaluator,
+    q: Vec<f64>,
+    l1: u64,
+    by: &str,
+    boxes: &mut usize,
+) -> Result<Nearest, CalibrateError> {
+    let (mut q, mut l1, mut by) = (q, l1, by);
+    let mut proven_min_l1 = None;
+    if method == Method::Hamilton && ctx.counts.is_none() && l1 > 0 {
+        let p = &ctx.prepared;
+        let prover = proof::Prover::new(&ctx.comps, method, &p.floors, &p.caps, p.total, ctx.observed);
+        let proof = prover.nearest(l1, eval, &mut |c, got| {
+            matches!(reallocate(&ctx.prepared, &ctx.comps.at(c), method), Ok(Some(a)) if a == got)
+        });
+        *boxes += proof.nodes;
+        if let Some(better) = proof.better {
+            (q, l1, by) = (better, proof.best, "boxes");
+        }
+        proven_min_l1 = Some(proof.lower);
+    }
+    let w = ctx.comps.at(&q);
+    let check = ctx.check(&w, method)?;
+    Ok(Nearest { weighting: w, l1, found_by: by.into(), unexplained: check.mismatches, proven_min_l1 })
 }
 
 /// The slot error at a point of the free coordinates, and the quota distance as a tie-breaker
@@ -977,14 +1009,7 @@ fn grid_search(
                     out.verdict = Verdict::Inconsistent;
                     out.basis = Basis::Boxes;
                 }
-                let w = ctx.comps.at(&q);
-                let check = ctx.check(&w, method)?;
-                out.nearest = Some(Nearest {
-                    weighting: w,
-                    l1,
-                    found_by: "grid".into(),
-                    unexplained: check.mismatches,
-                });
+                out.nearest = Some(nearest_fit(ctx, method, &mut eval, q, l1, "grid", &mut out.boxes)?);
                 return Ok(());
             }
             None => {

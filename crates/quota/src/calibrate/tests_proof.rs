@@ -84,13 +84,48 @@ fn an_observation_no_weighting_gives_is_proved_inconsistent() {
         assert_eq!((c.verdict, c.basis), (Verdict::Inconsistent, Basis::Boxes), "{}", c.method);
         assert!(c.nearest.is_some(), "{}: the nearest explanation is still given", c.method);
     }
-    // Brute force agrees: no weighting of a dense grid reproduces it.
+    // Under Hamilton the nearest fit is proved the best possible: 2 slots.
+    let h = &cal.methods[0].nearest.as_ref().unwrap();
+    assert_eq!((h.l1, h.proven_min_l1), (2, Some(2)));
+    // Brute force agrees: no weighting of a dense grid reproduces it, none misses fewer than 2.
     let dev = s.development_weight();
     let mut eval = Evaluator::new(&s, Method::Hamilton).unwrap();
+    let mut fewest = u64::MAX;
     for p in dense(300) {
         let w = Weighting { weights: p, development_weight: dev };
         if let Some(got) = eval.slots(&w) {
-            assert!(known.iter().zip(got).any(|(k, g)| k.is_some_and(|k| k != *g)));
+            let miss: u64 = known.iter().zip(got).filter_map(|(k, g)| k.map(|k| k.abs_diff(*g))).sum();
+            assert!(miss > 0);
+            fewest = fewest.min(miss);
+        }
+    }
+    assert!(fewest >= 2, "the grid finds a fit missing {fewest}");
+}
+
+#[test]
+fn the_nearest_fit_to_another_programme_is_proved_best_under_hamilton() {
+    // The previous programme's continuing lists (37 units, 1,188 firms), without bounds: no
+    // weighting reproduces them; the best fit misses 430 slots, and none misses fewer.
+    let s = bundled();
+    let text = include_str!("../../../../data/observed/2021-programme-continuing-2024.csv");
+    let o = ObservedAllocation::parse(text, crate::error::Location::file("continuing")).unwrap();
+    let slots = o.resolve(s.units(), &crate::error::Location::file("continuing")).unwrap();
+    let sp = CalibrateSpec { bounds: Bounds::None, grid_points: 20_000, ..spec(&[Method::Hamilton]) };
+    let c = &calibrate(&s, &o, &slots, &sp).unwrap().methods[0];
+    assert_eq!(c.verdict, Verdict::Inconsistent);
+    let n = c.nearest.as_ref().unwrap();
+    assert_eq!(n.proven_min_l1, Some(n.l1), "proved the best possible ({} slots)", n.l1);
+    // A dense grid finds nothing better.
+    let mut t = s.clone();
+    t.total = 1188;
+    t.floors = vec![0; s.units.len()];
+    t.caps = vec![1188; s.units.len()];
+    let mut eval = Evaluator::new(&t, Method::Hamilton).unwrap();
+    let dev = s.development_weight();
+    for p in dense(200) {
+        if let Some(got) = eval.slots(&Weighting { weights: p, development_weight: dev }) {
+            let miss: u64 = slots.slots.iter().zip(got).filter_map(|(k, g)| k.map(|k| k.abs_diff(*g))).sum();
+            assert!(miss >= n.l1, "the grid misses only {miss}");
         }
     }
 }

@@ -460,14 +460,28 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
         slot_range_block(m, b);
     }
     if let Some(n) = &m.nearest {
-        b.para(
-            &(format!(
-            "nearest explanation found (search started from the {} weighting): {} slot(s) off in total; {}",
-            if n.found_by == "minimax" { "LP's least-violating" } else { "best grid" },
+        let from = match n.found_by.as_str() {
+            "minimax" => "search started from the LP's least-violating weighting",
+            "boxes" => "a box of the lower-bound search",
+            _ => "search started from the best grid weighting",
+        };
+        b.para(&format!(
+            "nearest explanation found ({from}): {} slot(s) off in total; {}",
             n.l1,
             weighting_text(c, &n.weighting)
-        )),
-        );
+        ));
+        match n.proven_min_l1 {
+            Some(p) if p == n.l1 => b.para(&format!(
+                "proved the best possible: no weighting of these columns gets fewer than {p} slot(s) wrong (a branch \
+                 and bound over boxes of weightings)"
+            )),
+            Some(p) => b.para(&format!(
+                "proved: no weighting gets fewer than {p} slot(s) wrong; between {p} and {} is open (the box search \
+                 stopped at its limit)",
+                n.l1
+            )),
+            None => {}
+        }
         if !n.unexplained.is_empty() {
             let rows = n
                 .unexplained

@@ -4,7 +4,9 @@
 use super::{Ask, Prover, Work};
 
 impl Prover<'_> {
-    pub(super) fn test_hamilton(&self, ask: Ask, w: &mut Work) -> Option<u64> {
+    /// Each unit's quota range over the box, `[ql_k, qh_k]` (with a 10⁻⁹-slot margin), from the
+    /// score ranges; None when no scale reaches N (no allocation in the box).
+    pub(super) fn quota_bounds(&self, w: &mut Work) -> Option<()> {
         let n = self.total as f64;
         let (floors, caps) = (self.floors, self.caps);
         let mu_lo = bounded_scale(&w.sh, floors, caps, n)?;
@@ -24,6 +26,65 @@ impl Prover<'_> {
             };
             w.qh.push(hi.clamp(l, c) + Q_SLACK);
         }
+        Some(())
+    }
+
+    /// The fewest slots, summed over the observed units, by which any weighting of the box can
+    /// miss them (None: no allocation in the box): the smallest over cuts r of the miss at r.
+    /// Every unit's bounds are step functions of r that drop just past a fractional part, so
+    /// the value on each step is taken at its right end.
+    pub(super) fn l1_lower_hamilton(&self, w: &mut Work) -> Option<u64> {
+        self.quota_bounds(w)?;
+        let lo = |k: usize, r: f64| self.clamp(k, slots_at(w.ql[k] - r));
+        let hi = |k: usize, r: f64| self.clamp(k, slots_at(w.qh[k] - r));
+        // At cut r: each observed unit at the point of its range nearest its observation, then
+        // the slots must still sum to N — moving observed units costs one per slot, the others
+        // move free within their ranges. None: no allocation at this cut.
+        let total = self.total;
+        let miss = |r: f64| -> Option<u64> {
+            let (mut cost, mut lsum, mut hsum, mut up, mut down) = (0u64, 0u64, 0u64, 0u64, 0u64);
+            for k in 0..w.ql.len() {
+                let (a, b) = (lo(k, r), hi(k, r).max(lo(k, r)));
+                match self.observed[k] {
+                    Some(x) => {
+                        let y = x.clamp(a, b);
+                        cost += x.abs_diff(y);
+                        lsum += y;
+                        hsum += y;
+                        up += b - y;
+                        down += y - a;
+                    }
+                    None => {
+                        lsum += a;
+                        hsum += b;
+                    }
+                }
+            }
+            if hsum < total {
+                let need = total - hsum;
+                (need <= up).then_some(cost + need)
+            } else if lsum > total {
+                let need = lsum - total;
+                (need <= down).then_some(cost + need)
+            } else {
+                Some(cost)
+            }
+        };
+        let mut best = miss(1.0);
+        for q in w.ql.iter().chain(w.qh.iter()) {
+            let p = q - q.floor();
+            if p > 0.0 && p < 1.0 {
+                if let Some(m) = miss(p) {
+                    best = Some(best.map_or(m, |b| b.min(m)));
+                }
+            }
+        }
+        best
+    }
+
+    pub(super) fn test_hamilton(&self, ask: Ask, w: &mut Work) -> Option<u64> {
+        let (floors, caps) = (self.floors, self.caps);
+        self.quota_bounds(w)?;
         let lo = |k: usize, r: f64| self.clamp(k, slots_at(w.ql[k] - r));
         let hi = |k: usize, r: f64| self.clamp(k, slots_at(w.qh[k] - r));
         // The cut interval [ra, rb] allowed by the known units and the question.

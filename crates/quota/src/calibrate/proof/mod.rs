@@ -51,6 +51,7 @@ use std::collections::BinaryHeap;
 mod divisor;
 mod extent;
 mod hamilton;
+mod nearest;
 
 use super::components::{Components, Development};
 use super::grid::Evaluator;
