@@ -637,6 +637,19 @@ impl Context<'_> {
             .sum()
     }
 
+    /// The branch and bound over boxes of weightings for this observation (see [`proof`]).
+    fn prover(&self, method: Method) -> proof::Prover<'_> {
+        let p = &self.prepared;
+        proof::Prover::new(&self.comps, method, &p.floors, &p.caps, p.total, self.observed)
+    }
+
+    /// Whether `quota allocate` gives exactly `got` at the free coordinates `coords` — a
+    /// weighting the proof found counts only then (box centres can lie within 10⁻⁷ of a cell
+    /// boundary, where the rounding of the weights' sum can decide).
+    fn confirms(&self, method: Method, coords: &[f64], got: &[u64]) -> bool {
+        matches!(reallocate(&self.prepared, &self.comps.at(coords), method), Ok(Some(a)) if a == got)
+    }
+
     fn matches(&self, got: &[u64]) -> bool {
         self.observed.iter().zip(got).all(|(x, g)| x.is_none_or(|x| x == *g))
     }
@@ -851,11 +864,7 @@ fn nearest_fit(
     let (mut q, mut l1, mut by) = (q, l1, by);
     let mut proven_min_l1 = None;
     if method == Method::Hamilton && ctx.counts.is_none() && l1 > 0 {
-        let p = &ctx.prepared;
-        let prover = proof::Prover::new(&ctx.comps, method, &p.floors, &p.caps, p.total, ctx.observed);
-        let proof = prover.nearest(l1, eval, &mut |c, got| {
-            matches!(reallocate(&ctx.prepared, &ctx.comps.at(c), method), Ok(Some(a)) if a == got)
-        });
+        let proof = ctx.prover(method).nearest(l1, eval, &mut |c, got| ctx.confirms(method, c, got));
         *boxes += proof.nodes;
         if let Some(better) = proof.better {
             (q, l1, by) = (better, proof.best, "boxes");
@@ -883,13 +892,10 @@ struct Found<'a> {
 }
 
 impl Found<'_> {
-    /// Records a weighting the proof found, once `quota allocate` confirms that it reproduces
-    /// the observed units (box centres can lie within 10⁻⁷ of a cell boundary, where the
-    /// rounding of the weights' sum can decide).
+    /// Records a weighting the proof found, once `quota allocate` confirms it.
     fn record(&mut self, ctx: &Context, method: Method, coords: &[f64], got: &[u64]) -> bool {
-        match reallocate(&ctx.prepared, &ctx.comps.at(coords), method) {
-            Ok(Some(a)) if a == got => {}
-            _ => return false,
+        if !ctx.confirms(method, coords, got) {
+            return false;
         }
         self.points.push(coords.to_vec());
         self.witnesses.push(self.points.len() - 1);
@@ -950,16 +956,12 @@ fn grid_search(
     }
     out.grid = Some(GridCount { points: points.len(), matching: witnesses.len() });
     let partial = !ctx.observed.iter().all(Option::is_some);
-    let prover = (!decided && partial && proof::Prover::supports(method)).then(|| {
-        let p = &ctx.prepared;
-        proof::Prover::new(&ctx.comps, method, &p.floors, &p.caps, p.total, ctx.observed)
-    });
+    let prover = (!decided && partial && proof::Prover::supports(method)).then(|| ctx.prover(method));
     let mut proved_inconsistent = false;
     if let (true, Some(prover)) = (witnesses.is_empty(), &prover) {
         let mut found: Option<(Vec<f64>, Vec<u64>)> = None;
         let answer = prover.answer(proof::Ask::Consistent, &mut eval, &mut |c, got| {
-            let confirmed =
-                matches!(reallocate(&ctx.prepared, &ctx.comps.at(c), method), Ok(Some(a)) if a == got);
+            let confirmed = ctx.confirms(method, c, got);
             if confirmed {
                 found.get_or_insert_with(|| (c.to_vec(), got.to_vec()));
             }

@@ -419,8 +419,8 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
                 row
             })
             .collect();
-        if proved {
-            b.table(
+        let (header, align): (&[&str], &[Align]) = if proved {
+            (
                 &["weight", "min", "max", "proved min", "proved max", "central", "both ends"],
                 &[
                     Align::Left,
@@ -431,15 +431,14 @@ fn method_blocks(c: &Calibration, m: &MethodCalibration, b: &mut Report) {
                     Align::Right,
                     Align::Left,
                 ],
-                rows,
-            );
+            )
         } else {
-            b.table(
+            (
                 &["weight", "min", "max", "central", "just inside both ends"],
                 &[Align::Left, Align::Right, Align::Right, Align::Right, Align::Left],
-                rows,
-            );
-        }
+            )
+        };
+        b.table(header, align, rows);
         if m.basis == Basis::LinearProgram {
             b.para(&(format!("{} regime(s) of the units at a bound; {} LP solves", m.regimes, m.solves)));
         }
@@ -540,19 +539,13 @@ fn slot_range_block(m: &MethodCalibration, b: &mut Report) {
             row
         })
         .collect();
+    let mut header = vec!["code", "name", "observed", "min", "max"];
+    let mut align = vec![Align::Left, Align::Left, Align::Right, Align::Right, Align::Right];
     if proved {
-        b.table(
-            &["code", "name", "observed", "min", "max", "proved", "exact"],
-            &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left],
-            rows,
-        );
-    } else {
-        b.table(
-            &["code", "name", "observed", "min", "max"],
-            &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right],
-            rows,
-        );
+        header.extend(["proved", "exact"]);
+        align.extend([Align::Right, Align::Left]);
     }
+    b.table(&header, &align, rows);
 }
 
 fn resampling_blocks(r: &Resampling, b: &mut Report) {

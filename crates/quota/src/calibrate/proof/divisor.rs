@@ -59,26 +59,7 @@ impl Prover<'_> {
         if la > lb {
             return None;
         }
-        let held = |k: usize| self.observed[k];
-        let sums = |lambda: f64| -> (u64, u64) {
-            let (mut sl, mut sh) = (0u64, 0u64);
-            for k in 0..w.sl.len() {
-                if let Some(x) = held(k) {
-                    sl += x;
-                    sh += x;
-                    continue;
-                }
-                let (mut a, mut b) = (lo(k, lambda), hi(k, lambda));
-                match ask {
-                    Ask::AtLeast(j, v) if j == k => a = a.max(v),
-                    Ask::AtMost(j, v) if j == k => b = b.min(v),
-                    _ => {}
-                }
-                sl += a;
-                sh += b.max(a);
-            }
-            (sl, sh)
-        };
+        let sums = |lambda: f64| self.sums(ask, |k| lo(k, lambda), |k| hi(k, lambda));
         let total = self.total;
         // The smallest scale in [la, lb] at which Σ hi reaches N (bisection; the test at the
         // lower end of the final bracket errs toward keeping the box).

@@ -65,11 +65,7 @@ impl Prover<'_> {
                 hi - best
             }
         };
-        let root = Cell {
-            lo: self.root.iter().map(|r| r.0).collect(),
-            hi: self.root.iter().map(|r| r.1).collect(),
-            depth: 0,
-        };
+        let root = self.root_cell();
         let mut heap: BinaryHeap<Queued> = BinaryHeap::new();
         let (mut seq, mut nodes) = (0u64, 0usize);
         let mut undecided: Option<f64> = None;

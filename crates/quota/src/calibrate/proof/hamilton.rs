@@ -108,7 +108,6 @@ impl Prover<'_> {
                 }
             }
         }
-        let held = |k: usize| self.observed[k];
         match ask {
             Ask::AtLeast(j, v) => {
                 if v > caps[j] {
@@ -128,26 +127,7 @@ impl Prover<'_> {
             }
             Ask::Consistent => {}
         }
-        // Σ lo and Σ hi at a cut, with the known units held and the asked one restricted.
-        let sums = |r: f64| -> (u64, u64) {
-            let (mut sl, mut sh) = (0u64, 0u64);
-            for k in 0..w.ql.len() {
-                if let Some(x) = held(k) {
-                    sl += x;
-                    sh += x;
-                    continue;
-                }
-                let (mut a, mut b) = (lo(k, r), hi(k, r));
-                match ask {
-                    Ask::AtLeast(j, v) if j == k => a = a.max(v),
-                    Ask::AtMost(j, v) if j == k => b = b.min(v),
-                    _ => {}
-                }
-                sl += a;
-                sh += b.max(a);
-            }
-            (sl, sh)
-        };
+        let sums = |r: f64| self.sums(ask, |k| lo(k, r), |k| hi(k, r));
         // The cut lies in (ra, rb]: every lower limit is strict (a unit below x keeps its
         // quota's whole part: r > q − x), every upper one is not. The largest cut there at which
         // Σ hi still reaches N: Σ hi only drops just past a point qh_k − m, so the candidates

@@ -86,8 +86,6 @@ pub(crate) struct Answer {
     pub bound: u64,
     /// Boxes tested.
     pub nodes: usize,
-    /// Whether the search stopped at a limit with boxes undecided.
-    pub limited: bool,
 }
 
 /// The partial observation and the method, ready for questions.
@@ -193,13 +191,8 @@ impl<'a> Prover<'a> {
     ) -> Answer {
         let mut work = Work::default();
         let mut ask = ask;
-        let root = Cell {
-            lo: self.root.iter().map(|r| r.0).collect(),
-            hi: self.root.iter().map(|r| r.1).collect(),
-            depth: 0,
-        };
+        let root = self.root_cell();
         let mut nodes = 1;
-        let mut limited = false;
         let mut undecided: Option<u64> = None;
         // Best first: the box whose slots reach furthest, then the older box.
         let mut heap: BinaryHeap<Queued> = BinaryHeap::new();
@@ -213,49 +206,37 @@ impl<'a> Prover<'a> {
         }
         while let Some(Queued { reach, cell, .. }) = heap.pop() {
             // Allocate the centre: a witness, perhaps beyond the question's value.
-            let centre: Vec<f64> = cell.lo.iter().zip(&cell.hi).map(|(a, b)| 0.5 * (a + b)).collect();
-            if let Some(coords) = self.coordinates(&centre) {
-                if let Some(got) = eval.slots(&self.comps.at(&coords)) {
-                    if self.reproduces(got) {
-                        let raised = match ask {
-                            Ask::AtLeast(j, v) if got[j] >= v => Some(Ask::AtLeast(j, got[j] + 1)),
-                            Ask::AtMost(j, v) if got[j] <= v => Some(Ask::AtMost(j, got[j].wrapping_sub(1))),
-                            Ask::Consistent => Some(Ask::Consistent),
-                            _ => None,
-                        };
-                        // A centre that answers the question is a witness once the caller confirms it.
-                        let raised = raised.filter(|_| witness(&coords, got));
-                        match raised {
-                            Some(Ask::Consistent) => return Answer { bound: 1, nodes, limited: false },
-                            // Zero slots witnessed: nothing fewer is possible.
-                            Some(Ask::AtMost(_, u64::MAX)) => {
-                                return Answer { bound: 0, nodes, limited: false }
-                            }
-                            _ => {}
-                        }
-                        if let Some(a) = raised {
-                            // Every box is asked again, with the new value.
-                            ask = a;
-                            let old: Vec<Queued> = std::mem::take(&mut heap).into_vec();
-                            for q in std::iter::once(cell).chain(old.into_iter().map(|q| q.cell)) {
-                                nodes += 1;
-                                if let Some(reach) = self.test(&q, ask, &mut work) {
-                                    seq += 1;
-                                    heap.push(Queued {
-                                        key: key(ask, reach),
-                                        seq: Reverse(seq),
-                                        reach,
-                                        cell: q,
-                                    });
-                                }
-                            }
-                            continue;
+            let centre = self.allocate_centre(&cell, eval).filter(|(_, got)| self.reproduces(got));
+            if let Some((coords, got)) = centre {
+                let raised = match ask {
+                    Ask::AtLeast(j, v) if got[j] >= v => Some(Ask::AtLeast(j, got[j] + 1)),
+                    Ask::AtMost(j, v) if got[j] <= v => Some(Ask::AtMost(j, got[j].wrapping_sub(1))),
+                    Ask::Consistent => Some(Ask::Consistent),
+                    _ => None,
+                };
+                // A centre that answers the question is a witness once the caller confirms it.
+                let raised = raised.filter(|_| witness(&coords, got));
+                match raised {
+                    Some(Ask::Consistent) => return Answer { bound: 1, nodes },
+                    // Zero slots witnessed: nothing fewer is possible.
+                    Some(Ask::AtMost(_, u64::MAX)) => return Answer { bound: 0, nodes },
+                    _ => {}
+                }
+                if let Some(a) = raised {
+                    // Every box is asked again, with the new value.
+                    ask = a;
+                    let old: Vec<Queued> = std::mem::take(&mut heap).into_vec();
+                    for q in std::iter::once(cell).chain(old.into_iter().map(|q| q.cell)) {
+                        nodes += 1;
+                        if let Some(reach) = self.test(&q, ask, &mut work) {
+                            seq += 1;
+                            heap.push(Queued { key: key(ask, reach), seq: Reverse(seq), reach, cell: q });
                         }
                     }
+                    continue;
                 }
             }
             if cell.depth >= MAX_DEPTH || nodes >= MAX_NODES {
-                limited = true;
                 undecided = Some(match (ask, undecided) {
                     (Ask::AtMost(..), Some(u)) => u.min(reach),
                     (_, Some(u)) => u.max(reach),
@@ -277,7 +258,7 @@ impl<'a> Prover<'a> {
             Ask::AtMost(_, v) => undecided.map_or(v + 1, |u| u.min(v + 1)),
             Ask::Consistent => u64::from(undecided.is_some()),
         };
-        Answer { bound, nodes, limited }
+        Answer { bound, nodes }
     }
 
     /// Splits a box in two halves of its longest side (relative to the starting box).
@@ -298,6 +279,46 @@ impl<'a> Prover<'a> {
         a.depth += 1;
         b.depth += 1;
         (a, b)
+    }
+
+    /// The starting box.
+    fn root_cell(&self) -> Cell {
+        Cell {
+            lo: self.root.iter().map(|r| r.0).collect(),
+            hi: self.root.iter().map(|r| r.1).collect(),
+            depth: 0,
+        }
+    }
+
+    /// The free coordinates of a box's centre and its exact slots (None outside the simplex or
+    /// without an allocation).
+    fn allocate_centre<'e>(&self, cell: &Cell, eval: &'e mut Evaluator) -> Option<(Vec<f64>, &'e [u64])> {
+        let centre: Vec<f64> = cell.lo.iter().zip(&cell.hi).map(|(a, b)| 0.5 * (a + b)).collect();
+        let coords = self.coordinates(&centre)?;
+        let got = eval.slots(&self.comps.at(&coords))?;
+        Some((coords, got))
+    }
+
+    /// Σ lo and Σ hi of every unit's slots at one cut (or divisor), the known units held at
+    /// their values and the asked unit restricted to the question's side.
+    fn sums(&self, ask: Ask, lo: impl Fn(usize) -> u64, hi: impl Fn(usize) -> u64) -> (u64, u64) {
+        let (mut sl, mut sh) = (0u64, 0u64);
+        for (k, x) in self.observed.iter().enumerate() {
+            if let Some(x) = *x {
+                sl += x;
+                sh += x;
+                continue;
+            }
+            let (mut a, mut b) = (lo(k), hi(k));
+            match ask {
+                Ask::AtLeast(j, v) if j == k => a = a.max(v),
+                Ask::AtMost(j, v) if j == k => b = b.min(v),
+                _ => {}
+            }
+            sl += a;
+            sh += b.max(a);
+        }
+        (sl, sh)
     }
 
     /// The free coordinates (every free indicator weight, then δ) of a box point, or None

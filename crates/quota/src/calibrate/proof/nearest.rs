@@ -50,27 +50,20 @@ impl Prover<'_> {
                     heap.push(Queued { key: u64::MAX - lb, seq: Reverse(seq), reach: lb, cell });
                 }
             };
-        let root = Cell {
-            lo: self.root.iter().map(|r| r.0).collect(),
-            hi: self.root.iter().map(|r| r.1).collect(),
-            depth: 0,
-        };
+        let root = self.root_cell();
         push(root, best, &mut heap, &mut work, &mut nodes);
         while let Some(Queued { reach: lb, cell, .. }) = heap.pop() {
             if lb >= best {
                 break;
             }
-            let centre: Vec<f64> = cell.lo.iter().zip(&cell.hi).map(|(a, b)| 0.5 * (a + b)).collect();
-            if let Some(coords) = self.coordinates(&centre) {
-                if let Some(got) = eval.slots(&self.comps.at(&coords)) {
-                    let miss: u64 =
-                        self.observed.iter().zip(got).filter_map(|(x, g)| x.map(|x| x.abs_diff(*g))).sum();
-                    if miss < best && confirm(&coords, got) {
-                        best = miss;
-                        better = Some(coords);
-                        if lb >= best {
-                            continue;
-                        }
+            if let Some((coords, got)) = self.allocate_centre(&cell, eval) {
+                let miss: u64 =
+                    self.observed.iter().zip(got).filter_map(|(x, g)| x.map(|x| x.abs_diff(*g))).sum();
+                if miss < best && confirm(&coords, got) {
+                    best = miss;
+                    better = Some(coords);
+                    if lb >= best {
+                        continue;
                     }
                 }
             }
