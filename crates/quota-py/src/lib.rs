@@ -329,7 +329,6 @@ fn apportion(
             upper.len()
         )));
     }
-    quota::apportion::check_work(method, n, seats).map_err(bad)?;
     let problem =
         Problem::with_bounds(weights, lower, upper, seats, &|i| format!("row {}", i + 1)).map_err(bad)?;
     let r = apportion_exact(&problem, method);

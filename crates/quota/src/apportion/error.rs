@@ -24,9 +24,6 @@ pub enum ApportionError {
     /// The seats that must go to units with positive weight exceed what their caps allow.
     #[error("only units with zero weight could take the remaining {missing} slot(s); raise a cap of a weighted unit or lower the total")]
     ZeroWeightUnitsWouldFill { missing: u64 },
-    /// The quota method over more seats × units than [`crate::apportion::QUOTA_METHOD_MAX_STEPS`].
-    #[error("the quota method decides seat by seat: {seats} seats × {units} units = {steps} steps, more than the {max} accepted (about 10 s); use fewer seats or rows, or another method")]
-    TooMuchWork { units: usize, seats: u64, steps: u128, max: u128 },
     /// A weight or a total beyond the exactly supported range.
     #[error("{what} {value} is above the supported maximum {max}")]
     OutOfRange { what: &'static str, value: u128, max: u128 },

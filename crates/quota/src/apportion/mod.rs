@@ -36,21 +36,6 @@ pub const MAX_WEIGHT: u64 = 1_000_000_000_000;
 /// The largest total (and the largest floor or cap) accepted.
 pub const MAX_SEATS: u64 = 1_000_000;
 
-/// The most seat-by-seat steps (seats × units) the quota method is given: it decides one seat
-/// at a time over every unit, about 10 ns a step, so 10^9 steps take about 10 s (10,000 rows ×
-/// 10^6 seats took 81 s and are refused).
-pub const QUOTA_METHOD_MAX_STEPS: u128 = 1_000_000_000;
-
-/// Refuses a problem size that `method` would take minutes over (only the quota method's cost
-/// grows with seats × units; the others are fast at every accepted size).
-pub fn check_work(method: Method, units: usize, seats: u64) -> Result<(), ApportionError> {
-    let steps = units as u128 * seats as u128;
-    if method == Method::Quota && steps > QUOTA_METHOD_MAX_STEPS {
-        return Err(ApportionError::TooMuchWork { units, seats, steps, max: QUOTA_METHOD_MAX_STEPS });
-    }
-    Ok(())
-}
-
 /// The documented tie-break: when two candidates for a slot have exactly equal priority
 /// (equal remainders under Hamilton, equal quotients under a divisor method), the unit with
 /// the larger weight gets it; if the weights are equal too, the unit listed first in the input

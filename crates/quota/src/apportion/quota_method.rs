@@ -56,16 +56,14 @@ use std::collections::BinaryHeap;
 
 use super::divisor::priority;
 use super::ratio::Ratio;
-use super::{Apportionment, Cutoff, Method, Problem, Tie};
+use super::{Apportionment, Cutoff, Method, Problem};
 
 mod fast;
 #[cfg(test)]
 pub(crate) mod reference;
 #[cfg(test)]
 mod tests;
-
-/// A slot won at a priority that rivals matched: (priority, winner, rivals with their slot count then).
-type Contest = (Ratio, usize, Vec<(usize, u64)>);
+mod ties;
 
 /// At its cap (or of weight 0): takes no more slots.
 const DONE: u8 = 0;
@@ -91,12 +89,6 @@ impl Claim {
     fn new(w: u64, next: u64, unit: u32) -> Claim {
         // w < 2^53 and next are exact doubles; the quotient is correctly rounded.
         Claim { p: w as f64 / next as f64, w, next, unit }
-    }
-
-    /// Equal priorities.
-    #[inline]
-    fn ties(&self, o: &Claim) -> bool {
-        self.w * o.next == o.w * self.next
     }
 }
 
@@ -153,8 +145,6 @@ pub struct Buffers {
     /// unit is eligible on; an entry is stale once its unit is no longer pending with it.
     waiting: BinaryHeap<Claim>,
     waiting_on: bool,
-    /// Rivals of the current winner (taken out of a heap, then put back).
-    rivals: Vec<Claim>,
     /// The slots-only path's buffers.
     fast: fast::Fast,
 }
@@ -171,22 +161,17 @@ fn pop(h: &mut BinaryHeap<Claim>) -> Option<Claim> {
 
 /// What a run reports at each house size besides the slots.
 trait Observer {
-    /// Whether the rivals of each winner (the pool's other units with an equal claim) are
-    /// collected.
-    const RIVALS: bool;
     /// One house size: the eligible units other than the winner (none when no unit was
-    /// eligible and the fallback pool was used), whether it was, the winner's claim and its
-    /// rivals' (in no particular order).
-    fn step(&mut self, others: &[Claim], fallback: bool, winner: Claim, rivals: &[Claim]);
+    /// eligible and the fallback pool was used), whether it was, and the winner's claim.
+    fn step(&mut self, others: &[Claim], fallback: bool, winner: Claim);
 }
 
 /// The slots only.
 struct SeatsOnly;
 
 impl Observer for SeatsOnly {
-    const RIVALS: bool = false;
     #[inline]
-    fn step(&mut self, _: &[Claim], _: bool, _: Claim, _: &[Claim]) {}
+    fn step(&mut self, _: &[Claim], _: bool, _: Claim) {}
 }
 
 impl Buffers {
@@ -310,18 +295,7 @@ fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O, start: &[u64]) {
             push(&mut b.eligible, c);
             u = b.next[u as usize];
         }
-        b.rivals.clear();
         let (best, fallback) = if let Some(best) = pop(&mut b.eligible) {
-            if O::RIVALS {
-                // Equal claims sit next to the winner at the top: take them out, then back.
-                while b.eligible.peek().is_some_and(|r| r.ties(&best)) {
-                    let r = pop(&mut b.eligible).expect("non-empty");
-                    b.rivals.push(r);
-                }
-                for &r in &b.rivals {
-                    push(&mut b.eligible, r);
-                }
-            }
             (best, false)
         } else {
             // No unit eligible: every unit below its cap is pending; the best claim among them.
@@ -334,27 +308,10 @@ fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O, start: &[u64]) {
                     break c;
                 }
             };
-            if O::RIVALS {
-                while let Some(&c) = b.waiting.peek() {
-                    if !b.is_current(&c) {
-                        pop(&mut b.waiting);
-                        continue;
-                    }
-                    if !c.ties(&best) {
-                        break;
-                    }
-                    pop(&mut b.waiting);
-                    b.rivals.push(c);
-                }
-                for i in 0..b.rivals.len() {
-                    let c = b.rivals[i];
-                    push(&mut b.waiting, c);
-                }
-            }
             b.unlist(best.unit as usize, h0, total);
             (best, true)
         };
-        obs.step(b.eligible.as_slice(), fallback, best, &b.rivals);
+        obs.step(b.eligible.as_slice(), fallback, best);
         // One more slot for the winner; its next release without a division.
         let i = best.unit as usize;
         b.k[i] += 1;
@@ -375,23 +332,15 @@ fn run<O: Observer>(p: &Problem, b: &mut Buffers, obs: &mut O, start: &[u64]) {
     }
 }
 
-/// The full result's record: contested slots and the last winner.
-struct Contests<'a> {
-    w: &'a [u64],
-    list: Vec<Contest>,
-    last: Option<(usize, u64)>,
-}
+/// The full result's record: every house size's winner, the slot it won and whether it came
+/// from the fallback pool (the ties are read off it afterwards: [`ties`]).
+struct Record(Vec<ties::Won>);
 
-impl Observer for Contests<'_> {
-    const RIVALS: bool = true;
-    fn step(&mut self, _: &[Claim], _: bool, winner: Claim, rivals: &[Claim]) {
-        let (i, k) = (winner.unit as usize, winner.next - 1);
-        self.last = Some((i, k));
-        if !rivals.is_empty() {
-            let mut r: Vec<(usize, u64)> = rivals.iter().map(|c| (c.unit as usize, c.next - 1)).collect();
-            r.sort_unstable();
-            self.list.push((priority(Method::Jefferson, self.w[i], k), i, r));
-        }
+impl Observer for Record {
+    #[inline]
+    fn step(&mut self, _: &[Claim], fallback: bool, winner: Claim) {
+        // next ≤ MAX_SEATS + 1 and unit < 2^32 (the problem's limits).
+        self.0.push(ties::Won { unit: winner.unit, next: winner.next as u32, fallback });
     }
 }
 
@@ -403,8 +352,7 @@ struct Trace<'a> {
 }
 
 impl Observer for Trace<'_> {
-    const RIVALS: bool = false;
-    fn step(&mut self, others: &[Claim], fallback: bool, winner: Claim, _: &[Claim]) {
+    fn step(&mut self, others: &[Claim], fallback: bool, winner: Claim) {
         let start = self.out.len();
         self.out.resize(start + self.words, 0);
         let bits = &mut self.out[start..];
@@ -420,31 +368,13 @@ impl Observer for Trace<'_> {
 pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
     let n = p.len();
     let mut b = Buffers::default();
-    let mut obs = Contests { w: p.weights(), list: Vec::new(), last: None };
-    run(p, &mut b, &mut obs, p.lower());
-    let Contests { list: contested, last, .. } = obs;
+    let h0: u64 = p.lower().iter().sum();
+    let mut record = Record(Vec::with_capacity((p.total() - h0) as usize));
+    run(p, &mut b, &mut record, p.lower());
     let k = b.k;
-    let last_in = last.map(|(i, ki)| priority(Method::Jefferson, p.weights()[i], ki));
-    // A tie decided a slot if some loser never got that slot later.
-    let mut ties: Vec<Tie> = Vec::new();
-    for (priority, winner, rivals) in contested {
-        let losers: Vec<usize> = rivals.into_iter().filter(|&(i, had)| k[i] == had).map(|(i, _)| i).collect();
-        if losers.is_empty() {
-            continue;
-        }
-        match ties.iter_mut().find(|t| t.priority.cmp(&priority).is_eq()) {
-            Some(t) => {
-                t.winners.push(winner);
-                t.losers.retain(|l| *l != winner);
-                for l in losers {
-                    if !t.losers.contains(&l) && !t.winners.contains(&l) {
-                        t.losers.push(l);
-                    }
-                }
-            }
-            None => ties.push(Tie { priority, winners: vec![winner], losers }),
-        }
-    }
+    let last_in =
+        record.0.last().map(|x| priority(Method::Jefferson, p.weights()[x.unit as usize], x.next as u64 - 1));
+    let ties = ties::decided(p, h0, &record.0, &k);
     let first_out =
         (0..n).filter(|&i| k[i] < p.cap(i)).map(|i| priority(Method::Jefferson, p.weights()[i], k[i])).max();
     Apportionment {

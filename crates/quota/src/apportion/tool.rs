@@ -8,7 +8,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::table::WeightTable;
-use super::{apportion, bounded_quotas, check_work, Method, Problem, TieReport};
+use super::{apportion, bounded_quotas, Method, Problem, TieReport};
 use crate::apportion::ApportionError;
 use crate::check::{check_apportionment, CheckError};
 use crate::error::{DataError, Location};
@@ -95,8 +95,6 @@ pub fn apportion_table(
     seats: u64,
 ) -> Result<TableApportionment, ToolError> {
     let table = WeightTable::parse(text, Location::file(label))?;
-    check_work(method, table.names.len(), seats)
-        .map_err(|problem| ToolError::Problem { label: label.to_string(), problem })?;
     let upper = table.upper.clone().unwrap_or_else(|| vec![seats; table.names.len()]);
     let problem = Problem::with_bounds(table.weights.clone(), table.lower.clone(), upper, seats, &|i| {
         format!("{} (line {})", table.names[i], table.lines[i])

@@ -539,12 +539,6 @@ impl Scenario {
             problems.push(invalid("bounds", format!("caps sum to {cap_sum} < total {total}")));
         }
 
-        if let Some(MethodChoice::Apportion(m)) = method {
-            if let Err(e) = crate::apportion::check_work(m, n, total) {
-                problems.push(invalid("method", e.to_string()));
-            }
-        }
-
         // The optimisation model's constraints, by the scenario's own names.
         let mut constraints = None;
         if file.optimize.is_some() || method == Some(MethodChoice::Optimize) {

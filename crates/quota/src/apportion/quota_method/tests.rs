@@ -101,6 +101,24 @@ fn a_large_house_runs_in_one_pass() {
 }
 
 #[test]
+fn ten_thousand_equal_weights_tie_once_at_the_limits() {
+    // Every slot has up to 9,999 rivals (10^10 in all, if collected slot by slot). At 995,000
+    // slots every unit gets 99, then the last 5,000 slots go at claim 7/100 to the units
+    // listed first; the other 5,000 lose that one tie.
+    let p = Problem::new(vec![7; 10_000], 995_000).unwrap();
+    let a = apportion(&p, Method::Quota);
+    check_apportionment(&p, &a).unwrap();
+    assert_eq!(a.seats, (0..10_000).map(|i| if i < 5_000 { 100 } else { 99 }).collect::<Vec<u64>>());
+    assert_eq!(a.ties.len(), 1);
+    assert_eq!(a.ties[0].priority.to_string(), "7/100");
+    assert_eq!(a.ties[0].winners, (0..5_000).collect::<Vec<usize>>());
+    assert_eq!(a.ties[0].losers, (5_000..10_000).collect::<Vec<usize>>());
+    // With every unit's slots filled exactly, no tie decided a slot.
+    let p = Problem::new(vec![7; 10_000], 1_000_000).unwrap();
+    assert!(apportion(&p, Method::Quota).ties.is_empty());
+}
+
+#[test]
 fn slots_can_come_back_along_a_line_of_weights() {
     // w(s) = a·(400 − s) + b·s, affine in s: the quota method gives [7, 1, 11, 3] at s = 340,
     // [7, 1, 12, 2] at 360 and [7, 1, 11, 3] again at 380. So equal slots at two weightings
