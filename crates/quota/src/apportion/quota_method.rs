@@ -37,11 +37,11 @@
 //! exactly the definition's fallback pool), the top of the pending-by-claim heap; the winner
 //! is re-filed. The pending-by-claim heap is lazy: an entry whose unit has since moved is
 //! skipped when it surfaces, and the heap is rebuilt when stale entries outnumber the units.
-//! Every step therefore takes the definition's winner out of the definition's pool, and rivals
-//! with an equal claim (reported as ties) are the pool's other units with that claim — they
-//! sit next to the winner at the top of the same heap. Slots, ties and the cut-off are those
-//! of the definition: tested against it ([`reference`]) on thousands of random problems with
-//! floors, caps, zero and equal weights.
+//! Every step therefore takes the definition's winner out of the definition's pool. The full
+//! result records each step's winner, and the ties that decided slots are read off that
+//! record afterwards ([`ties`]), in O((N + n) log n) however many units share a claim. Slots,
+//! ties and the cut-off are those of the definition: tested against it ([`reference`]) on
+//! thousands of random problems with floors, caps, zero and equal weights.
 //!
 //! Claims are compared by their priorities rounded to doubles first (w < 2^53 and k + 1 are
 //! exact doubles and the quotient is correctly rounded; rounding is monotone, so two
