@@ -161,7 +161,8 @@ static NEXT_BOUNDS_STAMP: std::sync::atomic::AtomicU64 = std::sync::atomic::Atom
 
 impl PartialEq for Problem {
     fn eq(&self, other: &Problem) -> bool {
-        (&self.weights, &self.lower, &self.upper, self.total) == (&other.weights, &other.lower, &other.upper, other.total)
+        (&self.weights, &self.lower, &self.upper, self.total)
+            == (&other.weights, &other.lower, &other.upper, other.total)
     }
 }
 

@@ -7,7 +7,7 @@
 //! `rand_core`'s block buffer reads them, also across a block boundary). It differs only in
 //! the work: `ChaCha8Rng` computes four blocks (256 bytes) per refill and re-keys its stream
 //! through a 16-byte state word by word, while a scenario uses 12–20 words; here a refill is
-//! one block, and moving to another scenario's stream is two stores (tested word for word
+//! one block, and moving to another scenario's stream is three stores (tested word for word
 //! against `ChaCha8Rng`, below).
 
 use std::convert::Infallible;
@@ -37,7 +37,8 @@ impl ScenarioStream {
     /// The generator with `base`'s seed, positioned at the start of stream 0.
     pub fn new(base: &ChaCha8Rng) -> ScenarioStream {
         let seed = base.get_seed();
-        let word = |i: usize| u32::from_le_bytes([seed[4 * i], seed[4 * i + 1], seed[4 * i + 2], seed[4 * i + 3]]);
+        let word =
+            |i: usize| u32::from_le_bytes([seed[4 * i], seed[4 * i + 1], seed[4 * i + 2], seed[4 * i + 3]]);
         ScenarioStream {
             key: [[word(0), word(1), word(2), word(3)], [word(4), word(5), word(6), word(7)]],
             stream: 0,
@@ -59,7 +60,8 @@ impl ScenarioStream {
     /// Computes the next block into `buf`.
     #[inline]
     fn refill(&mut self) {
-        let d = [self.block as u32, (self.block >> 32) as u32, self.stream as u32, (self.stream >> 32) as u32];
+        let d =
+            [self.block as u32, (self.block >> 32) as u32, self.stream as u32, (self.stream >> 32) as u32];
         let init = [CONSTANTS, self.key[0], self.key[1], d];
         let mut x = init;
         for _ in 0..4 {
