@@ -205,9 +205,9 @@ pub(super) struct Regime {
     held: Vec<usize>,
     fresh: bool,
     /// Per unit, its state with its bounds (valid when `limits_fresh` and the problem's
-    /// floors and caps are `limits_of`).
+    /// floors and caps are those stamped `limits_of`, see `Problem::bounds_stamp`).
     limits: Vec<UnitLimits>,
-    limits_of: (Vec<u64>, Vec<u64>),
+    limits_of: u64,
     limits_fresh: bool,
 }
 
@@ -240,17 +240,14 @@ impl Regime {
     /// per unit of `p`). Rebuilt only when the states or the bounds have changed.
     pub(super) fn limits(&mut self, p: &Problem) -> &[UnitLimits] {
         let (lo, up) = (p.lower(), p.upper());
-        if !self.limits_fresh || self.limits_of.0 != lo || self.limits_of.1 != up {
+        if !self.limits_fresh || self.limits_of != p.bounds_stamp() {
             self.limits.clear();
             self.limits.extend(self.state.iter().zip(lo.iter().zip(up)).map(|(&s, (&l, &u))| match s {
                 0 => UnitLimits { lo2: 2 * l, span: 2 * (u - l), held: 0, free: u64::MAX },
                 1 => UnitLimits { lo2: 0, span: 2 * l, held: l, free: 0 },
                 _ => UnitLimits { lo2: 2 * u, span: u64::MAX - 2 * u, held: u, free: 0 },
             }));
-            self.limits_of.0.clear();
-            self.limits_of.0.extend_from_slice(lo);
-            self.limits_of.1.clear();
-            self.limits_of.1.extend_from_slice(up);
+            self.limits_of = p.bounds_stamp();
             self.limits_fresh = true;
         }
         &self.limits

@@ -230,8 +230,9 @@ enum Seats {
 /// remainders straddle the cut, and then the claims above it are the winners with no tie to
 /// break (equal remainders fall on the same side). The search starts from the previous call's
 /// cut (`cut`, a fraction of the denominator) and moves by the expected count of remainders
-/// (about uniform) in a shrinking bracket; after a few misses a selection over one `u64` key per
-/// claim (remainder above the complement of the index, so all keys differ) finds the winners.
+/// (about uniform) in a shrinking bracket; after a few misses the claims inside the bracket
+/// (few: the bracket has shrunk) are ranked by one `u64` key each (remainder above the
+/// complement of the index, so all keys differ), and the ones above the bracket win outright.
 /// Unless `Done`, `out` is unspecified.
 fn seats_in_u64(
     p: &Problem,
@@ -243,7 +244,7 @@ fn seats_in_u64(
 ) -> Seats {
     const MASK: u64 = (1 << INDEX_BITS) - 1;
     /// Threshold steps tried before the selection.
-    const PROBES: usize = 4;
+    const PROBES: usize = 6;
     let w = p.weights();
     let n = w.len();
     let inv = 1.0 / free as i64 as f64;
@@ -278,8 +279,9 @@ fn seats_in_u64(
         return Seats::Done;
     }
     let above = |t: u64| -> u64 { parts.iter().map(|&(_, r)| u64::from(r > t)).sum() };
-    // Count(t) falls as t rises: keep lo_t < t* ≤ hi_t with count(lo_t) > left > count(hi_t).
-    let (mut lo_t, mut hi_t) = (0u64, free);
+    // Count(t) falls as t rises: keep lo_t < t* ≤ hi_t with count(lo_t) > left > count(hi_t)
+    // (true at the start: every claim is above 0, none above free − 1).
+    let (mut lo_t, mut hi_t, mut above_hi) = (0u64, free, 0u64);
     let mut t = ((*cut * free as i64 as f64) as u64).clamp(1, free - 1);
     let mut found = None;
     for _ in 0..PROBES {
@@ -294,7 +296,7 @@ fn seats_in_u64(
             lo_t = t;
             t = t.saturating_add((c - left) * step);
         } else {
-            hi_t = t;
+            (hi_t, above_hi) = (t, c);
             t = t.saturating_sub((left - c) * step);
         }
         if t <= lo_t || t >= hi_t {
@@ -313,19 +315,25 @@ fn seats_in_u64(
             (last_in, first_out)
         }
         None => {
-            // Keys: the remainder above the complement of the index, so that all differ.
-            keys.clear();
-            keys.extend(parts.iter().enumerate().map(|(i, &(_, r))| r << INDEX_BITS | (MASK - i as u64)));
-            let (len, left) = (keys.len(), left as usize);
-            keys.select_nth_unstable(len - left);
-            let last_in = keys[len - left..].iter().min().expect("left ≥ 1") >> INDEX_BITS;
-            let first_out = keys[..len - left].iter().max().expect("left < len") >> INDEX_BITS;
+            // The claims above hi_t win; of those in (lo_t, hi_t] — more than `need` of
+            // them, by the bracket — the `need` largest, ranked by their keys: the remainder
+            // above the complement of the index, so that all differ.
+            let need = (left - above_hi) as usize;
+            keys.resize(n, 0);
+            let mut k = 0;
+            out.extend(parts.iter().enumerate().map(|(i, &(x, r))| {
+                keys[k] = r << INDEX_BITS | (MASK - i as u64);
+                k += usize::from(r > lo_t && r <= hi_t);
+                x + u64::from(r > hi_t)
+            }));
+            let candidates = &mut keys[..k];
+            candidates.sort_unstable_by(|a, b| b.cmp(a));
+            let (last_in, first_out) = (candidates[need - 1] >> INDEX_BITS, candidates[need] >> INDEX_BITS);
             if last_in == first_out {
                 return Seats::Tie;
             }
-            out.extend(parts.iter().map(|&(x, _)| x));
-            for &k in &keys[len - left..] {
-                out[(MASK - (k & MASK)) as usize] += 1;
+            for &key in &candidates[..need] {
+                out[(MASK - (key & MASK)) as usize] += 1;
             }
             (last_in, first_out)
         }

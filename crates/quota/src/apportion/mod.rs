@@ -143,14 +143,30 @@ impl FromStr for Method {
 ///
 /// Construction checks feasibility, so [`apportion`] cannot fail. A unit with weight 0 gets
 /// exactly its floor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Problem {
     weights: Vec<u64>,
     lower: Vec<u64>,
     upper: Vec<u64>,
     total: u64,
     weight_sum: u128,
+    /// Names the floors and caps: a number drawn once per construction (clones share it, and
+    /// the bounds never change afterwards), so that caches built from the bounds can tell
+    /// that they still apply without comparing them. Not part of the problem's value.
+    bounds_stamp: u64,
 }
+
+/// The next [`Problem::bounds_stamp`] (0 is never one).
+static NEXT_BOUNDS_STAMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl PartialEq for Problem {
+    fn eq(&self, other: &Problem) -> bool {
+        (&self.weights, &self.lower, &self.upper, self.total)
+            == (&other.weights, &other.lower, &other.upper, other.total)
+    }
+}
+
+impl Eq for Problem {}
 
 impl Problem {
     /// A problem without floors or caps.
@@ -214,7 +230,8 @@ impl Problem {
                 missing: (total as u128 - weighted_room) as u64,
             });
         }
-        Ok(Problem { weights, lower, upper, total, weight_sum })
+        let bounds_stamp = NEXT_BOUNDS_STAMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Problem { weights, lower, upper, total, weight_sum, bounds_stamp })
     }
 
     /// The integer weights.
@@ -244,6 +261,11 @@ impl Problem {
     /// Σ weights.
     pub fn weight_sum(&self) -> u128 {
         self.weight_sum
+    }
+    /// The same number for problems with the same floors and caps from one construction
+    /// (and its clones); different numbers for different constructions.
+    pub(crate) fn bounds_stamp(&self) -> u64 {
+        self.bounds_stamp
     }
 
     /// The effective cap: a unit of weight 0 is held at its floor.

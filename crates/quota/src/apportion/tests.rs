@@ -327,3 +327,27 @@ fn set_weights_checks_range_zero_weights_and_sums() {
     // Every check failed left the last accepted weights in place.
     assert_eq!(p.weights(), &[a, b, 0]);
 }
+
+/// Hamilton's cut when the search from the previous cut misses: many units, unrelated weight
+/// vectors one after another (so the previous cut says little and the claims inside the
+/// bracket are ranked), with floors and caps, and small weights for equal remainders.
+#[test]
+fn hamilton_cut_from_a_distant_previous_cut_is_exact() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+    for (n, total, hi) in [(200usize, 5000u64, MAX_WEIGHT), (120, 700, 1_000_000), (90, 400, 4)] {
+        let lower: Vec<u64> = (0..n).map(|i| (i % 7 == 0) as u64 * 2).collect();
+        let upper: Vec<u64> = (0..n).map(|i| if i % 11 == 0 { 6 } else { total }).collect();
+        let mut p = Problem::with_bounds(vec![1; n], lower, upper, total, &|i| i.to_string()).unwrap();
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        for _ in 0..300 {
+            let w: Vec<u64> = (0..n).map(|_| rng.random_range(0..=hi)).collect();
+            if p.set_weights(&w).is_err() {
+                continue;
+            }
+            apportion_seats(&p, Method::Hamilton, &mut scratch, &mut out);
+            assert_eq!(out, apportion(&p, Method::Hamilton).seats, "{w:?}");
+        }
+    }
+}

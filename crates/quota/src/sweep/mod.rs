@@ -46,6 +46,7 @@ pub mod sobol;
 pub mod sobol2;
 pub mod space;
 pub mod spec;
+mod stream;
 pub mod study;
 pub mod summary;
 pub mod svg;

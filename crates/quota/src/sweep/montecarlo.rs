@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::eval::{Columns, Evaluator, SlotRule, Workspace};
 use super::run::PointSource;
 use super::space::{region_index, BoxFactor, Space};
+use super::stream::ScenarioStream;
 use super::{Factor, SweepError};
 
 /// How the weights are drawn (in JSON: `"fixed"`, `{"dirichlet": c}` or `"uniform"`).
@@ -52,14 +53,6 @@ pub fn scenario_rng(base: &ChaCha8Rng, index: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::from_seed(base.get_seed());
     r.set_stream(index);
     r
-}
-
-/// Turns a generator with the run's seed into [`scenario_rng`]`(base, index)`, in place (no
-/// new generator per scenario): back to the first word — which empties the buffer without
-/// computing a block — then on to stream `index`.
-fn rewind_to(rng: &mut ChaCha8Rng, index: u64) {
-    rng.set_word_pos(0);
-    rng.set_stream(index);
 }
 
 /// Smallest Dirichlet concentration accepted.
@@ -145,15 +138,16 @@ impl MonteCarlo {
 }
 
 impl PointSource for MonteCarlo {
-    /// One generator per task, rewound to each scenario's stream.
-    type Cursor = ChaCha8Rng;
+    /// One generator per task, rewound to each scenario's stream: the words of
+    /// [`scenario_rng`]`(seed, index)`, one block at a time ([`ScenarioStream`]).
+    type Cursor = ScenarioStream;
 
     fn len(&self) -> u64 {
         self.n
     }
 
-    fn start(&self, _index: u64) -> ChaCha8Rng {
-        self.base_rng.clone()
+    fn start(&self, _index: u64) -> ScenarioStream {
+        ScenarioStream::new(&self.base_rng)
     }
 
     fn scattered(&self) -> bool {
@@ -162,12 +156,12 @@ impl PointSource for MonteCarlo {
 
     fn fill<R: SlotRule + ?Sized>(
         &self,
-        rng: &mut ChaCha8Rng,
+        rng: &mut ScenarioStream,
         index: u64,
         ev: &Evaluator<R>,
         ws: &mut Workspace,
     ) -> Columns {
-        rewind_to(rng, index);
+        rng.rewind_to(index);
         let w = &mut ws.params.weights;
         if self.draw == WeightDraw::Fixed {
             w.copy_from_slice(&self.base);
@@ -215,22 +209,5 @@ mod tests {
             e,
             "the indicator noise (--noise, in percent) must be a percentage from 0 to below 100 (e.g. 5 for ±5%), got 150"
         );
-    }
-
-    #[test]
-    fn a_rewound_generator_draws_what_a_fresh_one_does() {
-        let base = ChaCha8Rng::seed_from_u64(42);
-        let mut reused = base.clone();
-        for index in [0, 7, 3, u64::MAX, 7] {
-            // Leave the reused generator mid-buffer, then rewind it.
-            for _ in 0..(index % 5 + 3) {
-                reused.random::<u64>();
-            }
-            rewind_to(&mut reused, index);
-            let mut fresh = scenario_rng(&base, index);
-            for _ in 0..100 {
-                assert_eq!(reused.random::<u64>(), fresh.random::<u64>(), "stream {index}");
-            }
-        }
     }
 }

@@ -54,7 +54,10 @@ pub trait PointSource: Sync {
 #[derive(Default)]
 struct Batch {
     flat: Vec<f64>,
-    order: Vec<(u64, u32)>,
+    /// Per scenario, its locality key (32 bits) above its position in `flat`.
+    order: Vec<u64>,
+    /// The radix sort's second buffer.
+    spare: Vec<u64>,
     stride: usize,
 }
 
@@ -66,13 +69,36 @@ impl Batch {
 
     fn push(&mut self, p: &Params) {
         self.stride = p.weights.len() + 5;
-        self.order.push((p.locality_key(), self.order.len() as u32));
+        self.order.push(p.locality_key() << 32 | self.order.len() as u64);
         p.push_to(&mut self.flat);
     }
 
-    /// Orders by locality key (then by position, so the order is fully determined).
+    /// Orders by locality key, then by position (so the order is fully determined): a
+    /// least-significant-digit radix sort of the key's four bytes, stable, over scenarios
+    /// pushed in position order (a byte that is the same for every scenario is skipped).
     fn sort(&mut self) {
-        self.order.sort_unstable();
+        let n = self.order.len();
+        for shift in [32, 40, 48, 56] {
+            let digit = |x: u64| (x >> shift) as usize & 0xFF;
+            let mut at = [0usize; 256];
+            for &x in &self.order {
+                at[digit(x)] += 1;
+            }
+            if at.contains(&n) {
+                continue;
+            }
+            let mut sum = 0;
+            for a in at.iter_mut() {
+                (*a, sum) = (sum, sum + *a);
+            }
+            self.spare.resize(n, 0);
+            for &x in &self.order {
+                let d = digit(x);
+                self.spare[at[d]] = x;
+                at[d] += 1;
+            }
+            std::mem::swap(&mut self.order, &mut self.spare);
+        }
     }
 
     fn len(&self) -> usize {
@@ -81,7 +107,7 @@ impl Batch {
 
     /// The parameters of the j-th scenario in evaluation order.
     fn get(&self, j: usize) -> &[f64] {
-        let at = self.order[j].1 as usize * self.stride;
+        let at = (self.order[j] & 0xFFFF_FFFF) as usize * self.stride;
         &self.flat[at..at + self.stride]
     }
 }
@@ -298,4 +324,29 @@ pub fn run_range<S: PointSource, R: SlotRule + ?Sized>(
         c0 = c1;
     }
     Ok(tally)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn the_radix_sort_orders_by_key_then_position() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut batch = Batch::default();
+        // Keys spread over every byte, keys sharing their top bytes, few distinct keys.
+        for mask in [u32::MAX as u64, 0x0000_FFFF, 0x0303_0303, 0] {
+            batch.clear();
+            let keys: Vec<u64> = (0..CHUNK).map(|_| rng.random::<u64>() & mask).collect();
+            for (i, &k) in keys.iter().enumerate() {
+                batch.order.push(k << 32 | i as u64);
+            }
+            batch.sort();
+            let mut want: Vec<(u64, u64)> = keys.iter().copied().zip(0..).collect();
+            want.sort_unstable();
+            let got: Vec<(u64, u64)> = batch.order.iter().map(|&x| (x >> 32, x & 0xFFFF_FFFF)).collect();
+            assert_eq!(got, want, "mask {mask:#x}");
+        }
+    }
 }
