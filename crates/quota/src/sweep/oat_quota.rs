@@ -38,6 +38,9 @@ const STEP: f64 = 2e-12;
 /// Steps with equal slots separated by more than this are not joined into one run (the gap
 /// is searched by the descent instead).
 const MAX_GAP: f64 = TOLERANCE / 6.0;
+/// The most by which the rounding to integer weights is taken to move a decision (relative
+/// to max(1, |t|)): a cap for near-parallel crossings, whose bound is large.
+const SHIFT_CAP: f64 = 1e-7;
 /// A run is trusted up to this distance from a walk step where the slots differ (margin for
 /// the rounding of the computed end).
 const MARGIN: f64 = 1e-12;
@@ -114,6 +117,9 @@ pub(crate) struct Walker {
     winners: Vec<u32>,
     /// `ends[j]`: the winner at house size h0 + j + 1 stays the winner on [t, ends[j]].
     ends: Vec<f64>,
+    /// `trust[j]`: `ends[j]` less how far the rounding of the shares to integer weights can
+    /// move the decision that ends it (the slots of the pipeline are trusted up to there).
+    trust: Vec<f64>,
     /// Where the zero weights stay zero and the positive ones positive.
     zero_end: f64,
     /// The slots at the end of the run.
@@ -131,6 +137,12 @@ impl Walker {
     /// the same on [t, U].
     pub(crate) fn end(&self) -> f64 {
         self.ends.iter().fold(self.zero_end, |m, &e| m.min(e))
+    }
+
+    /// [`Walker::end`] less how far the rounding to integer weights can move the decision
+    /// that ends it: up to here the evaluated slots are those of t.
+    pub(crate) fn trusted(&self) -> f64 {
+        self.trust.iter().fold(self.zero_end, |m, &e| m.min(e))
     }
 
     /// The slots.
@@ -164,6 +176,8 @@ impl Walker {
         self.winners.resize(houses, u32::MAX);
         self.ends.clear();
         self.ends.resize(houses, f64::NEG_INFINITY);
+        self.trust.clear();
+        self.trust.resize(houses, f64::NEG_INFINITY);
         self.at.clear();
         self.at.extend_from_slice(p.lower());
         self.diff.clear();
@@ -270,6 +284,12 @@ impl Walker {
         let kw = k[win];
         let hn = next as f64;
         let mut u = f64::INFINITY;
+        let mut trust = f64::INFINITY;
+        // How far the rounding of each share (±1/2 of a weight unit, 10^-12 of Σw) can move
+        // the root of a function of slope d (scores per unit of t) with this error bound in
+        // weight units; doubled for safety.
+        let moved = |error: f64, d: f64| if d == 0.0 { 0.0 } else { 2.0 * error * s_sum / (1e12 * d.abs()) };
+        let n_half = n as f64 / 2.0;
         for i in 0..n {
             if k[i] >= p.cap(i) {
                 continue;
@@ -280,6 +300,7 @@ impl Walker {
             if i == win {
                 let end = if any { half_line(-av, -ad, t, true).1 } else { half_line(av, ad, t, true).1 };
                 u = u.min(end);
+                trust = trust.min(end - moved(ki * n_half + hn / 2.0, ad));
                 continue;
             }
             // `win` beats i: s_win·(k_i+1) − s_i·(k_win+1) > 0, ties by weight, then by order.
@@ -317,9 +338,14 @@ impl Walker {
                 // Ineligible and not beaten: ineligible, or beaten from some point on.
                 right_end_of_union(out, beat)
             };
+            let error = moved(ki * n_half + hn / 2.0, ad)
+                .max(moved((k[i] + kw + 2) as f64 / 2.0, jd))
+                .max(moved(1.0, beta[win] - beta[i]));
             u = u.min(end.max(t));
+            trust = trust.min(end.max(t) - error);
         }
         self.ends[j] = u.max(t);
+        self.trust[j] = trust;
         Some(win)
     }
 }
@@ -328,6 +354,9 @@ impl Walker {
 struct Run {
     from: f64,
     to: f64,
+    /// The last step's end and trusted end (see [`Walker::trusted`]).
+    end: f64,
+    trusted: f64,
     slots: Vec<u64>,
 }
 
@@ -380,15 +409,26 @@ pub(crate) fn search<R: SlotRule + ?Sized>(
             }
         }
         let u = walker.end();
-        let to = u.min(b);
+        let (to, trusted) = (u.min(b), walker.trusted().min(b));
         match runs.last_mut() {
-            Some(r) if r.slots == ws.slots && t - r.to <= MAX_GAP => r.to = r.to.max(to),
-            Some(r) => {
-                // The slots changed (or a gap was left): the previous run ends a margin early.
-                r.to -= MARGIN * r.to.abs().max(1.0);
-                runs.push(Run { from: t, to, slots: ws.slots.clone() });
+            Some(r) if r.slots == ws.slots && t - r.to <= MAX_GAP => {
+                r.to = r.to.max(to);
+                (r.end, r.trusted) = (u, trusted);
             }
-            None => runs.push(Run { from: t, to, slots: ws.slots.clone() }),
+            Some(r) => {
+                // The slots changed (or a gap was left). Near the decision that ended the
+                // previous run the rounding of the shares to integer weights can flicker
+                // between the two sides: the previous run is trusted only up to as far before
+                // that decision as the rounding can move it (even if that is before its last
+                // step: the rounding can flicker back and forth), and the new one from as far
+                // after it; the descent searches the rest.
+                let scale = r.to.abs().max(1.0);
+                let moved = (r.end - r.trusted).clamp(0.0, SHIFT_CAP * scale);
+                r.to = (r.end - moved).min(r.to) - MARGIN * scale;
+                let from = t.max(r.end + moved + MARGIN * scale);
+                runs.push(Run { from, to, end: u, trusted, slots: ws.slots.clone() });
+            }
+            None => runs.push(Run { from: t, to, end: u, trusted, slots: ws.slots.clone() }),
         }
         if u >= b || t >= b {
             break;
