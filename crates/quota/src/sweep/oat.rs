@@ -422,6 +422,9 @@ fn refine(
     refine_with(eval, stop, &mut same, a, sa, b, sb, n, points, evals)
 }
 
+/// `same(a, state at a, b, state at b)`: whether the slots are proven constant on [a, b].
+pub(crate) type SameTest<'a> = dyn FnMut(f64, &[u64], f64, &[u64]) -> bool + 'a;
+
 /// [`refine`] with the test that ends a search: `same(a, state at a, b, state at b)` says
 /// whether the slots are proven constant on [a, b]. Iterative, with an explicit stack, so the
 /// depth of the search never touches the thread's stack.
@@ -429,7 +432,7 @@ fn refine(
 pub(crate) fn refine_with(
     eval: &mut dyn FnMut(f64, &mut Vec<u64>),
     stop: &dyn Fn() -> bool,
-    same: &mut dyn FnMut(f64, &[u64], f64, &[u64]) -> bool,
+    same: &mut SameTest<'_>,
     a: f64,
     sa: Vec<u64>,
     b: f64,
@@ -517,7 +520,7 @@ mod tests {
     #[test]
     fn the_quota_walk_gives_the_pieces_of_the_trace_search() {
         let s = crate::scenario::Scenario::bundled()
-            .edited(&|f: &mut crate::scenario::ScenarioFile| f.total = 200)
+            .edited(|f: &mut crate::scenario::ScenarioFile| f.total = 200)
             .unwrap();
         let space = Space::new(&s);
         let ev = Evaluator::new(&s, &crate::apportion::Method::Quota, &space.base).unwrap();

@@ -385,13 +385,13 @@ pub(crate) fn search<R: SlotRule + ?Sized>(
     // 1. The walk.
     let mut runs: Vec<Run> = Vec::new();
     let mut walker = Walker::default();
-    let (mut t, mut step) = (a, 0.0);
+    let (mut t, mut step, mut first) = (a, 0.0, true);
     loop {
         if is_set(cancel) {
             break;
         }
         space.set(&mut ws.params, factor, t);
-        if t != a {
+        if !first {
             if !ev.evaluate(ws, super::eval::Columns::Scenario) {
                 return None;
             }
@@ -401,7 +401,8 @@ pub(crate) fn search<R: SlotRule + ?Sized>(
             return None;
         }
         let p = ev.problem(ws);
-        let walked = if t == a { walker.full(p, &line, t) } else { walker.step(p, &line, t) };
+        let walked = if first { walker.full(p, &line, t) } else { walker.step(p, &line, t) };
+        first = false;
         if !walked || walker.slots() != ws.slots {
             // Rounding near a tie can put the replay off the path: replay it all.
             if !walker.full(p, &line, t) || walker.slots() != ws.slots {
@@ -572,14 +573,17 @@ mod tests {
         assert_eq!(half_line(1.0, -1.0, 0.0, true), (f64::NEG_INFINITY, 1.0));
         assert_eq!(half_line(-1.0, 1.0, 0.0, false), (1.0, f64::INFINITY));
         // Rounding put the root on the wrong side: clamped to t.
-        assert_eq!(half_line(-1e-20, -1.0, 0.0, true).1, 0.0);
+        assert_eq!(half_line(-1e-20, -1.0, 0.0, true).1.to_bits(), 0.0f64.to_bits());
         assert_eq!(half_line(1.0, 0.0, 0.0, false), (f64::INFINITY, f64::NEG_INFINITY));
     }
 
     #[test]
     fn a_union_reaches_as_far_as_its_connected_part() {
-        assert_eq!(right_end_of_union((0.0, 1.0), (0.5, 2.0)), 2.0);
-        assert_eq!(right_end_of_union((0.0, 1.0), (1.5, 2.0)), 1.0);
-        assert_eq!(right_end_of_union((0.0, 1.0), (f64::INFINITY, f64::NEG_INFINITY)), 1.0);
+        assert_eq!(right_end_of_union((0.0, 1.0), (0.5, 2.0)).to_bits(), 2.0f64.to_bits());
+        assert_eq!(right_end_of_union((0.0, 1.0), (1.5, 2.0)).to_bits(), 1.0f64.to_bits());
+        assert_eq!(
+            right_end_of_union((0.0, 1.0), (f64::INFINITY, f64::NEG_INFINITY)).to_bits(),
+            1.0f64.to_bits()
+        );
     }
 }
