@@ -98,6 +98,21 @@ fn the_quota_method_is_traced() {
     check(&ev, &space, f, &r, 1500);
 }
 
+/// The quota method on the bundled scenario (1039 slots): its pieces (found by the walk along
+/// the winner paths, `sweep::oat_quota`) against 6,000 points, with far fewer evaluations than
+/// the trace search's 1.6 million.
+#[test]
+fn the_quota_method_at_full_size_matches_dense_sampling() {
+    let s = scenario(&|_| {});
+    let space = Space::new(&s);
+    let ev = Evaluator::new(&s, &Method::Quota, &space.base).unwrap();
+    let f = space.resolve("cultivation").unwrap();
+    let r = oat(&ev, &space, f, 0.0, 0.6).unwrap();
+    assert_eq!(r.pieces.len(), 244);
+    assert!(r.evaluations < 400_000, "{} evaluations", r.evaluations);
+    check(&ev, &space, f, &r, 6000);
+}
+
 #[test]
 fn the_baseline_value_lies_in_a_piece_with_the_baseline_slots() {
     let s = scenario(&|_| {});
@@ -107,4 +122,34 @@ fn the_baseline_value_lies_in_a_piece_with_the_baseline_slots() {
     let r = oat(&ev, &space, f, 0.0, 1.0).unwrap();
     let p = r.pieces.iter().find(|p| p.from <= 0.4 && 0.4 <= p.to).unwrap();
     assert_eq!(p.slots.as_ref(), Some(&ev.baseline));
+}
+
+/// With the quota method the one-at-a-time design reports its progress (one item per initial
+/// interval) and stops when asked, like the other designs.
+#[test]
+fn the_quota_method_reports_progress_and_stops_on_request() {
+    use quota::scenario::MethodChoice;
+    use quota::sweep::oat::INITIAL_INTERVALS;
+    use quota::sweep::{study, Hooks, OatSpec, SweepError, SweepSpec};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    let s = Scenario::bundled().with_method(MethodChoice::Apportion(Method::Quota)).unwrap();
+    let spec = SweepSpec::Oat(OatSpec {
+        factors: vec!["cultivation".into(), "xiaojuren".into()],
+        range: Some((0.2, 0.3)),
+        ..OatSpec::default()
+    });
+    let (last, calls) = (AtomicU64::new(0), AtomicU64::new(0));
+    let progress = |done: u64, total: u64| {
+        assert_eq!(total, 2 * INITIAL_INTERVALS as u64);
+        last.fetch_max(done, Ordering::Relaxed);
+        calls.fetch_add(1, Ordering::Relaxed);
+    };
+    let r = study(&s, &spec, Hooks { progress: Some(&progress), ..Hooks::default() }).unwrap();
+    assert!(r.scenarios > 0);
+    assert_eq!(last.load(Ordering::Relaxed), 2 * INITIAL_INTERVALS as u64);
+    assert_eq!(calls.load(Ordering::Relaxed), 2 * INITIAL_INTERVALS as u64);
+    let stop = AtomicBool::new(true);
+    let stopped = study(&s, &spec, Hooks { cancel: Some(&stop), ..Hooks::default() });
+    assert!(matches!(stopped, Err(SweepError::Cancelled)));
 }

@@ -210,6 +210,13 @@ pub enum Columns {
     Noisy,
 }
 
+impl Workspace {
+    /// The scores of the last evaluation (before they become integer weights).
+    pub(crate) fn scores(&self) -> &[f64] {
+        &self.scores
+    }
+}
+
 impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
     /// Prepares the scenario; fails if it cannot be allocated at its own parameters.
     pub fn new(scenario: &'a Scenario, rule: &'a R, base: &Params) -> Result<Self, SweepError> {

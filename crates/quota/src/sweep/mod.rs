@@ -40,6 +40,7 @@ pub mod montecarlo;
 pub mod morris;
 pub mod morris_study;
 pub mod oat;
+mod oat_quota;
 pub mod run;
 pub mod shard;
 pub mod sobol;

@@ -26,16 +26,53 @@
 //!   units; the regime is valid where `l_i·W_F ≤ R·w_i ≤ c_i·W_F` (affine) holds; q* is then
 //!   monotone, so equal whole parts at the ends hold between, and the largest-remainder
 //!   comparisons are affine in t;
-//! - **the quota method** (state = the full trace of its slot-by-slot decisions: the eligible
-//!   set and the winner at every house size): eligibility `k_i·W < (h+1)·w_i` and the
-//!   Jefferson comparisons are affine, so the same trace at both ends is the same trace between.
-//!   The slots alone would not do: along a line of weights the quota method can come back to
-//!   an allocation it left (`[7, 1, 11, 3]`, `[7, 1, 12, 2]`, `[7, 1, 11, 3]` — test
-//!   `slots_can_come_back_along_a_line_of_weights` in `apportion::quota_method`), so the
-//!   weights with given slots need not form an interval. The traces are held only for the
-//!   ends of the intervals being bisected (a few dozen per thread); the points kept for the
-//!   pieces carry slots only, and only the first and last of each run of equal slots, so
-//!   memory follows the number of pieces, not of evaluations;
+//! - **the quota method**: the slots alone are not a sound state: along a line of weights the
+//!   quota method can come back to an allocation it left (`[7, 1, 11, 3]`, `[7, 1, 12, 2]`,
+//!   `[7, 1, 11, 3]` — test `slots_can_come_back_along_a_line_of_weights` in
+//!   `apportion::quota_method`), so the weights with given slots need not form an interval.
+//!   The full trace of its decisions (the eligible set and the winner at every house size,
+//!   [`crate::apportion::quota_trace`]) is sound — eligibility `k_i·W < (h+1)·w_i` and the
+//!   Jefferson comparisons are affine — but it changes tens of thousands of times over a
+//!   range, and bisecting each change to [`TOLERANCE`] cost ≈ 30 traces: minutes per factor.
+//!   So the quota method is searched differently ([`oat_quota`](super::oat_quota)), with
+//!   this argument instead:
+//!
+//!   *The walk.* Fix t and the method's run at t: its *winner path* π (the winner at every
+//!   house size h, hence the slots `k^h` held before each one, from the floors). For τ on
+//!   the line, the run at τ follows π if, at every house size h, (i) when π_h was taken from
+//!   the eligible units: π_h is eligible at τ, and every other unit i below its cap is
+//!   ineligible at τ **or** beaten by π_h at τ; (ii) when no unit was eligible (the fallback
+//!   pool): every unit below its cap is ineligible at τ and beaten by π_h — by induction on
+//!   h, the method then makes the same choice at every house size, from the same slots.
+//!   With `k^h` fixed, each elementary condition — "i ineligible" (`k_i·S(τ) − (h+1)·s_i(τ)
+//!   ≥ 0`), "π_h eligible", "π_h beats i" (the claims' difference `s_π(τ)(k_i+1) − s_i(τ)
+//!   (k_π+1)`, then the weights, then the order, lexicographically) — holds on an interval of
+//!   τ (affine functions of τ times the positive `W/S`), and a disjunction of two holds on a
+//!   union of two intervals. Each condition holds at t, so the connected part containing t of
+//!   the set where it holds is an interval [·, U_{h,i}] ∋ t; on [t, U] with U the least of
+//!   the U_{h,i}, every condition holds, the path is π and **the slots are constant**. No
+//!   claim is made that the points with path π form an interval (a disjunction need not):
+//!   the proof is direct, for every τ in [t, U]. The walk evaluates at t, computes U, steps
+//!   just past U (the decisions are exact on the integer weights at each step; U comes from
+//!   the scores' line in floating point, and the shares' rounding to 10^-12 moves a decision
+//!   by ≈ 10^-11 of t, so a step that lands short is retried a little further), and joins
+//!   consecutive steps with equal slots into a *run* proven constant, up to the gaps the
+//!   steps leave (at most `TOLERANCE / 6`, which the search never looks into anyway). After
+//!   a step only the house sizes whose U_{h,i} ran out are replayed, each until the slots are
+//!   back on the former path, so a change of the path costs one evaluation and a short
+//!   replay.
+//!
+//!   *The descent.* The bisection below is then replayed with the slots only, a cell inside
+//!   a run being proven constant, every other cell bisected to [`TOLERANCE`]. (The zero
+//!   weights are checked to stay zero and the positive ones positive on [t, U] too: a unit's
+//!   cap depends on it.) Every point
+//!   where the slots change therefore ends, as with the trace, in a cell of width below the
+//!   tolerance whose ends were evaluated — the same dyadic cells, hence the same pieces and
+//!   breakpoints, bit for bit, as the trace search. Memory: the walk holds its path (a winner
+//!   and an end per house size) and the runs (one per piece of slots); the points kept for
+//!   the pieces carry slots only, and only the first and last of each run of equal slots.
+//!   An interval where a point is infeasible, or where the scores are not on a line (checked
+//!   at every step), is searched with the trace as state, as before;
 //! - a rule without such an argument (such as the optimisation model, once it is wired in) is bisected only
 //!   where the slots differ after an initial subdivision into [`INITIAL_INTERVALS`] intervals,
 //!   and the result says `proven: false`.
@@ -121,10 +158,10 @@ impl OatResult {
 }
 
 /// A point of the search and its slots (None: infeasible there).
-type Point = (f64, Option<Vec<u64>>);
+pub(crate) type Point = (f64, Option<Vec<u64>>);
 
 /// The slots in a state (None for an infeasible point).
-fn slots_of(s: &[u64], n: usize) -> Option<Vec<u64>> {
+pub(crate) fn slots_of(s: &[u64], n: usize) -> Option<Vec<u64>> {
     if s.len() == 1 && s[0] == u64::MAX {
         None
     } else {
@@ -135,7 +172,7 @@ fn slots_of(s: &[u64], n: usize) -> Option<Vec<u64>> {
 /// Appends a point, keeping only the first and the last of consecutive points with equal
 /// slots (the pieces need no more), so memory grows with the pieces, not with the states
 /// evaluated; a point at the same t as the last one is dropped.
-fn push_point(points: &mut Vec<Point>, t: f64, slots: Option<Vec<u64>>) {
+pub(crate) fn push_point(points: &mut Vec<Point>, t: f64, slots: Option<Vec<u64>>) {
     let len = points.len();
     if points.last().is_some_and(|(u, _)| (*u - t).abs() <= 0.0) {
         return;
@@ -148,7 +185,7 @@ fn push_point(points: &mut Vec<Point>, t: f64, slots: Option<Vec<u64>>) {
 }
 
 /// A state whose equality at two points proves the slots constant between them.
-fn state<R: SlotRule + ?Sized>(
+pub(crate) fn state<R: SlotRule + ?Sized>(
     ev: &Evaluator<R>,
     ws: &mut Workspace,
     cert: Certificate,
@@ -252,6 +289,23 @@ pub fn search_interval<R: SlotRule + ?Sized>(
     i: usize,
     cancel: Option<&AtomicBool>,
 ) -> IntervalPoints {
+    search_interval_by(ev, space, ws, factor, lo, hi, i, cancel, true)
+}
+
+/// [`search_interval`]; with `walk` false the quota method is searched with its trace as the
+/// state (the reference for the walk's tests).
+#[allow(clippy::too_many_arguments)]
+fn search_interval_by<R: SlotRule + ?Sized>(
+    ev: &Evaluator<R>,
+    space: &Space,
+    ws: &mut Workspace,
+    factor: Factor,
+    lo: f64,
+    hi: f64,
+    i: usize,
+    cancel: Option<&AtomicBool>,
+    walk: bool,
+) -> IntervalPoints {
     let cert = ev.rule.certificate();
     ws.params.clone_from(&space.base);
     let eval_at = |ws: &mut Workspace, t: f64, st: &mut Vec<u64>| {
@@ -259,6 +313,11 @@ pub fn search_interval<R: SlotRule + ?Sized>(
         state(ev, ws, cert, st);
     };
     let (a, b) = (interval_start(lo, hi, i), interval_start(lo, hi, i + 1));
+    if cert == Certificate::QuotaTrace && walk {
+        if let Some(found) = super::oat_quota::search(ev, space, ws, factor, a, b, cancel) {
+            return found;
+        }
+    }
     let (mut sa, mut sb) = (Vec::new(), Vec::new());
     eval_at(ws, a, &mut sa);
     eval_at(ws, b, &mut sb);
@@ -341,8 +400,7 @@ pub fn assemble<R: SlotRule + ?Sized>(
 /// Bisects (a, b) until the ends have equal states (proven constant), the width is below the
 /// tolerance, no float lies strictly between the ends (far from 0 the spacing of f64 exceeds
 /// the tolerance: at 10^8 it is 1.5·10^-8), or `stop` says so; pushes the inner points in
-/// order. Iterative, with an explicit stack, so the depth of the search never touches the
-/// thread's stack.
+/// order.
 #[allow(clippy::too_many_arguments)]
 fn refine(
     eval: &mut dyn FnMut(f64, &mut Vec<u64>),
@@ -353,6 +411,33 @@ fn refine(
     sb: Vec<u64>,
     n: usize,
     cert: Certificate,
+    points: &mut Vec<Point>,
+    evals: &mut u64,
+) {
+    let mut same = |_: f64, sa: &[u64], _: f64, sb: &[u64]| match cert {
+        // Without a proof only the slots are compared.
+        Certificate::None => sa.get(..n.min(sa.len())) == sb.get(..n.min(sb.len())),
+        _ => sa == sb,
+    };
+    refine_with(eval, stop, &mut same, a, sa, b, sb, n, points, evals)
+}
+
+/// `same(a, state at a, b, state at b)`: whether the slots are proven constant on [a, b].
+pub(crate) type SameTest<'a> = dyn FnMut(f64, &[u64], f64, &[u64]) -> bool + 'a;
+
+/// [`refine`] with the test that ends a search: `same(a, state at a, b, state at b)` says
+/// whether the slots are proven constant on [a, b]. Iterative, with an explicit stack, so the
+/// depth of the search never touches the thread's stack.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn refine_with(
+    eval: &mut dyn FnMut(f64, &mut Vec<u64>),
+    stop: &dyn Fn() -> bool,
+    same: &mut SameTest<'_>,
+    a: f64,
+    sa: Vec<u64>,
+    b: f64,
+    sb: Vec<u64>,
+    n: usize,
     points: &mut Vec<Point>,
     evals: &mut u64,
 ) {
@@ -369,13 +454,8 @@ fn refine(
             }
             Job::Search(a, sa, b, sb) => (a, sa, b, sb),
         };
-        let same = match cert {
-            // Without a proof only the slots are compared.
-            Certificate::None => sa.get(..n.min(sa.len())) == sb.get(..n.min(sb.len())),
-            _ => sa == sb,
-        };
         let m = 0.5 * (a + b);
-        if same || b - a <= TOLERANCE || !(a < m && m < b) || stop() {
+        if same(a, &sa, b, &sb) || b - a <= TOLERANCE || !(a < m && m < b) || stop() {
             continue;
         }
         let mut sm = Vec::new();
@@ -418,6 +498,46 @@ mod tests {
         assert!(points.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(points.len() as u64, (b.to_bits() - a.to_bits() - 1));
         assert_eq!(evals, points.len() as u64);
+    }
+
+    /// The oat search with the quota method's trace as the state, as before the walk.
+    fn traced(
+        ev: &Evaluator<crate::apportion::Method>,
+        space: &Space,
+        f: Factor,
+        lo: f64,
+        hi: f64,
+    ) -> OatResult {
+        let mut ws = ev.workspace(&space.base);
+        let parts: Vec<IntervalPoints> = (0..INITIAL_INTERVALS)
+            .map(|i| search_interval_by(ev, space, &mut ws, f, lo, hi, i, None, false))
+            .collect();
+        assemble(ev, space, f, lo, hi, parts)
+    }
+
+    /// The walk finds the very pieces and breakpoints of the trace search, with far fewer
+    /// evaluations, for a weight, the development weight and a region multiplier.
+    #[test]
+    fn the_quota_walk_gives_the_pieces_of_the_trace_search() {
+        let s = crate::scenario::Scenario::bundled()
+            .edited(|f: &mut crate::scenario::ScenarioFile| f.total = 200)
+            .unwrap();
+        let space = Space::new(&s);
+        let ev = Evaluator::new(&s, &crate::apportion::Method::Quota, &space.base).unwrap();
+        for (name, lo, hi) in [("xiaojuren", 0.1, 0.5), ("development_weight", 0.0, 0.3), ("西部", 0.8, 1.4)]
+        {
+            let f = space.resolve(name).unwrap();
+            let walked = oat(&ev, &space, f, lo, hi).unwrap();
+            let want = traced(&ev, &space, f, lo, hi);
+            assert!(want.pieces.len() > 5, "{name}: {} pieces", want.pieces.len());
+            assert_eq!(walked.pieces, want.pieces, "{name}");
+            assert!(
+                4 * walked.evaluations < want.evaluations,
+                "{name}: {} against {}",
+                walked.evaluations,
+                want.evaluations
+            );
+        }
     }
 
     #[test]
