@@ -232,21 +232,25 @@ impl Fast {
     /// `y_i` released there, and sets `reach`; returns the claims released by s0 (or held: x),
     /// Σ over the units.
     fn fill(&mut self, w: &[u64], x: &[u64], y: &[u64], s0: u64, z: Sizes) -> u64 {
-        self.count.clear();
-        self.count.resize((z.total - s0) as usize, 0);
-        self.reach.clear();
+        let Fast { count, reach, period, step, .. } = self;
+        count.clear();
+        count.resize((z.total - s0) as usize, 0);
+        reach.clear();
+        let count = count.as_mut_slice();
         let mut held = 0;
         for i in 0..w.len() {
             let (wi, yi) = (w[i], y[i]);
             let m0 = x[i].max(ceil_share(s0, wi, z).min(yi));
             held += m0;
             // Claims m0.. up to y_i released by the total: m0 ≥ s0·w_i/W, so the release base
-            // is at least s0, and a base past the total falls outside the count.
+            // is at least s0, and a base past the total falls outside the count (W < 2^62 and
+            // the count's length ≤ 10^6: the index stays far below 2^64).
             let mut m = m0;
             if m < yi {
-                if let Some((mut base, mut rem)) = release(m0, wi, self.period[i], z) {
-                    let (q, r) = self.step[i];
-                    while let Some(c) = self.count.get_mut((base - s0) as usize) {
+                if let Some((base, mut rem)) = release(m0, wi, period[i], z) {
+                    let (q, r) = step[i];
+                    let (q, mut at) = (q as usize, (base - s0) as usize);
+                    while let Some(c) = count.get_mut(at) {
                         *c += 1;
                         m += 1;
                         if m == yi {
@@ -255,11 +259,11 @@ impl Fast {
                         rem += r;
                         let carry = rem >= wi;
                         rem -= if carry { wi } else { 0 };
-                        base += q + u64::from(carry);
+                        at += q + usize::from(carry);
                     }
                 }
             }
-            self.reach.push(m);
+            reach.push(m);
         }
         held
     }
@@ -461,7 +465,7 @@ impl Fast {
     }
 
     /// Unit i's claims caught up with its releases by house s, one at least released since.
-    #[inline(never)]
+    #[inline(always)]
     fn catch_up_released(&mut self, w: &[u64], i: usize, s: u64, total: u64) {
         let (mut h, cap) = (self.next[i] - 1, self.cap[i]);
         while self.nb[i] < s && h < cap {
@@ -673,7 +677,7 @@ impl Fast {
 
 /// Up to this many units the stuck houses' fallback scans every unit (caught up with its
 /// releases) rather than keeping the tournament.
-const SCAN_UNITS: usize = 48;
+pub(super) const SCAN_UNITS: usize = 48;
 
 /// Up to this many unit-houses a last segment that cannot be read off is decided house by
 /// house over every unit (or by the tail's greedy selection).
