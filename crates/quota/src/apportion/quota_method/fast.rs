@@ -21,9 +21,12 @@
 //!   `max(f_i, min(cap_i, ⌈s·w_i / W⌉))`. One array counts the releases per house from the
 //!   floors to the caps; a running sum gives A(s) house by house; a fallback winner's claim
 //!   was released later than s, so taking it moves one count from its release house to s.
-//!   The fallback winner is the best claim among the units below their cap: a max-heap of
-//!   claims refreshed lazily (a unit's claim only falls as its count grows, so an entry is
-//!   recomputed only when it reaches the top).
+//!   The fallback winner is the best claim among the units below their cap. With few units
+//!   (`SCAN_UNITS`) a scan of their keys finds it, the units caught up with their releases
+//!   only when some came since the last stuck house t (A(s) = s − 1 at a stuck house s and
+//!   A(t) = t after t's claim, so s − 1 − t were released between: none within a run of stuck
+//!   houses). With more, a tournament of the claims refreshed lazily (a unit's claim only
+//!   falls as its count grows, so a leaf is recomputed only when it reaches the top).
 //! - **After the last stuck house the answer is a selection.** With no stuck house after t,
 //!   the method is the online greedy for unit jobs with release times, which takes, by every
 //!   house H, the best set of claims that can be scheduled in the houses t+1..H (an exchange
@@ -303,9 +306,9 @@ impl Fast {
         let key = self.key[i];
         // Up from the leaf: the winner so far against the sibling subtree's (kept with its key
         // in the node). `tree.len()` is a power of two: the masks keep every index in bounds.
-        let mask = self.tree.len() - 1;
+        let (leaves, mask) = (self.tree.len() / 2, self.tree.len() - 1);
         let (tree, keys, nexts) = (&mut self.tree[..=mask], &mut self.node_key[..=mask], &self.next);
-        let mut node = (mask + 1) / 2 + i;
+        let mut node = leaves + i;
         keys[node & mask] = key;
         let (mut win, mut kw) = (i as u32, key);
         while node > 1 {
