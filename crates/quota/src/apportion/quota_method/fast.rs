@@ -21,9 +21,12 @@
 //!   `max(f_i, min(cap_i, ⌈s·w_i / W⌉))`. One array counts the releases per house from the
 //!   floors to the caps; a running sum gives A(s) house by house; a fallback winner's claim
 //!   was released later than s, so taking it moves one count from its release house to s.
-//!   The fallback winner is the best claim among the units below their cap: a max-heap of
-//!   claims refreshed lazily (a unit's claim only falls as its count grows, so an entry is
-//!   recomputed only when it reaches the top).
+//!   The fallback winner is the best claim among the units below their cap. With few units
+//!   (`SCAN_UNITS`) a scan of their keys finds it, the units caught up with their releases
+//!   only when some came since the last stuck house t (A(s) = s − 1 at a stuck house s and
+//!   A(t) = t after t's claim, so s − 1 − t were released between: none within a run of stuck
+//!   houses). With more, a tournament of the claims refreshed lazily (a unit's claim only
+//!   falls as its count grows, so a leaf is recomputed only when it reaches the top).
 //! - **After the last stuck house the answer is a selection.** With no stuck house after t,
 //!   the method is the online greedy for unit jobs with release times, which takes, by every
 //!   house H, the best set of claims that can be scheduled in the houses t+1..H (an exchange
@@ -73,6 +76,8 @@ pub struct Fast {
     /// The fallback: a tournament over the units' best claims not yet taken (node j holds
     /// the better of 2j and 2j+1; leaves from `tree.len() / 2`), lazily refreshed.
     tree: Vec<u32>,
+    /// The key of each node's winner (leaves: `key`).
+    node_key: Vec<u64>,
     /// The claim's priority as f64 bits (0: none left) and `k + 1` for it, per leaf.
     key: Vec<u64>,
     next: Vec<u64>,
@@ -156,6 +161,17 @@ fn div_step(w_sum: u64, w: u64, per: f64) -> (u64, u64) {
     (q, (wsum - q as u128 * w128) as u64)
 }
 
+/// Whether unit a's claim `next[a]` beats unit b's `next[b]` when their rounded priorities
+/// are equal: the exact priorities `w / next` (products below 10^12·(10^6 + 1) < 2^64·2^64),
+/// then the larger weight, then the unit listed first.
+#[inline(never)]
+fn beats(w: &[u64], next: &[u64], a: u32, b: u32) -> bool {
+    let (a_, b_) = (a as usize, b as usize);
+    let x = w[a_] as u128 * next[b_] as u128;
+    let y = w[b_] as u128 * next[a_] as u128;
+    x.cmp(&y).then(w[a_].cmp(&w[b_])).then(b.cmp(&a)).is_gt()
+}
+
 /// The first unit holding the largest value (if any is ≥ 0), and whether another holds it.
 #[inline]
 fn top(v: &[i64]) -> Option<(usize, bool)> {
@@ -219,30 +235,38 @@ impl Fast {
     /// `y_i` released there, and sets `reach`; returns the claims released by s0 (or held: x),
     /// Σ over the units.
     fn fill(&mut self, w: &[u64], x: &[u64], y: &[u64], s0: u64, z: Sizes) -> u64 {
-        self.count.clear();
-        self.count.resize((z.total - s0) as usize, 0);
-        self.reach.clear();
+        let Fast { count, reach, period, step, .. } = self;
+        count.clear();
+        count.resize((z.total - s0) as usize, 0);
+        reach.clear();
+        let count = count.as_mut_slice();
         let mut held = 0;
         for i in 0..w.len() {
-            let wi = w[i];
-            let m0 = x[i].max(ceil_share(s0, wi, z).min(y[i]));
-            // Claims m < ⌈N·w_i/W⌉ are released by the total.
-            let hi = ceil_share(z.total, wi, z).min(y[i]);
-            self.reach.push(hi.max(m0));
+            let (wi, yi) = (w[i], y[i]);
+            let m0 = x[i].max(ceil_share(s0, wi, z).min(yi));
             held += m0;
-            // m0 ≥ s0·w_i/W, so the release base is at least s0; the last one is below N.
-            if m0 >= hi {
-                continue;
+            // Claims m0.. up to y_i released by the total: m0 ≥ s0·w_i/W, so the release base
+            // is at least s0, and a base past the total falls outside the count (W < 2^62 and
+            // the count's length ≤ 10^6: the index stays far below 2^64).
+            let mut m = m0;
+            if m < yi {
+                if let Some((base, mut rem)) = release(m0, wi, period[i], z) {
+                    let (q, r) = step[i];
+                    let (q, mut at) = (q as usize, (base - s0) as usize);
+                    while let Some(c) = count.get_mut(at) {
+                        *c += 1;
+                        m += 1;
+                        if m == yi {
+                            break;
+                        }
+                        rem += r;
+                        let carry = rem >= wi;
+                        rem -= if carry { wi } else { 0 };
+                        at += q + usize::from(carry);
+                    }
+                }
             }
-            let Some((mut base, mut rem)) = release(m0, wi, self.period[i], z) else { continue };
-            let (q, r) = self.step[i];
-            for _ in m0..hi {
-                self.count[(base - s0) as usize] += 1;
-                rem += r;
-                let carry = rem >= wi;
-                rem -= if carry { wi } else { 0 };
-                base += q + u64::from(carry);
-            }
+            reach.push(m);
         }
         held
     }
@@ -260,34 +284,42 @@ impl Fast {
         if ka != kb {
             return if ka > kb { a } else { b };
         }
-        if ka == 0 {
-            return a;
-        }
-        let (a_, b_) = (a as usize, b as usize);
-        let x = w[a_] as u128 * self.next[b_] as u128;
-        let y = w[b_] as u128 * self.next[a_] as u128;
-        if x.cmp(&y).then(w[a_].cmp(&w[b_])).then(b.cmp(&a)).is_gt() {
+        if ka == 0 || beats(w, &self.next, a, b) {
             a
         } else {
             b
         }
     }
 
-    /// Unit i's leaf now holds claim `next` (below the cap) or none (`next` = 0).
-    #[inline]
-    fn set_leaf(&mut self, w: &[u64], i: usize, next: u64) {
-        self.key[i] = if next == 0 { 0 } else { (w[i] as f64 / next as i64 as f64).to_bits() };
+    /// Unit i's next claim is `next` (below the cap), or none (`next` = 0).
+    #[inline(always)]
+    fn set_claim(&mut self, w: &[u64], i: usize, next: u64) {
+        // w < 2^53 and next ≤ 10^6 + 1 are exact doubles; the quotient is correctly rounded.
+        self.key[i] = if next == 0 { 0 } else { (w[i] as i64 as f64 / next as i64 as f64).to_bits() };
         self.next[i] = next;
-        // Up from the leaf: the winner so far against the sibling subtree's.
-        let (mut node, mut win, mut kw) = (self.tree.len() / 2 + i, i as u32, self.key[i]);
+    }
+
+    /// Unit i's leaf now holds claim `next` (below the cap) or none (`next` = 0).
+    #[inline(always)]
+    fn set_leaf(&mut self, w: &[u64], i: usize, next: u64) {
+        self.set_claim(w, i, next);
+        let key = self.key[i];
+        // Up from the leaf: the winner so far against the sibling subtree's (kept with its key
+        // in the node). `tree.len()` is a power of two: the masks keep every index in bounds.
+        let (leaves, mask) = (self.tree.len() / 2, self.tree.len() - 1);
+        let (tree, keys, nexts) = (&mut self.tree[..=mask], &mut self.node_key[..=mask], &self.next);
+        let mut node = leaves + i;
+        keys[node & mask] = key;
+        let (mut win, mut kw) = (i as u32, key);
         while node > 1 {
-            let o = self.tree[node ^ 1];
-            let ko = self.key[o as usize];
-            if ko > kw || (ko == kw && ko != 0 && self.better(w, o, win) == o) {
+            let sib = (node ^ 1) & mask;
+            let (o, ko) = (tree[sib], keys[sib]);
+            if ko >= kw && (ko > kw || (ko != 0 && beats(w, nexts, o, win))) {
                 (win, kw) = (o, ko);
             }
             node /= 2;
-            self.tree[node] = win;
+            tree[node & mask] = win;
+            keys[node & mask] = kw;
         }
     }
 
@@ -332,74 +364,157 @@ impl Fast {
     /// below the total, which `Problem` refuses).
     fn stuck_houses(&mut self, w: &[u64], s0: u64, mut held: u64, z: Sizes) -> Result<Option<u64>, ()> {
         let n = w.len();
+        let scan = n <= SCAN_UNITS;
         let mut last = None;
         let mut s = s0;
         // A(s) ≥ s throughout: a stuck house takes one claim more.
         while s < z.total {
             // A grows, so no house before s + (A(s) − s) + 1 can be stuck.
-            let jump = (held - s + 1).min(z.total - s);
             let at = (s - s0) as usize;
-            held += self.count[at..at + jump as usize].iter().sum::<u32>() as u64;
-            s += jump;
+            if held == s {
+                // One house on (every house of a run of stuck ones).
+                held += self.count[at] as u64;
+                s += 1;
+            } else {
+                let jump = (held - s + 1).min(z.total - s);
+                held += self.count[at..at + jump as usize].iter().sum::<u32>() as u64;
+                s += jump;
+            }
             if held >= s {
                 continue;
             }
-            if last.is_none() {
-                let size = n.next_power_of_two();
-                self.key.clear();
-                self.key.resize(size, 0);
-                self.next.clear();
-                self.next.resize(size, 0);
-                self.tree.clear();
-                self.tree.resize(size, 0);
-                self.tree.extend(0..size as u32);
-                self.nb.clear();
-                self.nb.resize(n, u64::MAX);
-                self.nr.clear();
-                self.nr.resize(n, 0);
-                for i in 0..n {
-                    // Current at s: the claims released by s, and the next one's release.
-                    let h = self.held_at(w, i, s, z);
-                    let next = if h < self.cap[i] { release(h, w[i], self.period[i], z) } else { None };
-                    (self.nb[i], self.nr[i]) = next.unwrap_or((u64::MAX, 0));
-                    if h < self.cap[i] {
-                        self.key[i] = (w[i] as f64 / (h + 1) as i64 as f64).to_bits();
-                        self.next[i] = h + 1;
-                    }
+            // A(s) = s − 1 here and A(t) = t after the last stuck house t: the claims released
+            // since number s − 1 − t (none within a run of stuck houses).
+            let released = match last {
+                None => {
+                    self.start_fallback(w, s, z, scan);
+                    false
                 }
-                for j in (1..size).rev() {
-                    self.tree[j] = self.better(w, self.tree[2 * j], self.tree[2 * j + 1]);
-                }
+                Some(t) => s > t + 1,
+            };
+            let i = if scan {
+                self.scan_best(w, s, released, z.total)
+            } else {
+                self.tournament_best(w, s, z.total)
+            };
+            let Some(i) = i else { return Err(()) };
+            // Taken now: its release (after s) no longer counts.
+            if self.nb[i] != u64::MAX {
+                self.count[(self.nb[i] - s0) as usize] -= 1;
             }
-            // The best claim not yet taken: refresh the top until it is current.
-            loop {
-                let i = self.tree[1] as usize;
-                if self.key[i] == 0 {
-                    return Err(());
-                }
-                let (mut h, cap) = (self.next[i] - 1, self.cap[i]);
-                let stale = self.nb[i] < s;
-                while self.nb[i] < s && h < cap {
-                    h += 1;
-                    self.advance(w, i, z.total);
-                }
-                if stale {
-                    self.set_leaf(w, i, if h < cap { h + 1 } else { 0 });
-                    continue;
-                }
-                // Taken now: its release (after s) no longer counts.
-                if self.nb[i] != u64::MAX {
-                    self.count[(self.nb[i] - s0) as usize] -= 1;
-                }
-                self.k[i] = h + 1;
-                self.advance(w, i, z.total);
-                self.set_leaf(w, i, if h + 1 < cap { h + 2 } else { 0 });
-                break;
+            let (h, cap) = (self.next[i] - 1, self.cap[i]);
+            self.k[i] = h + 1;
+            self.advance(w, i, z.total);
+            let next = if h + 1 < cap { h + 2 } else { 0 };
+            if next == 0 {
+                self.nb[i] = u64::MAX;
+            }
+            if scan {
+                self.set_claim(w, i, next);
+            } else {
+                self.set_leaf(w, i, next);
             }
             held += 1;
             last = Some(s);
         }
         Ok(last)
+    }
+
+    /// At the first stuck house s: every unit's claims released by s, its next claim and that
+    /// claim's release; the tournament over them unless the units are few enough to scan.
+    fn start_fallback(&mut self, w: &[u64], s: u64, z: Sizes, scan: bool) {
+        let n = w.len();
+        let size = if scan { n } else { n.next_power_of_two() };
+        self.key.clear();
+        self.key.resize(size, 0);
+        self.next.clear();
+        self.next.resize(size, 0);
+        self.nb.clear();
+        self.nb.resize(n, u64::MAX);
+        self.nr.clear();
+        self.nr.resize(n, 0);
+        for i in 0..n {
+            // Current at s: the claims released by s, and the next one's release.
+            let h = self.held_at(w, i, s, z);
+            if h < self.cap[i] {
+                (self.nb[i], self.nr[i]) = release(h, w[i], self.period[i], z).unwrap_or((u64::MAX, 0));
+                self.set_claim(w, i, h + 1);
+            }
+        }
+        if scan {
+            return;
+        }
+        self.tree.clear();
+        self.tree.resize(size, 0);
+        self.tree.extend(0..size as u32);
+        self.node_key.clear();
+        self.node_key.resize(size, 0);
+        self.node_key.extend_from_slice(&self.key);
+        for j in (1..size).rev() {
+            let win = self.better(w, self.tree[2 * j], self.tree[2 * j + 1]);
+            self.tree[j] = win;
+            self.node_key[j] = self.key[win as usize];
+        }
+    }
+
+    /// Unit i's claims caught up with its releases by house s; whether any were.
+    #[inline]
+    fn catch_up(&mut self, w: &[u64], i: usize, s: u64, total: u64) -> bool {
+        if self.nb[i] >= s {
+            return false;
+        }
+        self.catch_up_released(w, i, s, total);
+        true
+    }
+
+    /// Unit i's claims caught up with its releases by house s, one at least released since.
+    #[inline(always)]
+    fn catch_up_released(&mut self, w: &[u64], i: usize, s: u64, total: u64) {
+        let (mut h, cap) = (self.next[i] - 1, self.cap[i]);
+        while self.nb[i] < s && h < cap {
+            h += 1;
+            self.advance(w, i, total);
+        }
+        let next = if h < cap { h + 1 } else { 0 };
+        if next == 0 {
+            self.nb[i] = u64::MAX;
+        }
+        self.set_claim(w, i, next);
+    }
+
+    /// The best claim not yet taken at stuck house s (few units): every unit caught up with
+    /// its releases when any came since the last look (`released`), then the largest key.
+    fn scan_best(&mut self, w: &[u64], s: u64, released: bool, total: u64) -> Option<usize> {
+        if released {
+            for i in 0..w.len() {
+                if self.nb[i] < s {
+                    self.catch_up_released(w, i, s, total);
+                }
+            }
+        }
+        let (mut best, mut bk) = (0usize, 0u64);
+        for (i, &k) in self.key.iter().enumerate() {
+            if k >= bk && (k > bk || (k != 0 && beats(w, &self.next, i as u32, best as u32))) {
+                (best, bk) = (i, k);
+            }
+        }
+        (bk != 0).then_some(best)
+    }
+
+    /// The best claim not yet taken at stuck house s: the tournament's top, refreshed until
+    /// it is current (a leaf catches up with its releases only when it is at the top).
+    fn tournament_best(&mut self, w: &[u64], s: u64, total: u64) -> Option<usize> {
+        loop {
+            let i = self.tree[1] as usize;
+            if self.key[i] == 0 {
+                return None;
+            }
+            if !self.catch_up(w, i, s, total) {
+                return Some(i);
+            }
+            let next = self.next[i];
+            self.set_leaf(w, i, next);
+        }
     }
 
     #[inline]
@@ -562,6 +677,10 @@ impl Fast {
         true
     }
 }
+
+/// Up to this many units the stuck houses' fallback scans every unit (caught up with its
+/// releases) rather than keeping the tournament.
+pub(super) const SCAN_UNITS: usize = 48;
 
 /// Up to this many unit-houses a last segment that cannot be read off is decided house by
 /// house over every unit (or by the tail's greedy selection).

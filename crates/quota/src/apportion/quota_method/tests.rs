@@ -169,6 +169,8 @@ fn the_slots_only_path_makes_the_definitions_slots_under_binding_caps() {
     let mut rng = ChaCha8Rng::seed_from_u64(1919);
     let (mut scratch, mut seats, mut fast_buffers) = (Scratch::default(), Vec::new(), fast::Fast::default());
     let (mut problems, mut stuck, mut by_segments) = (0, 0, 0);
+    // Stuck houses of few units are found by a scan, of more by the tournament: both reached.
+    let mut stuck_by = [0, 0];
     while problems < 3000 {
         let Some(p) = capped_problem(&mut rng) else { continue };
         problems += 1;
@@ -182,8 +184,14 @@ fn the_slots_only_path_makes_the_definitions_slots_under_binding_caps() {
         let mut trace = Vec::new();
         reference::quota_trace(&p, &mut trace);
         let words = p.len().div_ceil(64);
-        stuck += usize::from(trace.chunks(words + 1).filter(|s| s[words] >> 32 == 0).count() > 3);
+        let many = trace.chunks(words + 1).filter(|s| s[words] >> 32 == 0).count() > 3;
+        stuck += usize::from(many);
+        stuck_by[usize::from(p.len() > fast::SCAN_UNITS)] += usize::from(many);
     }
+    assert!(
+        stuck_by.iter().all(|&c| c > 100),
+        "problems with more than 3 stuck houses, scanned and not: {stuck_by:?}"
+    );
     // Many problems with several stuck houses (the fallback's tournament), nearly all by
     // segments.
     assert!(stuck > 500, "{stuck} problems with more than 3 stuck houses");
