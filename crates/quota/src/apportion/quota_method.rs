@@ -371,10 +371,10 @@ pub(super) fn quota_method(p: &Problem, quotas: Vec<Ratio>) -> Apportionment {
     let h0: u64 = p.lower().iter().sum();
     let mut record = Record(Vec::with_capacity((p.total() - h0) as usize));
     run(p, &mut b, &mut record, p.lower());
+    let ties = ties::decided(p, h0, &record.0, &b.k, &b.base);
     let k = b.k;
     let last_in =
         record.0.last().map(|x| priority(Method::Jefferson, p.weights()[x.unit as usize], x.next as u64 - 1));
-    let ties = ties::decided(p, h0, &record.0, &k);
     let first_out =
         (0..n).filter(|&i| k[i] < p.cap(i)).map(|i| priority(Method::Jefferson, p.weights()[i], k[i])).max();
     Apportionment {

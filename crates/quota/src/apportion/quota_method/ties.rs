@@ -58,9 +58,10 @@ struct Group {
 }
 
 /// The ties that decided slots, for the run that ended with `k` after deciding `won` (house
-/// size `h0 + 1 + index`).
-pub(super) fn decided(p: &Problem, h0: u64, won: &[Won], k: &[u64]) -> Vec<Tie> {
-    let (w, w_sum) = (p.weights(), p.weight_sum());
+/// size `h0 + 1 + index`); `base` is the run's `⌊k_j·W / w_j⌋` (valid for the units below
+/// their cap: a candidate is eligible at house size H iff `base[j] < H`).
+pub(super) fn decided(p: &Problem, h0: u64, won: &[Won], k: &[u64], base: &[u128]) -> Vec<Tie> {
+    let w = p.weights();
     let mut groups = candidate_groups(p, k);
     if groups.is_empty() {
         return Vec::new();
@@ -87,7 +88,7 @@ pub(super) fn decided(p: &Problem, h0: u64, won: &[Won], k: &[u64]) -> Vec<Tie> 
         let (mut eligible_from, mut fallback_from) = (u64::MAX, u64::MAX);
         for &j in &g.units {
             let held_from = last_win[j] + 1;
-            let release = (k[j] as u128 * w_sum / w[j] as u128 + 1).min(u64::MAX as u128) as u64;
+            let release = (base[j] + 1).min(u64::MAX as u128) as u64;
             let from = held_from.max(release);
             eligible_from = eligible_from.min(from);
             fallback_from = fallback_from.min(held_from);
@@ -101,9 +102,11 @@ pub(super) fn decided(p: &Problem, h0: u64, won: &[Won], k: &[u64]) -> Vec<Tie> 
             continue;
         }
         losers.sort_unstable();
-        let decided = |list: &[u64], from: u64| list[list.partition_point(|&h| h < from)..].to_vec();
-        let mut houses = decided(&g.eligible_houses, eligible_from);
-        houses.extend(decided(&g.fallback_houses, fallback_from));
+        let mut houses: Vec<u64> = at_or_after(&g.eligible_houses, eligible_from)
+            .iter()
+            .chain(at_or_after(&g.fallback_houses, fallback_from))
+            .copied()
+            .collect();
         houses.sort_unstable();
         let winners: Vec<usize> = houses.iter().map(|&h| won[(h - h0 - 1) as usize].unit as usize).collect();
         // The first winner's claim, as the definition reports it.
@@ -155,7 +158,12 @@ fn find(groups: &[Group], w: u64, n: u64) -> Option<usize> {
         .map(|at| from + at)
 }
 
+/// The entries of increasing `list` at or after `from`.
+fn at_or_after(list: &[u64], from: u64) -> &[u64] {
+    &list[list.partition_point(|&h| h < from)..]
+}
+
 /// The first entry of increasing `list` at or after `from` (u64::MAX if none).
 fn first_at_or_after(list: &[u64], from: u64) -> u64 {
-    list.get(list.partition_point(|&h| h < from)).copied().unwrap_or(u64::MAX)
+    at_or_after(list, from).first().copied().unwrap_or(u64::MAX)
 }
