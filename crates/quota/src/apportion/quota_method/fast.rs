@@ -42,8 +42,9 @@
 //! floating-point D, with a margin far above its rounding, is below 1/2 (found by Newton's
 //! method from the total, D being piecewise linear).
 //!
-//! All release arithmetic is exact in integers (`W ≤ 2^62`, `s·w_i < 2^64`), seeded by a
-//! floating-point estimate that is corrected; releases after the first follow by additions
+//! All release arithmetic is exact in 64-bit integers (`W ≤ 2^62`, `s·w_i < 2^64`; a product
+//! `m·W` that overflows is past the total), one hardware division each (measured faster here
+//! than a floating-point estimate with corrections); releases after the first follow by additions
 //! (`⌊(m+1)·W / w⌋ = ⌊m·W / w⌋ + ⌊W / w⌋ + carry`). Tested against the definition on thousands
 //! of random problems (see `tests.rs`).
 
@@ -69,8 +70,6 @@ pub struct Fast {
     step: Vec<(u64, u64)>,
     /// `w_i / W` in floating point (the bound that skips houses).
     share: Vec<f64>,
-    /// `W / w_i` in floating point (release estimates).
-    period: Vec<f64>,
     /// `min(cap_i, ⌈N·w_i / W⌉)`: claims released by the total, filled with the count.
     reach: Vec<u64>,
     /// The fallback: a tournament over the units' best claims not yet taken (node j holds
@@ -106,59 +105,24 @@ pub struct Fast {
 #[derive(Clone, Copy)]
 struct Sizes {
     w_sum: u64,
+    /// `1 / W` in floating point (the bound that skips houses).
     inv: f64,
     total: u64,
 }
 
-/// `⌈s·w / W⌉` exactly (s·w ≤ 10^6·10^12 fits in 64 bits).
+/// `⌈s·w / W⌉` exactly (s·w ≤ 10^6·10^12 and W < 2^62: the sum stays below 2^64).
 #[inline]
 fn ceil_share(s: u64, w: u64, z: Sizes) -> u64 {
-    let num = (s * w) as u128;
-    let wsum = z.w_sum as u128;
-    // s·w < 2^63: an exact conversion through i64; truncation + 1 is the ceiling unless the
-    // share is whole (or the estimate is off by a rounding), which the loops correct.
-    let mut q = ((s * w) as i64 as f64 * z.inv) as i64 as u64 + 1;
-    while q > 0 && (q - 1) as u128 * wsum >= num {
-        q -= 1;
-    }
-    while (q as u128) * wsum < num {
-        q += 1;
-    }
-    q
+    (s * w).div_ceil(z.w_sum)
 }
 
 /// `(⌊m·W / w⌋, m·W mod w)` when the quotient is below the total (the claim (i, m) is released
 /// by the total), else None.
 #[inline]
-fn release(m: u64, w: u64, period: f64, z: Sizes) -> Option<(u64, u64)> {
-    let num = m as u128 * z.w_sum as u128;
-    let w128 = w as u128;
-    if num >= z.total as u128 * w128 {
-        return None;
-    }
-    // m ≤ 10^6: exact through i64; the estimate is within one of the quotient (< the total).
-    let mut q = (m as i64 as f64 * period) as i64 as u64;
-    while q as u128 * w128 > num {
-        q -= 1;
-    }
-    while (q as u128 + 1) * w128 <= num {
-        q += 1;
-    }
-    Some((q, (num - q as u128 * w128) as u64))
-}
-
-/// `(⌊W / w⌋, W mod w)` for w > 0 from the estimate `per` ≈ W / w, corrected (no division).
-#[inline]
-fn div_step(w_sum: u64, w: u64, per: f64) -> (u64, u64) {
-    let (wsum, w128) = (w_sum as u128, w as u128);
-    let mut q = per as i64 as u64;
-    while q as u128 * w128 > wsum {
-        q -= 1;
-    }
-    while (q as u128 + 1) * w128 <= wsum {
-        q += 1;
-    }
-    (q, (wsum - q as u128 * w128) as u64)
+fn release(m: u64, w: u64, z: Sizes) -> Option<(u64, u64)> {
+    // total·w ≤ 10^6·10^12 < 2^64; m·W may not fit in 64 bits (then it is past the total).
+    let num = m.checked_mul(z.w_sum).filter(|&num| num < z.total * w)?;
+    Some((num / w, num % w))
 }
 
 /// Whether unit a's claim `next[a]` beats unit b's `next[b]` when their rounded priorities
@@ -235,7 +199,7 @@ impl Fast {
     /// `y_i` released there, and sets `reach`; returns the claims released by s0 (or held: x),
     /// Σ over the units.
     fn fill(&mut self, w: &[u64], x: &[u64], y: &[u64], s0: u64, z: Sizes) -> u64 {
-        let Fast { count, reach, period, step, .. } = self;
+        let Fast { count, reach, step, .. } = self;
         count.clear();
         count.resize((z.total - s0) as usize, 0);
         reach.clear();
@@ -250,7 +214,7 @@ impl Fast {
             // the count's length ≤ 10^6: the index stays far below 2^64).
             let mut m = m0;
             if m < yi {
-                if let Some((base, mut rem)) = release(m0, wi, period[i], z) {
+                if let Some((base, mut rem)) = release(m0, wi, z) {
                     let (q, r) = step[i];
                     let (q, mut at) = (q as usize, (base - s0) as usize);
                     while let Some(c) = count.get_mut(at) {
@@ -437,7 +401,7 @@ impl Fast {
             // Current at s: the claims released by s, and the next one's release.
             let h = self.held_at(w, i, s, z);
             if h < self.cap[i] {
-                (self.nb[i], self.nr[i]) = release(h, w[i], self.period[i], z).unwrap_or((u64::MAX, 0));
+                (self.nb[i], self.nr[i]) = release(h, w[i], z).unwrap_or((u64::MAX, 0));
                 self.set_claim(w, i, h + 1);
             }
         }
@@ -539,9 +503,8 @@ impl Fast {
         self.open.clear();
         self.open.resize(n, -1);
         for i in 0..n {
-            let (b, r) =
-                if self.k[i] < self.cap[i] { release(self.k[i], w[i], self.period[i], z) } else { None }
-                    .unwrap_or((u64::MAX, 0));
+            let (b, r) = if self.k[i] < self.cap[i] { release(self.k[i], w[i], z) } else { None }
+                .unwrap_or((u64::MAX, 0));
             self.base.push(b);
             self.rem.push(r);
             self.set_prio(w, i);
@@ -658,7 +621,7 @@ impl Fast {
         while left > 0 {
             let Some(Reverse(c)) = self.heap.pop() else { return false };
             let i = c.unit as usize;
-            let Some((base, _)) = release(out[i] - 1, w[i], self.period[i], z) else { return false };
+            let Some((base, _)) = release(out[i] - 1, w[i], z) else { return false };
             if base < t {
                 return false;
             }
@@ -707,12 +670,8 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
     f.cap.extend((0..n).map(|i| p.cap(i)));
     f.share.clear();
     f.share.extend(w.iter().map(|&wi| wi as i64 as f64 * z.inv));
-    f.period.clear();
-    f.period.extend(w.iter().map(|&wi| z.w_sum as i64 as f64 / wi as i64 as f64));
     f.step.clear();
-    f.step.extend(
-        w.iter().zip(&f.period).map(|(&wi, &per)| if wi == 0 { (0, 0) } else { div_step(z.w_sum, wi, per) }),
-    );
+    f.step.extend(w.iter().map(|&wi| z.w_sum.checked_div(wi).map_or((0, 0), |q| (q, z.w_sum % wi))));
     f.k.clear();
     f.k.extend_from_slice(&f.start);
     // The stuck houses, read off the count of releases.
@@ -757,7 +716,7 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         let Reverse(c) = f.heap.pop().expect("the surplus is among the candidates");
         let i = c.unit as usize;
         out[i] -= 1;
-        let base = release(out[i], w[i], f.period[i], z).expect("released by the total").0;
+        let base = release(out[i], w[i], z).expect("released by the total").0;
         f.dropped.push((i as u32, base));
         if out[i] > f.start[i] {
             f.heap.push(Reverse(Claim::new(w[i], out[i], i as u32)));
@@ -785,4 +744,36 @@ pub(super) fn seats(p: &Problem, f: &mut Fast, out: &mut Vec<u64>) -> Result<(),
         return Ok(());
     }
     Err(t)
+}
+
+#[cfg(test)]
+mod arithmetic {
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::{ceil_share, release, Sizes};
+
+    /// The 64-bit divisions against 128-bit ones at the limits: W up to 2^62, weights up to
+    /// 10^12, house sizes and claims up to 10^6 (products m·W past 2^64 among them).
+    #[test]
+    fn releases_and_shares_are_exact_at_the_limits() {
+        let mut rng = ChaCha8Rng::seed_from_u64(62);
+        let mut overflowed = 0;
+        for _ in 0..200_000 {
+            let w = rng.random_range(1..=1_000_000_000_000u64);
+            let w_sum = rng.random_range(w..=(1u64 << 62)).max(w);
+            let total = rng.random_range(1..=1_000_000u64);
+            let z = Sizes { w_sum, inv: 1.0 / w_sum as f64, total };
+            let s = rng.random_range(0..=total);
+            let want = (s as u128 * w as u128).div_ceil(w_sum as u128) as u64;
+            assert_eq!(ceil_share(s, w, z), want, "s {s} w {w} W {w_sum}");
+            let m = rng.random_range(0..=1_000_000u64);
+            let num = m as u128 * w_sum as u128;
+            overflowed += usize::from(num > u64::MAX as u128);
+            let want = (num < total as u128 * w as u128)
+                .then(|| ((num / w as u128) as u64, (num % w as u128) as u64));
+            assert_eq!(release(m, w, z), want, "m {m} w {w} W {w_sum} N {total}");
+        }
+        assert!(overflowed > 1000, "{overflowed} products past 64 bits");
+    }
 }
