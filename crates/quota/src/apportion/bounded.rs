@@ -207,6 +207,8 @@ pub(super) struct Regime {
     /// Per unit, its state with its bounds (valid when `limits_fresh` and the problem's
     /// floors and caps are those stamped `limits_of`, see `Problem::bounds_stamp`).
     limits: Vec<UnitLimits>,
+    /// Units free in `limits`.
+    free_units: u64,
     limits_of: u64,
     limits_fresh: bool,
 }
@@ -237,8 +239,9 @@ impl Regime {
     }
 
     /// Each unit's [`UnitLimits`] under `p`'s floors and caps (the regime must have one state
-    /// per unit of `p`). Rebuilt only when the states or the bounds have changed.
-    pub(super) fn limits(&mut self, p: &Problem) -> &[UnitLimits] {
+    /// per unit of `p`), with the number of free units. Rebuilt only when the states or the
+    /// bounds have changed.
+    pub(super) fn limits(&mut self, p: &Problem) -> (&[UnitLimits], u64) {
         let (lo, up) = (p.lower(), p.upper());
         if !self.limits_fresh || self.limits_of != p.bounds_stamp() {
             self.limits.clear();
@@ -247,10 +250,11 @@ impl Regime {
                 1 => UnitLimits { lo2: 0, span: 2 * l, held: l, free: 0 },
                 _ => UnitLimits { lo2: 2 * u, span: u64::MAX - 2 * u, held: u, free: 0 },
             }));
+            self.free_units = self.state.iter().map(|&s| u64::from(s == 0)).sum();
             self.limits_of = p.bounds_stamp();
             self.limits_fresh = true;
         }
-        &self.limits
+        (&self.limits, self.free_units)
     }
 
     /// Every unit free (no bound binds).
