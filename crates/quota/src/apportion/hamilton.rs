@@ -325,6 +325,11 @@ fn seats_in_u64(
                 k += usize::from(r > lo_t && r <= hi_t);
                 x + u64::from(r > hi_t)
             }));
+            if need == 0 || need >= k {
+                // Not for a regime that holds (left < claims keeps the bracket's counts);
+                // a guard, so that nothing indexes past the candidates.
+                return Seats::NoRegime;
+            }
             let candidates = &mut keys[..k];
             candidates.sort_unstable_by(|a, b| b.cmp(a));
             let (last_in, first_out) = (candidates[need - 1] >> INDEX_BITS, candidates[need] >> INDEX_BITS);
