@@ -192,7 +192,7 @@ impl Divisor {
         }
         // ℓ = max(⌈log2 b⌉, 4) ≤ 40.
         let l = (u64::BITS - (b - 1).leading_zeros()).max(4);
-        let m = ((1u128 << (SHARE_BITS + l)) + u128::from(b) - 1) / u128::from(b);
+        let m = (1u128 << (SHARE_BITS + l)).div_ceil(u128::from(b));
         // b ≥ 2 and b > 2^(ℓ−1) when ℓ > 4 (else 2^ℓ = 16 and b ≥ 2): m ≤ 2^(N+ℓ−1) + 1 < 2^64
         // for ℓ ≤ 4 and m < 2^(N+1) + 1 otherwise.
         Some(Divisor { b, m: u64::try_from(m).ok()?, shift: SHARE_BITS + l - 64 })
