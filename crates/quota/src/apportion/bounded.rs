@@ -193,20 +193,28 @@ fn breakpoint_search(p: &Problem) -> (Vec<u128>, u128) {
 }
 
 /// Which units sit at a bound in the bounded quotas — `state[i]`: 0 free, 1 at floor, 2 at
-/// cap — with the list of units held at a bound cached, so that a sweep re-checks a regime
-/// under new weights by summing over the held units only. (The list depends on the states
-/// alone, so the regime can be reused with another problem of the same size.) Hamilton's seat
+/// cap — with the lists of units at their floor and at their cap cached, with the sum of
+/// their bounds, so that a sweep re-checks a regime under new weights by summing the held
+/// units' weights only. (The lists depend on the states alone and the sum on the bounds too,
+/// checked by the problem's bounds stamp, so the regime can be reused with another problem of
+/// the same size.) Hamilton's seat
 /// loop also reads each unit's state with its bounds as [`UnitLimits`], cached with the
 /// bounds they were built from.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Regime {
     state: Vec<u8>,
-    /// Units with `state != 0` (valid when `fresh`).
-    held: Vec<usize>,
+    /// Units at their floor and units at their cap, and the sum of their bounds under the
+    /// floors and caps stamped `held_of` (valid when `fresh`).
+    at_floor: Vec<usize>,
+    at_cap: Vec<usize>,
+    fixed: u64,
+    held_of: u64,
     fresh: bool,
     /// Per unit, its state with its bounds (valid when `limits_fresh` and the problem's
     /// floors and caps are those stamped `limits_of`, see `Problem::bounds_stamp`).
     limits: Vec<UnitLimits>,
+    /// Units free in `limits`.
+    free_units: u64,
     limits_of: u64,
     limits_fresh: bool,
 }
@@ -237,8 +245,9 @@ impl Regime {
     }
 
     /// Each unit's [`UnitLimits`] under `p`'s floors and caps (the regime must have one state
-    /// per unit of `p`). Rebuilt only when the states or the bounds have changed.
-    pub(super) fn limits(&mut self, p: &Problem) -> &[UnitLimits] {
+    /// per unit of `p`), with the number of free units. Rebuilt only when the states or the
+    /// bounds have changed.
+    pub(super) fn limits(&mut self, p: &Problem) -> (&[UnitLimits], u64) {
         let (lo, up) = (p.lower(), p.upper());
         if !self.limits_fresh || self.limits_of != p.bounds_stamp() {
             self.limits.clear();
@@ -247,10 +256,11 @@ impl Regime {
                 1 => UnitLimits { lo2: 0, span: 2 * l, held: l, free: 0 },
                 _ => UnitLimits { lo2: 2 * u, span: u64::MAX - 2 * u, held: u, free: 0 },
             }));
+            self.free_units = self.state.iter().map(|&s| u64::from(s == 0)).sum();
             self.limits_of = p.bounds_stamp();
             self.limits_fresh = true;
         }
-        &self.limits
+        (&self.limits, self.free_units)
     }
 
     /// Every unit free (no bound binds).
@@ -269,20 +279,31 @@ impl Regime {
         if self.state.len() != w.len() {
             return None;
         }
-        if !self.fresh {
-            self.held.clear();
-            self.held.extend((0..w.len()).filter(|&i| self.state[i] != 0));
-            self.fresh = true;
+        if !self.fresh || self.held_of != p.bounds_stamp() {
+            self.at_floor.clear();
+            self.at_cap.clear();
+            // Bounds are at most the total (≤ MAX_SEATS): their sum fits in 64 bits.
+            let mut fixed = 0u64;
+            for (i, &s) in self.state.iter().enumerate() {
+                if s == 1 {
+                    self.at_floor.push(i);
+                    fixed += lo[i];
+                } else if s != 0 {
+                    self.at_cap.push(i);
+                    fixed += up[i];
+                }
+            }
+            (self.fixed, self.held_of, self.fresh) = (fixed, p.bounds_stamp(), true);
         }
-        // Bounds are at most the total (≤ MAX_SEATS): their sum fits in 64 bits.
-        let (mut fixed, mut held_w, mut ok) = (0u64, 0u128, true);
-        for &i in &self.held {
-            let at_floor = self.state[i] == 1;
-            fixed += if at_floor { lo[i] } else { up[i] };
+        let (mut held_w, mut ok) = (0u128, true);
+        for &i in &self.at_floor {
             held_w += w[i] as u128;
-            ok &= (w[i] != 0) | at_floor;
         }
-        let free = p.weight_sum() - held_w;
+        for &i in &self.at_cap {
+            held_w += w[i] as u128;
+            ok &= w[i] != 0;
+        }
+        let (fixed, free) = (self.fixed, p.weight_sum() - held_w);
         (ok && free > 0 && fixed <= p.total()).then(|| ((p.total() - fixed) as u128, free))
     }
 }

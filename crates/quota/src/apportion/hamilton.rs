@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 
 use super::bounded::{bounded_quota_numerators_into, bounded_regime, UnitLimits};
 use super::ratio::{div_rem, Ratio};
-use super::{Apportionment, Cutoff, Problem, Scratch, Tie, MAX_SEATS};
+use super::{Apportionment, Cutoff, Problem, Scratch, Tie, MAX_SEATS, MAX_WEIGHT};
 
 /// Orders claims: larger remainder first, then larger weight, then earlier unit.
 #[inline]
@@ -77,18 +77,16 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     let n = p.len();
     let small = |free: u128| {
         // rest ≤ N ≤ MAX_SEATS, so every numerator fits in 64 bits; remainders fit in a key.
-        free <= (u64::MAX / MAX_SEATS) as u128
-            && free < 1 << (64 - INDEX_BITS)
-            && (n as u64) < 1 << INDEX_BITS
+        (2..1 << 40).contains(&free) && free < 1 << (64 - INDEX_BITS) && (n as u64) < 1 << INDEX_BITS
     };
     // The previous call's regime, checked on the way (the common case in a sweep). If it holds
     // but equal remainders straddle the cut, it goes straight to the full tie-break below.
     let (mut regime, mut failed) = (None, false);
     if let Some((rest, free)) = scratch.regime.sums(p) {
         if small(free) {
-            let limits = scratch.regime.limits(p);
+            let (limits, units) = scratch.regime.limits(p);
             let bufs = (&mut scratch.parts, &mut scratch.keys, &mut scratch.cut);
-            let seats = seats_in_u64(p, limits, rest as u64, free as u64, bufs, out);
+            let seats = seats_in_u64(p, (limits, units), rest as u64, free as u64, bufs, out);
             // (Comparisons, not a `match`: this runs per scenario, and a jump table mispredicts.)
             if seats == Seats::Done {
                 return;
@@ -166,42 +164,47 @@ pub(super) fn hamilton_seats(p: &Problem, scratch: &mut Scratch, out: &mut Vec<u
     }
 }
 
-/// Quotients at or above this are only known to be that large (see [`div_by_reciprocal`]).
-const QUOTIENT_CLAMP: u64 = 1 << 22;
-const _: () = assert!(QUOTIENT_CLAMP > MAX_SEATS);
+/// Bits of the dividends [`Divisor`] divides exactly: shares `rest·w_i` are below
+/// `MAX_SEATS·MAX_WEIGHT` < 2^60.
+const SHARE_BITS: u32 = 60;
+const _: () = assert!((MAX_SEATS as u128) * (MAX_WEIGHT as u128) < 1 << SHARE_BITS);
 
-/// `(⌊a / b⌋, a mod b)` for a < 2^63 and b < 2^40, from `inv` = 1/b in floating point:
-/// the estimate a·inv is within 2^-50 (relative) of a/b, so rounded down to an integer it is
-/// within one of the quotient, which one step corrects exactly. The rounding adds 2^52, above
-/// which the spacing of doubles is 1, and reads the integer off the bits (no float-to-integer
-/// conversion). Quotients of 2^22 (> MAX_SEATS) or more are clamped: the result is then some
-/// q ≥ 2^22 with a ≥ q·b — enough to decide any comparison with a bound, the only use made
-/// of such a quotient (the clamp keeps q·b below 2^62).
-#[inline]
-fn div_by_reciprocal(a: u64, b: u64, inv: f64) -> (u64, u64) {
-    const TWO_52: f64 = (1u64 << 52) as f64;
-    // Rounding est − ½ to the nearest integer gives ⌊est⌋ (but at halves), so the corrections
-    // below are rare and their branches predictable. (−1 when est < ½: corrected to 0.)
-    // (One addition of 2^52 − ½, which is exact, for the two steps.)
-    let estimate = (a as i64 as f64 * inv).min(QUOTIENT_CLAMP as f64) + (TWO_52 - 0.5);
-    let mut q = estimate.to_bits().wrapping_sub(TWO_52.to_bits()) as i64;
-    let (a, b) = (a as i64, b as i64);
-    let mut r = a - q * b;
-    if r < 0 {
-        q -= 1;
-        r += b;
-    } else if r >= b {
-        q += 1;
-        r -= b;
-    }
-    (q as u64, r as u64)
+/// Division by a fixed b (2 ≤ b < 2^40) by one multiplication and a shift, exact for every
+/// dividend below 2^[`SHARE_BITS`] (Granlund & Montgomery, "Division by invariant integers
+/// using multiplication", 1994, theorem 4.2: with N = SHARE_BITS and 2^ℓ ≥ b, the multiplier
+/// m = ⌈2^(N+ℓ) / b⌉ has 2^(N+ℓ) ≤ m·b < 2^(N+ℓ) + b ≤ 2^(N+ℓ) + 2^ℓ, so
+/// ⌊a/b⌋ = ⌊a·m / 2^(N+ℓ)⌋ for all 0 ≤ a < 2^N). ℓ is at least 4, so that N + ℓ ≥ 64 and the
+/// quotient is the high word of a·m shifted right; m < 2^64 because b ≥ 2.
+#[derive(Debug, Clone, Copy)]
+struct Divisor {
+    b: u64,
+    m: u64,
+    shift: u32,
 }
 
-/// `if c { a } else { b }` by masks, for loops that must not branch on data.
-#[inline]
-fn pick(c: bool, a: u64, b: u64) -> u64 {
-    let m = u64::from(c).wrapping_neg();
-    (a & m) | (b & !m)
+impl Divisor {
+    /// None unless 2 ≤ b < 2^40. (Not inlined: the caller's loop then multiplies by a `u64`
+    /// it knows nothing more of, rather than by the 128-bit quotient this computes.)
+    #[inline(never)]
+    fn new(b: u64) -> Option<Divisor> {
+        if !(2..1 << 40).contains(&b) {
+            return None;
+        }
+        // ℓ = max(⌈log2 b⌉, 4) ≤ 40.
+        let l = (u64::BITS - (b - 1).leading_zeros()).max(4);
+        let m = (1u128 << (SHARE_BITS + l)).div_ceil(u128::from(b));
+        // b ≥ 2 and b > 2^(ℓ−1) when ℓ > 4 (else 2^ℓ = 16 and b ≥ 2): m ≤ 2^(N+ℓ−1) + 1 < 2^64
+        // for ℓ ≤ 4 and m < 2^(N+1) + 1 otherwise.
+        Some(Divisor { b, m: u64::try_from(m).ok()?, shift: SHARE_BITS + l - 64 })
+    }
+
+    /// `(⌊a / b⌋, a mod b)` for a < 2^SHARE_BITS (debug-checked).
+    #[inline]
+    fn div_rem(self, a: u64) -> (u64, u64) {
+        debug_assert!(a < 1 << SHARE_BITS);
+        let q = (((u128::from(a) * u128::from(self.m)) >> 64) as u64) >> self.shift;
+        (q, a - q * self.b)
+    }
 }
 
 /// What [`seats_in_u64`] found.
@@ -216,11 +219,11 @@ enum Seats {
 }
 
 /// Hamilton's seats under a regime (`limits`: each unit's state with its bounds, see
-/// [`UnitLimits`]) with `rest` slots for the free units of total weight `free` < 2^40,
-/// checking the regime on the way.
+/// [`UnitLimits`], and the number of free units) with `rest` slots for the free units of total
+/// weight `free` (2 ≤ free < 2^40), checking the regime on the way.
 ///
-/// Every unit's share `rest·w_i` (< 2^63) is divided by `free` once, by a reciprocal
-/// corrected to the exact quotient; the quotient and remainder decide both whether the unit's
+/// Every unit's share `rest·w_i` (< 2^60) is divided by `free` once, exactly, by a
+/// multiplication and a shift ([`Divisor`]); the quotient and remainder decide both whether the unit's
 /// state holds (free: l ≤ share/free ≤ c; at the floor: share/free ≤ l; at the cap:
 /// share/free ≥ c — the checks of the regime, exact) and, for a free unit, its whole part and
 /// remainder; a held unit gets its bound and no remainder.
@@ -229,14 +232,14 @@ enum Seats {
 /// threshold t with exactly `left` remainders above it: such a t exists unless equal
 /// remainders straddle the cut, and then the claims above it are the winners with no tie to
 /// break (equal remainders fall on the same side). The search starts from the previous call's
-/// cut (`cut`, a fraction of the denominator) and moves by the expected count of remainders
-/// (about uniform) in a shrinking bracket; after a few misses the claims inside the bracket
+/// cut (`cut`, a fraction of the denominator: the last threshold found) and moves by the
+/// expected count of remainders (about uniform) in a shrinking bracket; after a few misses the claims inside the bracket
 /// (few: the bracket has shrunk) are ranked by one `u64` key each (remainder above the
 /// complement of the index, so all keys differ), and the ones above the bracket win outright.
 /// Unless `Done`, `out` is unspecified.
 fn seats_in_u64(
     p: &Problem,
-    limits: &[UnitLimits],
+    (limits, free_units): (&[UnitLimits], u64),
     rest: u64,
     free: u64,
     (parts, keys, cut): (&mut Vec<(u64, u64)>, &mut Vec<u64>, &mut f64),
@@ -247,30 +250,31 @@ fn seats_in_u64(
     const PROBES: usize = 6;
     let w = p.weights();
     let n = w.len();
-    let inv = 1.0 / free as i64 as f64;
+    let Some(d) = Divisor::new(free) else {
+        return Seats::NoRegime;
+    };
     // Every element is written below: no clearing.
     parts.resize(n, (0, 0));
-    let (mut given, mut claims, mut ok) = (0u64, 0u64, true);
+    let (mut given, mut ok) = (0u64, true);
     // One pass, no branches on the data (the state is in the limits as masks and intervals):
     // each unit's seats before the remainders, and its remainder (0 when held).
     for (part, (&wi, c)) in parts.iter_mut().zip(w.iter().zip(limits)) {
-        let (whole, rem) = div_by_reciprocal(rest * wi, free, inv);
+        let (whole, rem) = d.div_rem(rest * wi);
         // With h = 2·whole + (rem > 0), which orders share/free against integers,
-        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole ≤ 2^22 + 1, see above);
+        // share ≥ a·free ⇔ h ≥ 2a and share ≤ b·free ⇔ h ≤ 2b (whole < 2^60: no overflow);
         // h − 2a wraps above the span when h < 2a.
         let h = 2 * whole + u64::from(rem > 0);
         ok &= h.wrapping_sub(c.lo2) <= c.span;
         let x = (whole & c.free) | c.held;
         given += x;
-        // A zero remainder ranks below every claim and never wins: the fractional parts sum
-        // to `left`, so more than `left` of them are positive.
-        let rem = rem & c.free;
-        claims += u64::from(rem > 0);
-        *part = (x, rem);
+        // A held unit has no remainder: 0 ranks below every claim and never wins (the
+        // fractional parts sum to `left`, so more than `left` of them are positive).
+        *part = (x, rem & c.free);
     }
-    // A regime that holds leaves 0 ≤ left < claims; anything else is not this problem's.
+    // A regime that holds (every state checked) gives quotas that sum to the total: the
+    // whole parts leave 0 ≤ left < (positive remainders).
     let left = match p.total().checked_sub(given) {
-        Some(left) if ok && (left == 0 || left < claims) => left,
+        Some(left) if ok => left,
         _ => return Seats::NoRegime,
     };
     out.clear();
@@ -290,8 +294,9 @@ fn seats_in_u64(
             found = Some(t);
             break;
         }
-        // Remainders are about uniform on [0, free): each unit of count is free/claims wide.
-        let step = free / claims.max(1);
+        // Remainders are about uniform on [0, free): each unit of count is about
+        // free/(free units) wide.
+        let step = free / free_units.max(1);
         if c > left {
             lo_t = t;
             t = t.saturating_add((c - left) * step);
@@ -303,16 +308,10 @@ fn seats_in_u64(
             t = lo_t + (hi_t - lo_t) / 2;
         }
     }
-    let (last_in, first_out) = match found {
+    let next = match found {
         Some(t) => {
-            let (mut last_in, mut first_out) = (u64::MAX, 0u64);
-            out.extend(parts.iter().map(|&(x, r)| {
-                let win = r > t;
-                last_in = last_in.min(pick(win, r, u64::MAX));
-                first_out = first_out.max(pick(win, 0, r));
-                x + u64::from(win)
-            }));
-            (last_in, first_out)
+            out.extend(parts.iter().map(|&(x, r)| x + u64::from(r > t)));
+            t as f64
         }
         None => {
             // The claims above hi_t win; of those in (lo_t, hi_t] — more than `need` of
@@ -326,6 +325,11 @@ fn seats_in_u64(
                 k += usize::from(r > lo_t && r <= hi_t);
                 x + u64::from(r > hi_t)
             }));
+            if need == 0 || need >= k {
+                // Not for a regime that holds (left < claims keeps the bracket's counts);
+                // a guard, so that nothing indexes past the candidates.
+                return Seats::NoRegime;
+            }
             let candidates = &mut keys[..k];
             candidates.sort_unstable_by(|a, b| b.cmp(a));
             let (last_in, first_out) = (candidates[need - 1] >> INDEX_BITS, candidates[need] >> INDEX_BITS);
@@ -335,10 +339,50 @@ fn seats_in_u64(
             for &key in &candidates[..need] {
                 out[(MASK - (key & MASK)) as usize] += 1;
             }
-            (last_in, first_out)
+            (last_in + first_out) as f64 * 0.5
         }
     };
-    // Next time, start midway between the last winner and the first loser.
-    *cut = (last_in + first_out) as f64 * 0.5 * inv;
+    *cut = next / free as i64 as f64;
     Seats::Done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    /// The multiply-and-shift division against `/` and `%`: random and extreme dividends
+    /// (0, multiples of b and their neighbours, the largest share) for divisors of every size,
+    /// powers of two and their neighbours included.
+    #[test]
+    fn divisor_is_exact_below_the_share_bound() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(60);
+        let top = (1u64 << SHARE_BITS) - 1;
+        let mut divisors: Vec<u64> = vec![2, 3, 5, 7, 15, 16, 17, 31, 33, (1 << 40) - 1, 999_999_999_989];
+        for k in 2..40 {
+            divisors.extend([(1u64 << k) - 1, 1 << k, (1 << k) + 1]);
+        }
+        for _ in 0..2_000 {
+            let bits = rng.random_range(2..=40u32);
+            divisors.push(rng.random_range(2..(1u64 << bits).min((1 << 40) - 1)));
+        }
+        for &b in &divisors {
+            let d = Divisor::new(b).expect("in range");
+            let mut dividends =
+                vec![0, 1, b - 1, b, b + 1, top, top - top % b, (top - top % b).saturating_sub(1)];
+            for _ in 0..200 {
+                let q = rng.random_range(0..=top / b);
+                dividends.extend([
+                    q * b,
+                    (q * b).saturating_sub(1),
+                    (q * b + 1).min(top),
+                    rng.random_range(0..=top),
+                ]);
+            }
+            for a in dividends {
+                assert_eq!(d.div_rem(a), (a / b, a % b), "{a} / {b}");
+            }
+        }
+        assert!(Divisor::new(0).is_none() && Divisor::new(1).is_none() && Divisor::new(1 << 40).is_none());
+    }
 }

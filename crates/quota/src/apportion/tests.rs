@@ -351,3 +351,31 @@ fn hamilton_cut_from_a_distant_previous_cut_is_exact() {
         }
     }
 }
+
+/// One scratch carried between problems of the same size whose floors and caps differ where
+/// the regime holds units (unit 0 always at its floor, unit 1 always at its cap, with other
+/// bounds in each problem): the regime holds for both, its bound sum differs, and each call
+/// equals a fresh full apportionment.
+#[test]
+fn hamilton_scratch_carried_across_bounds_is_exact() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(23);
+    let (n, total) = (12usize, 200u64);
+    let problem = |floor0: u64, cap1: u64| {
+        let mut lower = vec![0; n];
+        let mut upper = vec![total; n];
+        (lower[0], upper[1]) = (floor0, cap1);
+        Problem::with_bounds(vec![1; n], lower, upper, total, &|i| i.to_string()).unwrap()
+    };
+    let mut problems = [problem(3, 20), problem(7, 26), problem(5, 31)];
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    for k in 0..600 {
+        let mut w: Vec<u64> = (0..n).map(|_| rng.random_range(1_000_000_000..2_000_000_000)).collect();
+        (w[0], w[1]) = (1_000, 50_000_000_000);
+        let p = &mut problems[k % 3];
+        p.set_weights(&w).unwrap();
+        apportion_seats(p, Method::Hamilton, &mut scratch, &mut out);
+        assert_eq!(out, apportion(p, Method::Hamilton).seats, "problem {} at {w:?}", k % 3);
+    }
+}

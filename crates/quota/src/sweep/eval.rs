@@ -172,6 +172,8 @@ pub struct Evaluator<'a, R: SlotRule + ?Sized> {
     pub scenario: &'a Scenario,
     /// The slot rule.
     pub rule: &'a R,
+    /// The normalised indicator columns and the development term, padded with zero units to
+    /// a multiple of [`SCORE_BLOCK`] (see [`padded`]).
     columns: Vec<Vec<f64>>,
     raw: Vec<(Vec<f64>, Normalisation)>,
     development: Option<Vec<f64>>,
@@ -213,7 +215,7 @@ pub enum Columns {
 impl Workspace {
     /// The scores of the last evaluation (before they become integer weights).
     pub(crate) fn scores(&self) -> &[f64] {
-        &self.scores
+        &self.scores[..self.weights.len()]
     }
 }
 
@@ -225,9 +227,9 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
         let mut e = Evaluator {
             scenario,
             rule,
-            columns: scenario.model.normalised.clone(),
+            columns: scenario.model.normalised.iter().map(|c| padded(c)).collect(),
             raw: scenario.indicators.iter().map(|i| (i.values.clone(), i.normalise)).collect(),
-            development: scenario.model.development.clone(),
+            development: scenario.model.development.as_deref().map(padded),
             region: scenario.units.as_slice().iter().map(|u| region_index(u.region)).collect(),
             template,
             baseline: Vec::new(),
@@ -268,8 +270,8 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
     pub fn workspace(&self, base: &Params) -> Workspace {
         let n = self.units();
         Workspace {
-            scores: vec![0.0; n],
-            factor: vec![1.0; n],
+            scores: vec![0.0; n.next_multiple_of(SCORE_BLOCK)],
+            factor: vec![1.0; n.next_multiple_of(SCORE_BLOCK)],
             factor_of: [f64::NAN.to_bits(); 4],
             weights: vec![0; n],
             problem: self.template.clone(),
@@ -300,7 +302,7 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
             *factor_of = bits;
         }
         score(cols, self.development.as_deref(), &params.weights, params.delta, factor, scores);
-        if !integer_weights(scores, weights) || problem.set_weights(weights).is_err() {
+        if !integer_weights(&scores[..weights.len()], weights) || problem.set_weights(weights).is_err() {
             return false;
         }
         self.rule.slots(problem, scratch, slots)
@@ -320,13 +322,22 @@ impl<'a, R: SlotRule + ?Sized> Evaluator<'a, R> {
                 let u: f64 = rng.random();
                 *v = r * (1.0 + x * (2.0 * u - 1.0));
             }
-            normalise_into(&ws.noisy_raw, *how, out);
+            normalise_into(&ws.noisy_raw, *how, &mut out[..ws.noisy_raw.len()]);
         }
     }
 }
 
 /// Units scored together by [`score`], in registers.
 const SCORE_BLOCK: usize = 8;
+
+/// `v` followed by zeros up to a multiple of [`SCORE_BLOCK`]: the evaluator's columns, so that
+/// [`score`] scores every unit in a full block (the padding units score 0 and are never read
+/// as units: each unit's operations, and so its score, are the same as without them).
+fn padded(v: &[f64]) -> Vec<f64> {
+    let mut p = v.to_vec();
+    p.resize(v.len().next_multiple_of(SCORE_BLOCK), 0.0);
+    p
+}
 
 /// `out_i = m_i · ((1 − δ) · Σ_j w_j s_ij + δ u_i)`, as `ScoreModel::scores_into` computes it
 /// (for each unit the same operations in the same order: 0 + w_1 s_i1 + w_2 s_i2 + …, then the

@@ -26,6 +26,8 @@ use super::oat::OatResult;
 pub struct Tally {
     lo: Vec<u64>,
     offset: Vec<usize>,
+    /// Per unit, `offset − lo` (wrapping): the count of x slots is at `base + x`.
+    base: Vec<usize>,
     counts: Vec<u64>,
     /// Feasible scenarios recorded.
     pub scenarios: u64,
@@ -46,9 +48,11 @@ impl Tally {
             at += (u - l + 1) as usize;
         }
         offset.push(at);
+        let base = offset.iter().zip(lower).map(|(&at, &l)| at.wrapping_sub(l as usize)).collect();
         Tally {
             lo: lower.to_vec(),
             offset,
+            base,
             counts: vec![0; at],
             scenarios: 0,
             infeasible: 0,
@@ -76,8 +80,9 @@ impl Tally {
     /// Records one scenario's slots (each within its unit's bounds).
     #[inline]
     pub fn record(&mut self, slots: &[u64]) {
-        for ((&x, &at), &lo) in slots.iter().zip(&self.offset).zip(&self.lo) {
-            self.counts[at + (x - lo) as usize] += 1;
+        debug_assert!(slots.iter().zip(&self.lo).all(|(x, l)| x >= l), "slots below a floor");
+        for (&x, &base) in slots.iter().zip(&self.base) {
+            self.counts[base.wrapping_add(x as usize)] += 1;
         }
         self.scenarios += 1;
     }
